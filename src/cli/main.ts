@@ -1,0 +1,281 @@
+/**
+ * `ect`: the command-line tool over the core, for scripts, CI and conformance
+ * (contract: ../shared/conformance/README.md). Output is JSON on stdout; exit
+ * 0 when everything is valid, 1 when anything is not, 2 for a usage or file
+ * error with a one-line message on stderr (never a stack trace).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  auditTokens,
+  createToken,
+  decodeToken,
+  EctError,
+  generateSigningKey,
+  MemoryLedger,
+  parseTrustStore,
+  ReplayCache,
+  resolveSettings,
+  splitInput,
+  verifyToken,
+  type JsonObject,
+  type Settings,
+  type TrustStore,
+} from '../ect/index.ts';
+
+const USAGE = `usage: ect <command> [options] [arguments]
+
+commands:
+  decode <input>...                      decode tokens without verifying
+  verify --trust F [--audience ID] [--now S] [--ledger F] [--config F] <input>...
+                                         verify tokens in order against a trust store
+  audit --trust F [--now S] [--config F] <ledger-file>
+                                         audit a whole set of tokens (DAG rules at once)
+  create --key F [--version 00|01] [--level L1|L2] [--kid ID] <payload-file or ->
+                                         sign a claims object (fills iat, exp, jti, pred)
+  keygen [--kid ID]                      make an ES256 key pair
+
+<input> is a token, @path for a file, or - for standard input; a file may hold
+one token per line, a JSON array, an Execution-Context header line, or a
+workbench ledger export.
+exit status: 0 all valid, 1 something invalid, 2 usage or file error`;
+
+class UsageError extends Error {}
+
+function readText(path: string, what: string): string {
+  try {
+    return path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+    throw new UsageError(
+      `cannot read ${what} ${path === '-' ? 'from standard input' : JSON.stringify(path)}: ${why}`,
+    );
+  }
+}
+
+function readJson(path: string, what: string): unknown {
+  const text = readText(path, what);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${what} ${JSON.stringify(path)} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Tokens from each `<input>`: a token, `@path`, or `-`. */
+function tokensFrom(inputs: string[]): string[] {
+  const tokens: string[] = [];
+  for (const input of inputs) {
+    const text =
+      input === '-'
+        ? readText('-', 'tokens')
+        : input.startsWith('@')
+          ? readText(input.slice(1), 'token file')
+          : input;
+    tokens.push(...splitInput(text).tokens);
+  }
+  return tokens;
+}
+
+function loadTrust(path: string | undefined): TrustStore {
+  if (!path) throw new UsageError('--trust F is required: a trust store or JWKS file');
+  try {
+    return parseTrustStore(readJson(path, 'trust store'));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`trust store ${JSON.stringify(path)}: ${(e as Error).message}`);
+  }
+}
+
+function loadSettings(path: string | undefined): Settings {
+  if (!path) return resolveSettings({});
+  try {
+    return resolveSettings(readJson(path, 'config'));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`config ${JSON.stringify(path)}: ${(e as Error).message}`);
+  }
+}
+
+function parseNow(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value))
+    throw new UsageError(`--now takes Unix seconds (a whole number), got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+
+/** Parses `--name value` options (all take a value) and positionals; unknown options are usage errors. */
+function parse<K extends string>(argv: string[], names: readonly K[]) {
+  const options: ParseArgsConfig['options'] = Object.fromEntries(
+    names.map((n) => [n, { type: 'string' as const }]),
+  );
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: values as Partial<Record<K, string>>, positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!);
+  }
+}
+
+async function cmdDecode(argv: string[]): Promise<number> {
+  const { positionals } = parse(argv, []);
+  if (!positionals.length) throw new UsageError('decode needs at least one <input>');
+  let status = 0;
+  const tokens = tokensFrom(positionals).map((t) => {
+    const r = decodeToken(t);
+    if (r.ok) {
+      const { level, version, header, payload } = r.decoded;
+      return { level, version, header, payload };
+    }
+    status = 1;
+    return { level: null, version: null, header: null, payload: null, error: r.problem };
+  });
+  print({ tokens });
+  return status;
+}
+
+async function cmdVerify(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, ['trust', 'audience', 'now', 'ledger', 'config']);
+  const trust = loadTrust(values.trust);
+  const settings = loadSettings(values.config);
+  const now = parseNow(values.now);
+  if (!positionals.length) throw new UsageError('verify needs at least one <input>');
+  const tokens = tokensFrom(positionals);
+  const ledger = new MemoryLedger();
+  if (values.ledger) {
+    // The ledger is preloaded as it is: not verified again, not in the replay cache.
+    for (const t of splitInput(readText(values.ledger, 'ledger')).tokens) {
+      const d = decodeToken(t);
+      if (d.ok) await ledger.append(d.decoded.token, d.decoded.payload);
+    }
+  }
+  const replay = new ReplayCache();
+  let status = 0;
+  for (const token of tokens) {
+    const r = await verifyToken(token, {
+      trust,
+      settings,
+      ledger,
+      replay,
+      audience: values.audience ?? null,
+      ...(now === undefined ? {} : { now }),
+    });
+    if (!r.valid) status = 1;
+    const problems = r.steps.flatMap((s) =>
+      s.problems.map((p) => ({ step: s.n, code: p.code, message: p.message })),
+    );
+    print({ jti: r.jti, valid: r.valid, code: r.code, codes: r.codes, level: r.level, problems });
+  }
+  return status;
+}
+
+async function cmdAudit(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, ['trust', 'now', 'config']);
+  const trust = loadTrust(values.trust);
+  const settings = loadSettings(values.config);
+  const now = parseNow(values.now);
+  if (positionals.length !== 1) throw new UsageError('audit takes exactly one <ledger-file>');
+  const tokens = splitInput(readText(positionals[0]!, 'ledger file')).tokens;
+  const report = await auditTokens(tokens, { trust, settings, ...(now === undefined ? {} : { now }) });
+  print({
+    nodes: report.nodes.map((n) => ({ jti: n.jti, valid: n.valid, tainted: n.tainted, codes: n.codes })),
+    violations: report.violations.map((v) => ({
+      code: v.code,
+      jti: v.jti,
+      ...(v.pred === undefined ? {} : { pred: v.pred }),
+      message: v.message,
+    })),
+  });
+  return report.violations.length ? 1 : 0;
+}
+
+async function cmdCreate(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, ['key', 'version', 'level', 'kid']);
+  const version = values.version;
+  if (version !== undefined && version !== '00' && version !== '01') {
+    throw new UsageError(`--version takes 00 or 01, got ${JSON.stringify(version)}`);
+  }
+  const level = values.level;
+  if (level !== undefined && level !== 'L1' && level !== 'L2')
+    throw new UsageError(`--level takes L1 or L2, got ${JSON.stringify(level)}`);
+  if (positionals.length !== 1)
+    throw new UsageError('create takes exactly one <payload-file> (or - for standard input)');
+  if (level !== 'L1' && !values.key)
+    throw new UsageError('--key F is required for an L2 token: a private JWK file (see ect keygen)');
+  const payload = readJson(positionals[0]!, 'payload');
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload))
+    throw new UsageError('the payload must be a JSON object of claims');
+  let key: JsonObject | undefined;
+  if (values.key) {
+    const k = readJson(values.key, 'key');
+    if (!k || typeof k !== 'object' || typeof (k as JsonObject).d !== 'string') {
+      throw new UsageError(
+        `key ${JSON.stringify(values.key)} is not a private JWK (it needs "d"; ect keygen makes one)`,
+      );
+    }
+    key = k as JsonObject;
+  }
+  try {
+    const created = await createToken(payload as JsonObject, {
+      ...(version ? { version } : {}),
+      ...(level ? { level } : {}),
+      ...(key ? { key } : {}),
+      ...(values.kid ? { kid: values.kid } : {}),
+    });
+    process.stdout.write(`${created.token}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof EctError && e.code === 'usage') throw new UsageError(e.message);
+    if (e instanceof EctError) {
+      print({ error: { code: e.code, message: e.message, problems: e.problems } });
+      return 1;
+    }
+    throw new UsageError(`cannot sign with that key: ${(e as Error).message}`);
+  }
+}
+
+async function cmdKeygen(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, ['kid']);
+  if (positionals.length) throw new UsageError('keygen takes no arguments');
+  const key = await generateSigningKey({ extractable: true, ...(values.kid ? { kid: values.kid } : {}) });
+  print({ private: key.privateJwk, public: key.publicJwk });
+  return 0;
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  decode: cmdDecode,
+  verify: cmdVerify,
+  audit: cmdAudit,
+  create: cmdCreate,
+  keygen: cmdKeygen,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process[command ? 'stdout' : 'stderr'].write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(
+      `ect: unknown command ${JSON.stringify(command)}; commands: ${Object.keys(COMMANDS).join(', ')}\n`,
+    );
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (e) {
+    const message =
+      e instanceof UsageError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+    process.stderr.write(`ect ${command}: ${message}\n`);
+    if (process.env.ECT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

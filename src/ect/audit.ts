@@ -1,0 +1,331 @@
+/**
+ * The whole-set audit (ECT-PROFILE.md section 7, "for a whole set"): every
+ * token verified on its own (steps 1-10), then the DAG rules applied to every
+ * node and edge at once, in any order. Violations name the node (and edge)
+ * they belong to, so a graph view can draw them there.
+ */
+import type { ErrorCode } from './codes.ts';
+import { edgeProblems, taskRecord, type TaskRecord } from './dag.ts';
+import { DEFAULT_SETTINGS, type Settings } from './settings.ts';
+import type { TrustStore } from './trust.ts';
+import { verifyToken, type VerificationReport } from './verify.ts';
+
+export interface Violation {
+  code: ErrorCode;
+  /** The node the violation belongs to (the child, for an edge); null for an undecodable token. */
+  jti: string | null;
+  /** For an edge's violation: the predecessor the edge points to. */
+  pred?: string;
+  /** Position of the token in the audited set. */
+  index: number;
+  message: string;
+}
+
+export interface AuditNode {
+  index: number;
+  jti: string | null;
+  valid: boolean;
+  /** Downstream of an invalid node while valid itself. */
+  tainted: boolean;
+  codes: ErrorCode[];
+  report: VerificationReport;
+  record: TaskRecord | null;
+}
+
+export interface AuditEdge {
+  /** Child node index. */
+  from: number;
+  /** Parent node index, or null when the parent is not in the set (a ghost). */
+  to: number | null;
+  pred: string;
+  codes: ErrorCode[];
+}
+
+export interface AuditReport {
+  nodes: AuditNode[];
+  edges: AuditEdge[];
+  violations: Violation[];
+  /** Predecessor ids named but absent from the set. */
+  missing: string[];
+}
+
+export interface AuditOptions {
+  trust: TrustStore;
+  settings?: Settings;
+  /** Informational only: steps 11-14 are not applied to a stored set. */
+  now?: number;
+  /** Called after each token is verified, for progress bars. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function auditTokens(tokens: readonly string[], opts: AuditOptions): Promise<AuditReport> {
+  const settings = opts.settings ?? DEFAULT_SETTINGS;
+  const reports: VerificationReport[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const verifyOpts = {
+      trust: opts.trust,
+      settings,
+      mode: 'stored' as const,
+      ...(opts.now === undefined ? {} : { now: opts.now }),
+    };
+    reports.push(await verifyToken(tokens[i]!, verifyOpts));
+    opts.onProgress?.(i + 1, tokens.length);
+  }
+  return auditReports(reports, settings);
+}
+
+/** The DAG half of the audit, over reports already made (e.g. by workers). */
+export function auditReports(
+  reports: readonly VerificationReport[],
+  settings: Settings = DEFAULT_SETTINGS,
+): AuditReport {
+  const violations: Violation[] = [];
+  const nodes: AuditNode[] = reports.map((report, index) => {
+    const node: AuditNode = {
+      index,
+      jti: report.jti,
+      valid: true,
+      tainted: false,
+      codes: [],
+      report,
+      record: report.payload ? taskRecord(report.payload) : null,
+    };
+    for (const step of report.steps) {
+      if (step.status !== 'fail') continue;
+      const first = step.problems[0]!;
+      violations.push({
+        code: first.code,
+        jti: report.jti,
+        index,
+        message: step.problems.map((p) => p.message).join('; '),
+      });
+    }
+    return node;
+  });
+
+  // Group nodes by jti, once.
+  const byJti = new Map<string, number[]>();
+  for (const n of nodes) {
+    if (!n.record) continue;
+    const list = byJti.get(n.record.jti);
+    if (list) list.push(n.index);
+    else byJti.set(n.record.jti, [n.index]);
+  }
+
+  // duplicate_jti: every copy of a jti shared within a workflow (or where either copy has no wid).
+  for (const list of byJti.values()) {
+    if (list.length < 2) continue;
+    for (const i of list) {
+      const wi = nodes[i]!.record!.wid;
+      const clash = list.some((j) => {
+        if (j === i) return false;
+        const wj = nodes[j]!.record!.wid;
+        return wi === undefined || wj === undefined || wi === wj;
+      });
+      if (clash) {
+        violations.push({
+          code: 'duplicate_jti',
+          jti: nodes[i]!.jti,
+          index: i,
+          message: `${list.length} tokens in this set share jti ${nodes[i]!.jti}`,
+        });
+      }
+    }
+  }
+
+  // Edges: the parent is looked up within the child's workflow first.
+  const edges: AuditEdge[] = [];
+  const parentsOf: number[][] = nodes.map(() => []);
+  const childrenOf: number[][] = nodes.map(() => []);
+  const missing = new Set<string>();
+  for (const n of nodes) {
+    const rec = n.record;
+    if (!rec) continue;
+    for (const p of rec.pred) {
+      const candidates = byJti.get(p) ?? [];
+      const parentIndex =
+        (rec.wid !== undefined ? candidates.find((j) => nodes[j]!.record!.wid === rec.wid) : undefined) ??
+        candidates[0];
+      const edge: AuditEdge = { from: n.index, to: parentIndex ?? null, pred: p, codes: [] };
+      edges.push(edge);
+      if (parentIndex === undefined) {
+        missing.add(p);
+        edge.codes.push('parent_not_found');
+        violations.push({
+          code: 'parent_not_found',
+          jti: rec.jti,
+          pred: p,
+          index: n.index,
+          message: `predecessor ${p} is not in the set`,
+        });
+        continue;
+      }
+      parentsOf[n.index]!.push(parentIndex);
+      childrenOf[parentIndex]!.push(n.index);
+      for (const problem of edgeProblems(rec, nodes[parentIndex]!.record!, settings)) {
+        edge.codes.push(problem.code);
+        violations.push({
+          code: problem.code,
+          jti: rec.jti,
+          pred: p,
+          index: n.index,
+          message: problem.message,
+        });
+      }
+    }
+  }
+
+  // cycle: every edge inside a strongly connected component, and every self-loop.
+  const component = stronglyConnected(parentsOf);
+  const size = new Map<number, number>();
+  for (const c of component) size.set(c, (size.get(c) ?? 0) + 1);
+  for (const e of edges) {
+    if (e.to === null) continue;
+    const inLoop =
+      e.to === e.from || (component[e.from] === component[e.to] && size.get(component[e.from]!)! > 1);
+    if (!inLoop) continue;
+    e.codes.push('cycle');
+    violations.push({
+      code: 'cycle',
+      jti: nodes[e.from]!.jti,
+      pred: e.pred,
+      index: e.from,
+      message:
+        e.to === e.from
+          ? 'the task names itself as its predecessor'
+          : `the edge to ${e.pred} is part of a loop`,
+    });
+  }
+
+  // traversal_limit: more distinct ancestors than allowed.
+  for (const i of overTraversalLimit(parentsOf, settings.traversalLimit)) {
+    violations.push({
+      code: 'traversal_limit',
+      jti: nodes[i]!.jti,
+      index: i,
+      message: `more than ${settings.traversalLimit} distinct ancestors (traversalLimit)`,
+    });
+  }
+
+  for (const v of violations) {
+    const n = nodes[v.index]!;
+    n.valid = false;
+    if (!n.codes.includes(v.code)) n.codes.push(v.code);
+  }
+
+  // Taint flows from every invalid node to its descendants.
+  const queue = nodes.filter((n) => !n.valid).map((n) => n.index);
+  const reached = new Uint8Array(nodes.length);
+  for (const i of queue) reached[i] = 1;
+  for (let q = 0; q < queue.length; q++) {
+    for (const c of childrenOf[queue[q]!]!) {
+      if (reached[c]) continue;
+      reached[c] = 1;
+      nodes[c]!.tainted = nodes[c]!.valid;
+      queue.push(c);
+    }
+  }
+  return { nodes, edges, violations, missing: [...missing] };
+}
+
+/** Tarjan's algorithm, iterative (deep chains must not overflow the stack). Returns a component id per node. */
+export function stronglyConnected(adj: readonly (readonly number[])[]): number[] {
+  const n = adj.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const comp = new Array<number>(n).fill(-1);
+  const stack: number[] = [];
+  let counter = 0;
+  let compCount = 0;
+  const work: [number, number][] = [];
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    work.push([root, 0]);
+    while (work.length) {
+      const top = work[work.length - 1]!;
+      const [v, i] = top;
+      if (i === 0) {
+        index[v] = low[v] = counter++;
+        stack.push(v);
+        onStack[v] = 1;
+      }
+      const next = adj[v]!;
+      if (i < next.length) {
+        top[1] = i + 1;
+        const w = next[i]!;
+        if (index[w] === -1) work.push([w, 0]);
+        else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1]![0];
+        low[parent] = Math.min(low[parent]!, low[v]!);
+      }
+      if (low[v] === index[v]) {
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          comp[w] = compCount;
+        } while (w !== v);
+        compCount++;
+      }
+    }
+  }
+  return comp;
+}
+
+/**
+ * Nodes with more than `limit` distinct ancestors. Linear in the common case:
+ * an upper bound (sum over parents) clears most nodes and the longest path
+ * convicts others; only the rest get a bounded walk.
+ */
+export function overTraversalLimit(parentsOf: readonly (readonly number[])[], limit: number): number[] {
+  const n = parentsOf.length;
+  const childrenOf: number[][] = parentsOf.map(() => []);
+  parentsOf.forEach((ps, c) => ps.forEach((p) => childrenOf[p]!.push(c)));
+  // Kahn's order from roots down; nodes in or below a loop never get an order.
+  const pending = new Int32Array(n);
+  parentsOf.forEach((ps, c) => (pending[c] = ps.length));
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (pending[i] === 0) order.push(i);
+  for (let q = 0; q < order.length; q++)
+    for (const c of childrenOf[order[q]!]!) if (--pending[c]! === 0) order.push(c);
+  const upper = new Float64Array(n);
+  const depth = new Float64Array(n);
+  const ordered = new Uint8Array(n);
+  const result: number[] = [];
+  const cap = limit + 1;
+  for (const v of order) {
+    ordered[v] = 1;
+    let ub = 0;
+    let d = 0;
+    for (const p of parentsOf[v]!) {
+      ub = Math.min(cap, ub + upper[p]! + 1);
+      d = Math.max(d, depth[p]! + 1);
+    }
+    upper[v] = ub;
+    depth[v] = d;
+    if (ub <= limit) continue;
+    if (d > limit || countAncestors(parentsOf, v, limit) > limit) result.push(v);
+  }
+  for (let v = 0; v < n; v++) if (!ordered[v] && countAncestors(parentsOf, v, limit) > limit) result.push(v);
+  return result.sort((a, b) => a - b);
+}
+
+/** Distinct ancestors of `v`, counting stops just past `limit`. */
+function countAncestors(parentsOf: readonly (readonly number[])[], v: number, limit: number): number {
+  const seen = new Set<number>();
+  const queue = [v];
+  for (let q = 0; q < queue.length; q++) {
+    for (const p of parentsOf[queue[q]!]!) {
+      if (p === v || seen.has(p)) continue;
+      seen.add(p);
+      if (seen.size > limit) return seen.size;
+      queue.push(p);
+    }
+  }
+  return seen.size;
+}

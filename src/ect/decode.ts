@@ -1,0 +1,174 @@
+/**
+ * Step 1 of verification: level detection and decoding (ECT-PROFILE.md
+ * section 5). JWS first: a string with exactly two dots whose first part
+ * decodes to a JSON object with `alg` is a JWS and is never retried as L1
+ * (downgrade protection); otherwise the whole string may be an L1 token.
+ */
+import { Base64UrlError, decodeBase64Url, utf8Decode } from './base64url.ts';
+import type { Problem } from './codes.ts';
+import { detectVersion } from './claims.ts';
+import type { Version } from './settings.ts';
+
+export type JsonObject = { [key: string]: unknown };
+
+interface DecodedBase {
+  /** The token as given, trimmed. */
+  token: string;
+  payload: JsonObject;
+  /** -00 or -01 from the claim names, null when the payload says neither or both. */
+  version: Version | null;
+}
+
+export interface DecodedJws extends DecodedBase {
+  level: 'L2';
+  header: JsonObject;
+  /** The three base64url parts. */
+  parts: readonly [string, string, string];
+}
+
+export interface DecodedL1 extends DecodedBase {
+  level: 'L1';
+  header: null;
+}
+
+export type DecodedToken = DecodedJws | DecodedL1;
+
+/** Where decoding went wrong, so the UI can point at it. */
+export interface DecodeProblem extends Problem {
+  code: 'malformed';
+  part: 'token' | 'header' | 'payload' | 'signature';
+  /** Character offset in the whole token, when known. */
+  position?: number;
+}
+
+export type DecodeResult = { ok: true; decoded: DecodedToken } | { ok: false; problem: DecodeProblem };
+
+/** Above this, a pasted string is not treated as a token (keeps the page responsive). */
+export const MAX_TOKEN_LENGTH = 1_000_000;
+
+function malformed(part: DecodeProblem['part'], message: string, position?: number): DecodeResult {
+  const problem: DecodeProblem = { code: 'malformed', part, message };
+  if (position !== undefined && position >= 0) problem.position = position;
+  return { ok: false, problem };
+}
+
+type PartResult = { ok: true; value: JsonObject } | { ok: false; why: string; position?: number };
+
+/** Decodes one base64url part into a JSON object; says precisely why not. */
+export function decodeJsonPart(part: string): PartResult {
+  let bytes: Uint8Array;
+  try {
+    bytes = decodeBase64Url(part);
+  } catch (e) {
+    const position = e instanceof Base64UrlError && e.position >= 0 ? e.position : undefined;
+    const why = e instanceof Error ? e.message : String(e);
+    return position === undefined ? { ok: false, why } : { ok: false, why, position };
+  }
+  let text: string;
+  try {
+    text = utf8Decode(bytes);
+  } catch {
+    return { ok: false, why: 'its bytes are not valid UTF-8 text' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    return { ok: false, why: `it is not JSON (${detail}); it starts ${JSON.stringify(text.slice(0, 24))}` };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return {
+      ok: false,
+      why: `it is JSON but not an object (got ${Array.isArray(value) ? 'an array' : String(value)})`,
+    };
+  }
+  return { ok: true, value: value as JsonObject };
+}
+
+export function decodeToken(input: string): DecodeResult {
+  const token = input.trim();
+  if (!token) return malformed('token', 'the token is empty');
+  if (token.length > MAX_TOKEN_LENGTH) {
+    return malformed(
+      'token',
+      `the token is ${token.length.toLocaleString('en')} characters long; tokens over ${MAX_TOKEN_LENGTH.toLocaleString('en')} are refused`,
+    );
+  }
+  const parts = token.split('.');
+  if (parts.length === 3) {
+    const [h, p, s] = parts as [string, string, string];
+    const header = decodeJsonPart(h);
+    if (header.ok && typeof header.value.alg === 'string') {
+      return decodeJwsRest(token, header.value, [h, p, s]);
+    }
+    if (header.ok && !('alg' in header.value)) {
+      return malformed(
+        'header',
+        'the first of three parts is a JSON object without "alg", so it is not a JWS header',
+      );
+    }
+    if (header.ok) {
+      return malformed(
+        'header',
+        `the JWS header's "alg" must be a string, got ${JSON.stringify(header.value.alg)}`,
+      );
+    }
+    // Not a JWS header: an L1 token has no dots, so this cannot be L1 either.
+    return malformed(
+      'header',
+      `the token has three dot-separated parts but the first is not a JWS header: ${header.why}`,
+      header.position,
+    );
+  }
+  if (parts.length > 1) {
+    return malformed(
+      'token',
+      `the token has ${parts.length} dot-separated parts; a JWS (L2) has exactly 3 and an L1 token has none`,
+    );
+  }
+  // L1: base64url of the claims; padding is accepted on input.
+  const unpadded = token.replace(/={1,2}$/, '');
+  const payload = decodeJsonPart(unpadded);
+  if (!payload.ok) {
+    return malformed('token', `not a JWS (no dots) and not an L1 token: ${payload.why}`, payload.position);
+  }
+  return {
+    ok: true,
+    decoded: {
+      level: 'L1',
+      token,
+      header: null,
+      payload: payload.value,
+      version: detectVersion(payload.value).version,
+    },
+  };
+}
+
+function decodeJwsRest(token: string, header: JsonObject, parts: [string, string, string]): DecodeResult {
+  const [h, p, s] = parts;
+  const payload = decodeJsonPart(p);
+  if (!payload.ok) {
+    const position = payload.position === undefined ? undefined : h.length + 1 + payload.position;
+    return malformed('payload', `the JWS payload (second part) is unreadable: ${payload.why}`, position);
+  }
+  const bad = s.search(/[^A-Za-z0-9_-]/);
+  if (bad !== -1) {
+    return malformed(
+      'signature',
+      `the signature (third part) has ${JSON.stringify(s[bad])} at position ${bad}, outside the base64url alphabet`,
+      h.length + p.length + 2 + bad,
+    );
+  }
+  return {
+    ok: true,
+    decoded: {
+      level: 'L2',
+      token,
+      header,
+      payload: payload.value,
+      parts,
+      version: detectVersion(payload.value).version,
+    },
+  };
+}

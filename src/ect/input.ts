@@ -1,0 +1,66 @@
+/**
+ * Splits pasted text into candidate tokens (ECT-PROFILE.md section 5, input
+ * forms): a bare token, an `Execution-Context:` header line, a comma list, a
+ * JSON array of tokens, one token per line, or the workbench's ledger bundle.
+ */
+
+const HEADER_PREFIX = /^\s*execution-context\s*:/i;
+
+export interface SplitResult {
+  tokens: string[];
+  /** Which form the text was read as, for the UI ("3 tokens from a JSON array"). */
+  form: 'empty' | 'json-array' | 'bundle' | 'lines';
+}
+
+export function splitInput(text: string): SplitResult {
+  const trimmed = text.trim();
+  if (!trimmed) return { tokens: [], form: 'empty' };
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+    const fromJson = tokensFromJson(trimmed);
+    if (fromJson) return fromJson;
+  }
+  const tokens: string[] = [];
+  for (const rawLine of trimmed.split(/\r?\n/)) {
+    const line = rawLine.replace(HEADER_PREFIX, '');
+    for (const item of line.split(',')) {
+      const t = item.trim();
+      if (t) tokens.push(t);
+    }
+  }
+  return { tokens, form: 'lines' };
+}
+
+function tokensFromJson(text: string): SplitResult | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (Array.isArray(doc)) {
+    return {
+      tokens: doc.map((t) => (typeof t === 'string' ? t.trim() : JSON.stringify(t))),
+      form: 'json-array',
+    };
+  }
+  const bundle = bundleTokens(doc);
+  return bundle ? { tokens: bundle, form: 'bundle' } : null;
+}
+
+/**
+ * Tokens of a ledger export bundle (`{"entries":[{"token":…}]}`) or of any
+ * object with a `tokens` array; null when `doc` is neither.
+ */
+export function bundleTokens(doc: unknown): string[] | null {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return null;
+  const o = doc as Record<string, unknown>;
+  if (Array.isArray(o.entries)) {
+    return o.entries.map((e) =>
+      e && typeof e === 'object' && typeof (e as { token?: unknown }).token === 'string'
+        ? (e as { token: string }).token
+        : JSON.stringify(e),
+    );
+  }
+  if (Array.isArray(o.tokens)) return o.tokens.map((t) => (typeof t === 'string' ? t : JSON.stringify(t)));
+  return null;
+}

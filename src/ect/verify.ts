@@ -1,0 +1,396 @@
+/**
+ * The verification procedure of ECT-PROFILE.md section 4: sixteen steps in
+ * order. The first failing step gives the primary code; later steps still run
+ * where they can, so a report lists every problem. Never throws for bad input.
+ */
+import { compactVerify, errors as joseErrors, type CryptoKey } from 'jose';
+import type { LedgerEntry } from './chain.ts';
+import { checkClaims, checkExt, checkPredCount, int, str } from './claims.ts';
+import type { ErrorCode, Problem } from './codes.ts';
+import { checkArrival, taskRecord, type TaskIndex } from './dag.ts';
+import { decodeToken, type DecodeProblem, type JsonObject } from './decode.ts';
+import { importTrustedKey } from './keys.ts';
+import type { Ledger } from './ledger.ts';
+import { ReplayCache } from './replay.ts';
+import {
+  DEFAULT_SETTINGS,
+  isForbiddenAlg,
+  LEVEL_RANK,
+  type Level,
+  type Settings,
+  type Version,
+} from './settings.ts';
+import { STEPS, type StepId, type StepInfo } from './steps.ts';
+import { resolveKey, type TrustedKey, type TrustStore } from './trust.ts';
+
+export type StepStatus = 'pass' | 'fail' | 'skip';
+
+export interface StepReport extends StepInfo {
+  status: StepStatus;
+  problems: Problem[];
+  /** What passed, or why the step was skipped. */
+  note?: string;
+}
+
+export interface VerifyOptions {
+  trust: TrustStore;
+  settings?: Settings;
+  /** The verifier's own id, looked for in `aud` (step 11); none for an auditor. */
+  audience?: string | null;
+  /** The verifier's clock, Unix seconds; defaults to the real clock. */
+  now?: number;
+  /** Accepted tasks for the DAG rules (step 15); defaults to the ledger's index. */
+  index?: TaskIndex;
+  replay?: ReplayCache;
+  /** Valid tokens are appended here (step 16). */
+  ledger?: Ledger;
+  /**
+   * 'arrival' (default) runs every step; 'stored' runs steps 1-10 only, for a
+   * token already in a ledger: an old ledger is not "expired" (section 7).
+   */
+  mode?: 'arrival' | 'stored';
+}
+
+export interface VerificationReport {
+  token: string;
+  valid: boolean;
+  /** The first failing step's first code; null when valid. */
+  code: ErrorCode | null;
+  /** Every code raised, in step order, without repeats. */
+  codes: ErrorCode[];
+  /** L1/L2 from the token; L3 once a ledger with a key issued a receipt. */
+  level: Level | null;
+  version: Version | null;
+  header: JsonObject | null;
+  payload: JsonObject | null;
+  jti: string | null;
+  steps: StepReport[];
+  /** Where decoding failed, for pointing at the spot. */
+  decodeProblem?: DecodeProblem;
+  /** The trusted key whose signature check passed. */
+  key?: { kid: string; issuer: string | null };
+  warnings: string[];
+  entry?: LedgerEntry;
+}
+
+const TYP_RE = /^(application\/)?(exec\+jwt|wimse-exec\+jwt)$/i;
+
+export async function verifyToken(input: string, opts: VerifyOptions): Promise<VerificationReport> {
+  const settings = opts.settings ?? DEFAULT_SETTINGS;
+  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  const stored = opts.mode === 'stored';
+  const steps = STEPS.map((info): StepReport => ({ ...info, status: 'skip', problems: [] }));
+  const at = (id: StepId) => steps.find((s) => s.id === id)!;
+  const pass = (id: StepId, note?: string) => {
+    const s = at(id);
+    s.status = 'pass';
+    if (note) s.note = note;
+  };
+  const skip = (id: StepId, note: string) => {
+    at(id).note = note;
+  };
+  const fail = (id: StepId, problems: Problem[]) => {
+    const s = at(id);
+    s.status = 'fail';
+    s.problems.push(...problems);
+  };
+  const check = (id: StepId, problems: Problem[], note?: string) =>
+    problems.length ? fail(id, problems) : pass(id, note);
+
+  const report: VerificationReport = {
+    token: input.trim(),
+    valid: false,
+    code: null,
+    codes: [],
+    level: null,
+    version: null,
+    header: null,
+    payload: null,
+    jti: null,
+    steps,
+    warnings: [],
+  };
+  const finish = (): VerificationReport => {
+    for (const s of steps)
+      for (const p of s.problems) if (!report.codes.includes(p.code)) report.codes.push(p.code);
+    report.code = steps.find((s) => s.status === 'fail')?.problems[0]?.code ?? null;
+    report.valid = report.code === null;
+    return report;
+  };
+
+  // 1. decode
+  const decoded = decodeToken(input);
+  if (!decoded.ok) {
+    fail('decode', [decoded.problem]);
+    report.decodeProblem = decoded.problem;
+    for (const s of steps.slice(1)) s.note = 'not run: the token could not be decoded';
+    return finish();
+  }
+  const d = decoded.decoded;
+  const payload = d.payload;
+  Object.assign(report, {
+    level: d.level,
+    version: d.version,
+    header: d.header,
+    payload,
+    jti: str(payload.jti) ?? null,
+  });
+  pass(
+    'decode',
+    d.level === 'L1' ? 'L1: base64url JSON claims, no signature' : 'L2: JWS compact serialization',
+  );
+
+  // 2. level
+  const tokenRank = LEVEL_RANK[d.level];
+  const minRank = LEVEL_RANK[settings.minLevel === 'L3' ? 'L2' : settings.minLevel];
+  if (tokenRank < minRank) {
+    fail('level', [
+      {
+        code: 'level_below_minimum',
+        message: `this is an ${d.level} token (unsigned claims) but the verifier requires at least ${settings.minLevel}; an L1 token may be a signed token stripped of its signature`,
+      },
+    ]);
+  } else pass('level', `${d.level} meets the minimum ${settings.minLevel}`);
+
+  // 3-7: the JOSE header and signature, for JWS only
+  let key: TrustedKey[] = [];
+  if (d.level === 'L1') {
+    for (const id of ['typ', 'alg', 'crit', 'key', 'signature'] as const)
+      skip(id, 'L1 has no header and no signature');
+  } else {
+    const h = d.header;
+    const typ = h.typ;
+    check(
+      'typ',
+      typeof typ === 'string' && TYP_RE.test(typ)
+        ? []
+        : [
+            {
+              code: 'invalid_typ',
+              claim: 'typ',
+              message:
+                typ === undefined
+                  ? 'the header has no "typ"; an ECT carries typ "exec+jwt" (-01) or "wimse-exec+jwt" (-00)'
+                  : `header typ ${JSON.stringify(typ)} is not "exec+jwt" (-01) or "wimse-exec+jwt" (-00)`,
+            },
+          ],
+      `typ ${JSON.stringify(typ)}`,
+    );
+
+    const alg = h.alg as string; // decode guarantees a string
+    const algAllowed = !isForbiddenAlg(alg) && settings.allowedAlgs.includes(alg);
+    check(
+      'alg',
+      algAllowed
+        ? []
+        : [
+            {
+              code: 'alg_not_allowed',
+              claim: 'alg',
+              message: isForbiddenAlg(alg)
+                ? `alg ${JSON.stringify(alg)} is always refused: ECTs need an asymmetric signature that third parties can check`
+                : `alg ${JSON.stringify(alg)} is not in the allow-list [${settings.allowedAlgs.join(', ')}]`,
+            },
+          ],
+      `${alg} is allowed`,
+    );
+
+    const critProblems: Problem[] =
+      'crit' in h
+        ? [
+            {
+              code: 'crit_unsupported',
+              claim: 'crit',
+              message: `the header marks ${JSON.stringify(h.crit)} as critical; this verifier understands no critical extension`,
+            },
+          ]
+        : [];
+    check('crit', critProblems, 'no crit header');
+
+    for (const name of ['jwk', 'jku', 'x5u', 'x5c'] as const) {
+      if (name in h)
+        report.warnings.push(
+          `the header carries "${name}"; embedded key material is ignored, keys come only from the trust store`,
+        );
+    }
+
+    const resolution = resolveKey(opts.trust, payload.iss, h.kid);
+    if (resolution.ok) {
+      key = resolution.candidates;
+      if (resolution.warning) report.warnings.push(resolution.warning);
+      pass('key', `kid ${JSON.stringify(h.kid)}${key[0]!.issuer ? ` bound to ${key[0]!.issuer}` : ''}`);
+    } else fail('key', [resolution.problem]);
+
+    if (!key.length) skip('signature', 'no trusted key to check the signature with');
+    else if (!algAllowed) skip('signature', `not checked: alg ${JSON.stringify(alg)} is not allowed`);
+    else {
+      const result = await checkSignature(d.token, alg, key, Array.isArray(h.crit) ? h.crit : []);
+      if (result.ok) {
+        report.key = { kid: result.key.kid, issuer: result.key.issuer };
+        pass('signature', `verified with kid ${JSON.stringify(result.key.kid)}`);
+      } else fail('signature', [{ code: 'invalid_signature', message: result.message }]);
+    }
+  }
+
+  // 8-10: claims
+  check('claims', checkClaims(payload, settings), 'all required claims present and well-formed');
+  check('ext', checkExt(payload, settings), 'within size and depth limits');
+  check('pred_count', checkPredCount(payload, settings), 'within the limit');
+
+  if (stored) {
+    for (const id of ['audience', 'exp', 'iat', 'replay', 'dag', 'append'] as const) {
+      skip(id, 'not applied to a stored token (checked at arrival)');
+    }
+    return finish();
+  }
+
+  // 11. audience
+  if (!opts.audience) skip('audience', 'the verifier has no id of its own (an auditor)');
+  else {
+    const aud = payload.aud;
+    const list = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+    check(
+      'audience',
+      list.includes(opts.audience)
+        ? []
+        : [
+            {
+              code: 'audience_mismatch',
+              claim: 'aud',
+              message: `this verifier (${opts.audience}) is not in aud ${JSON.stringify(aud)}`,
+            },
+          ],
+      `${opts.audience} is in aud`,
+    );
+  }
+
+  // 12-13: time
+  const exp = int(payload.exp);
+  const iat = int(payload.iat);
+  const skew = settings.clockSkew;
+  if (exp === undefined) skip('exp', 'no usable exp (see step 8)');
+  else {
+    check(
+      'exp',
+      now > exp + skew
+        ? [
+            {
+              code: 'expired',
+              claim: 'exp',
+              message: `expired ${now - exp} s ago (at ${exp}; allowed skew ${skew} s)`,
+            },
+          ]
+        : [],
+      `expires in ${exp - now} s`,
+    );
+  }
+  if (iat === undefined) skip('iat', 'no usable iat (see step 8)');
+  else {
+    const problems: Problem[] = [];
+    if (iat > now + skew) {
+      problems.push({
+        code: 'iat_in_future',
+        claim: 'iat',
+        message: `issued ${iat - now} s in the future (allowed skew ${skew} s)`,
+      });
+    } else if (now - iat > settings.iatMaxAge) {
+      problems.push({
+        code: 'iat_too_old',
+        claim: 'iat',
+        message: `issued ${now - iat} s ago; the verifier accepts tokens at most ${settings.iatMaxAge} s old (iatMaxAge)`,
+      });
+    }
+    check('iat', problems, `issued ${now - iat} s ago`);
+  }
+
+  // 14. replay
+  const jti = str(payload.jti);
+  const wid = str(payload.wid);
+  if (!settings.replayCache || !opts.replay) skip('replay', 'no replay cache');
+  else if (!jti) skip('replay', 'no usable jti (see step 8)');
+  else {
+    check(
+      'replay',
+      opts.replay.has(jti, wid, now)
+        ? [
+            {
+              code: 'replay',
+              claim: 'jti',
+              message: `jti ${jti} was already accepted by this verifier within its lifetime`,
+            },
+          ]
+        : [],
+      'jti not seen before',
+    );
+  }
+
+  // 15. DAG rules
+  const index = opts.index ?? opts.ledger?.index;
+  const task = taskRecord(payload);
+  if (!index) skip('dag', 'no store of accepted tasks');
+  else if (!task) skip('dag', 'no usable jti (see step 8)');
+  else
+    check(
+      'dag',
+      checkArrival(task, index, settings),
+      `${task.pred.length} predecessor(s) found and consistent`,
+    );
+
+  // 16. append and record
+  const failed = steps.some((s) => s.status === 'fail');
+  if (failed) skip('append', 'not appended: the token is invalid');
+  else {
+    if (opts.replay && jti && exp !== undefined) opts.replay.record(jti, wid, exp + skew);
+    if (opts.ledger) {
+      report.entry = await opts.ledger.append(report.token, payload, { now: now * 1000 });
+      if (report.entry.receipt) report.level = 'L3';
+      pass(
+        'append',
+        `appended as entry ${report.entry.seq}${report.entry.receipt ? ' with a signed receipt (L3)' : ''}`,
+      );
+    } else pass('append', opts.replay ? 'recorded for replay; no ledger' : 'no ledger');
+  }
+  if (settings.minLevel === 'L3' && report.level !== 'L3' && !failed) {
+    fail('level', [
+      {
+        code: 'level_below_minimum',
+        message: 'the verifier requires L3, but no ledger with a receipt key took this token',
+      },
+    ]);
+  }
+  return finish();
+}
+
+type SignatureResult = { ok: true; key: TrustedKey } | { ok: false; message: string };
+
+async function checkSignature(
+  token: string,
+  alg: string,
+  candidates: TrustedKey[],
+  crit: unknown[],
+): Promise<SignatureResult> {
+  // crit was judged at step 5; tell jose the names are known so it still checks the signature.
+  const critOption = Object.fromEntries(
+    crit.filter((c): c is string => typeof c === 'string').map((c) => [c, false]),
+  );
+  let last = 'the signature does not verify under the trusted key';
+  for (const candidate of candidates) {
+    let cryptoKey: CryptoKey;
+    try {
+      cryptoKey = await importTrustedKey(candidate, alg);
+    } catch (e) {
+      last = `trusted key ${JSON.stringify(candidate.kid)} cannot be used with ${alg}: ${e instanceof Error ? e.message : String(e)}`;
+      continue;
+    }
+    try {
+      await compactVerify(token, cryptoKey, { algorithms: [alg], crit: critOption });
+      return { ok: true, key: candidate };
+    } catch (e) {
+      last =
+        e instanceof joseErrors.JWSSignatureVerificationFailed
+          ? `the signature does not verify under trusted key ${JSON.stringify(candidate.kid)}: the token was changed after signing, or signed by another key`
+          : `the signature could not be checked: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  return { ok: false, message: last };
+}
