@@ -47,7 +47,7 @@ export function utf8Decode(bytes: Uint8Array): string {
   return utf8Decoder.decode(bytes);
 }
 
-export function utf8Encode(text: string): Uint8Array {
+export function utf8Encode(text: string): Uint8Array<ArrayBuffer> {
   return utf8Encoder.encode(text);
 }
 

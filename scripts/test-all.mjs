@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// `npm test`: every check the project has, in one run. Runs each stage even
+// when an earlier one fails (so one run shows everything), then prints one
+// closing line `total: N passed, N failed` over every runner, read from their
+// reports. Exits non-zero when anything failed or when no test ran.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const bin = (name) => `./node_modules/.bin/${name}`;
+const stages = [
+  { name: 'typecheck', cmd: bin('tsc'), args: ['-b'] },
+  { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'] },
+  { name: 'unit', cmd: bin('vitest'), args: ['run'], report: 'test-results/vitest.json', count: countVitest },
+  {
+    name: 'conformance',
+    cmd: 'node',
+    args: ['../shared/conformance/run-vectors.mjs', '../shared/conformance/sample-vectors.json'],
+    capture: true,
+    count: countConformance,
+  },
+  { name: 'chromium', cmd: 'node', args: ['scripts/ensure-chromium.mjs'] },
+  { name: 'build', cmd: bin('vite'), args: ['build', '--logLevel', 'warn'] },
+  {
+    name: 'e2e',
+    cmd: bin('playwright'),
+    args: ['test'],
+    report: 'test-results/playwright.json',
+    count: countPlaywright,
+  },
+];
+
+function countVitest(file) {
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  return { passed: r.numPassedTests, failed: r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0) };
+}
+
+function countPlaywright(file) {
+  const s = JSON.parse(readFileSync(file, 'utf8')).stats;
+  return { passed: s.expected + s.flaky, failed: s.unexpected };
+}
+
+function countConformance(_file, output) {
+  const m = output.match(/^(\d+) passed, (\d+) failed$/m);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
+}
+
+mkdirSync('test-results', { recursive: true });
+let passed = 0;
+let failed = 0;
+const summary = [];
+for (const stage of stages) {
+  if (stage.report) rmSync(stage.report, { force: true });
+  console.log(`\n=== ${stage.name}: ${stage.cmd} ${stage.args.join(' ')}`);
+  const started = Date.now();
+  const r = spawnSync(stage.cmd, stage.args, {
+    stdio: stage.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+  });
+  if (stage.capture) process.stdout.write(r.stdout ?? '');
+  const ok = r.status === 0;
+  let counts = null;
+  try {
+    if (stage.count && (!stage.report || existsSync(stage.report)))
+      counts = stage.count(stage.report, r.stdout ?? '');
+  } catch (e) {
+    console.error(`${stage.name}: cannot read its report: ${e.message}`);
+  }
+  if (counts) {
+    passed += counts.passed;
+    failed += counts.failed;
+    // A runner that failed without a failing test (a crash, a config error) still counts as a failure.
+    if (!ok && counts.failed === 0) failed++;
+  } else if (!ok) failed++;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  summary.push(
+    `${stage.name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`}${counts ? `, ${counts.passed} passed, ${counts.failed} failed` : ''} (${seconds} s)`,
+  );
+}
+console.log(`\n${summary.join('\n')}`);
+console.log(`total: ${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
