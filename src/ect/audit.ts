@@ -138,17 +138,20 @@ export function auditReports(
   const parentsOf: number[][] = nodes.map(() => []);
   const childrenOf: number[][] = nodes.map(() => []);
   const missing = new Set<string>();
+  const edgeParents: number[][] = [];
   for (const n of nodes) {
     const rec = n.record;
     if (!rec) continue;
     for (const p of rec.pred) {
+      // Every copy of the parent within the child's workflow counts (or every copy when none is
+      // in it), so the result does not depend on the order of the set.
       const candidates = byJti.get(p) ?? [];
-      const parentIndex =
-        (rec.wid !== undefined ? candidates.find((j) => nodes[j]!.record!.wid === rec.wid) : undefined) ??
-        candidates[0];
-      const edge: AuditEdge = { from: n.index, to: parentIndex ?? null, pred: p, codes: [] };
+      const sameWorkflow = candidates.filter((j) => nodes[j]!.record!.wid === rec.wid);
+      const parents = rec.wid !== undefined && sameWorkflow.length ? sameWorkflow : candidates;
+      const edge: AuditEdge = { from: n.index, to: parents[0] ?? null, pred: p, codes: [] };
       edges.push(edge);
-      if (parentIndex === undefined) {
+      edgeParents.push(parents);
+      if (!parents.length) {
         missing.add(p);
         edge.codes.push('parent_not_found');
         violations.push({
@@ -160,17 +163,20 @@ export function auditReports(
         });
         continue;
       }
-      parentsOf[n.index]!.push(parentIndex);
-      childrenOf[parentIndex]!.push(n.index);
-      for (const problem of edgeProblems(rec, nodes[parentIndex]!.record!, settings)) {
-        edge.codes.push(problem.code);
-        violations.push({
-          code: problem.code,
-          jti: rec.jti,
-          pred: p,
-          index: n.index,
-          message: problem.message,
-        });
+      for (const parentIndex of parents) {
+        parentsOf[n.index]!.push(parentIndex);
+        childrenOf[parentIndex]!.push(n.index);
+        for (const problem of edgeProblems(rec, nodes[parentIndex]!.record!, settings)) {
+          if (edge.codes.includes(problem.code)) continue;
+          edge.codes.push(problem.code);
+          violations.push({
+            code: problem.code,
+            jti: rec.jti,
+            pred: p,
+            index: n.index,
+            message: problem.message,
+          });
+        }
       }
     }
   }
@@ -179,23 +185,23 @@ export function auditReports(
   const component = stronglyConnected(parentsOf);
   const size = new Map<number, number>();
   for (const c of component) size.set(c, (size.get(c) ?? 0) + 1);
-  for (const e of edges) {
-    if (e.to === null) continue;
+  edges.forEach((e, k) => {
+    const parents = edgeParents[k]!;
+    const selfLoop = parents.includes(e.from);
     const inLoop =
-      e.to === e.from || (component[e.from] === component[e.to] && size.get(component[e.from]!)! > 1);
-    if (!inLoop) continue;
+      selfLoop || parents.some((to) => component[e.from] === component[to] && size.get(component[to]!)! > 1);
+    if (!inLoop) return;
     e.codes.push('cycle');
     violations.push({
       code: 'cycle',
       jti: nodes[e.from]!.jti,
       pred: e.pred,
       index: e.from,
-      message:
-        e.to === e.from
-          ? 'the task names itself as its predecessor'
-          : `the edge to ${e.pred} is part of a loop`,
+      message: selfLoop
+        ? 'the task names itself as its predecessor'
+        : `the edge to ${e.pred} is part of a loop`,
     });
-  }
+  });
 
   // traversal_limit: more distinct ancestors than allowed.
   for (const i of overTraversalLimit(parentsOf, settings.traversalLimit)) {

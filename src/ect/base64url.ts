@@ -6,6 +6,7 @@
  */
 import { base64url as joseBase64url } from 'jose';
 
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 export const BASE64URL_RE = /^[A-Za-z0-9_-]*$/;
 const OUTSIDE_ALPHABET = /[^A-Za-z0-9_-]/;
 
@@ -31,6 +32,16 @@ export function decodeBase64Url(input: string): Uint8Array {
     throw new Base64UrlError(
       `length ${input.length} is impossible for base64url (a character is missing or extra)`,
       -1,
+    );
+  }
+  // The last character may carry bits beyond the data; they must be zero, or
+  // two different strings would decode to the same bytes (a changed signature
+  // character that still verifies).
+  const spare = input.length % 4 === 2 ? 0b1111 : input.length % 4 === 3 ? 0b11 : 0;
+  if (spare && (ALPHABET.indexOf(input[input.length - 1]!) & spare) !== 0) {
+    throw new Base64UrlError(
+      `the last character ${JSON.stringify(input[input.length - 1])} is not a canonical base64url ending (its unused bits are not zero)`,
+      input.length - 1,
     );
   }
   return joseBase64url.decode(input);

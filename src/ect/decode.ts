@@ -152,12 +152,14 @@ function decodeJwsRest(token: string, header: JsonObject, parts: [string, string
     const position = payload.position === undefined ? undefined : h.length + 1 + payload.position;
     return malformed('payload', `the JWS payload (second part) is unreadable: ${payload.why}`, position);
   }
-  const bad = s.search(/[^A-Za-z0-9_-]/);
-  if (bad !== -1) {
+  try {
+    decodeBase64Url(s);
+  } catch (e) {
+    const at = e instanceof Base64UrlError && e.position >= 0 ? e.position : undefined;
     return malformed(
       'signature',
-      `the signature (third part) has ${JSON.stringify(s[bad])} at position ${bad}, outside the base64url alphabet`,
-      h.length + p.length + 2 + bad,
+      `the signature (third part) is not valid base64url: ${e instanceof Error ? e.message : String(e)}`,
+      at === undefined ? undefined : h.length + p.length + 2 + at,
     );
   }
   return {

@@ -28,6 +28,8 @@ export interface LedgerQuery {
 export interface Ledger {
   /** Synchronous view of the accepted tasks, for the DAG rules of step 15. */
   readonly index: TaskIndex;
+  /** True when every append returns a signed receipt (what makes a token L3). */
+  readonly signsReceipts: boolean;
   /** Appends a token that the caller has verified; returns the entry with its hash (and receipt). */
   append(token: string, claims: Record<string, unknown>, opts?: { now?: number }): Promise<LedgerEntry>;
   size(): Promise<number>;
@@ -62,6 +64,10 @@ export class MemoryLedger implements Ledger {
 
   get index(): TaskIndex {
     return this.#index;
+  }
+
+  get signsReceipts(): boolean {
+    return this.#key !== undefined;
   }
 
   append(token: string, claims: Record<string, unknown>, opts: { now?: number } = {}): Promise<LedgerEntry> {

@@ -14,7 +14,10 @@ export interface TrustedKey {
 }
 
 export interface TrustStore {
-  /** 'issuers' for an issuer-bound store, 'jwks' for a plain key set. */
+  /**
+   * 'issuers' for an issuer-bound store, 'jwks' for a plain key set. A store
+   * may hold both kinds of key: unbound keys match by kid alone, with a warning.
+   */
   kind: 'issuers' | 'jwks';
   keys: readonly TrustedKey[];
 }
@@ -51,11 +54,16 @@ export function parseTrustStore(doc: unknown): TrustStore {
     throw new TrustStoreError('a trust store must be a JSON object with "issuers" or "keys"');
   }
   const o = doc as Record<string, unknown>;
+  if (o.issuers === undefined && !Array.isArray(o.keys)) {
+    throw new TrustStoreError(
+      'a trust store must have "issuers" (issuer-bound keys) or "keys" (a plain JWKS)',
+    );
+  }
+  const keys: TrustedKey[] = [];
   if (o.issuers !== undefined) {
     if (!o.issuers || typeof o.issuers !== 'object' || Array.isArray(o.issuers)) {
       throw new TrustStoreError('"issuers" must be an object mapping each issuer to {"keys": [...]}');
     }
-    const keys: TrustedKey[] = [];
     for (const [issuer, entry] of Object.entries(o.issuers as Record<string, unknown>)) {
       const list = entry && typeof entry === 'object' ? (entry as { keys?: unknown }).keys : undefined;
       if (!Array.isArray(list))
@@ -64,23 +72,29 @@ export function parseTrustStore(doc: unknown): TrustStore {
         keys.push({ ...publicPart(jwk, `issuers[${JSON.stringify(issuer)}].keys[${i}]`), issuer }),
       );
     }
-    return { kind: 'issuers', keys };
   }
-  if (Array.isArray(o.keys)) {
-    return {
-      kind: 'jwks',
-      keys: o.keys.map((jwk, i) => ({ ...publicPart(jwk, `keys[${i}]`), issuer: null })),
-    };
+  if (o.keys !== undefined) {
+    if (!Array.isArray(o.keys)) throw new TrustStoreError('"keys" must be an array of JWKs');
+    o.keys.forEach((jwk, i) => keys.push({ ...publicPart(jwk, `keys[${i}]`), issuer: null }));
   }
-  throw new TrustStoreError('a trust store must have "issuers" (issuer-bound keys) or "keys" (a plain JWKS)');
+  return { kind: o.issuers === undefined ? 'jwks' : 'issuers', keys };
 }
 
-/** The issuer-bound JSON form of a store (keys from a plain JWKS go to a JWKS). */
-export function serializeTrustStore(store: TrustStore): unknown {
-  if (store.kind === 'jwks') return { keys: store.keys.map((k) => k.jwk) };
+/** The JSON form of a store: issuer-bound keys under "issuers", unbound ones under "keys". */
+export function serializeTrustStore(store: TrustStore): {
+  issuers?: Record<string, { keys: JWK[] }>;
+  keys?: JWK[];
+} {
   const issuers: Record<string, { keys: JWK[] }> = {};
-  for (const k of store.keys) (issuers[k.issuer ?? ''] ??= { keys: [] }).keys.push(k.jwk);
-  return { issuers };
+  const unbound: JWK[] = [];
+  for (const k of store.keys) {
+    if (k.issuer === null) unbound.push(k.jwk);
+    else (issuers[k.issuer] ??= { keys: [] }).keys.push(k.jwk);
+  }
+  return {
+    ...(store.kind === 'issuers' || Object.keys(issuers).length ? { issuers } : {}),
+    ...(unbound.length || store.kind === 'jwks' ? { keys: unbound } : {}),
+  };
 }
 
 export type KeyResolution =
@@ -102,41 +116,33 @@ export function resolveKey(store: TrustStore, iss: unknown, kid: unknown): KeyRe
     };
   }
   const byKid = store.keys.filter((k) => k.kid === kid);
-  if (store.kind === 'jwks') {
-    if (!byKid.length) {
+  const bound = byKid.filter((k) => k.issuer !== null);
+  const unbound = byKid.filter((k) => k.issuer === null);
+  const unboundMatch = (): KeyResolution => ({
+    ok: true,
+    candidates: unbound,
+    warning: `key ${JSON.stringify(kid)} is bound to no issuer (a plain JWKS key): it is matched by kid only, so "iss" is unchecked`,
+  });
+  const issuers = [...new Set(bound.map((k) => k.issuer))];
+  if (typeof iss !== 'string' || !iss) {
+    const message = 'the token has no usable "iss", so the key cannot be bound to an issuer';
+    if (issuers.length) {
       return {
         ok: false,
         problem: {
-          code: 'unknown_key',
-          claim: 'kid',
-          message: `no trusted key has kid ${JSON.stringify(kid)}`,
+          code: 'issuer_mismatch',
+          claim: 'iss',
+          message: `${message}; kid ${JSON.stringify(kid)} belongs to ${issuers.join(', ')}`,
         },
       };
     }
-    return {
-      ok: true,
-      candidates: byKid,
-      warning:
-        'the trust store is a plain JWKS: the key is matched by kid only, so the issuer ("iss") is unchecked',
-    };
-  }
-  const issuers = [...new Set(byKid.map((k) => k.issuer))];
-  if (typeof iss !== 'string' || !iss) {
-    const message = `the token has no usable "iss", so the key cannot be bound to an issuer`;
-    return issuers.length
-      ? {
-          ok: false,
-          problem: {
-            code: 'issuer_mismatch',
-            claim: 'iss',
-            message: `${message}; kid ${JSON.stringify(kid)} belongs to ${issuers.join(', ')}`,
-          },
-        }
+    return unbound.length
+      ? unboundMatch()
       : { ok: false, problem: { code: 'unknown_key', claim: 'iss', message } };
   }
-  const mine = byKid.filter((k) => k.issuer === iss);
+  const mine = bound.filter((k) => k.issuer === iss);
   if (mine.length) return { ok: true, candidates: mine };
-  if (byKid.length) {
+  if (bound.length) {
     return {
       ok: false,
       problem: {
@@ -146,6 +152,7 @@ export function resolveKey(store: TrustStore, iss: unknown, kid: unknown): KeyRe
       },
     };
   }
+  if (unbound.length) return unboundMatch();
   const known = store.keys.some((k) => k.issuer === iss);
   return {
     ok: false,

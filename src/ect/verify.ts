@@ -140,17 +140,24 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
     d.level === 'L1' ? 'L1: base64url JSON claims, no signature' : 'L2: JWS compact serialization',
   );
 
-  // 2. level
-  const tokenRank = LEVEL_RANK[d.level];
-  const minRank = LEVEL_RANK[settings.minLevel === 'L3' ? 'L2' : settings.minLevel];
-  if (tokenRank < minRank) {
+  // 2. level (L3 is not in the token: it takes a ledger that signs receipts)
+  const minLevel = settings.minLevel;
+  if (LEVEL_RANK[d.level] < LEVEL_RANK[minLevel === 'L3' ? 'L2' : minLevel]) {
     fail('level', [
       {
         code: 'level_below_minimum',
-        message: `this is an ${d.level} token (unsigned claims) but the verifier requires at least ${settings.minLevel}; an L1 token may be a signed token stripped of its signature`,
+        message: `this is an ${d.level} token (unsigned claims) but the verifier requires at least ${minLevel}; an L1 token may be a signed token stripped of its signature`,
       },
     ]);
-  } else pass('level', `${d.level} meets the minimum ${settings.minLevel}`);
+  } else if (minLevel === 'L3' && !stored && !opts.ledger?.signsReceipts) {
+    fail('level', [
+      {
+        code: 'level_below_minimum',
+        message:
+          'the verifier requires L3, but it has no ledger that signs receipts, so no token can reach L3 here',
+      },
+    ]);
+  } else pass('level', `${d.level} meets the minimum ${minLevel}`);
 
   // 3-7: the JOSE header and signature, for JWS only
   let key: TrustedKey[] = [];
@@ -349,14 +356,6 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
         `appended as entry ${report.entry.seq}${report.entry.receipt ? ' with a signed receipt (L3)' : ''}`,
       );
     } else pass('append', opts.replay ? 'recorded for replay; no ledger' : 'no ledger');
-  }
-  if (settings.minLevel === 'L3' && report.level !== 'L3' && !failed) {
-    fail('level', [
-      {
-        code: 'level_below_minimum',
-        message: 'the verifier requires L3, but no ledger with a receipt key took this token',
-      },
-    ]);
   }
   return finish();
 }
