@@ -1,19 +1,72 @@
+import { useEffect } from 'react';
+import { CreatePage } from '../features/create/CreatePage.tsx';
 import { InspectPage } from '../features/inspect/InspectPage.tsx';
+import { KeysPage } from '../features/keys/KeysPage.tsx';
+import { useKeyring } from '../state/keyring.ts';
+import { useRouter, type Route } from '../state/router.ts';
+
+const TABS: { route: Route; label: string; hint: string }[] = [
+  { route: 'inspect', label: 'Inspect', hint: 'Paste tokens: decode, verify, explain' },
+  { route: 'create', label: 'Create', hint: 'Fill in claims and sign a token' },
+  { route: 'keys', label: 'Keys & trust', hint: 'Signing keys and the trust store' },
+];
 
 export function App() {
+  const route = useRouter((s) => s.route);
+  const navigate = useRouter((s) => s.navigate);
+  const loadKeys = useKeyring((s) => s.load);
+  const keyringError = useKeyring((s) => s.error);
+  const keyringStatus = useKeyring((s) => s.status);
+
+  useEffect(() => {
+    void loadKeys();
+  }, [loadKeys]);
+
   return (
     <div className="flex min-h-screen flex-col">
       <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <div className="mx-auto max-w-5xl px-4 py-4">
+        <div className="mx-auto max-w-6xl px-4 pt-4">
           <h1 className="text-xl font-semibold tracking-tight">ECT Workbench</h1>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
             An Execution Context Token (ECT) is a signed JWT recording one task an agent performed; its
-            predecessor list links tasks into a workflow DAG. Everything here runs locally in your browser.
+            predecessor list links tasks into a workflow DAG. Everything here runs locally in your browser:
+            nothing is sent anywhere.
           </p>
+          <nav aria-label="Workbench" className="mt-3 flex gap-1">
+            {TABS.map((t) => (
+              <a
+                key={t.route}
+                href={`#/${t.route}`}
+                title={t.hint}
+                aria-current={route === t.route ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(t.route);
+                }}
+                className={`rounded-t-md border border-b-0 px-4 py-2 text-sm font-medium ${
+                  route === t.route
+                    ? 'border-slate-200 bg-slate-50 text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100'
+                    : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100'
+                }`}
+              >
+                {t.label}
+              </a>
+            ))}
+          </nav>
         </div>
       </header>
-      <main className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">
-        <InspectPage />
+      {keyringStatus === 'error' && (
+        <div
+          role="alert"
+          className="border-b border-red-300 bg-red-50 px-4 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+        >
+          {keyringError} Keys cannot be saved in this browser session; decoding still works.
+        </div>
+      )}
+      <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
+        {route === 'inspect' && <InspectPage />}
+        {route === 'create' && <CreatePage />}
+        {route === 'keys' && <KeysPage />}
       </main>
     </div>
   );

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { DecodeResult, DecodedToken } from '../../ect/decode.ts';
-import { Badge } from './Badge.tsx';
+import { Badge } from '../../components/Badge.tsx';
 import { DecodeErrorCard } from './DecodeErrorCard.tsx';
 import { JsonBlock } from './JsonBlock.tsx';
 import { TimeClaims } from './TimeClaims.tsx';
