@@ -2,18 +2,26 @@ import { defineConfig } from '@playwright/test';
 
 // The app is built before this runs (npm run test:e2e: ensure-chromium, vite build, playwright test).
 // Playwright cannot download browsers here: Debian's Chromium is used instead.
+// E2E_PORT and E2E_DIST let several people run the suite at once on one machine, each against its own
+// build (`vite build --outDir dist-x`); CI uses the defaults.
+const port = Number(process.env.E2E_PORT ?? 4173);
+const dist = process.env.E2E_DIST ?? 'dist';
+
 export default defineConfig({
   testDir: 'e2e',
   // Playwright empties its outputDir on every run: keep it apart from test-results/, which also holds
   // other runners' reports (vitest.json) and this run's JSON report.
-  outputDir: 'test-results/playwright-artifacts',
+  outputDir: `test-results/playwright-artifacts${process.env.E2E_PORT ? `-${port}` : ''}`,
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 2,
-  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: `test-results/playwright${process.env.E2E_PORT ? `-${port}` : ''}.json` }],
+  ],
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${port}`,
     headless: true,
     trace: 'off',
   },
@@ -38,8 +46,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: './node_modules/.bin/vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
+    command: `./node_modules/.bin/vite preview --host 127.0.0.1 --port ${port} --strictPort --outDir ${dist}`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
     stdout: 'ignore',
