@@ -3,8 +3,9 @@
  * keeps lives here, in the user's browser only. Each table's record type is
  * declared beside the code that owns it; schema changes add a version.
  */
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type DexieOptions, type EntityTable, type Table } from 'dexie';
 import type { StoredKey } from './keys.ts';
+import type { EntryRecord, LedgerMeta } from './ledger.ts';
 
 export interface MetaRecord {
   key: string;
@@ -14,12 +15,21 @@ export interface MetaRecord {
 export class WorkbenchDb extends Dexie {
   keys!: EntityTable<StoredKey, 'id'>;
   meta!: EntityTable<MetaRecord, 'key'>;
+  ledgers!: EntityTable<LedgerMeta, 'id'>;
+  /** Primary key [ledgerId, seq]: two tabs can never both write one sequence number. */
+  entries!: Table<EntryRecord, [string, number]>;
 
-  constructor(name = 'ect-workbench') {
-    super(name);
+  /** `options` lets unit tests pass fake-indexeddb's `indexedDB` and `IDBKeyRange`. */
+  constructor(name = 'ect-workbench', options?: DexieOptions) {
+    super(name, options);
     this.version(1).stores({
       keys: 'id, kid, issuer, createdAt',
       meta: 'key',
+    });
+    this.version(2).stores({
+      ledgers: 'id, name, createdAt',
+      entries:
+        '[ledgerId+seq], [ledgerId+jti], [ledgerId+wid], [ledgerId+iss], [ledgerId+exec_act], [ledgerId+appendedAt]',
     });
   }
 }

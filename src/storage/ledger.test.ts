@@ -1,0 +1,129 @@
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { generateSigningKey, GENESIS_HASH, MemoryLedger } from '../ect/index.ts';
+import { WorkbenchDb } from './db.ts';
+import { IndexedDbLedger, LedgerCatalog } from './ledger.ts';
+
+let dbCount = 0;
+const freshDb = () => new WorkbenchDb(`ledger-test-${++dbCount}`, { indexedDB, IDBKeyRange });
+
+const claims = (i: number, extra: Record<string, unknown> = {}) => ({
+  jti: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  iss: `spiffe://example.com/agent/${i % 2 ? 'a' : 'b'}`,
+  exec_act: i % 3 ? 'review_spec' : 'run_tests',
+  pred: i > 1 ? [`00000000-0000-4000-8000-${String(i - 1).padStart(12, '0')}`] : [],
+  ...extra,
+});
+
+async function openNew(db: WorkbenchDb, opts = {}) {
+  const meta = await new LedgerCatalog(db).create('test', opts);
+  return IndexedDbLedger.open(db, meta.id);
+}
+
+describe('IndexedDbLedger', () => {
+  it('chains entries exactly as the in-memory ledger does', async () => {
+    const ledger = await openNew(freshDb());
+    const memory = new MemoryLedger();
+    for (let i = 1; i <= 5; i++) {
+      const a = await ledger.append(`token-${i}`, claims(i), { now: 1000 });
+      const b = await memory.append(`token-${i}`, claims(i), { now: 1000 });
+      expect(a.entryHash).toBe(b.entryHash);
+      expect(a.seq).toBe(i);
+    }
+    const entries = await ledger.entries();
+    expect(entries[0]!.prevHash).toBe(GENESIS_HASH);
+    expect(await ledger.size()).toBe(5);
+    expect((await ledger.verifyChain()).ok).toBe(true);
+  });
+
+  it('keeps its task index for the DAG rules, and rebuilds it on open', async () => {
+    const db = freshDb();
+    const ledger = await openNew(db);
+    await ledger.appendBatch([1, 2, 3].map((i) => ({ token: `t${i}`, claims: claims(i) })));
+    expect(ledger.index.tasks(claims(2).jti)).toHaveLength(1);
+    const reopened = await IndexedDbLedger.open(db, ledger.id);
+    expect(reopened.index.tasks(claims(3).jti)[0]!.pred).toEqual([claims(2).jti]);
+  });
+
+  it('two tabs appending at once keep every append once, with an intact chain', async () => {
+    const db = freshDb();
+    const tabA = await openNew(db);
+    const tabB = await IndexedDbLedger.open(db, tabA.id);
+    const writes: Promise<unknown>[] = [];
+    for (let i = 1; i <= 20; i++) {
+      writes.push((i % 2 ? tabA : tabB).append(`token-${i}`, claims(i)));
+    }
+    await Promise.all(writes);
+    const entries = await tabA.entries();
+    expect(entries).toHaveLength(20);
+    expect(new Set(entries.map((e) => e.token)).size).toBe(20);
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect((await tabB.verifyChain()).ok).toBe(true);
+  });
+
+  it('writes a batch all at once or not at all', async () => {
+    const db = freshDb();
+    const ledger = await openNew(db);
+    await ledger.append('first', claims(1));
+    // A claims object that IndexedDB cannot store (a function) fails the whole batch.
+    const bad = { ...claims(3), oops: () => 1 };
+    await expect(
+      ledger.appendBatch([
+        { token: 'second', claims: claims(2) },
+        { token: 'third', claims: bad },
+      ]),
+    ).rejects.toThrow();
+    expect((await ledger.entries()).map((e) => e.token)).toEqual(['first']);
+    // and the ledger still appends after the failure
+    await ledger.append('second', claims(2));
+    expect(await ledger.size()).toBe(2);
+    expect((await ledger.verifyChain()).ok).toBe(true);
+  });
+
+  it('finds entries by jti, workflow, issuer, action and time', async () => {
+    const ledger = await openNew(freshDb());
+    for (let i = 1; i <= 6; i++)
+      await ledger.append(`t${i}`, claims(i, { wid: i <= 3 ? 'w1' : 'w2' }), { now: i * 1000 });
+    expect((await ledger.byJti(claims(4).jti)).map((e) => e.seq)).toEqual([4]);
+    expect((await ledger.query({ wid: 'w1' })).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect((await ledger.query({ iss: 'spiffe://example.com/agent/a' })).map((e) => e.seq)).toEqual([
+      1, 3, 5,
+    ]);
+    expect((await ledger.query({ exec_act: 'run_tests' })).map((e) => e.seq)).toEqual([3, 6]);
+    expect((await ledger.query({ from: 2000, to: 4000 })).map((e) => e.seq)).toEqual([2, 3, 4]);
+    expect((await ledger.query({ wid: 'w2', exec_act: 'run_tests' })).map((e) => e.seq)).toEqual([6]);
+  });
+
+  it('chain verification points at the first entry edited behind its back', async () => {
+    const db = freshDb();
+    const ledger = await openNew(db);
+    for (let i = 1; i <= 4; i++) await ledger.append(`token-${i}`, claims(i));
+    await db.entries.update([ledger.id, 3], { token: 'token-3-edited' });
+    const report = await ledger.verifyChain();
+    expect(report.ok).toBe(false);
+    expect(report.firstBreak).toMatchObject({ seq: 3, reason: 'hash_mismatch' });
+  });
+
+  it('signs a receipt per entry when the ledger has a key', async () => {
+    const k = await generateSigningKey({ kid: 'ledger-key' });
+    const ledger = await openNew(freshDb(), {
+      key: { kid: k.kid, privateKey: k.privateKey, publicJwk: k.publicJwk },
+    });
+    expect(ledger.signsReceipts).toBe(true);
+    const e = await ledger.append('token-1', claims(1));
+    expect(e.receipt?.split('.')).toHaveLength(3);
+    expect((await ledger.verifyChain()).ok).toBe(true);
+  });
+
+  it('deleting a ledger removes its entries and leaves the others', async () => {
+    const db = freshDb();
+    const catalog = new LedgerCatalog(db);
+    const a = await openNew(db);
+    const b = await openNew(db);
+    await a.append('a1', claims(1));
+    await b.append('b1', claims(1));
+    await catalog.remove(a.id);
+    expect(await db.entries.count()).toBe(1);
+    expect((await catalog.list()).map((l) => l.id)).toEqual([b.id]);
+  });
+});
