@@ -35,6 +35,7 @@ export interface KeyringState {
 }
 
 let store: KeyStore | undefined;
+let loading: Promise<void> | undefined;
 const keyStore = () => (store ??= new KeyStore(workbenchDb()));
 
 export const useKeyring = create<KeyringState>()((set) => {
@@ -68,21 +69,28 @@ export const useKeyring = create<KeyringState>()((set) => {
     error: null,
     keys: [],
     trust: trustStoreOf([]),
-    async load() {
-      try {
-        const db = workbenchDb();
-        // First visit: seed the example agents once, so the examples verify out of the box.
-        if (!(await db.meta.get(SEEDED_FLAG))) {
-          await seedExamples();
-          await db.meta.put({ key: SEEDED_FLAG, value: true });
+    load() {
+      // Concurrent calls share one run (React's StrictMode mounts effects twice in development):
+      // two runs at once would both see an empty store and seed the example agents twice.
+      loading ??= (async () => {
+        try {
+          const db = workbenchDb();
+          // First visit: seed the example agents once, so the examples verify out of the box.
+          if (!(await db.meta.get(SEEDED_FLAG))) {
+            await seedExamples();
+            await db.meta.put({ key: SEEDED_FLAG, value: true });
+          }
+          await refresh();
+        } catch (e) {
+          set({
+            status: 'error',
+            error: `The key store (IndexedDB) could not be opened: ${describeStorageError(e)}.`,
+          });
         }
-        await refresh();
-      } catch (e) {
-        set({
-          status: 'error',
-          error: `the key store (IndexedDB) could not be opened: ${e instanceof Error ? e.message : String(e)}`,
-        });
-      }
+      })().finally(() => {
+        loading = undefined;
+      });
+      return loading;
     },
     generate: (opts) => change(() => keyStore().generate(opts)),
     importPublic: (text, opts) => change(() => keyStore().importPublic(text, opts)),
@@ -92,3 +100,20 @@ export const useKeyring = create<KeyringState>()((set) => {
     addExampleAgents: () => change(seedExamples),
   };
 });
+
+/** Why IndexedDB failed, in words (Dexie's own messages point to web pages). */
+export function describeStorageError(e: unknown): string {
+  const err = e as { name?: string; message?: string; inner?: { name?: string; message?: string } } | null;
+  const names = [err?.name, err?.inner?.name];
+  if (names.includes('MissingAPIError')) {
+    return 'this browser offers no IndexedDB here (it may be turned off, or blocked in this private window)';
+  }
+  if (names.includes('QuotaExceededError')) return 'the storage quota for this site is used up';
+  if (names.includes('InvalidStateError') || names.includes('SecurityError')) {
+    return 'the browser refuses IndexedDB to this page (private windows and strict privacy settings do)';
+  }
+  if (names.includes('VersionError')) {
+    return 'the stored data was written by a newer version of the workbench; reload to get it';
+  }
+  return err?.inner?.message ?? err?.message ?? String(e);
+}

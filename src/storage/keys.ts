@@ -57,9 +57,10 @@ export class KeyStore {
     kid?: string;
     extractable?: boolean;
   }): Promise<StoredKey> {
+    const kid = opts.kid?.trim();
     const made = await generateSigningKey({
       extractable: opts.extractable ?? false,
-      ...(opts.kid ? { kid: opts.kid } : {}),
+      ...(kid ? { kid } : {}),
     });
     if (await this.db.keys.where('kid').equals(made.kid).count()) {
       throw new KeyImportError(
@@ -90,24 +91,33 @@ export class KeyStore {
     text: string,
     opts: { issuer?: string | null; name?: string } = {},
   ): Promise<StoredKey[]> {
+    const source = text.replace(/^\uFEFF/, '');
+    if (!source.trim()) {
+      throw new KeyImportError('empty: paste or choose a JWK, a JWKS {"keys": [...]} or a trust store');
+    }
     let doc: unknown;
     try {
-      doc = JSON.parse(text);
+      doc = JSON.parse(source);
     } catch (e) {
-      throw new KeyImportError(`not JSON: ${(e as Error).message}`);
+      throw new KeyImportError(describeJsonError(source, e));
     }
     const isJwk = !!doc && typeof doc === 'object' && typeof (doc as { kty?: unknown }).kty === 'string';
     let store: TrustStore;
     try {
       store = parseTrustStore(isJwk ? { keys: [doc] } : doc);
     } catch (e) {
+      const message = (e as Error).message;
       throw new KeyImportError(
-        `${(e as Error).message} (accepted: a JWK, a JWKS {"keys": [...]}, or a trust store {"issuers": {...}})`,
+        isJwk
+          ? message.replace(/^keys\[0\]/, 'the JWK')
+          : /^(a trust store|"issuers"|"keys")/.test(message)
+            ? `${message} (accepted: a JWK, a JWKS {"keys": [...]}, or a trust store {"issuers": {...}})`
+            : message,
       );
     }
-    if (!store.keys.length) throw new KeyImportError('the file holds no keys');
+    if (!store.keys.length) throw new KeyImportError('empty: it holds no keys');
     const issuer = opts.issuer?.trim() || null;
-    const added: StoredKey[] = store.keys.map((k, i) => ({
+    const candidates: StoredKey[] = store.keys.map((k, i) => ({
       id: crypto.randomUUID(),
       name: opts.name?.trim()
         ? store.keys.length > 1
@@ -121,20 +131,50 @@ export class KeyStore {
       origin: 'imported',
       createdAt: Date.now() + i,
     }));
-    for (const k of added) {
-      await importJWK(k.publicJwk, typeof k.publicJwk.alg === 'string' ? k.publicJwk.alg : 'ES256').catch(
-        (e: Error) => {
-          throw new KeyImportError(`key ${JSON.stringify(k.kid)} is not a usable public key: ${e.message}`);
-        },
-      );
+    // Every key must be a usable public key before anything is stored: an import adds all or nothing.
+    for (const k of candidates) {
+      const where = store.keys.length > 1 || !isJwk ? `key ${JSON.stringify(k.kid)}` : 'the JWK';
+      if (k.publicJwk.kty === 'oct') {
+        throw new KeyImportError(
+          `${where} is not a public key: it is a symmetric key (kty "oct"), a shared secret, which cannot verify ECT signatures`,
+        );
+      }
+      try {
+        await importJWK(k.publicJwk, algFor(k.publicJwk));
+      } catch (e) {
+        throw new KeyImportError(`${where} is not a usable public key: ${(e as Error).message}`);
+      }
     }
-    await this.db.keys.bulkAdd(added);
-    return added;
+    // Only IndexedDB work inside the transaction (another await would end it early).
+    return this.db.transaction('rw', this.db.keys, async () => {
+      // The same key (same issuer, kid and key material) again is skipped: re-importing an export is harmless.
+      // The same issuer and kid with other key material would make verification ambiguous: refused.
+      const seen: { issuer: string | null; kid: string; publicJwk: JWK }[] = await this.db.keys.toArray();
+      const added: StoredKey[] = [];
+      for (const k of candidates) {
+        const clash = seen.find((s) => s.issuer === k.issuer && s.kid === k.kid);
+        if (clash) {
+          if (sameKeyMaterial(clash.publicJwk, k.publicJwk)) continue;
+          throw new KeyImportError(
+            `kid ${JSON.stringify(k.kid)} is already used by another key ${
+              k.issuer ? `of issuer ${JSON.stringify(k.issuer)}` : 'bound to no issuer'
+            }: two different keys under one kid would make verification ambiguous; nothing was imported`,
+          );
+        }
+        seen.push(k);
+        added.push(k);
+      }
+      await this.db.keys.bulkAdd(added);
+      return added;
+    });
   }
 
   async update(id: string, patch: { name?: string; issuer?: string | null }): Promise<void> {
     const changes: Partial<StoredKey> = {};
-    if (patch.name !== undefined) changes.name = patch.name.trim();
+    if (patch.name !== undefined) {
+      if (!patch.name.trim()) throw new KeyImportError('a key needs a name');
+      changes.name = patch.name.trim();
+    }
     if (patch.issuer !== undefined) changes.issuer = patch.issuer?.trim() || null;
     await this.db.keys.update(id, changes);
   }
@@ -177,5 +217,137 @@ export class KeyStore {
     };
     await this.db.keys.add(key);
     return key;
+  }
+}
+
+/** Whether two public JWKs hold the same key (the members RFC 7638 thumbprints cover). */
+function sameKeyMaterial(a: JWK, b: JWK): boolean {
+  const members = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const;
+  return members.every((m) => a[m] === b[m]);
+}
+
+/** The algorithm to import a public JWK for: its own "alg", else what its key type implies. */
+function algFor(jwk: JWK): string {
+  if (typeof jwk.alg === 'string') return jwk.alg;
+  if (jwk.kty === 'EC') return jwk.crv === 'P-384' ? 'ES384' : jwk.crv === 'P-521' ? 'ES512' : 'ES256';
+  if (jwk.kty === 'OKP') return 'EdDSA';
+  if (jwk.kty === 'RSA') return 'PS256';
+  return 'ES256';
+}
+
+/**
+ * Says where JSON text stops being JSON, as "line L, column C" and what was
+ * found there. JSON.parse's own messages differ between browsers and often
+ * give no position, so the text is scanned again here.
+ */
+export function describeJsonError(text: string, parseError: unknown): string {
+  const found = findJsonError(text);
+  if (!found) return `not JSON: ${parseError instanceof Error ? parseError.message : String(parseError)}`;
+  const before = text.slice(0, found.at);
+  const line = before.split('\n').length;
+  const column = found.at - before.lastIndexOf('\n');
+  return `not JSON: line ${line}, column ${column}: ${found.message}`;
+}
+
+function findJsonError(text: string): { at: number; message: string } | null {
+  let i = 0;
+  class Stop {
+    constructor(
+      readonly at: number,
+      readonly message: string,
+    ) {}
+  }
+  const here = () => (i >= text.length ? 'the text ends' : `found ${JSON.stringify(text[i])}`);
+  const fail = (expected: string): never => {
+    throw new Stop(i, `${here()} where ${expected} was expected`);
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const string = () => {
+    i++;
+    for (;;) {
+      if (i >= text.length) throw new Stop(i, 'the text ends inside a string (a closing " is missing)');
+      const c = text[i]!;
+      if (c === '"') {
+        i++;
+        return;
+      }
+      if (c === '\\') {
+        const e = text[i + 1];
+        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else throw new Stop(i, 'a bad escape sequence in a string');
+      } else if (c < ' ') {
+        throw new Stop(i, 'a line break or control character inside a string (it must be escaped)');
+      } else i++;
+    }
+  };
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail('a property name in double quotes');
+        string();
+        ws();
+        if (text[i] !== ':') fail('":"');
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') {
+          i++;
+          return;
+        } else fail('"," or "}"');
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') {
+          i++;
+          return;
+        } else fail('"," or "]"');
+      }
+    }
+    if (c === '"') return string();
+    NUMBER.lastIndex = i;
+    if (c !== undefined && /[-0-9]/.test(c) && NUMBER.exec(text)) {
+      i = NUMBER.lastIndex;
+      return;
+    }
+    for (const literal of ['true', 'false', 'null']) {
+      if (text.startsWith(literal, i)) {
+        i += literal.length;
+        return;
+      }
+    }
+    fail('a value');
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) throw new Stop(i, `${here()} after the end of the JSON value`);
+    return null;
+  } catch (e) {
+    if (e instanceof Stop) return { at: e.at, message: e.message };
+    throw e;
   }
 }

@@ -1,0 +1,321 @@
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { calculateJwkThumbprint, compactVerify, generateKeyPair, exportJWK, importJWK, type JWK } from 'jose';
+import { createToken, parseTrustStore, serializeTrustStore } from '../ect/index.ts';
+import { EXAMPLE_AGENTS } from '../state/exampleAgents.ts';
+import { WorkbenchDb } from './db.ts';
+import { describeJsonError, jwksOf, KeyImportError, KeyStore, trustStoreOf } from './keys.ts';
+
+/** Node has no IndexedDB: fake-indexeddb's, which stores CryptoKey objects through structuredClone. */
+const fake = { indexedDB, IDBKeyRange };
+let db: WorkbenchDb;
+let store: KeyStore;
+
+beforeEach(() => {
+  db = new WorkbenchDb(`keys-test-${crypto.randomUUID()}`, fake);
+  store = new KeyStore(db);
+});
+afterEach(async () => {
+  await db.delete();
+});
+
+async function publicJwk(kid?: string, extra: JWK = {}): Promise<JWK> {
+  const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+  return { ...(await exportJWK(publicKey)), ...(kid ? { kid } : {}), ...extra };
+}
+
+/** A private JWK (with "d") of a fresh ES256 key. */
+async function privateJwk(kid: string): Promise<JWK> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid };
+}
+
+const claimsFor = (iss: string) => ({ iss, aud: 'spiffe://example.com/verifier', exec_act: 'test' });
+
+describe('KeyStore.generate', () => {
+  it('makes a non-extractable ES256 key by default, kid = the RFC 7638 thumbprint', async () => {
+    const key = await store.generate({ name: ' Agent X ', issuer: ' spiffe://example.com/agent/x ' });
+    expect(key.name).toBe('Agent X');
+    expect(key.issuer).toBe('spiffe://example.com/agent/x');
+    expect(key.origin).toBe('generated');
+    expect(key.extractable).toBe(false);
+    expect(key.privateKey?.extractable).toBe(false);
+    expect(key.kid).toBe(await calculateJwkThumbprint(key.publicJwk));
+    expect(key.publicJwk).toMatchObject({ kty: 'EC', crv: 'P-256', kid: key.kid, alg: 'ES256', use: 'sig' });
+    expect(key.publicJwk.d).toBeUndefined();
+  });
+
+  it('stores the key in IndexedDB, CryptoKey included: it still signs once read back', async () => {
+    const made = await store.generate({ name: 'Agent X', issuer: 'spiffe://example.com/agent/x' });
+    // A second store over a new connection to the same database: nothing comes from memory.
+    const again = new WorkbenchDb(db.name, fake);
+    const [stored] = await new KeyStore(again).list();
+    again.close();
+    expect(stored?.id).toBe(made.id);
+    expect(stored?.privateKey?.extractable).toBe(false);
+    const { token } = await createToken(claimsFor('spiffe://example.com/agent/x'), {
+      key: stored!.privateKey!,
+      kid: stored!.kid,
+    });
+    await expect(compactVerify(token, await importJWK(stored!.publicJwk, 'ES256'))).resolves.toBeTruthy();
+  });
+
+  it('takes a given kid (trimmed) and refuses a duplicate kid', async () => {
+    const key = await store.generate({ name: 'A', issuer: null, kid: '  my-kid ' });
+    expect(key.kid).toBe('my-kid');
+    expect(key.issuer).toBeNull();
+    await expect(store.generate({ name: 'B', issuer: 'spiffe://b', kid: 'my-kid' })).rejects.toThrow(
+      /a key with kid "my-kid" already exists/,
+    );
+    expect(await store.list()).toHaveLength(1);
+  });
+
+  it('makes an extractable key only when asked', async () => {
+    const key = await store.generate({ name: 'X', issuer: 'spiffe://x', extractable: true });
+    expect(key.extractable).toBe(true);
+    expect(key.privateKey?.extractable).toBe(true);
+  });
+
+  it('names a nameless key after its kid', async () => {
+    const key = await store.generate({ name: '  ', issuer: null, kid: 'k1' });
+    expect(key.name).toBe('k1');
+  });
+});
+
+describe('KeyStore.importPublic', () => {
+  it('imports a bare JWK, binding it to the given issuer, dropping the private part', async () => {
+    const jwk = await privateJwk('agent-x-key');
+    const [key, ...rest] = await store.importPublic(JSON.stringify(jwk), {
+      issuer: 'spiffe://example.com/agent/x',
+    });
+    expect(rest).toEqual([]);
+    expect(key).toMatchObject({
+      kid: 'agent-x-key',
+      name: 'agent-x-key',
+      issuer: 'spiffe://example.com/agent/x',
+      origin: 'imported',
+      extractable: false,
+    });
+    expect(key!.privateKey).toBeUndefined();
+    expect(key!.publicJwk.d).toBeUndefined();
+    const [stored] = await store.list();
+    expect(stored!.publicJwk.d).toBeUndefined();
+    expect(stored!.publicJwk).toEqual({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid: 'agent-x-key' });
+  });
+
+  it('imports a JWKS: every key, unbound without an issuer, bound with one', async () => {
+    const jwks = { keys: [await publicJwk('k1'), await publicJwk('k2')] };
+    const unbound = await store.importPublic(JSON.stringify(jwks));
+    expect(unbound.map((k) => [k.kid, k.issuer])).toEqual([
+      ['k1', null],
+      ['k2', null],
+    ]);
+    const other = { keys: [await publicJwk('k3')] };
+    const [bound] = await store.importPublic(JSON.stringify(other), {
+      issuer: 'spiffe://i',
+      name: 'Partner',
+    });
+    expect(bound).toMatchObject({ kid: 'k3', issuer: 'spiffe://i', name: 'Partner' });
+  });
+
+  it('numbers the given name when a file holds several keys', async () => {
+    const jwks = { keys: [await publicJwk('k1'), await publicJwk('k2')] };
+    const added = await store.importPublic(JSON.stringify(jwks), { name: 'Partner' });
+    expect(added.map((k) => k.name)).toEqual(['Partner 1', 'Partner 2']);
+  });
+
+  it('imports a trust store: its own issuers win over the given one', async () => {
+    const doc = {
+      issuers: {
+        'spiffe://a': { keys: [await publicJwk('ka')] },
+        'spiffe://b': { keys: [await privateJwk('kb')] },
+      },
+      keys: [await publicJwk('kc')],
+    };
+    const added = await store.importPublic(JSON.stringify(doc), { issuer: 'spiffe://given' });
+    expect(added.map((k) => [k.kid, k.issuer])).toEqual([
+      ['ka', 'spiffe://a'],
+      ['kb', 'spiffe://b'],
+      ['kc', 'spiffe://given'],
+    ]);
+    expect(added.every((k) => k.publicJwk.d === undefined && !k.privateKey)).toBe(true);
+  });
+
+  it('accepts a byte order mark and surrounding white space', async () => {
+    const added = await store.importPublic(`\uFEFF  ${JSON.stringify(await publicJwk('k1'))}\n`);
+    expect(added).toHaveLength(1);
+  });
+
+  it('skips a key it already holds (re-importing an export is harmless)', async () => {
+    await store.generate({ name: 'Agent X', issuer: 'spiffe://x', kid: 'x-key' });
+    const exported = JSON.stringify(serializeTrustStore(trustStoreOf(await store.list())));
+    expect(await store.importPublic(exported)).toEqual([]);
+    expect(await store.list()).toHaveLength(1);
+  });
+
+  it('refuses another key under an issuer and kid already used, and adds nothing', async () => {
+    await store.importPublic(JSON.stringify(await publicJwk('k1')), { issuer: 'spiffe://i' });
+    const doc = { keys: [await publicJwk('k2'), await publicJwk('k1')] };
+    await expect(store.importPublic(JSON.stringify(doc), { issuer: 'spiffe://i' })).rejects.toThrow(
+      /kid "k1" is already used by another key of issuer "spiffe:\/\/i".*nothing was imported/,
+    );
+    expect((await store.list()).map((k) => k.kid)).toEqual(['k1']);
+    // The same kid under another issuer is a different trust entry: allowed.
+    const [other] = await store.importPublic(JSON.stringify(await publicJwk('k1')), { issuer: 'spiffe://j' });
+    expect(other).toMatchObject({ kid: 'k1', issuer: 'spiffe://j' });
+  });
+
+  describe('errors are specific and lose nothing already stored', () => {
+    beforeEach(async () => {
+      await store.importPublic(JSON.stringify(await publicJwk('keep-me')), { issuer: 'spiffe://keep' });
+    });
+    afterEach(async () => {
+      expect((await store.list()).map((k) => k.kid)).toEqual(['keep-me']);
+    });
+
+    const rejects = (text: string) => expect(store.importPublic(text)).rejects;
+
+    it('empty text', async () => {
+      await rejects('  \n ').toThrow(/^empty: paste or choose a JWK/);
+      await rejects('').toThrow(KeyImportError);
+    });
+
+    it('not JSON, with line and column', async () => {
+      await rejects('{\n  "keys": [\n    {"kty": "EC",}\n  ]\n}').toThrow(
+        'not JSON: line 3, column 18: found "}" where a property name in double quotes was expected',
+      );
+      await rejects("{'kty': 'EC'}").toThrow(/^not JSON: line 1, column 2: found "'"/);
+      await rejects('{"keys": [').toThrow(/^not JSON: line 1, column 11: the text ends where a value/);
+      await rejects('hello').toThrow(/^not JSON: line 1, column 1: found "h" where a value was expected/);
+    });
+
+    it('neither a JWK, a JWKS nor a trust store', async () => {
+      await rejects('[]').toThrow(/must be a JSON object.*\(accepted: a JWK, a JWKS/);
+      await rejects('{"foo": 1}').toThrow(/must have "issuers".*or "keys"/);
+    });
+
+    it('a key without kid', async () => {
+      const { kid: _kid, ...nokid } = await publicJwk('x');
+      void _kid;
+      await rejects(JSON.stringify(nokid)).toThrow(/^the JWK has no "kid"/);
+      await rejects(JSON.stringify({ keys: [await publicJwk('ok'), nokid] })).toThrow(
+        /^keys\[1\] has no "kid"/,
+      );
+    });
+
+    it('not a public key', async () => {
+      await rejects(JSON.stringify({ kty: 'oct', k: 'c2VjcmV0', kid: 's' })).toThrow(
+        /^the JWK is not a public key: it is a symmetric key/,
+      );
+      const broken = { ...(await publicJwk('bad')), x: 'AAAA' };
+      await rejects(JSON.stringify({ keys: [await publicJwk('good'), broken] })).toThrow(
+        /^key "bad" is not a usable public key/,
+      );
+    });
+
+    it('empty key sets', async () => {
+      await rejects('{"keys": []}').toThrow('empty: it holds no keys');
+      await rejects('{"issuers": {}}').toThrow('empty: it holds no keys');
+    });
+  });
+});
+
+describe('KeyStore.update, remove', () => {
+  it('renames and re-binds, unbinds with null or blank', async () => {
+    const key = await store.generate({ name: 'A', issuer: 'spiffe://a', kid: 'k' });
+    await store.update(key.id, { name: ' Renamed ', issuer: ' spiffe://b ' });
+    expect(await db.keys.get(key.id)).toMatchObject({ name: 'Renamed', issuer: 'spiffe://b' });
+    await store.update(key.id, { issuer: '  ' });
+    expect((await db.keys.get(key.id))?.issuer).toBeNull();
+    await store.update(key.id, { issuer: 'spiffe://c' });
+    await store.update(key.id, { issuer: null });
+    expect((await db.keys.get(key.id))?.issuer).toBeNull();
+  });
+
+  it('refuses a blank name', async () => {
+    const key = await store.generate({ name: 'A', issuer: null, kid: 'k' });
+    await expect(store.update(key.id, { name: ' ' })).rejects.toThrow('a key needs a name');
+    expect((await db.keys.get(key.id))?.name).toBe('A');
+  });
+
+  it('removes a key', async () => {
+    const a = await store.generate({ name: 'A', issuer: null, kid: 'a' });
+    await store.generate({ name: 'B', issuer: null, kid: 'b' });
+    await store.remove(a.id);
+    expect((await store.list()).map((k) => k.kid)).toEqual(['b']);
+  });
+});
+
+describe('KeyStore.exportPrivateJwk', () => {
+  it('exports an extractable key as a private JWK that signs', async () => {
+    const key = await store.generate({ name: 'X', issuer: 'spiffe://x', kid: 'x', extractable: true });
+    const jwk = await store.exportPrivateJwk(key.id);
+    expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', kid: 'x', alg: 'ES256', use: 'sig' });
+    expect(typeof jwk.d).toBe('string');
+    expect([jwk.x, jwk.y]).toEqual([key.publicJwk.x, key.publicJwk.y]);
+    const { token } = await createToken(claimsFor('spiffe://x'), { key: jwk });
+    await expect(compactVerify(token, await importJWK(key.publicJwk, 'ES256'))).resolves.toBeTruthy();
+  });
+
+  it('refuses a non-extractable key: it can sign, but can never be read out', async () => {
+    const key = await store.generate({ name: 'X', issuer: 'spiffe://x' });
+    await expect(store.exportPrivateJwk(key.id)).rejects.toThrow(
+      'this private key was made non-extractable: it can sign, but it can never be read out',
+    );
+  });
+
+  it('refuses an imported public key and the example agents', async () => {
+    const [imported] = await store.importPublic(JSON.stringify(await publicJwk('pub')));
+    await expect(store.exportPrivateJwk(imported!.id)).rejects.toThrow('this key has no private part here');
+    const a = EXAMPLE_AGENTS[0]!;
+    const example = await store.addPrivateJwk(a.jwk, { name: a.name, issuer: a.issuer, origin: 'example' });
+    expect(example.privateKey?.extractable).toBe(false);
+    expect(example.publicJwk.d).toBeUndefined();
+    await expect(store.exportPrivateJwk(example.id)).rejects.toThrow(/non-extractable/);
+  });
+});
+
+describe('trustStoreOf, jwksOf', () => {
+  it('derive the issuer-bound trust store and the JWKS from the stored keys', async () => {
+    const x = await store.generate({ name: 'X', issuer: 'spiffe://x', kid: 'x' });
+    const [u] = await store.importPublic(JSON.stringify(await publicJwk('u')));
+    const keys = await store.list();
+
+    expect(jwksOf(keys)).toEqual({ keys: [x.publicJwk, u!.publicJwk] });
+    const trust = trustStoreOf(keys);
+    expect(trust.kind).toBe('issuers');
+    expect(trust.keys.map((k) => [k.kid, k.issuer])).toEqual([
+      ['x', 'spiffe://x'],
+      ['u', null],
+    ]);
+    const serialized = serializeTrustStore(trust);
+    expect(serialized).toEqual({ issuers: { 'spiffe://x': { keys: [x.publicJwk] } }, keys: [u!.publicJwk] });
+    // The serialized store reads back to the same bindings.
+    expect(parseTrustStore(serialized).keys.map((k) => [k.kid, k.issuer])).toEqual([
+      ['x', 'spiffe://x'],
+      ['u', null],
+    ]);
+  });
+});
+
+describe('describeJsonError', () => {
+  const at = (text: string) => {
+    try {
+      JSON.parse(text);
+      return null;
+    } catch (e) {
+      return describeJsonError(text, e);
+    }
+  };
+  it('points at the first offending character', () => {
+    expect(at('{"a": 1 "b": 2}')).toBe(
+      'not JSON: line 1, column 9: found "\\"" where "," or "}" was expected',
+    );
+    expect(at('[1, 2,]')).toBe('not JSON: line 1, column 7: found "]" where a value was expected');
+    expect(at('{"a": "x\ny"}')).toMatch(/^not JSON: line 1, column 9: a line break or control character/);
+    expect(at('{"a": "\\q"}')).toMatch(/^not JSON: line 1, column 8: a bad escape sequence/);
+    expect(at('{"a": 01}')).toMatch(/^not JSON: line 1, column 8: found "1" where "," or "}"/);
+    expect(at('{} x')).toBe('not JSON: line 1, column 4: found "x" after the end of the JSON value');
+    expect(at('{"a": "open')).toMatch(/the text ends inside a string/);
+  });
+});
