@@ -16,6 +16,7 @@ import {
   parseTrustStore,
   ReplayCache,
   resolveSettings,
+  oneLine,
   splitInput,
   verifyToken,
   type JsonObject,
@@ -74,7 +75,14 @@ function tokensFrom(inputs: string[]): string[] {
         : input.startsWith('@')
           ? readText(input.slice(1), 'token file')
           : input;
-    tokens.push(...splitInput(text).tokens);
+    const found = splitInput(text).tokens;
+    // An input with no token checked nothing: exit 0 would let `ect verify @f && deploy` pass on an empty file.
+    if (!found.length) {
+      const where =
+        input === '-' ? 'standard input' : input.startsWith('@') ? input.slice(1) : 'the argument';
+      throw new UsageError(`no token in ${where}`);
+    }
+    tokens.push(...found);
   }
   return tokens;
 }
@@ -272,7 +280,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const message =
       e instanceof UsageError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
-    process.stderr.write(`ect ${command}: ${message}\n`);
+    process.stderr.write(`ect ${command}: ${oneLine(message)}\n`); // may quote untrusted file content
     if (process.env.ECT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return 2;
   }

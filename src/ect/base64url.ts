@@ -4,6 +4,7 @@
  * lenient decoders that skip characters let two different strings mean the
  * same token (ECT-PROFILE.md section 2).
  */
+import { quote } from './text.ts';
 import { base64url as joseBase64url } from 'jose';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -24,7 +25,7 @@ export function decodeBase64Url(input: string): Uint8Array {
   const bad = input.search(OUTSIDE_ALPHABET);
   if (bad !== -1) {
     throw new Base64UrlError(
-      `character ${JSON.stringify(input[bad])} at position ${bad} is not in the base64url alphabet (A-Z a-z 0-9 - _)`,
+      `character ${quote(input[bad])} at position ${bad} is not in the base64url alphabet (A-Z a-z 0-9 - _)`,
       bad,
     );
   }
@@ -40,7 +41,7 @@ export function decodeBase64Url(input: string): Uint8Array {
   const spare = input.length % 4 === 2 ? 0b1111 : input.length % 4 === 3 ? 0b11 : 0;
   if (spare && (ALPHABET.indexOf(input[input.length - 1]!) & spare) !== 0) {
     throw new Base64UrlError(
-      `the last character ${JSON.stringify(input[input.length - 1])} is not a canonical base64url ending (its unused bits are not zero)`,
+      `the last character ${quote(input[input.length - 1])} is not a canonical base64url ending (its unused bits are not zero)`,
       input.length - 1,
     );
   }

@@ -4,6 +4,7 @@
  * verification steps 8 (claims), 9 (extension limits) and 10 (predecessors).
  */
 import type { Problem } from './codes.ts';
+import { quote } from './text.ts';
 import type { Settings, Version } from './settings.ts';
 
 type Json = { [key: string]: unknown };
@@ -82,8 +83,7 @@ const describe = (v: unknown): string => {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v === 'object') return 'an object';
-  const s = JSON.stringify(v);
-  return `${typeof v} ${s.length > 60 ? `${s.slice(0, 57)}...` : s}`;
+  return `${typeof v} ${quote(v, 60)}`;
 };
 
 /** Step 8: required claims present, with the right types and formats. */
@@ -237,8 +237,13 @@ export function checkExt(payload: Json, settings: Settings): Problem[] {
   const ext = payload[name];
   if (!ext || typeof ext !== 'object' || Array.isArray(ext)) return []; // step 8 reports the type
   const problems: Problem[] = [];
-  const bytes = new TextEncoder().encode(JSON.stringify(ext)).length;
-  if (bytes > settings.extMaxBytes) {
+  let bytes: number | null;
+  try {
+    bytes = new TextEncoder().encode(JSON.stringify(ext)).length;
+  } catch {
+    bytes = null; // too deep even to serialize: the depth check below reports it
+  }
+  if (bytes !== null && bytes > settings.extMaxBytes) {
     problems.push({
       code: 'invalid_ext',
       claim: name,

@@ -3,6 +3,7 @@
  * store of accepted tasks (verification step 15), and a whole set of tasks
  * audited at once. Pure functions over small task records: no crypto here.
  */
+import { quote } from './text.ts';
 import type { Problem } from './codes.ts';
 import { int, policyOf, predOf, str } from './claims.ts';
 import type { Settings } from './settings.ts';
@@ -91,7 +92,7 @@ export function edgeProblems(child: TaskRecord, parent: TaskRecord, settings: Se
     out.push({
       code: 'parent_policy',
       pred,
-      message: `parent ${pred} carries pol_decision ${JSON.stringify(parent.policyDecision)}; only "approved" parents may be built on`,
+      message: `parent ${pred} carries pol_decision ${quote(parent.policyDecision)}; only "approved" parents may be built on`,
     });
   }
   return out;

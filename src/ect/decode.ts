@@ -4,6 +4,7 @@
  * decodes to a JSON object with `alg` is a JWS and is never retried as L1
  * (downgrade protection); otherwise the whole string may be an L1 token.
  */
+import { findDuplicateKey, quote } from './text.ts';
 import { Base64UrlError, decodeBase64Url, utf8Decode } from './base64url.ts';
 import type { Problem } from './codes.ts';
 import { detectVersion } from './claims.ts';
@@ -75,7 +76,14 @@ export function decodeJsonPart(part: string): PartResult {
     value = JSON.parse(text);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    return { ok: false, why: `it is not JSON (${detail}); it starts ${JSON.stringify(text.slice(0, 24))}` };
+    return { ok: false, why: `it is not JSON (${detail}); it starts ${quote(text.slice(0, 24))}` };
+  }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== null) {
+    return {
+      ok: false,
+      why: `it has the duplicate key ${quote(duplicate)}; parsers disagree on which copy counts, so duplicate keys are refused`,
+    };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
@@ -109,10 +117,7 @@ export function decodeToken(input: string): DecodeResult {
       );
     }
     if (header.ok) {
-      return malformed(
-        'header',
-        `the JWS header's "alg" must be a string, got ${JSON.stringify(header.value.alg)}`,
-      );
+      return malformed('header', `the JWS header's "alg" must be a string, got ${quote(header.value.alg)}`);
     }
     // Not a JWS header: an L1 token has no dots, so this cannot be L1 either.
     return malformed(

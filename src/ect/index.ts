@@ -4,6 +4,7 @@
  * unchanged in browsers and Node 20: WebCrypto through jose, no DOM, no storage.
  */
 export * from './codes.ts';
+export * from './text.ts';
 export * from './settings.ts';
 export * from './base64url.ts';
 export * from './input.ts';

@@ -1,3 +1,4 @@
+import { quote } from './text.ts';
 /**
  * Splits pasted text into candidate tokens (ECT-PROFILE.md section 5, input
  * forms): a bare token, an `Execution-Context:` header line, a comma list, a
@@ -39,7 +40,7 @@ function tokensFromJson(text: string): SplitResult | null {
   }
   if (Array.isArray(doc)) {
     return {
-      tokens: doc.map((t) => (typeof t === 'string' ? t.trim() : JSON.stringify(t))),
+      tokens: doc.map((t) => (typeof t === 'string' ? t.trim() : quote(t))),
       form: 'json-array',
     };
   }
@@ -58,9 +59,9 @@ export function bundleTokens(doc: unknown): string[] | null {
     return o.entries.map((e) =>
       e && typeof e === 'object' && typeof (e as { token?: unknown }).token === 'string'
         ? (e as { token: string }).token
-        : JSON.stringify(e),
+        : quote(e),
     );
   }
-  if (Array.isArray(o.tokens)) return o.tokens.map((t) => (typeof t === 'string' ? t : JSON.stringify(t)));
+  if (Array.isArray(o.tokens)) return o.tokens.map((t) => (typeof t === 'string' ? t : quote(t)));
   return null;
 }

@@ -1,3 +1,4 @@
+import { quote } from './text.ts';
 /**
  * Verifier settings with the profile's defaults (ECT-PROFILE.md section 4).
  */
@@ -100,12 +101,12 @@ export function resolveSettings(overrides: unknown = {}): Settings {
   }
   const merged: Settings = { ...DEFAULT_SETTINGS, allowedAlgs: [...DEFAULT_SETTINGS.allowedAlgs] };
   for (const [name, value] of Object.entries(overrides)) {
-    const check = CHECKS[name as keyof Settings];
+    const check = Object.hasOwn(CHECKS, name) ? CHECKS[name as keyof Settings] : undefined;
     if (!check) {
       throw new SettingsError(`unknown setting "${name}"; known settings: ${SETTING_NAMES.join(', ')}`);
     }
     const wanted = check(value);
-    if (wanted) throw new SettingsError(`setting "${name}" must be ${wanted}, got ${JSON.stringify(value)}`);
+    if (wanted) throw new SettingsError(`setting "${name}" must be ${wanted}, got ${quote(value)}`);
     (merged as unknown as Record<string, unknown>)[name] = Array.isArray(value) ? [...value] : value;
   }
   return merged;

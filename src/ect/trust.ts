@@ -3,6 +3,7 @@
  * or a plain JWKS whose keys are bound to no issuer. Step 6 resolves the
  * verification key by (`iss`, `kid`).
  */
+import { quote } from './text.ts';
 import type { JWK } from 'jose';
 import type { Problem } from './codes.ts';
 
@@ -66,10 +67,9 @@ export function parseTrustStore(doc: unknown): TrustStore {
     }
     for (const [issuer, entry] of Object.entries(o.issuers as Record<string, unknown>)) {
       const list = entry && typeof entry === 'object' ? (entry as { keys?: unknown }).keys : undefined;
-      if (!Array.isArray(list))
-        throw new TrustStoreError(`issuer ${JSON.stringify(issuer)} needs a "keys" array`);
+      if (!Array.isArray(list)) throw new TrustStoreError(`issuer ${quote(issuer)} needs a "keys" array`);
       list.forEach((jwk, i) =>
-        keys.push({ ...publicPart(jwk, `issuers[${JSON.stringify(issuer)}].keys[${i}]`), issuer }),
+        keys.push({ ...publicPart(jwk, `issuers[${quote(issuer)}].keys[${i}]`), issuer }),
       );
     }
   }
@@ -111,7 +111,7 @@ export function resolveKey(store: TrustStore, iss: unknown, kid: unknown): KeyRe
         message:
           kid === undefined
             ? 'the JWS header has no "kid", so no key can be selected'
-            : `the header "kid" must be a non-empty string, got ${JSON.stringify(kid)}`,
+            : `the header "kid" must be a non-empty string, got ${quote(kid)}`,
       },
     };
   }
@@ -121,7 +121,7 @@ export function resolveKey(store: TrustStore, iss: unknown, kid: unknown): KeyRe
   const unboundMatch = (): KeyResolution => ({
     ok: true,
     candidates: unbound,
-    warning: `key ${JSON.stringify(kid)} is bound to no issuer (a plain JWKS key): it is matched by kid only, so "iss" is unchecked`,
+    warning: `key ${quote(kid)} is bound to no issuer (a plain JWKS key): it is matched by kid only, so "iss" is unchecked`,
   });
   const issuers = [...new Set(bound.map((k) => k.issuer))];
   if (typeof iss !== 'string' || !iss) {
@@ -132,7 +132,7 @@ export function resolveKey(store: TrustStore, iss: unknown, kid: unknown): KeyRe
         problem: {
           code: 'issuer_mismatch',
           claim: 'iss',
-          message: `${message}; kid ${JSON.stringify(kid)} belongs to ${issuers.join(', ')}`,
+          message: `${message}; kid ${quote(kid)} belongs to ${issuers.join(', ')}`,
         },
       };
     }
@@ -148,7 +148,7 @@ export function resolveKey(store: TrustStore, iss: unknown, kid: unknown): KeyRe
       problem: {
         code: 'issuer_mismatch',
         claim: 'kid',
-        message: `kid ${JSON.stringify(kid)} is bound to ${issuers.join(', ')}, not to the token's issuer ${JSON.stringify(iss)}`,
+        message: `kid ${quote(kid)} is bound to ${issuers.join(', ')}, not to the token's issuer ${quote(iss)}`,
       },
     };
   }
@@ -160,8 +160,8 @@ export function resolveKey(store: TrustStore, iss: unknown, kid: unknown): KeyRe
       code: 'unknown_key',
       claim: 'kid',
       message: known
-        ? `issuer ${JSON.stringify(iss)} is trusted, but none of its keys has kid ${JSON.stringify(kid)}`
-        : `no trusted key has kid ${JSON.stringify(kid)}, and issuer ${JSON.stringify(iss)} is not in the trust store`,
+        ? `issuer ${quote(iss)} is trusted, but none of its keys has kid ${quote(kid)}`
+        : `no trusted key has kid ${quote(kid)}, and issuer ${quote(iss)} is not in the trust store`,
     },
   };
 }

@@ -3,6 +3,7 @@
  * order. The first failing step gives the primary code; later steps still run
  * where they can, so a report lists every problem. Never throws for bad input.
  */
+import { quote } from './text.ts';
 import { compactVerify, errors as joseErrors, type CryptoKey } from 'jose';
 import type { LedgerEntry } from './chain.ts';
 import { decodeBase64Url, utf8Encode } from './base64url.ts';
@@ -188,10 +189,10 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
               message:
                 typ === undefined
                   ? 'the header has no "typ"; an ECT carries typ "exec+jwt" (-01) or "wimse-exec+jwt" (-00)'
-                  : `header typ ${JSON.stringify(typ)} is not "exec+jwt" (-01) or "wimse-exec+jwt" (-00)`,
+                  : `header typ ${quote(typ)} is not "exec+jwt" (-01) or "wimse-exec+jwt" (-00)`,
             },
           ],
-      `typ ${JSON.stringify(typ)}`,
+      `typ ${quote(typ)}`,
     );
 
     const alg = h.alg as string; // decode guarantees a string
@@ -205,8 +206,8 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
               code: 'alg_not_allowed',
               claim: 'alg',
               message: isForbiddenAlg(alg)
-                ? `alg ${JSON.stringify(alg)} is always refused: ECTs need an asymmetric signature that third parties can check`
-                : `alg ${JSON.stringify(alg)} is not in the allow-list [${settings.allowedAlgs.join(', ')}]`,
+                ? `alg ${quote(alg)} is always refused: ECTs need an asymmetric signature that third parties can check`
+                : `alg ${quote(alg)} is not in the allow-list [${settings.allowedAlgs.join(', ')}]`,
             },
           ],
       `${alg} is allowed`,
@@ -218,7 +219,7 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
             {
               code: 'crit_unsupported',
               claim: 'crit',
-              message: `the header marks ${JSON.stringify(h.crit)} as critical; this verifier understands no critical extension`,
+              message: `the header marks ${quote(h.crit)} as critical; this verifier understands no critical extension`,
             },
           ]
         : [];
@@ -235,16 +236,16 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
     if (resolution.ok) {
       key = resolution.candidates;
       if (resolution.warning) report.warnings.push(resolution.warning);
-      pass('key', `kid ${JSON.stringify(h.kid)}${key[0]!.issuer ? ` bound to ${key[0]!.issuer}` : ''}`);
+      pass('key', `kid ${quote(h.kid)}${key[0]!.issuer ? ` bound to ${key[0]!.issuer}` : ''}`);
     } else fail('key', [resolution.problem]);
 
     if (!key.length) skip('signature', 'no trusted key to check the signature with');
-    else if (!algAllowed) skip('signature', `not checked: alg ${JSON.stringify(alg)} is not allowed`);
+    else if (!algAllowed) skip('signature', `not checked: alg ${quote(alg)} is not allowed`);
     else {
       const result = await checkSignature(d.token, d.parts, alg, key, Array.isArray(h.crit) ? h.crit : []);
       if (result.ok) {
         report.key = { kid: result.key.kid, issuer: result.key.issuer };
-        pass('signature', `verified with kid ${JSON.stringify(result.key.kid)}`);
+        pass('signature', `verified with kid ${quote(result.key.kid)}`);
       } else fail('signature', [{ code: 'invalid_signature', message: result.message }]);
     }
   }
@@ -274,7 +275,7 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
             {
               code: 'audience_mismatch',
               claim: 'aud',
-              message: `this verifier (${opts.audience}) is not in aud ${JSON.stringify(aud)}`,
+              message: `this verifier (${opts.audience}) is not in aud ${quote(aud)}`,
             },
           ],
       `${opts.audience} is in aud`,
@@ -346,6 +347,8 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
   const task = taskRecord(payload);
   if (!index) skip('dag', 'no store of accepted tasks');
   else if (!task) skip('dag', 'no usable jti (see step 8)');
+  else if (at('pred_count').status === 'fail')
+    skip('dag', 'not run: too many predecessors to look up (see step 10)');
   else
     check(
       'dag',
@@ -387,7 +390,7 @@ async function checkSignature(
   crit: unknown[],
 ): Promise<SignatureResult> {
   const mismatch = (kid: string) =>
-    `the signature does not verify under trusted key ${JSON.stringify(kid)}: the token was changed after signing, or signed by another key`;
+    `the signature does not verify under trusted key ${quote(kid)}: the token was changed after signing, or signed by another key`;
   let last = 'the signature does not verify under the trusted key';
   // The header and payload are already decoded and checked strictly (step 1), so ECDSA goes
   // straight to WebCrypto instead of through jose's second parse: verification is the hot path.
@@ -403,7 +406,7 @@ async function checkSignature(
     try {
       cryptoKey = await importTrustedKey(candidate, alg);
     } catch (e) {
-      last = `trusted key ${JSON.stringify(candidate.kid)} cannot be used with ${alg}: ${e instanceof Error ? e.message : String(e)}`;
+      last = `trusted key ${quote(candidate.kid)} cannot be used with ${alg}: ${e instanceof Error ? e.message : String(e)}`;
       continue;
     }
     if (ecdsa && signingInput && signature) {

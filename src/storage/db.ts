@@ -3,7 +3,7 @@
  * keeps lives here, in the user's browser only. Each table's record type is
  * declared beside the code that owns it; schema changes add a version.
  */
-import Dexie, { type DexieOptions, type EntityTable, type Table } from 'dexie';
+import { Dexie, type DexieOptions, type EntityTable, type Table } from 'dexie';
 import type { StoredKey } from './keys.ts';
 import type { EntryRecord, LedgerMeta } from './ledger.ts';
 
