@@ -1,18 +1,27 @@
-import { EXAMPLE_TOKEN } from '../src/features/inspect/example.ts';
+import { EXAMPLE_TOKEN } from '../src/features/inspect/exampleToken.ts';
 import { expect, test } from './fixtures.ts';
+import { loadFreshExample, openInspector } from './inspect-helpers.ts';
 
 test.describe('Inspect: paste and decode', () => {
   test.beforeEach(async ({ page }) => {
-    await page.goto('./');
-    await expect(page.getByRole('heading', { name: 'ECT Workbench' })).toBeVisible();
+    await openInspector(page);
   });
 
-  test('the example token decodes to one L2 -01 card', async ({ page }) => {
+  test('a first visit explains what to paste', async ({ page }) => {
+    const empty = page.getByTestId('empty-state');
+    await expect(empty).toBeVisible();
+    await expect(empty).toContainText('Execution-Context: eyJ');
+    await expect(empty).toContainText('JSON array');
+    await expect(empty.getByRole('button', { name: 'Try an example' })).toBeVisible();
+  });
+
+  test('the conformance token decodes to one L2 -01 card', async ({ page }) => {
     await page.getByLabel('Paste ECTs').fill(EXAMPLE_TOKEN);
 
     const cards = page.getByTestId('token-card');
     await expect(cards).toHaveCount(1);
     await expect(page.getByTestId('decode-error')).toHaveCount(0);
+    await expect(page.getByTestId('empty-state')).toHaveCount(0);
     const card = cards.first();
     await expect(card.getByTestId('level-badge')).toHaveText('L2');
     await expect(card.getByTestId('version-badge')).toHaveText('-01');
@@ -24,10 +33,12 @@ test.describe('Inspect: paste and decode', () => {
     await expect(page.getByTestId('token-count')).toHaveText(/^1 token\b/);
   });
 
-  test('the Example button fills in the same token', async ({ page }) => {
-    await page.getByRole('button', { name: 'Example' }).click();
-    await expect(page.getByLabel('Paste ECTs')).toHaveValue(EXAMPLE_TOKEN);
+  test('the Example button fills in a freshly signed token', async ({ page }) => {
+    const token = await loadFreshExample(page);
+    expect(token).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]{86}$/);
+    expect(token).not.toBe(EXAMPLE_TOKEN);
     await expect(page.getByTestId('token-card')).toHaveCount(1);
+    await expect(page.getByTestId('notice')).toContainText('signed just now');
   });
 
   test('garbage shows a decode error that names the base64url alphabet', async ({ page }) => {

@@ -1,4 +1,6 @@
 import type { DecodeProblem } from '../../ect/decode.ts';
+import { explain } from '../../ect/explanations.ts';
+import { truncationHint } from './hints.ts';
 
 const CONTEXT = 24;
 
@@ -12,6 +14,8 @@ export function DecodeErrorCard({
   token: string;
   problem: DecodeProblem;
 }) {
+  const hint = truncationHint(token, problem);
+  const e = explain('malformed');
   return (
     <article
       className="rounded-lg border border-red-300 bg-red-50 p-4 shadow-sm dark:border-red-900 dark:bg-red-950/40"
@@ -41,6 +45,18 @@ export function DecodeErrorCard({
         )}
       </p>
       {problem.position !== undefined && <Excerpt token={token.trim()} position={problem.position} />}
+      {hint && (
+        <p
+          className="mt-2 rounded-md border border-red-200 bg-white/70 px-2 py-1 text-sm font-medium text-red-900 dark:border-red-900 dark:bg-slate-900/60 dark:text-red-100"
+          data-testid="decode-error-hint"
+        >
+          {hint}
+        </p>
+      )}
+      <p className="mt-2 text-xs text-red-900/80 dark:text-red-200/80">
+        Verification stops at step 1 (decode): <code className="font-mono">malformed</code>, refused as a bad
+        request (HTTP 400). <span className="font-semibold">Fix:</span> {e.fix}
+      </p>
     </article>
   );
 }

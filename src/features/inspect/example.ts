@@ -1,9 +1,59 @@
 /**
- * A genuine signed -01 L2 token from the conformance vectors (ES256, kid
- * "agent-a-key"), used by the "Example" button. Decoding only: the page does
- * not verify its signature.
+ * The Example button's tokens. A fresh one is signed in the browser with the
+ * keyring's example agent A key, so it verifies now; the static token from
+ * the conformance vectors is the fallback (it expired on 2026-01-01).
  */
-export const EXAMPLE_TOKEN =
-  'eyJhbGciOiJFUzI1NiIsImtpZCI6ImFnZW50LWEta2V5IiwidHlwIjoiZXhlYytqd3QifQ' +
-  '.eyJpc3MiOiJzcGlmZmU6Ly9leGFtcGxlLmNvbS9hZ2VudC9hIiwiYXVkIjpbInNwaWZmZTovL2V4YW1wbGUuY29tL2FnZW50L2IiLCJodHRwczovL2xlZGdlci5leGFtcGxlLmNvbSJdLCJpYXQiOjE3NjcyMjU1NDAsImV4cCI6MTc2NzIyNjE0MCwianRpIjoiNDQ2NzBkOGMtYzQ0Zi01MmJjLWI3MDYtYjVhNmNkZDA2ZmE1IiwiZXhlY19hY3QiOiJyZXZpZXdfc3BlYyIsInByZWQiOltdfQ' +
-  '.GtExQqULGcHHawfdcsRNG4wlFOeRj9udD5mDGK_1EKThYqBXGwj8Vtc86R4Tk0LDGXIZ49S_hJ9EC9o4VNBtnQ';
+import { createToken } from '../../ect/create.ts';
+import { useKeyring } from '../../state/keyring.ts';
+
+import { EXAMPLE_TOKEN } from './exampleToken.ts';
+
+export { EXAMPLE_TOKEN, EXAMPLE_VALID_AT } from './exampleToken.ts';
+
+export const EXAMPLE_KID = 'agent-a-key';
+const EXAMPLE_ISSUER = 'spiffe://example.com/agent/a';
+export const EXAMPLE_AUDIENCE = ['spiffe://example.com/agent/b', 'https://ledger.example.com'];
+
+/** Resolves once the keyring has loaded (or failed to), at most after `ms`. */
+function keyringSettled(ms = 5000): Promise<void> {
+  if (useKeyring.getState().status !== 'loading') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    const unsubscribe = useKeyring.subscribe((s) => {
+      if (s.status !== 'loading') done();
+    });
+    function done() {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    }
+  });
+}
+
+export type ExampleResult = { fresh: true; token: string } | { fresh: false; token: string; why: string };
+
+/** A freshly signed -01 token from example agent A (review_spec, a root task), or the static fallback. */
+export async function makeExampleToken(): Promise<ExampleResult> {
+  await keyringSettled();
+  const key = useKeyring.getState().keys.find((k) => k.kid === EXAMPLE_KID);
+  if (!key?.privateKey) {
+    return {
+      fresh: false,
+      token: EXAMPLE_TOKEN,
+      why: `the example agent A key (kid "${EXAMPLE_KID}") is not in your keyring`,
+    };
+  }
+  try {
+    const created = await createToken(
+      { iss: key.issuer ?? EXAMPLE_ISSUER, aud: EXAMPLE_AUDIENCE, exec_act: 'review_spec', pred: [] },
+      { key: key.privateKey, kid: key.kid },
+    );
+    return { fresh: true, token: created.token };
+  } catch (e) {
+    return {
+      fresh: false,
+      token: EXAMPLE_TOKEN,
+      why: `signing with the example agent A key failed (${e instanceof Error ? e.message : String(e)})`,
+    };
+  }
+}

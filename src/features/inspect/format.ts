@@ -23,31 +23,22 @@ export function describeForm(text: string, split: SplitResult): string {
   }
 }
 
-/** "2 tokens (read as one token per line)", plus how many failed to decode. */
-export function countLine(text: string, split: SplitResult, failures: number): string {
+/**
+ * "2 tokens (read as one token per line)", plus how many failed to decode
+ * among the first `checked` (the ones shown).
+ */
+export function countLine(
+  text: string,
+  split: SplitResult,
+  failures: number,
+  checked = split.tokens.length,
+): string {
   const n = split.tokens.length;
   if (n === 0) return 'No tokens yet: paste one or more ECTs above, or load the example.';
-  const base = `${n} token${n === 1 ? '' : 's'} (read as ${describeForm(text, split)})`;
+  const base = `${n.toLocaleString('en')} token${n === 1 ? '' : 's'} (read as ${describeForm(text, split)})`;
+  const of = checked < n ? ` of the first ${checked.toLocaleString('en')}` : '';
   if (failures === 0) return base;
-  if (failures === n) return `${base}; ${n === 1 ? 'it could not be decoded' : 'none could be decoded'}`;
-  return `${base}; ${failures} could not be decoded`;
-}
-
-/** Claims holding NumericDate values (seconds since the epoch), in display order. */
-export const TIME_CLAIMS = ['iat', 'nbf', 'exp'] as const;
-
-/** A NumericDate as an ISO 8601 date without milliseconds, or why it cannot be one. */
-export function numericDateToIso(value: unknown): { ok: true; iso: string } | { ok: false; why: string } {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return { ok: false, why: `not a number (${JSON.stringify(value) ?? String(value)})` };
-  }
-  const ms = value * 1000;
-  if (Math.abs(ms) > 8.64e15) return { ok: false, why: 'outside the range of dates' };
-  const iso = new Date(ms).toISOString().replace('.000Z', 'Z');
-  return Number.isInteger(value) ? { ok: true, iso } : { ok: true, iso: `${iso} (not an integer)` };
-}
-
-/** Pretty-printed JSON for <pre> blocks. */
-export function prettyJson(value: unknown): string {
-  return JSON.stringify(value, null, 2);
+  if (failures === checked && !of)
+    return `${base}; ${n === 1 ? 'it could not be decoded' : 'none could be decoded'}`;
+  return `${base}; ${failures}${of} could not be decoded`;
 }

@@ -1,5 +1,4 @@
 import { memo, useMemo } from 'react';
-import { prettyJson } from './format.ts';
 
 /** A titled, pretty-printed JSON value. */
 export const JsonBlock = memo(function JsonBlock({
@@ -11,7 +10,7 @@ export const JsonBlock = memo(function JsonBlock({
   value: unknown;
   testId?: string;
 }) {
-  const text = useMemo(() => prettyJson(value), [value]);
+  const text = useMemo(() => JSON.stringify(value, null, 2), [value]);
   return (
     <section className="min-w-0">
       <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
