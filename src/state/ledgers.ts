@@ -4,14 +4,23 @@
  * The Ledger tab imports into it; the Graph tab draws its audit.
  */
 import { create } from 'zustand';
+import { importJWK, type CryptoKey, type JWK } from 'jose';
 import {
-  auditTokens,
+  auditReports,
+  computeEntryHash,
   decodeToken,
+  GENESIS_HASH,
+  verifyReceipt,
   generateSigningKey,
   serializeTrustStore,
   splitInput,
+  verifyToken,
   type AuditReport,
+  type ChainBreak,
   type ChainReport,
+  type Settings,
+  type TrustStore,
+  type VerificationReport,
 } from '../ect/index.ts';
 import { workbenchDb } from '../storage/db.ts';
 import { IndexedDbLedger, LedgerCatalog, type EntryRecord, type LedgerMeta } from '../storage/ledger.ts';
@@ -71,6 +80,12 @@ export interface LedgersState {
   importText(text: string, opts?: { signal?: AbortSignal }): Promise<ImportResult>;
   /** Re-reads the entries (another tab may have appended), re-checks the chain and re-audits. */
   refresh(): Promise<void>;
+  /**
+   * Cheap check for appends by another tab: reads only entries past the known head and
+   * re-audits when there are any. Returns whether anything was new. Does nothing while an
+   * import runs.
+   */
+  sync(): Promise<boolean>;
   exportBundle(): Promise<LedgerBundle>;
 }
 
@@ -84,31 +99,166 @@ export class ImportCancelled extends Error {
   }
 }
 
+/** Resolves once the keyring has loaded (or failed to): auditing before that would trust no key. */
+function keyringSettled(): Promise<void> {
+  return new Promise((resolve) => {
+    if (useKeyring.getState().status !== 'loading') return resolve();
+    const unsubscribe = useKeyring.subscribe((s) => {
+      if (s.status === 'loading') return;
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
+/**
+ * Verification reports of the last audit, by token, for one trust store and one set of settings:
+ * re-auditing after an import verifies only the new tokens (the DAG half is cheap).
+ */
+let reportCache: { trust: TrustStore; settings: Settings; reports: Map<string, VerificationReport> } | null =
+  null;
+
+/**
+ * The chain report of `entries` given the report of its first `from` entries: the same checks as
+ * the core's verifyChain (sequence, link to the previous hash, hash of the token, receipt), run
+ * only on the new entries. Entries in `own` were hashed (and receipted) by this tab from these
+ * very tokens: their links are checked, their hashes not recomputed.
+ */
+async function extendChain(
+  prev: ChainReport,
+  entries: readonly EntryRecord[],
+  from: number,
+  own: readonly EntryRecord[],
+  publicJwk: JWK | undefined,
+): Promise<ChainReport> {
+  const length = entries.length;
+  const head = entries[length - 1]?.entryHash ?? GENESIS_HASH;
+  if (!prev.ok) return { ...prev, length, head }; // the first break stays where it is
+  const mine = new Map(own.map((e) => [e.seq, e]));
+  let key: CryptoKey | undefined;
+  let prevHash = prev.head;
+  for (let i = from; i < length; i++) {
+    const e = entries[i]!;
+    const broken = (reason: ChainBreak['reason'], message: string): ChainReport => ({
+      ok: false,
+      length,
+      head,
+      firstBreak: { seq: e.seq, reason, message },
+    });
+    if (e.seq !== i + 1) return broken('seq_gap', `entry ${i + 1} carries sequence number ${e.seq}`);
+    if (e.prevHash !== prevHash) {
+      return broken(
+        'prev_mismatch',
+        `entry ${e.seq} points to previous hash ${e.prevHash.slice(0, 12)}…, but entry ${e.seq - 1} hashes to ${prevHash.slice(0, 12)}…`,
+      );
+    }
+    const m = mine.get(e.seq);
+    const ours = m && m.token === e.token && m.prevHash === e.prevHash && m.entryHash === e.entryHash;
+    if (!ours) {
+      const expected = await computeEntryHash(prevHash, e.token);
+      if (expected !== e.entryHash) {
+        return broken(
+          'hash_mismatch',
+          `entry ${e.seq} (jti ${e.jti}) was changed after it was appended: its token hashes to ${expected.slice(0, 12)}…, not ${e.entryHash.slice(0, 12)}…`,
+        );
+      }
+    }
+    if (publicJwk && e.receipt !== undefined && !(ours && m.receipt === e.receipt)) {
+      key ??= (await importJWK(publicJwk, 'ES256')) as CryptoKey;
+      const r = await verifyReceipt(e.receipt, key);
+      if (!r || r.seq !== e.seq || r.entry_hash !== e.entryHash) {
+        return broken(
+          'receipt_invalid',
+          `entry ${e.seq}'s receipt does not verify under the ledger key or does not match the entry`,
+        );
+      }
+    }
+    prevHash = e.entryHash;
+  }
+  return { ok: true, length, head: prevHash };
+}
+
 export const useLedgers = create<LedgersState>()((set, get) => {
   const fail = (e: unknown) => {
-    set({ error: e instanceof Error ? e.message : String(e) });
+    // A cancelled import is the user's choice, not an error to display.
+    if (!(e instanceof ImportCancelled)) set({ error: e instanceof Error ? e.message : String(e) });
     throw e;
   };
 
-  const reaudit = async () => {
-    if (!open) return set({ entries: [], chain: null, audit: null });
-    await open.refresh();
-    const entries = await open.entries();
-    const chain = await open.verifyChain();
-    set({ entries, chain, progress: { phase: 'auditing', done: 0, total: entries.length } });
+  /** The latest audit run: an older one that is still running stops writing the state. */
+  let auditRun = 0;
+  let importing = false;
+
+  /**
+   * Reads the entries, checks the chain, audits. `append`: the entries shown are still those of
+   * the ledger (it only grew: an import, another tab), so only the new entries are read and
+   * chained on; `own` are entries this tab hashed itself a moment ago (not hashed again).
+   * Otherwise (opening a ledger, Re-check) everything is read and recomputed from storage.
+   */
+  const reaudit = async (opts: { append?: boolean; own?: readonly EntryRecord[] } = {}) => {
+    const run = ++auditRun;
+    const ledger = open;
+    const current = () => run === auditRun && open === ledger;
+    if (!ledger) return set({ entries: [], chain: null, audit: null, progress: null });
+    await ledger.refresh();
+    const { entries: shown, chain: shownChain, currentId } = get();
+    let entries: EntryRecord[];
+    let chain: ChainReport;
+    if (
+      opts.append &&
+      currentId === ledger.id &&
+      shownChain !== null &&
+      shownChain.length === shown.length &&
+      (shown.at(-1)?.seq ?? 0) === shown.length
+    ) {
+      const fresh = await ledger.entries(shown.length + 1);
+      entries = fresh.length ? shown.concat(fresh) : shown;
+      if (!current()) return;
+      set({ progress: { phase: 'auditing', done: 0, total: entries.length } });
+      chain = await extendChain(shownChain, entries, shown.length, opts.own ?? [], ledger.publicKey);
+    } else {
+      entries = await ledger.entries();
+      if (!current()) return;
+      set({ progress: { phase: 'auditing', done: 0, total: entries.length } });
+      chain = await ledger.verifyChain();
+    }
+    if (!current()) return;
+    set({ entries, chain });
+    await keyringSettled();
+    const { trust } = useKeyring.getState();
     const { settings } = useVerifierSettings.getState();
-    const audit = await auditTokens(
-      entries.map((e) => e.token),
-      {
-        trust: useKeyring.getState().trust,
-        settings,
-        onProgress: (done, total) => {
-          if (done % 500 === 0 || done === total) set({ progress: { phase: 'auditing', done, total } });
-        },
-      },
-    );
-    set({ audit, progress: null });
+    const cache =
+      reportCache && reportCache.trust === trust && reportCache.settings === settings
+        ? reportCache.reports
+        : new Map<string, VerificationReport>();
+    const reports: VerificationReport[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const token = entries[i]!.token;
+      let report = cache.get(token);
+      if (!report) {
+        report = await verifyToken(token, { trust, settings, mode: 'stored' });
+        if (i % 500 === 499) {
+          if (!current()) return;
+          set({ progress: { phase: 'auditing', done: i + 1, total: entries.length } });
+        }
+      }
+      reports.push(report);
+    }
+    if (!current()) return;
+    reportCache = { trust, settings, reports: new Map(reports.map((r) => [r.token, r])) };
+    set({ audit: auditReports(reports, settings), progress: null });
   };
+
+  // A key added or removed, or a setting changed, changes the audit.
+  useKeyring.subscribe((s, prev) => {
+    if (open && !importing && s.trust !== prev.trust && prev.status === 'ready')
+      void reaudit({ append: true }).catch(fail);
+  });
+  useVerifierSettings.subscribe((s, prev) => {
+    if (open && !importing && s.settings !== prev.settings) void reaudit({ append: true }).catch(fail);
+  });
+
+  let loading: Promise<void> | null = null;
 
   return {
     status: 'idle',
@@ -120,26 +270,34 @@ export const useLedgers = create<LedgersState>()((set, get) => {
     audit: null,
     progress: null,
 
-    async load() {
-      set({ status: 'loading' });
-      try {
-        let ledgers = await catalog().list();
-        if (!ledgers.length) ledgers = [await catalog().create('My first ledger')];
-        set({ ledgers, status: 'ready', error: null });
-        const current = get().currentId;
-        await get().select(current && ledgers.some((l) => l.id === current) ? current : ledgers[0]!.id);
-      } catch (e) {
-        set({
-          status: 'error',
-          error: `the ledgers (IndexedDB) could not be opened: ${e instanceof Error ? e.message : String(e)}`,
-        });
-      }
+    load() {
+      // One load at a time: two at once (React's StrictMode runs effects twice) would each find no
+      // ledger on a first visit and create two "My first ledger"s.
+      loading ??= (async () => {
+        set({ status: 'loading' });
+        try {
+          let ledgers = await catalog().list();
+          if (!ledgers.length) ledgers = [await catalog().create('My first ledger')];
+          set({ ledgers, status: 'ready', error: null });
+          const current = get().currentId;
+          await get().select(current && ledgers.some((l) => l.id === current) ? current : ledgers[0]!.id);
+        } catch (e) {
+          set({
+            status: 'error',
+            error: `the ledgers (IndexedDB) could not be opened: ${e instanceof Error ? e.message : String(e)}`,
+          });
+        }
+      })().finally(() => {
+        loading = null;
+      });
+      return loading;
     },
 
     async select(id) {
       try {
-        open = await IndexedDbLedger.open(workbenchDb(), id);
-        set({ currentId: id, audit: null, chain: null, entries: [], error: null });
+        const ledger = await IndexedDbLedger.open(workbenchDb(), id);
+        open = ledger;
+        set({ currentId: id, audit: null, chain: null, entries: [], error: null, progress: null });
         await reaudit();
       } catch (e) {
         fail(e);
@@ -179,6 +337,11 @@ export const useLedgers = create<LedgersState>()((set, get) => {
       const check = () => {
         if (opts.signal?.aborted) throw new ImportCancelled();
       };
+      importing = true;
+      // An audit still running is stopped (its progress would mix with the import's); the import
+      // audits again when it is written, and a failed or cancelled import resumes the audit.
+      const interrupted = get().progress !== null;
+      auditRun++;
       try {
         const { tokens } = splitInput(text);
         set({ progress: { phase: 'reading', done: 0, total: tokens.length }, error: null });
@@ -197,18 +360,48 @@ export const useLedgers = create<LedgersState>()((set, get) => {
           }
         }
         check();
-        set({ progress: { phase: 'writing', done: 0, total: items.length } });
-        await ledger.appendBatch(items);
-        set({ progress: { phase: 'writing', done: items.length, total: items.length } });
-        await reaudit();
+        let written: EntryRecord[] = [];
+        if (items.length) {
+          set({ progress: { phase: 'hashing', done: 0, total: items.length } });
+          try {
+            written = await ledger.appendBatch(items, {
+              ...(opts.signal ? { signal: opts.signal } : {}),
+              onProgress: (done, total) =>
+                set({ progress: { phase: done === total ? 'writing' : 'hashing', done, total } }),
+            });
+          } catch (e) {
+            // Aborted before the write: the storage wrote nothing.
+            if (opts.signal?.aborted) throw new ImportCancelled();
+            throw e;
+          }
+        }
+        importing = false;
+        await reaudit({ append: true, own: written });
         return { added: items.length, skipped };
       } catch (e) {
         set({ progress: null });
+        importing = false;
+        if (interrupted || !get().audit) void reaudit().catch(() => undefined);
         return fail(e);
+      } finally {
+        importing = false;
       }
     },
 
     refresh: () => reaudit().catch(fail),
+
+    async sync() {
+      if (!open || importing) return false;
+      const ledger = open;
+      try {
+        const fresh = await ledger.refresh();
+        if (!fresh || open !== ledger || importing) return false;
+        await reaudit({ append: true });
+        return true;
+      } catch (e) {
+        return fail(e);
+      }
+    },
 
     async exportBundle() {
       if (!open) throw new Error('no ledger is open');

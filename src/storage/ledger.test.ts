@@ -80,6 +80,40 @@ describe('IndexedDbLedger', () => {
     expect((await ledger.verifyChain()).ok).toBe(true);
   });
 
+  it('an aborted append writes nothing, and reports its preparation as it goes', async () => {
+    const ledger = await openNew(freshDb());
+    await ledger.append('first', claims(1));
+    const items = Array.from({ length: 600 }, (_, i) => ({ token: `t${i + 2}`, claims: claims(i + 2) }));
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const run = ledger.appendBatch(items, {
+      signal: controller.signal,
+      onProgress: (done) => {
+        seen.push(done);
+        if (done >= 250) controller.abort();
+      },
+    });
+    await expect(run).rejects.toThrow();
+    expect(seen[0]).toBe(250);
+    expect(await ledger.size()).toBe(1);
+    // the same ledger appends normally afterwards
+    const done: number[] = [];
+    await ledger.appendBatch(items, { onProgress: (n) => done.push(n) });
+    expect(done.at(-1)).toBe(600);
+    expect(await ledger.size()).toBe(601);
+    expect((await ledger.verifyChain()).ok).toBe(true);
+  });
+
+  it('a refresh during an append neither misses nor double-counts its entries', async () => {
+    const db = freshDb();
+    const ledger = await openNew(db);
+    const write = ledger.appendBatch([1, 2, 3].map((i) => ({ token: `t${i}`, claims: claims(i) })));
+    const fresh = await ledger.refresh(); // queued behind the append
+    await write;
+    expect(fresh).toBe(0);
+    expect(ledger.index.tasks(claims(2).jti)).toHaveLength(1);
+  });
+
   it('finds entries by jti, workflow, issuer, action and time', async () => {
     const ledger = await openNew(freshDb());
     for (let i = 1; i <= 6; i++)

@@ -9,7 +9,7 @@
  * the whole batch; if another tab appended meanwhile, we reload and prepare
  * again. One transaction per batch: a batch is either all in or not at all.
  */
-import Dexie from 'dexie';
+import { Dexie } from 'dexie';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import {
   computeEntryHash,
@@ -51,6 +51,16 @@ export class LedgerConflictError extends Error {
 }
 
 const MAX_RETRIES = 20;
+const PROGRESS_EVERY = 250;
+
+export interface AppendOptions {
+  /** Unix milliseconds recorded as the append time (default: now). */
+  now?: number;
+  /** Cancels the append until its write starts; nothing is written then. */
+  signal?: AbortSignal;
+  /** Progress of preparing the batch (hashes, receipts), before the one write. */
+  onProgress?: (done: number, total: number) => void;
+}
 
 export class IndexedDbLedger implements Ledger {
   readonly #db: WorkbenchDb;
@@ -70,7 +80,7 @@ export class IndexedDbLedger implements Ledger {
     const meta = await db.ledgers.get(id);
     if (!meta) throw new Error(`no ledger with id ${JSON.stringify(id)}`);
     const ledger = new IndexedDbLedger(db, meta);
-    await ledger.refresh();
+    await ledger.#refresh();
     return ledger;
   }
 
@@ -98,8 +108,18 @@ export class IndexedDbLedger implements Ledger {
     return this.#db.entries.where('[ledgerId+seq]').between([this.id, from], [this.id, to], true, true);
   }
 
-  /** Reads entries appended since we last looked (by another tab, or before open). */
-  async refresh(): Promise<number> {
+  /**
+   * Reads entries appended since we last looked (by another tab, or before open). Queued behind this
+   * tab's appends, so a refresh never reads a batch between its commit and the head update (which
+   * would index that batch twice).
+   */
+  refresh(): Promise<number> {
+    const run = this.#tail.then(() => this.#refresh());
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #refresh(): Promise<number> {
     const fresh = await this.#range(this.#head.seq + 1).toArray();
     for (const e of fresh) {
       const rec = taskRecord(e.claims);
@@ -109,16 +129,21 @@ export class IndexedDbLedger implements Ledger {
     return fresh.length;
   }
 
-  append(token: string, claims: Record<string, unknown>, opts: { now?: number } = {}): Promise<LedgerEntry> {
+  append(token: string, claims: Record<string, unknown>, opts: AppendOptions = {}): Promise<LedgerEntry> {
     return this.appendBatch([{ token, claims }], opts).then((entries) => entries[0]!);
   }
 
-  /** Appends tokens the caller has verified, all in one transaction (all or nothing). */
+  /**
+   * Appends tokens the caller has verified, all in one transaction (all or nothing).
+   * `signal` cancels the append until the write starts (the promise then rejects with the
+   * signal's reason and nothing is written); `onProgress` reports the hashing (and signing)
+   * of the batch, which comes before the write.
+   */
   appendBatch(
     items: readonly { token: string; claims: Record<string, unknown> }[],
-    opts: { now?: number } = {},
+    opts: AppendOptions = {},
   ): Promise<EntryRecord[]> {
-    const run = this.#tail.then(() => this.#appendBatch(items, opts.now ?? Date.now()));
+    const run = this.#tail.then(() => this.#appendBatch(items, opts.now ?? Date.now(), opts));
     this.#tail = run.catch(() => undefined);
     return run;
   }
@@ -126,11 +151,13 @@ export class IndexedDbLedger implements Ledger {
   async #appendBatch(
     items: readonly { token: string; claims: Record<string, unknown> }[],
     now: number,
+    opts: AppendOptions,
   ): Promise<EntryRecord[]> {
     if (!items.length) return [];
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const base = this.#head;
-      const batch = await this.#prepare(items, base, now);
+      const batch = await this.#prepare(items, base, now, opts);
+      opts.signal?.throwIfAborted();
       try {
         await this.#db.transaction('rw', this.#db.entries, async () => {
           const last = await this.#range().last();
@@ -142,7 +169,7 @@ export class IndexedDbLedger implements Ledger {
           e instanceof StaleHead ||
           (e instanceof Dexie.BulkError && e.failures.some((f) => f.name === 'ConstraintError'));
         if (!stale) throw e;
-        await this.refresh(); // another tab appended first: chain onto its entries
+        await this.#refresh(); // another tab appended first: chain onto its entries
         continue;
       }
       for (const e of batch) {
@@ -162,10 +189,15 @@ export class IndexedDbLedger implements Ledger {
     items: readonly { token: string; claims: Record<string, unknown> }[],
     base: { seq: number; hash: string },
     now: number,
+    opts: AppendOptions,
   ): Promise<EntryRecord[]> {
     const out: EntryRecord[] = [];
     let prev = base.hash;
     for (let i = 0; i < items.length; i++) {
+      if (i % PROGRESS_EVERY === 0) {
+        opts.signal?.throwIfAborted();
+        if (i) opts.onProgress?.(i, items.length);
+      }
       const { token, claims } = items[i]!;
       const entry: EntryRecord = {
         ledgerId: this.id,
@@ -183,6 +215,7 @@ export class IndexedDbLedger implements Ledger {
       out.push(entry);
       prev = entry.entryHash;
     }
+    opts.onProgress?.(items.length, items.length);
     return out;
   }
 

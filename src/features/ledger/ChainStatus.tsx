@@ -1,0 +1,155 @@
+import { useMemo, useState } from 'react';
+import { Button } from '../../components/Button.tsx';
+import { explain } from '../../ect/explanations.ts';
+import type { ErrorCode } from '../../ect/index.ts';
+import { useLedgers } from '../../state/ledgers.ts';
+import { formatCount, plural, short } from './format.ts';
+import { useLedgerView } from './store.ts';
+
+/**
+ * The ledger's integrity at a glance: the hash chain (intact, with its head; or the first entry
+ * where it breaks, which the table highlights) and the audit's verdict, with a Re-check.
+ */
+export function ChainStatus() {
+  const chain = useLedgers((s) => s.chain);
+  const audit = useLedgers((s) => s.audit);
+  const entries = useLedgers((s) => s.entries.length);
+  const progress = useLedgers((s) => s.progress);
+  const importing = useLedgerView((s) => s.running !== null);
+  const [checking, setChecking] = useState(false);
+
+  const summary = useMemo(() => {
+    if (!audit) return null;
+    let valid = 0;
+    let tainted = 0;
+    let invalid = 0;
+    const codes = new Map<ErrorCode, number>();
+    for (const n of audit.nodes) {
+      if (!n.valid) invalid++;
+      else if (n.tainted) tainted++;
+      else valid++;
+      for (const c of n.codes) codes.set(c, (codes.get(c) ?? 0) + 1);
+    }
+    return { valid, tainted, invalid, codes: [...codes].sort((a, b) => b[1] - a[1]) };
+  }, [audit]);
+
+  const recheck = async () => {
+    setChecking(true);
+    try {
+      await useLedgers.getState().refresh();
+    } catch {
+      // shown by the page's error line
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  const brk = chain?.firstBreak;
+  return (
+    <section
+      aria-label="Integrity"
+      className={`flex flex-col gap-2 rounded-lg border p-3 ${
+        brk
+          ? 'border-red-300 bg-red-50 dark:border-red-800 dark:bg-red-950/40'
+          : 'border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900'
+      }`}
+    >
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+        <p className="min-w-0 flex-1 text-sm" data-testid="chain-status" role="status">
+          {!chain ? (
+            <span className="text-slate-600 dark:text-slate-400">Checking the hash chain…</span>
+          ) : brk ? (
+            <span className="font-semibold text-red-900 dark:text-red-200">
+              <span aria-hidden="true">✗ </span>Chain broken at entry #{brk.seq}: {brk.message}
+            </span>
+          ) : (
+            <span>
+              <span className="font-semibold text-emerald-800 dark:text-emerald-300">
+                <span aria-hidden="true">✓ </span>Chain intact: {plural(chain.length, 'entry', 'entries')}
+              </span>
+              , head{' '}
+              <code className="font-mono text-xs" title={chain.head}>
+                {short(chain.head, 16)}
+              </code>
+            </span>
+          )}
+        </p>
+        {brk && <Button onClick={() => useLedgerView.getState().open(brk.seq)}>Show entry #{brk.seq}</Button>}
+        <Button
+          onClick={() => void recheck()}
+          disabled={checking || importing}
+          title="Re-read every entry, recompute the whole hash chain (and receipts), and audit again"
+        >
+          {checking ? 'Checking…' : 'Re-check'}
+        </Button>
+      </div>
+      {brk && (
+        <p className="text-xs text-red-900 dark:text-red-200">
+          Every entry is chained to the one before by SHA-256(previous hash ‖ token): a stored entry was
+          changed after it was appended (or removed), so it and every later entry are no longer proven by the
+          chain. Entries before #{brk.seq} are intact.
+        </p>
+      )}
+      {entries > 0 && (
+        <div className="flex flex-wrap items-center gap-1.5 text-sm" data-testid="audit-summary">
+          <span className="font-medium">Audit:</span>
+          {summary && !progress ? (
+            <>
+              <StatusFilterButton status="valid" label={`${formatCount(summary.valid)} valid`} />
+              <StatusFilterButton status="tainted" label={`${formatCount(summary.tainted)} tainted`} />
+              <StatusFilterButton status="invalid" label={`${formatCount(summary.invalid)} invalid`} />
+              {summary.codes.map(([code, n]) => (
+                <StatusFilterButton
+                  key={code}
+                  status={`code:${code}`}
+                  label={`${code} ${formatCount(n)}`}
+                  title={explain(code).title}
+                  mono
+                />
+              ))}
+            </>
+          ) : (
+            <span className="text-slate-600 dark:text-slate-400">
+              verifying every token and the DAG rules…
+            </span>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function StatusFilterButton({
+  status,
+  label,
+  title,
+  mono = false,
+}: {
+  status: string;
+  label: string;
+  title?: string;
+  mono?: boolean;
+}) {
+  const active = useLedgerView((s) => s.filters.status === status);
+  const tone =
+    status === 'valid'
+      ? 'border-emerald-300 text-emerald-900 dark:border-emerald-800 dark:text-emerald-200'
+      : status === 'tainted'
+        ? 'border-amber-300 text-amber-900 dark:border-amber-800 dark:text-amber-200'
+        : 'border-red-300 text-red-900 dark:border-red-800 dark:text-red-200';
+  return (
+    <button
+      type="button"
+      aria-pressed={active}
+      title={title ? `${title}: show only these entries` : 'Show only these entries'}
+      onClick={() => useLedgerView.getState().setFilter('status', active ? '' : status)}
+      className={`rounded-full border px-2 py-0.5 text-xs ${mono ? 'font-mono' : 'font-medium'} ${tone} ${
+        active
+          ? 'bg-slate-200 dark:bg-slate-700'
+          : 'bg-white hover:bg-slate-100 dark:bg-slate-900 dark:hover:bg-slate-800'
+      }`}
+    >
+      {label}
+    </button>
+  );
+}

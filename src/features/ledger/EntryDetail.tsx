@@ -1,0 +1,390 @@
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Button } from '../../components/Button.tsx';
+import { ClaimsTable } from '../../components/ClaimsTable.tsx';
+import { CopyButton } from '../../components/CopyButton.tsx';
+import { VerificationTrace } from '../../components/VerificationTrace.tsx';
+import { decodeJsonPart } from '../../ect/decode.ts';
+import { explain } from '../../ect/explanations.ts';
+import type { AuditReport, ChainReport, ErrorCode, Problem, Violation } from '../../ect/index.ts';
+import { hashFor, useRouter } from '../../state/router.ts';
+import type { EntryRecord } from '../../storage/ledger.ts';
+import { formatIat, formatLocal, short } from './format.ts';
+import { useLedgerView } from './store.ts';
+
+/** The last `reveal` request handled (module-wide: a remount after a tab switch does not scroll). */
+let lastRevealed = 0;
+
+const h3 = 'mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400';
+
+/**
+ * One entry, all of it: its place in the chain (hashes, receipt), its audit verdict with every
+ * code explained (what, why, how to fix), the violations that name it, its claims, the
+ * verification trace, and the raw token.
+ */
+export function EntryDetail({
+  entries,
+  index,
+  audit,
+  chain,
+}: {
+  entries: readonly EntryRecord[];
+  index: number;
+  audit: AuditReport | null;
+  chain: ChainReport | null;
+}) {
+  const entry = entries[index]!;
+  const node = audit && audit.nodes.length === entries.length ? audit.nodes[index] : undefined;
+  const navigate = useRouter((s) => s.navigate);
+  // The clock for "issued 3 months ago": read once when the panel opens.
+  const [now] = useState(() => Math.floor(Date.now() / 1000));
+  const select = useLedgerView((s) => s.select);
+  const jti = entry.jti;
+  const panel = useRef<HTMLElement>(null);
+  const reveal = useLedgerView((s) => s.reveal);
+
+  // A click (or Enter) on a row brings the panel into view; arrow keys in the table do not.
+  useEffect(() => {
+    if (reveal === lastRevealed) return;
+    lastRevealed = reveal;
+    const el = panel.current;
+    if (!el) return;
+    const top = el.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.6) el.scrollIntoView({ block: 'start' });
+  }, [reveal]);
+
+  const close = () => {
+    select(null);
+    const row = document.querySelector<HTMLElement>(`[data-testid="ledger-row"][data-seq="${entry.seq}"]`);
+    if (row) row.focus();
+    else
+      document
+        .querySelector<HTMLElement>('[data-testid="ledger-table"]')
+        ?.scrollIntoView({ block: 'nearest' });
+  };
+
+  const own = useMemo(() => audit?.violations.filter((v) => v.index === index) ?? [], [audit, index]);
+  const asParent = useMemo(
+    () => (audit && jti ? audit.violations.filter((v) => v.pred === jti && v.index !== index) : []),
+    [audit, jti, index],
+  );
+  const taintSources = useMemo(
+    () => (node?.tainted && audit ? invalidAncestors(audit, index) : []),
+    [node, audit, index],
+  );
+  const problems = useMemo<Problem[]>(
+    () => node?.report.steps.flatMap((s) => (s.status === 'fail' ? s.problems : [])) ?? [],
+    [node],
+  );
+
+  const brk = chain?.firstBreak;
+  const chainState = !chain
+    ? 'checking…'
+    : !brk || entry.seq < brk.seq
+      ? 'proven by the hash chain'
+      : entry.seq === brk.seq
+        ? `the chain breaks here: ${brk.message}`
+        : `not proven: the chain breaks earlier, at entry #${brk.seq}`;
+
+  return (
+    <section
+      ref={panel}
+      aria-labelledby="entry-detail-heading"
+      data-testid="entry-detail"
+      className="flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
+      <header className="flex flex-wrap items-center gap-2">
+        <h2 id="entry-detail-heading" className="text-lg font-semibold">
+          Entry #{entry.seq}
+        </h2>
+        <Verdict node={node} />
+        <code className="font-mono text-xs break-all text-slate-600 dark:text-slate-400">
+          {jti || '(no jti)'}
+        </code>
+        <div className="ml-auto flex gap-2">
+          {jti && (
+            <a
+              href={hashFor('graph', { jti })}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate('graph', { jti });
+              }}
+              className="rounded-md border border-sky-700 px-3 py-1 text-sm font-medium text-sky-800 hover:bg-sky-50 dark:border-sky-500 dark:text-sky-300 dark:hover:bg-sky-950"
+            >
+              Show in graph
+            </a>
+          )}
+          <Button onClick={close} aria-label="Close the entry details">
+            Close
+          </Button>
+        </div>
+      </header>
+
+      {node && (node.codes.length > 0 || node.tainted) && (
+        <div className="flex flex-col gap-2" data-testid="entry-codes">
+          <h3 className={h3}>Why</h3>
+          {node.codes.map((code) => (
+            <CodeExplanation key={code} code={code} violations={own.filter((v) => v.code === code)} />
+          ))}
+          {node.tainted && (
+            <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40">
+              <p className="font-semibold text-amber-950 dark:text-amber-100">Tainted</p>
+              <p className="mt-1">
+                This entry is valid itself, but it builds on an invalid entry: whatever it did relied on work
+                the audit rejects. Fix or replace the invalid ancestor, then re-issue the tasks downstream of
+                it.
+              </p>
+              {taintSources.length > 0 && (
+                <p className="mt-1">
+                  Invalid ancestor{taintSources.length > 1 ? 's' : ''}:{' '}
+                  {taintSources.map((i, k) => (
+                    <span key={i}>
+                      {k > 0 && ', '}
+                      <EntryLink entries={entries} index={i} audit={audit} />
+                    </span>
+                  ))}
+                </p>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+
+      {asParent.length > 0 && (
+        <div>
+          <h3 className={h3}>Named as a predecessor by a failing edge</h3>
+          <ul className="flex flex-col gap-1 text-sm">
+            {asParent.slice(0, 20).map((v, k) => (
+              <li key={k}>
+                <code className="rounded bg-red-100 px-1 font-mono text-xs text-red-900 dark:bg-red-950 dark:text-red-200">
+                  {v.code}
+                </code>{' '}
+                on the edge from <EntryLink entries={entries} index={v.index} audit={audit} />: {v.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      <div>
+        <h3 className={h3}>Ledger record</h3>
+        <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1 text-sm">
+          <Field label="Sequence">#{entry.seq}</Field>
+          <Field label="Appended">{formatLocal(entry.appendedAt)} (this browser's time)</Field>
+          <Field label="Entry hash">
+            <Hash value={entry.entryHash} what="entry hash" />
+          </Field>
+          <Field label="Previous hash">
+            <Hash value={entry.prevHash} what="previous hash" />
+          </Field>
+          <Field label="Chain">
+            <span
+              className={brk && entry.seq >= brk.seq ? 'font-semibold text-red-800 dark:text-red-300' : ''}
+            >
+              {chainState}
+            </span>
+          </Field>
+          <Field label="Receipt (L3)">
+            {entry.receipt ? <Receipt receipt={entry.receipt} /> : 'none: this ledger has no key of its own'}
+          </Field>
+          <Field label="iat">{formatIat(entry.claims.iat as number) || String(entry.claims.iat)}</Field>
+        </dl>
+      </div>
+
+      {node?.report.payload ? (
+        <div>
+          <h3 className={h3}>Claims</h3>
+          <ClaimsTable
+            header={node.report.header}
+            payload={node.report.payload}
+            version={node.report.version}
+            now={now}
+            problems={problems}
+          />
+        </div>
+      ) : null}
+
+      {node && (
+        <details className="rounded-md border border-slate-200 p-2 dark:border-slate-800">
+          <summary className="cursor-pointer text-sm font-medium">
+            Verification trace (steps 1–10; a stored set skips the arrival-time steps)
+          </summary>
+          <div className="mt-2">
+            <VerificationTrace report={node.report} />
+          </div>
+        </details>
+      )}
+
+      <div>
+        <div className="mb-1 flex items-center justify-between gap-2">
+          <h3 className={h3}>Raw token</h3>
+          <CopyButton value={entry.token} label="Copy token" />
+        </div>
+        <pre
+          className="max-h-40 overflow-auto rounded-md bg-slate-100 p-2 font-mono text-xs break-all whitespace-pre-wrap dark:bg-slate-800/70"
+          data-testid="entry-token"
+        >
+          {entry.token}
+        </pre>
+      </div>
+    </section>
+  );
+}
+
+function Verdict({ node }: { node: AuditReport['nodes'][number] | undefined }) {
+  if (!node) return <span className="text-sm text-slate-500">auditing…</span>;
+  const [cls, text] = !node.valid
+    ? ['bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200', 'invalid']
+    : node.tainted
+      ? ['bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200', 'tainted']
+      : ['bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200', 'valid'];
+  return (
+    <span
+      className={`rounded px-2 py-0.5 font-mono text-xs font-semibold ${cls}`}
+      data-testid="entry-verdict"
+    >
+      {text}
+    </span>
+  );
+}
+
+function CodeExplanation({ code, violations }: { code: ErrorCode; violations: Violation[] }) {
+  const x = explain(code);
+  return (
+    <div
+      className="rounded-md border border-red-200 bg-red-50/70 p-3 text-sm dark:border-red-900 dark:bg-red-950/30"
+      data-testid="code-explanation"
+      data-code={code}
+    >
+      <p className="flex flex-wrap items-baseline gap-2">
+        <code className="rounded bg-red-100 px-1.5 font-mono text-xs font-semibold text-red-900 dark:bg-red-900/60 dark:text-red-100">
+          {code}
+        </code>
+        <span className="font-semibold">{x.title}</span>
+        <span className="text-xs text-slate-500 dark:text-slate-400">
+          {x.profileSection} · draft: {x.draftSection}
+        </span>
+      </p>
+      {violations.length > 0 && (
+        <ul className="mt-1 list-disc pl-5 text-red-900 dark:text-red-200">
+          {violations.map((v, k) => (
+            <li key={k}>
+              {v.message}
+              {v.pred && (
+                <>
+                  {' '}
+                  (edge to pred <code className="font-mono text-xs">{v.pred}</code>)
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <dl className="mt-2 grid gap-1 sm:grid-cols-[4rem_1fr]">
+        <dt className="font-semibold">What</dt>
+        <dd>{x.what}</dd>
+        <dt className="font-semibold">Why</dt>
+        <dd>{x.why}</dd>
+        <dt className="font-semibold">Fix</dt>
+        <dd>{x.fix}</dd>
+      </dl>
+    </div>
+  );
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="text-slate-600 dark:text-slate-400">{label}</dt>
+      <dd className="min-w-0">{children}</dd>
+    </>
+  );
+}
+
+function Hash({ value, what }: { value: string; what: string }) {
+  return (
+    <span className="flex flex-wrap items-center gap-2">
+      <code className="font-mono text-xs break-all">{value}</code>
+      <CopyButton value={value} what={what} />
+    </span>
+  );
+}
+
+function Receipt({ receipt }: { receipt: string }) {
+  const parts = receipt.split('.');
+  const header = parts[0] ? decodeJsonPart(parts[0]) : null;
+  const payload = parts[1] ? decodeJsonPart(parts[1]) : null;
+  return (
+    <div className="flex flex-col gap-1">
+      <span className="flex flex-wrap items-center gap-2">
+        <span className="rounded bg-violet-100 px-1 font-mono text-[11px] font-semibold text-violet-900 dark:bg-violet-950 dark:text-violet-200">
+          L3
+        </span>
+        ES256 receipt
+        {header?.ok && typeof header.value.kid === 'string' && (
+          <>
+            {' '}
+            by ledger key <code className="font-mono text-xs">{header.value.kid}</code>
+          </>
+        )}
+        <CopyButton value={receipt} what="receipt" />
+      </span>
+      {payload?.ok && (
+        <code className="font-mono text-xs break-all text-slate-700 dark:text-slate-300">
+          {JSON.stringify(payload.value)}
+        </code>
+      )}
+      <span className="text-xs text-slate-600 dark:text-slate-400">
+        Checked against the ledger's public key by Re-check, with the chain.
+      </span>
+    </div>
+  );
+}
+
+function EntryLink({
+  entries,
+  index,
+  audit,
+}: {
+  entries: readonly EntryRecord[];
+  index: number;
+  audit: AuditReport | null;
+}) {
+  const open = useLedgerView((s) => s.open);
+  const e = entries[index];
+  if (!e) return null;
+  const codes = audit?.nodes[index]?.codes ?? [];
+  return (
+    <button
+      type="button"
+      className="font-mono text-xs text-sky-800 underline hover:text-sky-950 dark:text-sky-300 dark:hover:text-sky-100"
+      onClick={() => open(e.seq)}
+      title={codes.length ? codes.join(', ') : undefined}
+    >
+      #{e.seq} ({short(e.jti)}
+      {codes.length ? `, ${codes.join(', ')}` : ''})
+    </button>
+  );
+}
+
+/** The nearest invalid ancestors of a tainted node (where the taint comes from), at most 10. */
+function invalidAncestors(audit: AuditReport, start: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const e of audit.edges) {
+    if (e.to === null) continue;
+    const list = parents.get(e.from);
+    if (list) list.push(e.to);
+    else parents.set(e.from, [e.to]);
+  }
+  const seen = new Set<number>([start]);
+  const queue = [start];
+  const found: number[] = [];
+  for (let q = 0; q < queue.length && found.length < 10; q++) {
+    for (const p of parents.get(queue[q]!) ?? []) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      if (!audit.nodes[p]!.valid) found.push(p);
+      else queue.push(p);
+    }
+  }
+  return found;
+}

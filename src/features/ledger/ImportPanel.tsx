@@ -1,0 +1,231 @@
+import { useRef, useState } from 'react';
+import { Button } from '../../components/Button.tsx';
+import { useLedgers, type ImportProgress } from '../../state/ledgers.ts';
+import { inputClass } from './Dialog.tsx';
+import { formatCount, formatMs, plural } from './format.ts';
+import { useLedgerView, type ImportOutcome } from './store.ts';
+
+const FILE_TYPES = '.json,.txt,.jsonl,.ndjson,.jwt,application/json,text/plain';
+
+/** Import by paste or file (dropping a file on the page lands here too): progress, Cancel, result. */
+export function ImportPanel({ compact }: { compact: boolean }) {
+  const [text, setText] = useState('');
+  const fileRef = useRef<HTMLInputElement>(null);
+  const running = useLedgerView((s) => s.running);
+  const start = useLedgerView((s) => s.startImport);
+  const ready = useLedgers((s) => s.status === 'ready' && s.currentId !== null);
+
+  const importPasted = async () => {
+    const outcome = await start(text, 'the pasted text');
+    if (outcome?.kind === 'done' && outcome.result.added) setText('');
+  };
+
+  return (
+    <section
+      aria-labelledby="ledger-import-heading"
+      className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
+    >
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="ledger-import-heading" className="font-semibold">
+          Add tokens
+        </h2>
+        <p id="ledger-import-help" className="text-xs text-slate-600 dark:text-slate-400">
+          A JSON array of tokens, one token per line, or a ledger bundle exported here. Paste, choose a file,
+          or drop a file anywhere on this page. One import is one transaction: all of it is written, or
+          nothing.
+        </p>
+      </div>
+      <div className="flex flex-col gap-2 sm:flex-row sm:items-start">
+        <textarea
+          aria-label="Tokens to import"
+          aria-describedby="ledger-import-help"
+          className={`${inputClass} ${compact ? 'min-h-14' : 'min-h-28'} flex-1 resize-y font-mono text-xs break-all`}
+          placeholder="eyJhbGciOiJFUzI1NiIs…  (one per line, or a JSON array)"
+          spellCheck={false}
+          autoComplete="off"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          disabled={running !== null}
+        />
+        <div className="flex shrink-0 gap-2 sm:flex-col">
+          <Button
+            variant="primary"
+            onClick={() => void importPasted()}
+            disabled={!ready || running !== null || !text.trim()}
+          >
+            Import pasted
+          </Button>
+          <Button onClick={() => fileRef.current?.click()} disabled={!ready || running !== null}>
+            Choose file…
+          </Button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept={FILE_TYPES}
+            aria-label="Import a file"
+            data-testid="ledger-file-input"
+            hidden
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = ''; // the same file can be chosen again
+              if (file) void start(() => file.text(), file.name);
+            }}
+          />
+        </div>
+      </div>
+      <ImportStatus />
+    </section>
+  );
+}
+
+const PHASE: Record<ImportProgress['phase'], string> = {
+  reading: 'Reading the tokens',
+  hashing: 'Hashing and chaining the entries',
+  writing: 'Writing, in one transaction',
+  auditing: 'Auditing: verifying every token and the DAG rules',
+};
+
+function ImportStatus() {
+  const running = useLedgerView((s) => s.running);
+  const outcome = useLedgerView((s) => s.outcome);
+  const progress = useLedgers((s) => s.progress);
+  const signs = useLedgers((s) => s.ledgers.find((l) => l.id === s.currentId)?.key !== undefined);
+
+  if (running) {
+    if (running.reading) {
+      return (
+        <div className="flex flex-wrap items-center gap-3" data-testid="import-progress">
+          <p role="status" className="min-w-0 flex-1 text-sm" data-testid="import-phase">
+            Importing {running.source}: reading the file…
+          </p>
+          <Button variant="danger" onClick={() => useLedgerView.getState().cancelImport()}>
+            Cancel import
+          </Button>
+        </div>
+      );
+    }
+    // No progress while running: the import has just ended (its result follows at once).
+    const phase = progress?.phase ?? null;
+    // Until the one write starts, nothing has touched the ledger: Cancel leaves it as it was.
+    const cancellable = phase === 'reading' || phase === 'hashing';
+    const written = phase === 'auditing' || phase === null;
+    return (
+      <div className="flex flex-col gap-1.5" data-testid="import-progress">
+        <div className="flex flex-wrap items-center gap-3">
+          <p role="status" className="min-w-0 flex-1 text-sm" data-testid="import-phase">
+            Importing {running.source}: {phase ? PHASE[phase] : 'finishing'}
+            {phase === 'hashing' && signs ? ' (and signing receipts)' : ''}
+            {progress ? ` — ${formatCount(progress.done)} / ${formatCount(progress.total)}` : '…'}
+          </p>
+          {!written && (
+            <Button
+              variant="danger"
+              onClick={() => useLedgerView.getState().cancelImport()}
+              disabled={!cancellable}
+              title={
+                cancellable
+                  ? 'Stop: nothing will be written'
+                  : 'The write has started: it completes or fails as a whole'
+              }
+            >
+              Cancel import
+            </Button>
+          )}
+        </div>
+        <progress
+          className="h-2 w-full accent-sky-600"
+          aria-label="Import progress"
+          max={progress?.total || 1}
+          value={progress ? progress.done : undefined}
+        />
+        {written && (
+          <p className="text-xs text-slate-600 dark:text-slate-400">
+            The entries are written; the audit runs on them now.
+          </p>
+        )}
+      </div>
+    );
+  }
+  return (
+    <>
+      {progress?.phase === 'auditing' && (
+        <p className="text-sm text-slate-600 dark:text-slate-400" role="status" data-testid="audit-progress">
+          Auditing the ledger: {formatCount(progress.done)} / {formatCount(progress.total)} tokens verified…
+        </p>
+      )}
+      {outcome && <Outcome outcome={outcome} />}
+    </>
+  );
+}
+
+function Outcome({ outcome }: { outcome: ImportOutcome }) {
+  const dismiss = (
+    <button
+      type="button"
+      onClick={() => useLedgerView.getState().dismissOutcome()}
+      className="ml-2 text-xs underline"
+      aria-label="Dismiss this message"
+    >
+      Dismiss
+    </button>
+  );
+  if (outcome.kind === 'cancelled') {
+    return (
+      <p role="status" className="text-sm" data-testid="import-outcome">
+        Import of {outcome.source} cancelled: nothing was written.{dismiss}
+      </p>
+    );
+  }
+  if (outcome.kind === 'error') {
+    return (
+      <div
+        role="alert"
+        className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950/50 dark:text-red-200"
+        data-testid="import-outcome"
+      >
+        <strong>Import of {outcome.source} failed.</strong> {outcome.message}
+        {dismiss}
+      </div>
+    );
+  }
+  const { added, skipped } = outcome.result;
+  const nothing = added === 0;
+  return (
+    <div
+      role="status"
+      className={`rounded-md border p-2 text-sm ${
+        nothing
+          ? 'border-amber-300 bg-amber-50 text-amber-950 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-100'
+          : 'border-emerald-300 bg-emerald-50 text-emerald-950 dark:border-emerald-800 dark:bg-emerald-950/40 dark:text-emerald-100'
+      }`}
+      data-testid="import-outcome"
+    >
+      <p>
+        {nothing ? (
+          <strong>Nothing was added from {outcome.source}</strong>
+        ) : (
+          <>
+            <strong>Added {plural(added, 'entry', 'entries')}</strong> from {outcome.source} in{' '}
+            {formatMs(outcome.ms)}
+          </>
+        )}
+        {skipped.length ? `; ${plural(skipped.length, 'item')} skipped (not a token):` : '.'}
+        {!skipped.length && nothing && ' The input held no token.'}
+        {!skipped.length && dismiss}
+      </p>
+      {skipped.length > 0 && (
+        <>
+          <ul className="mt-1 list-disc pl-5 text-xs">
+            {skipped.slice(0, 10).map((s) => (
+              <li key={s.index}>
+                item {s.index + 1}: {s.message}
+              </li>
+            ))}
+            {skipped.length > 10 && <li>… and {formatCount(skipped.length - 10)} more</li>}
+          </ul>
+          {dismiss}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,343 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
+import { explain } from '../../ect/explanations.ts';
+import type { ErrorCode } from '../../ect/index.ts';
+import { formatCount, formatIat, formatLocal, formatLocalShort, short } from './format.ts';
+import type { Row } from './rows.ts';
+import { useLedgerView } from './store.ts';
+
+const ROW_HEIGHT = 36;
+/** seq, appended, jti, wid, iss, exec_act, iat, status, receipt */
+const COLUMNS =
+  '4.5rem 9.5rem 6.5rem 6.5rem minmax(8rem,1.2fr) minmax(7rem,1fr) 10.5rem minmax(10rem,1.3fr) 2.75rem';
+const HEADERS = ['seq', 'appended', 'jti', 'wid', 'iss', 'exec_act', 'iat (UTC)', 'status', 'L3'];
+
+/**
+ * The ledger's entries, virtualized: only the rows in view are in the DOM, so 100,000 entries
+ * scroll as smoothly as 10. A grid with row navigation: Up/Down, Page Up/Down, Home/End move
+ * the selection (the detail panel follows); Tab leaves the table.
+ */
+export function LedgerTable({
+  rows,
+  total,
+  breakSeq,
+}: {
+  rows: readonly Row[];
+  total: number;
+  /** The first entry where the hash chain breaks, if it does. */
+  breakSeq: number | null;
+}) {
+  const selectedSeq = useLedgerView((s) => s.selectedSeq);
+  const select = useLedgerView((s) => s.select);
+  const open = useLedgerView((s) => s.open);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const focusAfterMove = useRef(false);
+
+  // The React Compiler cannot memoize around TanStack Virtual; this app does not use the compiler.
+  // oxlint-disable-next-line react/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (i) => rows[i]!.seq,
+    // React 19 warns about flushSync inside a render; a frame of delay is not visible.
+    useFlushSync: false,
+  });
+
+  const selectedPos = selectedSeq === null ? -1 : findPos(rows, selectedSeq);
+
+  // Bring the selected entry into view (a click on "Show entry #k", a link from the graph, keys).
+  useEffect(() => {
+    if (selectedPos < 0) return;
+    virtualizer.scrollToIndex(selectedPos, { align: 'auto' });
+    if (focusAfterMove.current) {
+      focusAfterMove.current = false;
+      requestAnimationFrame(() => {
+        scrollRef.current?.querySelector<HTMLElement>(`[data-pos="${selectedPos}"]`)?.focus();
+      });
+    }
+  }, [selectedPos, virtualizer]);
+
+  const move = (pos: number) => {
+    if (!rows.length) return;
+    const clamped = Math.max(0, Math.min(rows.length - 1, pos));
+    focusAfterMove.current = true;
+    select(rows[clamped]!.seq);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const at = selectedPos < 0 ? -1 : selectedPos;
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(at + 1),
+      ArrowUp: () => move(at - 1),
+      PageDown: () => move(at + page),
+      PageUp: () => move(at - page),
+      Home: () => move(0),
+      End: () => move(rows.length - 1),
+    };
+    const action = keys[e.key];
+    if (action) {
+      e.preventDefault();
+      action();
+    }
+  };
+
+  // The one row that Tab lands on: the selected one when in view, else the first rendered.
+  const items = virtualizer.getVirtualItems();
+  const tabbable =
+    selectedPos >= 0 && items.some((v) => v.index === selectedPos) ? selectedPos : (items[0]?.index ?? -1);
+
+  return (
+    <div
+      role="grid"
+      aria-label="Ledger entries"
+      aria-rowcount={rows.length + 1}
+      aria-colcount={HEADERS.length}
+      aria-readonly="true"
+      data-testid="ledger-table"
+      className="overflow-hidden rounded-lg border border-slate-200 bg-white text-sm dark:border-slate-800 dark:bg-slate-900"
+      onKeyDown={onKeyDown}
+    >
+      <div className="overflow-x-auto">
+        <div className="min-w-[68rem]">
+          <div
+            role="row"
+            aria-rowindex={1}
+            className="grid border-b border-slate-200 bg-slate-50 text-xs font-semibold text-slate-600 dark:border-slate-800 dark:bg-slate-800/60 dark:text-slate-300"
+            style={{ gridTemplateColumns: COLUMNS }}
+          >
+            {HEADERS.map((h) => (
+              <div key={h} role="columnheader" className="truncate px-2 py-2">
+                {h === 'L3' ? <abbr title="Receipt signed by the ledger key (L3)">L3</abbr> : h}
+              </div>
+            ))}
+          </div>
+          <div
+            ref={scrollRef}
+            className="max-h-[min(60vh,34rem)] overflow-y-auto"
+            data-testid="ledger-scroll"
+          >
+            {rows.length === 0 ? (
+              <p className="p-4 text-slate-600 dark:text-slate-400">
+                No entry matches these filters ({formatCount(total)} in the ledger).
+              </p>
+            ) : (
+              <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+                {items.map((v) => {
+                  const row = rows[v.index]!;
+                  return (
+                    <LedgerRow
+                      key={v.key}
+                      row={row}
+                      pos={v.index}
+                      top={v.start}
+                      selected={row.seq === selectedSeq}
+                      tabbable={v.index === tabbable}
+                      chainBreak={breakSeq !== null && row.seq === breakSeq}
+                      unproven={breakSeq !== null && row.seq > breakSeq}
+                      onOpen={open}
+                    />
+                  );
+                })}
+              </div>
+            )}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Position of `seq` in `rows` (sorted by seq): binary search, as rows may be filtered. */
+function findPos(rows: readonly Row[], seq: number): number {
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = rows[mid]!.seq;
+    if (s === seq) return mid;
+    if (s < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+const LedgerRow = memo(function LedgerRow({
+  row,
+  pos,
+  top,
+  selected,
+  tabbable,
+  chainBreak,
+  unproven,
+  onOpen,
+}: {
+  row: Row;
+  pos: number;
+  top: number;
+  selected: boolean;
+  tabbable: boolean;
+  chainBreak: boolean;
+  unproven: boolean;
+  onOpen: (seq: number) => void;
+}) {
+  const tone = chainBreak
+    ? 'bg-red-100 ring-2 ring-red-500 ring-inset dark:bg-red-950/60'
+    : selected
+      ? 'bg-sky-100 dark:bg-sky-950/70'
+      : row.status === 'invalid'
+        ? 'bg-red-50/60 hover:bg-red-50 dark:bg-red-950/20 dark:hover:bg-red-950/40'
+        : 'hover:bg-slate-50 dark:hover:bg-slate-800/50';
+  return (
+    <div
+      role="row"
+      aria-rowindex={pos + 2}
+      aria-selected={selected}
+      tabIndex={tabbable ? 0 : -1}
+      data-pos={pos}
+      data-testid="ledger-row"
+      data-seq={row.seq}
+      data-jti={row.jti}
+      data-status={row.status}
+      data-codes={row.codes.join(' ')}
+      data-chain-break={chainBreak ? 'true' : undefined}
+      onClick={() => onOpen(row.seq)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onOpen(row.seq);
+        }
+      }}
+      className={`absolute inset-x-0 grid cursor-pointer items-center focus-visible:-outline-offset-2 border-b border-slate-100 dark:border-slate-800 ${tone} ${
+        unproven ? 'text-slate-500 dark:text-slate-500' : ''
+      } ${selected ? 'shadow-[inset_4px_0_0_0_var(--color-sky-600)] dark:shadow-[inset_4px_0_0_0_var(--color-sky-400)]' : ''}`}
+      style={{ gridTemplateColumns: COLUMNS, height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
+    >
+      <div role="gridcell" className="px-2 text-right font-mono tabular-nums">
+        {chainBreak && (
+          <span className="mr-1 text-red-700 dark:text-red-300" title="The hash chain breaks at this entry">
+            ⚠
+          </span>
+        )}
+        #{row.seq}
+      </div>
+      <div
+        role="gridcell"
+        className="truncate px-2 font-mono text-xs tabular-nums"
+        title={formatLocal(row.appendedAt)}
+      >
+        {formatLocalShort(row.appendedAt)}
+      </div>
+      <div role="gridcell" className="truncate px-2 font-mono text-xs" title={row.jti}>
+        {short(row.jti) || <span className="text-red-700 dark:text-red-300">(none)</span>}
+      </div>
+      <div role="gridcell" className="truncate px-2 font-mono text-xs" title={row.wid || 'no workflow id'}>
+        {short(row.wid) || <span className="text-slate-400">–</span>}
+      </div>
+      <div role="gridcell" className="truncate px-2 text-xs" title={row.iss}>
+        {tail(row.iss.replace(/^[a-z][a-z0-9+.-]*:\/\//i, ''), 24)}
+      </div>
+      <div role="gridcell" className="truncate px-2 font-mono text-xs" title={row.act}>
+        {row.act}
+      </div>
+      <div role="gridcell" className="truncate px-2 font-mono text-xs tabular-nums">
+        {formatIat(row.iat)}
+      </div>
+      <div
+        role="gridcell"
+        className="flex min-w-0 items-center gap-1 overflow-hidden px-2"
+        data-testid="row-status"
+      >
+        <StatusBadges row={row} chainBreak={chainBreak} />
+      </div>
+      <div role="gridcell" className="px-2 text-center">
+        {row.receipt ? (
+          <span
+            className="rounded bg-violet-100 px-1 font-mono text-[11px] font-semibold text-violet-900 dark:bg-violet-950 dark:text-violet-200"
+            title="This entry has a receipt signed by the ledger key (L3)"
+          >
+            L3
+          </span>
+        ) : (
+          <span className="sr-only">no receipt</span>
+        )}
+      </div>
+    </div>
+  );
+});
+
+/** The end of a long value ("…ple.com/agent/a"): for issuers the distinguishing part is last. */
+function tail(value: string, max: number): string {
+  return value.length > max ? `…${value.slice(value.length - max + 1)}` : value;
+}
+
+const pill = 'inline-flex shrink-0 items-center rounded px-1.5 py-px font-mono text-[11px] font-semibold';
+
+function StatusBadges({ row, chainBreak }: { row: Row; chainBreak: boolean }) {
+  const out = [];
+  if (chainBreak) {
+    out.push(
+      <span
+        key="break"
+        className={`${pill} bg-red-700 text-white dark:bg-red-600`}
+        title="The hash chain breaks here"
+      >
+        chain break
+      </span>,
+    );
+  }
+  if (row.status === 'pending') {
+    out.push(
+      <span key="p" className="text-xs text-slate-500">
+        auditing…
+      </span>,
+    );
+  } else if (row.status === 'valid') {
+    out.push(
+      <span
+        key="v"
+        className={`${pill} bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200`}
+        data-testid="status-valid"
+      >
+        valid
+      </span>,
+    );
+  } else if (row.status === 'tainted') {
+    out.push(
+      <span
+        key="t"
+        className={`${pill} bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200`}
+        title="Valid itself, but downstream of an invalid entry"
+        data-testid="status-tainted"
+      >
+        tainted
+      </span>,
+    );
+  } else {
+    const shown = row.codes.slice(0, 2);
+    for (const c of shown) out.push(<CodeBadge key={c} code={c} />);
+    if (row.codes.length > shown.length) {
+      out.push(
+        <span key="more" className="text-xs text-slate-600 dark:text-slate-400" title={row.codes.join(', ')}>
+          +{row.codes.length - shown.length}
+        </span>,
+      );
+    }
+  }
+  return <>{out}</>;
+}
+
+function CodeBadge({ code }: { code: ErrorCode }) {
+  return (
+    <span
+      className={`${pill} bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200`}
+      title={explain(code).title}
+      data-testid="status-code"
+      data-code={code}
+    >
+      {code}
+    </span>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * The Ledger page's own state, kept outside the component tree so that it survives a visit to
+ * another tab: the filters, the selected entry, and the import that is running (with its
+ * AbortController) or the outcome of the last one.
+ */
+import { create } from 'zustand';
+import { ImportCancelled, useLedgers, type ImportResult } from '../../state/ledgers.ts';
+import { describeStorageError } from './format.ts';
+import { NO_FILTERS, type Filters } from './rows.ts';
+import { announceLedgerChange } from './sync.ts';
+
+export type ImportOutcome =
+  | { kind: 'done'; source: string; result: ImportResult; ms: number }
+  | { kind: 'cancelled'; source: string }
+  | { kind: 'error'; source: string; message: string };
+
+interface LedgerViewState {
+  filters: Filters;
+  /** The selected entry's sequence number (stable across re-audits and filters). */
+  selectedSeq: number | null;
+  /** The import running now: where its text came from, how to stop it, whether its file is still being read. */
+  running: { source: string; controller: AbortController; startedAt: number; reading: boolean } | null;
+  outcome: ImportOutcome | null;
+  setFilter<K extends keyof Filters>(name: K, value: Filters[K]): void;
+  clearFilters(): void;
+  select(seq: number | null): void;
+  /** Selects an entry and asks the detail panel to scroll into view (a click, Enter). */
+  open(seq: number): void;
+  /** Bumped by `open`: the detail panel scrolls into view when it changes. */
+  reveal: number;
+  /** Imports `text` (or, when `text` is a promise, the text once read) into the open ledger. */
+  startImport(text: string | (() => Promise<string>), source: string): Promise<ImportOutcome | null>;
+  cancelImport(): void;
+  dismissOutcome(): void;
+}
+
+export const useLedgerView = create<LedgerViewState>()((set, get) => ({
+  filters: NO_FILTERS,
+  selectedSeq: null,
+  running: null,
+  outcome: null,
+  setFilter: (name, value) => set((s) => ({ filters: { ...s.filters, [name]: value } })),
+  clearFilters: () => set({ filters: NO_FILTERS }),
+  select: (seq) => set({ selectedSeq: seq }),
+  open: (seq) => set((s) => ({ selectedSeq: seq, reveal: s.reveal + 1 })),
+  reveal: 0,
+
+  async startImport(text, source) {
+    if (get().running) return null;
+    const controller = new AbortController();
+    const startedAt = performance.now();
+    set({ running: { source, controller, startedAt, reading: typeof text !== 'string' }, outcome: null });
+    let outcome: ImportOutcome;
+    try {
+      const body = typeof text === 'string' ? text : await text();
+      if (controller.signal.aborted) throw new ImportCancelled();
+      set((s) => (s.running ? { running: { ...s.running, reading: false } } : {}));
+      const result = await useLedgers.getState().importText(body, { signal: controller.signal });
+      outcome = { kind: 'done', source, result, ms: performance.now() - startedAt };
+      if (result.added) announceLedgerChange(useLedgers.getState().currentId);
+    } catch (e) {
+      outcome =
+        e instanceof ImportCancelled
+          ? { kind: 'cancelled', source }
+          : { kind: 'error', source, message: describeStorageError(e) };
+    }
+    // The store's error line would repeat what the outcome says.
+    if (outcome.kind === 'error') useLedgers.setState({ error: null });
+    set({ running: null, outcome });
+    return outcome;
+  },
+
+  cancelImport() {
+    get().running?.controller.abort();
+  },
+
+  dismissOutcome: () => set({ outcome: null }),
+}));

@@ -1,0 +1,78 @@
+/**
+ * Keeping several tabs on one ledger in step. The storage never loses or duplicates an append
+ * across tabs (one transaction per batch, with a head check); this makes the other tabs *show*
+ * it: a tab that changes a ledger posts 'ect-ledger-changed' on a BroadcastChannel (same origin
+ * only), and every tab re-reads what is new when it gets that message or regains focus.
+ */
+import { useEffect } from 'react';
+import { useLedgers } from '../../state/ledgers.ts';
+import { workbenchDb } from '../../storage/db.ts';
+import { LedgerCatalog } from '../../storage/ledger.ts';
+import { useLedgerView } from './store.ts';
+
+const CHANNEL = 'ect-workbench-ledgers';
+
+export interface LedgerChangeMessage {
+  type: 'ect-ledger-changed';
+  /** The ledger whose entries changed; null when only the list of ledgers changed. */
+  ledgerId: string | null;
+}
+
+let channel: BroadcastChannel | null | undefined;
+function getChannel(): BroadcastChannel | null {
+  if (channel === undefined)
+    channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
+  return channel;
+}
+
+/** Tells the other tabs that a ledger (or the list of ledgers) changed. */
+export function announceLedgerChange(ledgerId: string | null): void {
+  const message: LedgerChangeMessage = { type: 'ect-ledger-changed', ledgerId };
+  getChannel()?.postMessage(message);
+}
+
+/**
+ * Re-reads what changed elsewhere: the list of ledgers (created, renamed, deleted in another
+ * tab) and the entries appended to the open ledger since this tab last looked.
+ */
+export async function catchUp(message?: LedgerChangeMessage): Promise<void> {
+  const state = useLedgers.getState();
+  // During an import this tab is the writer; it catches up when the import ends.
+  if (state.status !== 'ready' || useLedgerView.getState().running) return;
+  try {
+    if (!message || message.ledgerId === null || message.ledgerId !== state.currentId) {
+      // The list of ledgers may have changed (created, renamed, deleted elsewhere).
+      const known = state.ledgers.map((l) => `${l.id}\u0000${l.name}`).join('\n');
+      const list = await new LedgerCatalog(workbenchDb()).list();
+      if (list.map((l) => `${l.id}\u0000${l.name}`).join('\n') !== known) {
+        await useLedgers.getState().load();
+        return;
+      }
+    }
+    await useLedgers.getState().sync();
+  } catch {
+    // The store shows its own error; a failed background refresh must not break the page.
+  }
+}
+
+/** While mounted: catch up on focus, on visibility, and on another tab's message. */
+export function useLedgerSync(): void {
+  useEffect(() => {
+    const ch = getChannel();
+    const onMessage = (e: MessageEvent<LedgerChangeMessage>) => {
+      if (e.data?.type === 'ect-ledger-changed') void catchUp(e.data);
+    };
+    const onFocus = () => void catchUp();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void catchUp();
+    };
+    ch?.addEventListener('message', onMessage);
+    window.addEventListener('focus', onFocus);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      ch?.removeEventListener('message', onMessage);
+      window.removeEventListener('focus', onFocus);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, []);
+}
