@@ -1,0 +1,774 @@
+/**
+ * Runs a scenario: every agent gets its own ES256 key (made with WebCrypto,
+ * non-extractable); step by step, in a topological order of the tasks, the
+ * task's agent creates and signs its ECT, "sends" it as an HTTP request with
+ * an `Execution-Context` header, and the receiving agent (the first audience)
+ * verifies it against its trust store, its replay cache and its store, with
+ * the simulated clock; a valid token is appended to the ledger (with a signed
+ * receipt at L3). Fault switches break chosen steps. Pure TypeScript: no
+ * React, no DOM, runs in Node for the unit tests.
+ */
+import {
+  createToken,
+  decodeToken,
+  encodeBase64Url,
+  encodeBase64UrlText,
+  generateSigningKey,
+  MemoryLedger,
+  parseTrustStore,
+  ReplayCache,
+  resolveSettings,
+  verifyToken,
+  type ErrorCode,
+  type GeneratedKey,
+  type JsonObject,
+  type LedgerEntry,
+  type LedgerKey,
+  type Settings,
+  type TaskIndex,
+  type TaskRecord,
+  type TrustStore,
+  type VerificationReport,
+} from '../../../ect/index.ts';
+import {
+  FAULTS,
+  faultProblem,
+  receiverOf,
+  shadowVerifierOf,
+  storeNameOf,
+  type FaultKind,
+  type FaultSetting,
+} from './faults.ts';
+import type { Scenario, ScenarioAgent, ScenarioTask } from './types.ts';
+import { topologicalOrder, validateScenario, type ScenarioProblem } from './validate.ts';
+
+/** Seconds between two steps on the simulated clock; a delivery takes one second. */
+export const STEP_SECONDS = 5;
+export const NETWORK_SECONDS = 1;
+/** How far ahead the skewed issuer's clock runs. */
+export const SKEW_SECONDS = 120;
+/** How long the "expired" fault holds a token before delivering it. */
+export const QUEUE_SECONDS = 660;
+
+export class ScenarioError extends Error {
+  readonly problems: readonly ScenarioProblem[];
+  constructor(message: string, problems: readonly ScenarioProblem[] = []) {
+    super(message);
+    this.name = 'ScenarioError';
+    this.problems = problems;
+  }
+}
+
+export interface HttpRequestView {
+  method: 'POST';
+  host: string;
+  path: string;
+  headers: [string, string][];
+  /** The request as text, as on the wire (no body). */
+  text: string;
+}
+
+export type StepOutcome = 'accepted' | 'partial' | 'refused' | 'blocked';
+
+export interface SimStep {
+  /** 1-based position in the run. */
+  n: number;
+  taskId: string;
+  exec_act: string;
+  /** 'send': the task's token; 'replay': the same token again; 'shadow': a forked branch; 'blocked': not sent. */
+  kind: 'send' | 'replay' | 'shadow' | 'blocked';
+  /** Agent names. */
+  from: string;
+  to: string;
+  /** The store the receiver checks against and appends to. */
+  store: string;
+  outcome: StepOutcome;
+  /** Simulated Unix seconds: when the issuer signed (its own clock) and when the receiver checked. */
+  issuedAt?: number;
+  receivedAt?: number;
+  jti?: string;
+  token?: string;
+  claims?: JsonObject;
+  request?: HttpRequestView;
+  response?: { status: number; reason: string };
+  report?: VerificationReport;
+  /** The ledger entry the token became (accepted or partial). */
+  entry?: LedgerEntry;
+  /** The faults applied at this step. */
+  faults: FaultKind[];
+  /** What the simulator did on purpose at this step (faults, injected corruption), in words. */
+  notes: string[];
+  /** For a 'partial' step: the parents the receiver could not resolve (jti → task id). */
+  unresolved?: { jti: string; taskId: string; domain: string }[];
+  /** For a blocked step: the predecessor task that was refused or never sent. */
+  blockedBy?: string;
+}
+
+export interface FaultResult {
+  kind: FaultKind;
+  task: string;
+  code: ErrorCode;
+  step: number;
+  status: 'pending' | 'detected' | 'missed' | 'not_reached';
+  /** The run step where the fault was (or should have been) detected. */
+  at?: number;
+  /** What that step's verification reported. */
+  codes?: ErrorCode[];
+  primary?: ErrorCode | null;
+}
+
+export interface StoreView {
+  name: string;
+  receipts: boolean;
+  ledgerKid?: string;
+  /** The ledger's public key (L3): receipts verify under it. */
+  ledgerPublicJwk?: JsonObject;
+  entries: LedgerEntry[];
+  chain: { ok: boolean; message?: string };
+}
+
+interface AgentRuntime {
+  agent: ScenarioAgent;
+  kid: string;
+  key: GeneratedKey;
+  trust: TrustStore;
+  replay: ReplayCache;
+}
+
+interface StoreRuntime {
+  name: string;
+  ledger: MemoryLedger;
+  key?: LedgerKey;
+}
+
+type Action = { kind: 'send' | 'replay' | 'shadow'; task: ScenarioTask };
+
+export interface StartOptions {
+  faults?: readonly FaultSetting[];
+  /** Simulated clock at the start, Unix seconds; default: the real clock. */
+  startTime?: number;
+  /** Suffix of every kid of this run (kids stay unique when runs are saved); default: random. */
+  runTag?: string;
+}
+
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'agent';
+
+/** Host and path of an agent's endpoint, from its issuer URI (spiffe://domain/path). */
+export function endpointOf(agent: ScenarioAgent): { host: string; path: string } {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)(\/[^?#]*)?/i.exec(agent.issuer);
+  if (m) return { host: m[1]!, path: `${(m[2] ?? '').replace(/\/$/, '')}/tasks` };
+  return { host: agent.domain, path: `/agents/${slug(agent.name)}/tasks` };
+}
+
+export function renderRequest(to: ScenarioAgent, token: string): HttpRequestView {
+  const { host, path } = endpointOf(to);
+  const headers: [string, string][] = [
+    ['Host', host],
+    ['Content-Type', 'application/json'],
+    ['Execution-Context', token],
+  ];
+  return {
+    method: 'POST',
+    host,
+    path,
+    headers,
+    text: [`POST ${path} HTTP/1.1`, ...headers.map(([k, v]) => `${k}: ${v}`)].join('\n'),
+  };
+}
+
+/** A task index that shows some records in place of the store's own (the "cycle" fault's corruption). */
+class OverlayIndex implements TaskIndex {
+  constructor(
+    private readonly base: TaskIndex,
+    private readonly replaced: ReadonlyMap<string, TaskRecord>,
+  ) {}
+  tasks(jti: string): readonly TaskRecord[] {
+    const r = this.replaced.get(jti);
+    return r ? [r] : this.base.tasks(jti);
+  }
+}
+
+async function sha256B64(text: string): Promise<string> {
+  return encodeBase64Url(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))),
+  );
+}
+
+export interface PlannedStep {
+  taskId: string;
+  kind: 'send' | 'replay' | 'shadow';
+}
+
+/**
+ * The steps a run will take: the tasks in topological order, each replayed or forked right
+ * after its own delivery when those faults are on. Throws when the tasks hold a cycle.
+ */
+export function planOf(scenario: Scenario, faults: readonly FaultSetting[] = []): PlannedStep[] {
+  const on = (kind: FaultKind, id: string) => faults.some((f) => f.kind === kind && f.task === id);
+  const out: PlannedStep[] = [];
+  for (const taskId of topologicalOrder(scenario.tasks)) {
+    out.push({ taskId, kind: 'send' });
+    if (on('replay', taskId)) out.push({ taskId, kind: 'replay' });
+    if (on('forked_dag', taskId)) out.push({ taskId, kind: 'shadow' });
+  }
+  return out;
+}
+
+export class Simulation {
+  readonly scenario: Scenario;
+  readonly faults: readonly FaultSetting[];
+  readonly settings: Settings;
+  readonly runTag: string;
+  readonly startTime: number;
+  readonly steps: SimStep[] = [];
+  /** The simulated clock, Unix seconds. */
+  clock: number;
+  readonly #agents = new Map<string, AgentRuntime>();
+  readonly #stores = new Map<string, StoreRuntime>();
+  readonly #tasks = new Map<string, ScenarioTask>();
+  readonly #jti = new Map<string, string>();
+  readonly #taskOfJti = new Map<string, string>();
+  readonly #status = new Map<string, { outcome: StepOutcome; step: number }>();
+  /** The token (and claims) each task sent, for the replay and the shadow branch. */
+  readonly #sent = new Map<string, { token: string; claims: JsonObject }>();
+  readonly #plan: Action[];
+  #cursor = 0;
+  #rogue: GeneratedKey | undefined;
+
+  private constructor(scenario: Scenario, faults: readonly FaultSetting[], opts: StartOptions) {
+    this.scenario = scenario;
+    this.faults = faults;
+    this.settings = resolveSettings({ minLevel: scenario.level });
+    this.runTag = opts.runTag ?? crypto.randomUUID().slice(0, 6);
+    this.startTime = opts.startTime ?? Math.floor(Date.now() / 1000);
+    this.clock = this.startTime;
+    for (const t of scenario.tasks) {
+      this.#tasks.set(t.id, t);
+      const jti = crypto.randomUUID();
+      this.#jti.set(t.id, jti);
+      this.#taskOfJti.set(jti, t.id);
+    }
+    this.#plan = planOf(scenario, faults).map((p) => ({ kind: p.kind, task: this.#tasks.get(p.taskId)! }));
+  }
+
+  /** Checks the scenario and the faults, makes every key, and returns a run at step 0. */
+  static async start(scenario: Scenario, opts: StartOptions = {}): Promise<Simulation> {
+    const problems = validateScenario(scenario);
+    if (problems.length) {
+      throw new ScenarioError(
+        `the scenario cannot run: ${problems.map((p) => `${p.where}: ${p.message}`).join('; ')}`,
+        problems,
+      );
+    }
+    const faults = opts.faults ?? [];
+    for (const f of faults) {
+      const problem = faultProblem(f.kind, scenario, f.task);
+      if (problem) throw new ScenarioError(`fault "${FAULTS[f.kind].label}": ${problem}`);
+    }
+    const sim = new Simulation(structuredClone(scenario) as Scenario, [...faults], opts);
+    await sim.#makeKeys();
+    return sim;
+  }
+
+  async #makeKeys(): Promise<void> {
+    const made = await Promise.all(
+      this.scenario.agents.map(async (agent) => {
+        const kid = `${slug(agent.name)}-key-${this.runTag}`;
+        return { agent, kid, key: await generateSigningKey({ kid }) };
+      }),
+    );
+    const doc = {
+      issuers: Object.fromEntries(made.map((m) => [m.agent.issuer, { keys: [m.key.publicJwk] }])),
+    };
+    for (const m of made) {
+      // Every agent trusts every agent of the scenario (keys exchanged out of band, across domains too).
+      this.#agents.set(m.agent.name, { ...m, trust: parseTrustStore(doc), replay: new ReplayCache() });
+    }
+    for (const agent of this.scenario.agents) {
+      const name = storeNameOf(this.scenario, agent);
+      if (this.#stores.has(name)) continue;
+      let key: LedgerKey | undefined;
+      if (this.scenario.level === 'L3') {
+        const k = await generateSigningKey({ kid: `ledger-${slug(name)}-${this.runTag}` });
+        key = { kid: k.kid, privateKey: k.privateKey, publicJwk: k.publicJwk };
+      }
+      this.#stores.set(name, { name, ledger: new MemoryLedger(key ? { key } : {}), ...(key ? { key } : {}) });
+    }
+    if (this.faults.some((f) => f.kind === 'wrong_key')) {
+      this.#rogue = await generateSigningKey({ kid: `rogue-${this.runTag}` });
+    }
+  }
+
+  #hasFault(kind: FaultKind, taskId: string): boolean {
+    return this.faults.some((f) => f.kind === kind && f.task === taskId);
+  }
+
+  /** How many steps the run will take (blocked tasks count as steps). */
+  get length(): number {
+    return this.#plan.length;
+  }
+
+  get done(): boolean {
+    return this.#cursor >= this.#plan.length;
+  }
+
+  /** The task id of the next step, or null at the end. */
+  get nextTask(): string | null {
+    return this.#plan[this.#cursor]?.task.id ?? null;
+  }
+
+  jtiOf(taskId: string): string | undefined {
+    return this.#jti.get(taskId);
+  }
+
+  taskOfJti(jti: string): string | undefined {
+    return this.#taskOfJti.get(jti);
+  }
+
+  /** Runs the next step; null when the run is over. */
+  async next(): Promise<SimStep | null> {
+    const action = this.#plan[this.#cursor];
+    if (!action) return null;
+    this.#cursor++;
+    const step =
+      action.kind === 'send'
+        ? await this.#send(action.task)
+        : action.kind === 'replay'
+          ? await this.#replay(action.task)
+          : await this.#shadow(action.task);
+    this.steps.push(step);
+    return step;
+  }
+
+  async runAll(): Promise<SimStep[]> {
+    while (!this.done) await this.next();
+    return this.steps;
+  }
+
+  #agent(name: string): AgentRuntime {
+    const a = this.#agents.get(name);
+    if (!a) throw new ScenarioError(`unknown agent "${name}"`);
+    return a;
+  }
+
+  #storeOf(agent: ScenarioAgent): StoreRuntime {
+    return this.#stores.get(storeNameOf(this.scenario, agent))!;
+  }
+
+  #blocked(task: ScenarioTask, kind: SimStep['kind']): SimStep | null {
+    for (const p of task.pred) {
+      const st = this.#status.get(p);
+      if (!st || st.outcome === 'refused' || st.outcome === 'blocked') {
+        const receiver = receiverOf(this.scenario, task)!;
+        const why =
+          st?.outcome === 'refused'
+            ? `its predecessor ${p} was refused at step ${st.step}`
+            : `its predecessor ${p} was never accepted`;
+        return {
+          n: this.steps.length + 1,
+          taskId: task.id,
+          exec_act: task.exec_act,
+          kind: 'blocked',
+          from: task.agent,
+          to: receiver.name,
+          store: storeNameOf(this.scenario, receiver),
+          outcome: 'blocked',
+          faults: [],
+          notes: [
+            kind === 'send'
+              ? `Not sent: ${why}, so ${task.agent} has nothing verified to build on.`
+              : `Not sent: ${task.id} itself was never accepted (${why}).`,
+          ],
+          blockedBy: p,
+        };
+      }
+    }
+    return null;
+  }
+
+  /** The claims of a task as its agent would sign them (before faults that change the token after signing). */
+  #claims(task: ScenarioTask, notes: string[], faults: FaultKind[]): JsonObject {
+    const s = this.scenario;
+    const agent = this.#agent(task.agent).agent;
+    const claims: JsonObject = {
+      iss: agent.issuer,
+      aud: task.aud.map((name) => this.#agent(name).agent.issuer),
+      jti: this.#jti.get(task.id)!,
+      exec_act: task.exec_act,
+      pred: task.pred.map((p) => this.#jti.get(p)!),
+    };
+    const wid = task.wid ?? s.wid;
+    if (wid !== undefined) claims.wid = wid;
+    if (task.inp_hash !== undefined) claims.inp_hash = task.inp_hash;
+    if (task.out_hash !== undefined) claims.out_hash = task.out_hash;
+    let ext: JsonObject | undefined =
+      task.pol !== undefined ? { pol: task.pol, pol_decision: task.pol_decision ?? 'approved' } : undefined;
+    // "Parent policy rejected" on a child: this task is that child's first parent.
+    const child = this.faults.find(
+      (f) => f.kind === 'parent_rejected' && this.#tasks.get(f.task)?.pred[0] === task.id,
+    );
+    if (child) {
+      ext = { pol: task.pol ?? `${task.exec_act}_policy_v1`, pol_decision: 'rejected' };
+      notes.push(
+        `Policy decision "rejected" recorded on this task (fault “${FAULTS.parent_rejected.label}” on ${child.task}): the token itself is valid.`,
+      );
+    }
+    if (ext) claims.ect_ext = ext;
+    if (this.#hasFault('missing_pred', task.id)) {
+      const ghost = crypto.randomUUID();
+      (claims.pred as string[]).push(ghost);
+      faults.push('missing_pred');
+      notes.push(`pred also names ${ghost}, a jti that no task of this run has.`);
+    }
+    return claims;
+  }
+
+  async #sign(agent: AgentRuntime, claims: JsonObject, now: number, useRogue = false) {
+    return createToken(claims, {
+      key: useRogue && this.#rogue ? this.#rogue.privateKey : agent.key.privateKey,
+      kid: agent.kid,
+      now,
+      settings: this.settings,
+    });
+  }
+
+  async #send(task: ScenarioTask): Promise<SimStep> {
+    const blocked = this.#blocked(task, 'send');
+    if (blocked) {
+      this.#status.set(task.id, { outcome: 'blocked', step: blocked.n });
+      return blocked;
+    }
+    const notes: string[] = [];
+    const faults: FaultKind[] = [];
+    const issuer = this.#agent(task.agent);
+    const receiver = this.#agent(receiverOf(this.scenario, task)!.name);
+    const claims = this.#claims(task, notes, faults);
+    if (this.#hasFault('parent_rejected', task.id)) {
+      faults.push('parent_rejected');
+      notes.push(`${task.agent} builds on ${task.pred[0]}, whose recorded policy decision is "rejected".`);
+    }
+
+    let issuedAt = this.clock;
+    if (this.#hasFault('clock_skew', task.id)) {
+      issuedAt += SKEW_SECONDS;
+      faults.push('clock_skew');
+      notes.push(`${task.agent}’s clock runs ${SKEW_SECONDS} s ahead: it writes iat ${issuedAt}.`);
+    }
+    const rogue = this.#hasFault('wrong_key', task.id);
+    if (rogue) {
+      faults.push('wrong_key');
+      notes.push(
+        `Signed with a key that is not in any trust store, under ${task.agent}’s usual kid "${issuer.kid}".`,
+      );
+    }
+    const created = await this.#sign(issuer, claims, issuedAt, rogue);
+    let token = created.token;
+    let sentClaims = created.payload;
+
+    if (this.#hasFault('tampered', task.id)) {
+      const [h, , sig] = token.split('.');
+      const forged = await sha256B64(`forged output of ${task.id}`);
+      sentClaims = { ...created.payload, out_hash: forged };
+      token = `${h}.${encodeBase64UrlText(JSON.stringify(sentClaims))}.${sig}`;
+      faults.push('tampered');
+      notes.push(
+        `After signing, out_hash was ${
+          created.payload.out_hash === undefined
+            ? 'added'
+            : `changed from ${String(created.payload.out_hash)}`
+        } as ${forged}; the header and the signature are the original ones.`,
+      );
+    }
+    if (this.#hasFault('downgrade', task.id)) {
+      token = token.split('.')[1]!;
+      faults.push('downgrade');
+      notes.push('The signature and header were stripped: the claims travel as an unsigned L1 token.');
+    }
+
+    let receivedAt = this.clock + NETWORK_SECONDS;
+    if (this.#hasFault('expired', task.id)) {
+      receivedAt = this.clock + QUEUE_SECONDS;
+      faults.push('expired');
+      notes.push(
+        `Held in a queue for ${QUEUE_SECONDS / 60} minutes: it arrives at ${receivedAt}, after its exp ${String(
+          created.payload.exp,
+        )}.`,
+      );
+    }
+
+    let index: TaskIndex | undefined;
+    const store = this.#storeOf(receiver.agent);
+    if (this.#hasFault('cycle', task.id)) {
+      const parentJti = this.#jti.get(task.pred[0]!)!;
+      const stored = store.ledger.index.tasks(parentJti);
+      const base: TaskRecord = stored[0] ?? { jti: parentJti, pred: [] };
+      const corrupted: TaskRecord = { ...base, pred: [...base.pred, claims.jti as string] };
+      index = new OverlayIndex(store.ledger.index, new Map([[parentJti, corrupted]]));
+      faults.push('cycle');
+      notes.push(
+        `${store.name} corrupted before delivery: its record of ${task.pred[0]} (${parentJti}) now also names this token (${String(
+          claims.jti,
+        )}) as a predecessor.`,
+      );
+    }
+
+    const step = await this.#deliver(
+      task,
+      'send',
+      issuer,
+      receiver,
+      token,
+      sentClaims,
+      issuedAt,
+      receivedAt,
+      {
+        notes,
+        faults,
+        ...(index ? { index } : {}),
+      },
+    );
+    this.#sent.set(task.id, { token, claims: sentClaims });
+    this.#status.set(task.id, { outcome: step.outcome, step: step.n });
+    this.clock = receivedAt - NETWORK_SECONDS + STEP_SECONDS;
+    return step;
+  }
+
+  async #replay(task: ScenarioTask): Promise<SimStep> {
+    const sent = this.#sent.get(task.id);
+    const blocked = this.#blocked(task, 'replay');
+    if (!sent || blocked) return this.#notSent(task, 'replay');
+    const issuer = this.#agent(task.agent);
+    const receiver = this.#agent(receiverOf(this.scenario, task)!.name);
+    const receivedAt = this.clock + NETWORK_SECONDS;
+    const step = await this.#deliver(
+      task,
+      'replay',
+      issuer,
+      receiver,
+      sent.token,
+      sent.claims,
+      undefined,
+      receivedAt,
+      {
+        faults: ['replay'],
+        notes: [
+          `The token of ${task.id} (jti ${String(sent.claims.jti)}), already delivered, is sent to ${receiver.agent.name} again.`,
+        ],
+      },
+    );
+    this.clock += STEP_SECONDS;
+    return step;
+  }
+
+  async #shadow(task: ScenarioTask): Promise<SimStep> {
+    const sent = this.#sent.get(task.id);
+    const blocked = this.#blocked(task, 'shadow');
+    if (!sent || blocked) return this.#notSent(task, 'shadow');
+    const issuer = this.#agent(task.agent);
+    const target = this.#agent(shadowVerifierOf(this.scenario, task)!.name);
+    const claims: JsonObject = { ...sent.claims, aud: [target.agent.issuer] };
+    delete claims.iat;
+    delete claims.exp;
+    const issuedAt = this.clock;
+    const created = await this.#sign(issuer, claims, issuedAt);
+    const step = await this.#deliver(
+      task,
+      'shadow',
+      issuer,
+      target,
+      created.token,
+      created.payload,
+      issuedAt,
+      this.clock + NETWORK_SECONDS,
+      {
+        faults: ['forked_dag'],
+        notes: [
+          `${task.agent} forks a second branch under the same workflow id, reusing jti ${String(
+            sent.claims.jti,
+          )} of ${task.id}, and sends it to ${target.agent.name}, which shares ${storeNameOf(
+            this.scenario,
+            target.agent,
+          )}.`,
+        ],
+      },
+    );
+    this.clock += STEP_SECONDS;
+    return step;
+  }
+
+  #notSent(task: ScenarioTask, kind: 'replay' | 'shadow'): SimStep {
+    const receiver = receiverOf(this.scenario, task)!;
+    return {
+      n: this.steps.length + 1,
+      taskId: task.id,
+      exec_act: task.exec_act,
+      kind: 'blocked',
+      from: task.agent,
+      to: receiver.name,
+      store: storeNameOf(this.scenario, receiver),
+      outcome: 'blocked',
+      faults: [],
+      notes: [
+        `Not sent: the ${kind === 'replay' ? 'replay' : 'shadow branch'} of ${task.id} needs ${task.id} itself to have been sent.`,
+      ],
+      blockedBy: task.id,
+    };
+  }
+
+  async #deliver(
+    task: ScenarioTask,
+    kind: 'send' | 'replay' | 'shadow',
+    issuer: AgentRuntime,
+    receiver: AgentRuntime,
+    token: string,
+    claims: JsonObject,
+    issuedAt: number | undefined,
+    receivedAt: number,
+    extra: { notes: string[]; faults: FaultKind[]; index?: TaskIndex },
+  ): Promise<SimStep> {
+    const store = this.#storeOf(receiver.agent);
+    const report = await verifyToken(token, {
+      trust: receiver.trust,
+      settings: this.settings,
+      audience: receiver.agent.issuer,
+      now: receivedAt,
+      ledger: store.ledger,
+      replay: receiver.replay,
+      mode: 'arrival',
+      ...(extra.index ? { index: extra.index } : {}),
+    });
+    let outcome: StepOutcome = report.valid ? 'accepted' : 'refused';
+    let entry = report.entry;
+    let unresolved: SimStep['unresolved'];
+    if (!report.valid && this.scenario.partialDag) {
+      const partial = this.#partialParents(report, receiver.agent);
+      if (partial) {
+        // Local policy: accept with partial DAG verification, parents recorded as unresolved.
+        outcome = 'partial';
+        unresolved = partial;
+        const payload = report.payload!;
+        entry = await store.ledger.append(report.token, payload, { now: receivedAt * 1000 });
+        const exp = payload.exp as number;
+        receiver.replay.record(
+          payload.jti as string,
+          payload.wid as string | undefined,
+          exp + this.settings.clockSkew,
+        );
+      }
+    }
+    const decodedClaims = decodeToken(token);
+    return {
+      n: this.steps.length + 1,
+      taskId: task.id,
+      exec_act: task.exec_act,
+      kind,
+      from: issuer.agent.name,
+      to: receiver.agent.name,
+      store: store.name,
+      outcome,
+      ...(issuedAt !== undefined ? { issuedAt } : {}),
+      receivedAt,
+      jti: typeof claims.jti === 'string' ? claims.jti : undefined,
+      token,
+      claims: decodedClaims.ok ? decodedClaims.decoded.payload : claims,
+      request: renderRequest(receiver.agent, token),
+      response:
+        outcome === 'accepted' || outcome === 'partial'
+          ? { status: 202, reason: 'Accepted' }
+          : report.code === 'malformed'
+            ? { status: 400, reason: 'Bad Request' }
+            : { status: 403, reason: 'Forbidden' },
+      report,
+      ...(entry ? { entry } : {}),
+      faults: extra.faults,
+      notes: extra.notes,
+      ...(unresolved ? { unresolved } : {}),
+    };
+  }
+
+  /**
+   * The parents that make this report a case of partial DAG verification: the only failing step is
+   * 15, with parent_not_found only, each for a task of another trust domain. Null otherwise.
+   */
+  #partialParents(report: VerificationReport, receiver: ScenarioAgent): SimStep['unresolved'] | null {
+    const failing = report.steps.filter((s) => s.status === 'fail');
+    if (failing.length !== 1 || failing[0]!.id !== 'dag') return null;
+    const out: NonNullable<SimStep['unresolved']> = [];
+    for (const p of failing[0]!.problems) {
+      if (p.code !== 'parent_not_found' || !p.pred) return null;
+      const taskId = this.#taskOfJti.get(p.pred);
+      const task = taskId ? this.#tasks.get(taskId) : undefined;
+      const domain = task ? this.#agent(task.agent).agent.domain : undefined;
+      if (!task || !domain || domain === receiver.domain) return null;
+      out.push({ jti: p.pred, taskId: task.id, domain });
+    }
+    return out.length ? out : null;
+  }
+
+  /** Where each enabled fault was expected to be caught, and whether it was. */
+  faultResults(): FaultResult[] {
+    return this.faults.map((f) => {
+      const info = FAULTS[f.kind];
+      const base: FaultResult = {
+        kind: f.kind,
+        task: f.task,
+        code: info.code,
+        step: info.step,
+        status: 'pending',
+      };
+      const kind = f.kind === 'replay' ? 'replay' : f.kind === 'forked_dag' ? 'shadow' : 'send';
+      const at = this.steps.find((s) => s.taskId === f.task && (s.kind === kind || s.kind === 'blocked'));
+      // The plan puts replay/shadow after the send: a blocked send also blocks them.
+      if (!at) return base;
+      if (at.kind === 'blocked' || !at.report) return { ...base, status: 'not_reached', at: at.n };
+      const stepReport = at.report.steps[info.step - 1];
+      const caught = stepReport?.status === 'fail' && stepReport.problems.some((p) => p.code === info.code);
+      return {
+        ...base,
+        status: caught && at.outcome === 'refused' ? 'detected' : 'missed',
+        at: at.n,
+        codes: at.report.codes,
+        primary: at.report.code,
+      };
+    });
+  }
+
+  /** Every store with its entries and its chain check (receipts checked under the ledger key at L3). */
+  async storeViews(): Promise<StoreView[]> {
+    const out: StoreView[] = [];
+    for (const s of this.#stores.values()) {
+      const chain = await s.ledger.verifyChain();
+      out.push({
+        name: s.name,
+        receipts: s.ledger.signsReceipts,
+        ...(s.key ? { ledgerKid: s.key.kid, ledgerPublicJwk: s.key.publicJwk as JsonObject } : {}),
+        entries: await s.ledger.entries(),
+        chain: chain.ok ? { ok: true } : { ok: false, message: chain.firstBreak?.message ?? 'broken' },
+      });
+    }
+    return out;
+  }
+
+  /** The public keys of every agent as an issuer-bound trust store document. */
+  trustStoreDocument(): { issuers: Record<string, { keys: JsonObject[] }> } {
+    return {
+      issuers: Object.fromEntries(
+        [...this.#agents.values()].map((a) => [a.agent.issuer, { keys: [a.key.publicJwk as JsonObject] }]),
+      ),
+    };
+  }
+
+  /** Tokens the receivers accepted (fully or partially), in the order of the run. */
+  acceptedTokens(): string[] {
+    return this.steps.filter((s) => s.outcome === 'accepted' || s.outcome === 'partial').map((s) => s.token!);
+  }
+
+  /** Tokens the receivers refused, in the order of the run. */
+  refusedTokens(): string[] {
+    return this.steps.filter((s) => s.outcome === 'refused' && s.token).map((s) => s.token!);
+  }
+}
