@@ -6,7 +6,7 @@ import { CopyButton } from '../../components/CopyButton.tsx';
 import { useKeyring } from '../../state/keyring.ts';
 import type { StoredKey } from '../../storage/keys.ts';
 import { downloadText, pretty } from './download.ts';
-import { Modal } from './Modal.tsx';
+import { Dialog } from '../../components/Dialog.tsx';
 import { testSign, type TestSignResult } from './testSign.ts';
 import { ERROR_BOX, errorText, HINT, INPUT, OK_TEXT, PRE } from './ui.ts';
 
@@ -284,7 +284,7 @@ function DeleteDialog({ k, open, onClose }: { k: StoredKey; open: boolean; onClo
         ? 'Its private key goes too: export it first if you still need it. Tokens it signed will no longer verify here.'
         : 'Its private key is non-extractable, so it is gone for good: nothing can sign as this key again. Tokens it signed will no longer verify here, unless you import its public key again.';
   return (
-    <Modal open={open} title={`Delete “${k.name}”?`} onClose={onClose} testId="delete-dialog">
+    <Dialog open={open} title={`Delete “${k.name}”?`} onClose={onClose} testId="delete-dialog">
       <p className="text-sm">
         Key <code className="wrap-anywhere">{k.kid}</code>
         {k.issuer ? (
@@ -320,7 +320,7 @@ function DeleteDialog({ k, open, onClose }: { k: StoredKey; open: boolean; onClo
           Delete key
         </Button>
       </div>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -336,7 +336,7 @@ function PrivateExportDialog({ k, open, onClose }: { k: StoredKey; open: boolean
   };
   const text = jwk ? pretty(jwk) : '';
   return (
-    <Modal
+    <Dialog
       open={open}
       title={jwk ? `Private key of “${k.name}”` : `Export the private key of “${k.name}”?`}
       onClose={close}
@@ -392,6 +392,6 @@ function PrivateExportDialog({ k, open, onClose }: { k: StoredKey; open: boolean
           </div>
         </>
       )}
-    </Modal>
+    </Dialog>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
+import { CodeLink } from '../../components/CodeLink.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { decodeJsonPart } from '../../ect/decode.ts';
@@ -156,7 +157,7 @@ export function EntryDetail({
             {asParent.slice(0, 20).map((v, k) => (
               <li key={k}>
                 <code className="rounded bg-red-100 px-1 font-mono text-xs text-red-900 dark:bg-red-950 dark:text-red-200">
-                  {v.code}
+                  <CodeLink code={v.code} />
                 </code>{' '}
                 on the edge from <EntryLink entries={entries} index={v.index} audit={audit} />: {v.message}
               </li>
@@ -257,7 +258,7 @@ function CodeExplanation({ code, violations }: { code: ErrorCode; violations: Vi
     >
       <p className="flex flex-wrap items-baseline gap-2">
         <code className="rounded bg-red-100 px-1.5 font-mono text-xs font-semibold text-red-900 dark:bg-red-900/60 dark:text-red-100">
-          {code}
+          <CodeLink code={code} />
         </code>
         <span className="font-semibold">{x.title}</span>
         <span className="text-xs text-slate-500 dark:text-slate-400">

@@ -1,6 +1,6 @@
 import { localInputToUnix, unixToLocalInput } from '../../components/time.ts';
 import { Button } from '../../components/Button.tsx';
-import { inputClass } from './Dialog.tsx';
+import { inputClass } from './inputClass.ts';
 import { formatCount, short } from './format.ts';
 import { isFiltered, type Facets } from './rows.ts';
 import { useLedgerView } from './store.ts';

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { useLedgers, type ImportProgress } from '../../state/ledgers.ts';
-import { inputClass } from './Dialog.tsx';
+import { inputClass } from './inputClass.ts';
 import { formatCount, formatMs, plural } from './format.ts';
 import { useLedgerView, type ImportOutcome } from './store.ts';
 

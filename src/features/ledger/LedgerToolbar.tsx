@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
-import { Dialog, inputClass } from './Dialog.tsx';
+import { Dialog } from '../../components/Dialog.tsx';
+import { inputClass } from './inputClass.ts';
 import { bundleFileName, describeStorageError, plural } from './format.ts';
 import { useLedgerView } from './store.ts';
 import { announceLedgerChange } from './sync.ts';

@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
  * into it and is trapped there, Escape closes it, the page behind is inert,
  * and focus returns to the button that opened it.
  */
-export function Modal({
+export function Dialog({
   open,
   title,
   onClose,
