@@ -1,14 +1,33 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { CreatePage } from '../features/create/CreatePage.tsx';
 import { InspectPage } from '../features/inspect/InspectPage.tsx';
 import { KeysPage } from '../features/keys/KeysPage.tsx';
+import { TourBanner } from '../features/learn/TourBanner.tsx';
 import { useKeyring } from '../state/keyring.ts';
 import { useRouter, type Route } from '../state/router.ts';
+
+// The ledger and the graph views (React Flow, virtualized tables) load on first use.
+const LedgerPage = lazy(() =>
+  import('../features/ledger/LedgerPage.tsx').then((m) => ({ default: m.LedgerPage })),
+);
+const GraphPage = lazy(() =>
+  import('../features/graph/GraphPage.tsx').then((m) => ({ default: m.GraphPage })),
+);
+const SimulatePage = lazy(() =>
+  import('../features/simulate/SimulatePage.tsx').then((m) => ({ default: m.SimulatePage })),
+);
+const LearnPage = lazy(() =>
+  import('../features/learn/LearnPage.tsx').then((m) => ({ default: m.LearnPage })),
+);
 
 const TABS: { route: Route; label: string; hint: string }[] = [
   { route: 'inspect', label: 'Inspect', hint: 'Paste tokens: decode, verify, explain' },
   { route: 'create', label: 'Create', hint: 'Fill in claims and sign a token' },
   { route: 'keys', label: 'Keys & trust', hint: 'Signing keys and the trust store' },
+  { route: 'ledger', label: 'Ledger', hint: 'Audit ledgers: import, browse, export' },
+  { route: 'graph', label: 'Graph', hint: 'The workflow DAG with every violation drawn where it is' },
+  { route: 'simulate', label: 'Simulate', hint: 'Play a workflow step by step, with fault switches' },
+  { route: 'learn', label: 'Learn', hint: 'What ECTs are: claims, error codes, the 16 steps, a guided tour' },
 ];
 
 export function App() {
@@ -32,7 +51,7 @@ export function App() {
             predecessor list links tasks into a workflow DAG. Everything here runs locally in your browser:
             nothing is sent anywhere.
           </p>
-          <nav aria-label="Workbench" className="mt-3 flex gap-1">
+          <nav aria-label="Workbench" className="mt-3 flex gap-1 overflow-x-auto">
             {TABS.map((t) => (
               <a
                 key={t.route}
@@ -43,7 +62,7 @@ export function App() {
                   e.preventDefault();
                   navigate(t.route);
                 }}
-                className={`rounded-t-md border border-b-0 px-4 py-2 text-sm font-medium ${
+                className={`shrink-0 rounded-t-md border border-b-0 px-4 py-2 text-sm font-medium whitespace-nowrap ${
                   route === t.route
                     ? 'border-slate-200 bg-slate-50 text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100'
                     : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100'
@@ -63,10 +82,17 @@ export function App() {
           {keyringError} Keys cannot be saved in this browser session; decoding still works.
         </div>
       )}
+      <TourBanner />
       <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
         {route === 'inspect' && <InspectPage />}
         {route === 'create' && <CreatePage />}
         {route === 'keys' && <KeysPage />}
+        <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
+          {route === 'ledger' && <LedgerPage />}
+          {route === 'graph' && <GraphPage />}
+          {route === 'simulate' && <SimulatePage />}
+          {route === 'learn' && <LearnPage />}
+        </Suspense>
       </main>
     </div>
   );

@@ -1,6 +1,8 @@
 import { memo, type ReactNode } from 'react';
 import type { JsonObject, Problem, Version } from '../ect/index.ts';
 import { CLAIMS, claimInfo, type ClaimInfo } from '../ect/dictionary.ts';
+import { ClaimLink } from './ClaimLink.tsx';
+import { CodeLink } from './CodeLink.tsx';
 import { describeTimeClaim, numericDateToIso } from './time.ts';
 
 type Kind = 'claim' | 'header' | 'ext';
@@ -160,7 +162,9 @@ function ClaimRow({ row, now, problems }: { row: Row; now: number; problems: Pro
       }`}
     >
       <th scope="row" className={`px-2 py-1.5 font-normal ${row.nested ? 'pl-6' : ''}`}>
-        <code className="font-mono font-semibold break-all">{row.name}</code>
+        <code className="font-mono font-semibold break-all">
+          {info ? <ClaimLink name={row.name} kind={row.kind} /> : row.name}
+        </code>
         {info && <div className="text-xs text-slate-600 dark:text-slate-400">{info.label}</div>}
         <div className="mt-0.5 flex flex-wrap gap-1">
           {info?.required && (
@@ -184,7 +188,7 @@ function ClaimRow({ row, now, problems }: { row: Row; now: number; problems: Pro
               title={p.message}
               className="rounded bg-red-100 px-1 font-mono text-[11px] text-red-900 dark:bg-red-900/60 dark:text-red-100"
             >
-              {p.code}
+              <CodeLink code={p.code} />
             </code>
           ))}
         </div>
@@ -214,7 +218,10 @@ function ClaimRow({ row, now, problems }: { row: Row; now: number; problems: Pro
         )}
         {problems.map((p, i) => (
           <p key={i} className="mt-0.5 text-xs text-red-800 dark:text-red-300">
-            <code className="font-mono font-semibold">{p.code}</code>: {p.message}
+            <code className="font-mono font-semibold">
+              <CodeLink code={p.code} />
+            </code>
+            : {p.message}
           </p>
         ))}
       </td>

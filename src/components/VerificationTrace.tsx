@@ -1,6 +1,8 @@
 import { memo } from 'react';
 import type { StepReport, VerificationReport } from '../ect/index.ts';
 import { explain } from '../ect/explanations.ts';
+import { ClaimLink } from './ClaimLink.tsx';
+import { CodeLink } from './CodeLink.tsx';
 
 const STATUS_STYLE = {
   pass: {
@@ -120,7 +122,7 @@ function StepRow({ step }: { step: StepReport }) {
             data-testid="step-code"
             className="rounded bg-red-100 px-1 font-mono text-xs text-red-900 dark:bg-red-900/60 dark:text-red-100"
           >
-            {code}
+            <CodeLink code={code} />
           </code>
         ))}
         <span
@@ -140,11 +142,17 @@ function StepRow({ step }: { step: StepReport }) {
           <ul className="flex flex-col gap-0.5">
             {step.problems.map((p, i) => (
               <li key={i} className="text-red-900 dark:text-red-100" data-testid="step-problem">
-                <code className="font-mono text-xs font-semibold">{p.code}</code>
+                <code className="font-mono text-xs font-semibold">
+                  <CodeLink code={p.code} />
+                </code>
                 {p.claim && (
                   <>
                     {' '}
-                    (<code className="font-mono text-xs">{p.claim}</code>)
+                    (
+                    <code className="font-mono text-xs">
+                      <ClaimLink name={p.claim} />
+                    </code>
+                    )
                   </>
                 )}
                 : {p.message}
@@ -169,7 +177,10 @@ function Explanation({ code }: { code: StepReport['problems'][number]['code'] })
       className="rounded-md border border-red-200 bg-white/80 p-2 text-xs leading-relaxed text-slate-800 dark:border-red-900/60 dark:bg-slate-900/70 dark:text-slate-200"
     >
       <p className="font-semibold text-slate-900 dark:text-slate-100">
-        {e.title} <span className="font-mono font-normal text-slate-500">({code})</span>
+        {e.title}{' '}
+        <span className="font-mono font-normal text-slate-500">
+          (<CodeLink code={code} />)
+        </span>
       </p>
       <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 gap-y-1">
         <dt className="font-semibold">What</dt>

@@ -1,11 +1,11 @@
 /**
- * Hash routing: `#/inspect`, `#/create`, `#/keys`, with parameters after `?`
+ * Hash routing: `#/inspect`, `#/create`, `#/keys`, `#/ledger`, `#/graph`, `#/simulate`, `#/learn`, with parameters after `?`
  * (`#/inspect?token=…`). The fragment never reaches a server, which is why
  * share links live there too.
  */
 import { create } from 'zustand';
 
-export const ROUTES = ['inspect', 'create', 'keys'] as const;
+export const ROUTES = ['inspect', 'create', 'keys', 'ledger', 'graph', 'simulate', 'learn'] as const;
 export type Route = (typeof ROUTES)[number];
 
 export interface Location {

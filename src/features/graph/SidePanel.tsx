@@ -9,6 +9,7 @@ import { memo, useMemo, useState } from 'react';
 import type { AuditReport, ErrorCode, Problem, Violation } from '../../ect/index.ts';
 import { explain } from '../../ect/explanations.ts';
 import { Button } from '../../components/Button.tsx';
+import { CodeLink } from '../../components/CodeLink.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
@@ -103,7 +104,7 @@ function Explained({ code, message, pred }: { code: ErrorCode; message: string; 
     >
       <p>
         <code className="rounded bg-red-100 px-1 font-mono text-xs font-semibold text-red-900 dark:bg-red-900/60 dark:text-red-100">
-          {code}
+          <CodeLink code={code} />
         </code>{' '}
         <span className="font-semibold">{e.title}</span>
         {pred && (
