@@ -1,4 +1,5 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { onDatabaseBlocked } from '../storage/db.ts';
 import { CreatePage } from '../features/create/CreatePage.tsx';
 import { InspectPage } from '../features/inspect/InspectPage.tsx';
 import { KeysPage } from '../features/keys/KeysPage.tsx';
@@ -37,6 +38,9 @@ export function App() {
   const keyringError = useKeyring((s) => s.error);
   const keyringStatus = useKeyring((s) => s.status);
 
+  const [dbBlocked, setDbBlocked] = useState(false);
+  useEffect(() => onDatabaseBlocked(setDbBlocked), []);
+
   useEffect(() => {
     void loadKeys();
   }, [loadKeys]);
@@ -74,6 +78,15 @@ export function App() {
           </nav>
         </div>
       </header>
+      {dbBlocked && (
+        <div
+          role="alert"
+          className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
+          Another tab of the workbench holds the database open with an older version, so this tab cannot open
+          it yet. Close or reload the other tab; this tab continues by itself, and nothing is lost.
+        </div>
+      )}
       {keyringStatus === 'error' && (
         <div
           role="alert"

@@ -4,6 +4,8 @@ import { CLAIMS, claimInfo, type ClaimInfo } from '../ect/dictionary.ts';
 import { ClaimLink } from './ClaimLink.tsx';
 import { CodeLink } from './CodeLink.tsx';
 import { describeTimeClaim, numericDateToIso } from './time.ts';
+import { VisibleText } from './VisibleText.tsx';
+import { jsonText, visibleString } from './visible.ts';
 
 type Kind = 'claim' | 'header' | 'ext';
 
@@ -163,7 +165,7 @@ function ClaimRow({ row, now, problems }: { row: Row; now: number; problems: Pro
     >
       <th scope="row" className={`px-2 py-1.5 font-normal ${row.nested ? 'pl-6' : ''}`}>
         <code className="font-mono font-semibold break-all">
-          {info ? <ClaimLink name={row.name} kind={row.kind} /> : row.name}
+          {info ? <ClaimLink name={row.name} kind={row.kind} /> : <VisibleText text={row.name} />}
         </code>
         {info && <div className="text-xs text-slate-600 dark:text-slate-400">{info.label}</div>}
         <div className="mt-0.5 flex flex-wrap gap-1">
@@ -185,7 +187,7 @@ function ClaimRow({ row, now, problems }: { row: Row; now: number; problems: Pro
           {problems.map((p, i) => (
             <code
               key={i}
-              title={p.message}
+              title={visibleString(p.message)}
               className="rounded bg-red-100 px-1 font-mono text-[11px] text-red-900 dark:bg-red-900/60 dark:text-red-100"
             >
               <CodeLink code={p.code} />
@@ -221,7 +223,7 @@ function ClaimRow({ row, now, problems }: { row: Row; now: number; problems: Pro
             <code className="font-mono font-semibold">
               <CodeLink code={p.code} />
             </code>
-            : {p.message}
+            : <VisibleText text={p.message} />
           </p>
         ))}
       </td>
@@ -229,9 +231,30 @@ function ClaimRow({ row, now, problems }: { row: Row; now: number; problems: Pro
   );
 }
 
+/** Values are cut to this many characters in the table (the payload JSON and the raw token hold all of it). */
+const MAX_VALUE = 400;
+
 function Value({ name, value, time, now }: { name: string; value: unknown; time: boolean; now: number }) {
-  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
-  const shown = text.length > 400 ? `${text.slice(0, 400)}… (${text.length} characters)` : text;
+  // Never JSON.stringify an untrusted value whole: deep nesting overflows the stack, and 1e309 would show as null.
+  const { text, cut } = jsonText(value, { maxChars: MAX_VALUE });
+  const size =
+    typeof value === 'string'
+      ? `${(value.length + 2).toLocaleString('en')} characters`
+      : Array.isArray(value)
+        ? `${value.length.toLocaleString('en')} elements`
+        : 'cut';
+  const overflow = typeof value === 'number' && !Number.isFinite(value);
+  const shown = (
+    <>
+      <VisibleText text={text} />
+      {cut && `… (${size})`}
+      {overflow && (
+        <span className="ml-1 font-sans text-xs text-red-800 dark:text-red-300" data-testid="number-overflow">
+          (a number too large for JSON's 64-bit floats, such as 1e309: read as {String(value)})
+        </span>
+      )}
+    </>
+  );
   if (time) {
     const iso = numericDateToIso(value);
     const rel = describeTimeClaim(name, value, now);

@@ -3,6 +3,7 @@ import type { StepReport, VerificationReport } from '../ect/index.ts';
 import { explain } from '../ect/explanations.ts';
 import { ClaimLink } from './ClaimLink.tsx';
 import { CodeLink } from './CodeLink.tsx';
+import { VisibleText } from './VisibleText.tsx';
 
 const STATUS_STYLE = {
   pass: {
@@ -90,7 +91,7 @@ function KeyLine({ report }: { report: VerificationReport }) {
           : 'bg-slate-100 text-slate-800 dark:bg-slate-800/70 dark:text-slate-200'
       }`}
     >
-      {text}
+      <VisibleText text={text} />
     </p>
   );
 }
@@ -134,7 +135,7 @@ function StepRow({ step }: { step: StepReport }) {
       </div>
       {step.note && step.status !== 'fail' && (
         <p className="mt-0.5 pl-8 text-xs text-slate-600 dark:text-slate-400" data-testid="step-note">
-          {step.note}
+          <VisibleText text={step.note} />
         </p>
       )}
       {step.status === 'fail' && (
@@ -155,7 +156,7 @@ function StepRow({ step }: { step: StepReport }) {
                     )
                   </>
                 )}
-                : {p.message}
+                : <VisibleText text={p.message} />
               </li>
             ))}
           </ul>

@@ -3,11 +3,17 @@
  * UTC and phrases relative to the verifier's clock ("3 min ago", "expires in
  * 7 min"). Shared by the inspector and the creator.
  */
+import { jsonText, visibleString } from './visible.ts';
 
 /** A NumericDate as an ISO 8601 date without milliseconds, or why it cannot be one. */
 export function numericDateToIso(value: unknown): { ok: true; iso: string } | { ok: false; why: string } {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return { ok: false, why: `not a number (${JSON.stringify(value) ?? String(value)})` };
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return { ok: false, why: `not a finite number (${value}: too large for JSON's 64-bit floats)` };
+  }
+  if (typeof value !== 'number') {
+    // Bounded and stack-safe: the value is untrusted (it may be nested 10,000 levels deep).
+    const { text, cut } = jsonText(value, { maxChars: 60 });
+    return { ok: false, why: `not a number (${visibleString(text)}${cut ? '…' : ''})` };
   }
   const ms = value * 1000;
   if (Math.abs(ms) > 8.64e15) return { ok: false, why: 'outside the range of dates' };

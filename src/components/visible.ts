@@ -8,13 +8,18 @@
  * truthful about numbers JSON.stringify would turn into `null`.
  */
 
-/** Every invisible or direction-changing character, except the newline (layout in pretty-printed text). */
+/**
+ * Every invisible or direction-changing character: controls, format characters (Cf: bidi
+ * overrides and isolates, zero-width characters, BOM), line and paragraph separators; except
+ * the newline, which is layout in pretty-printed text.
+ */
 // oxlint-disable-next-line no-control-regex -- matching control characters is the point here
-const INVISIBLE_SOURCE = '[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f\\p{Cf}\\p{Zl}\\p{Zp}]';
-export const INVISIBLE = new RegExp(INVISIBLE_SOURCE, 'u');
-export const INVISIBLE_ALL = new RegExp(INVISIBLE_SOURCE, 'gu');
+export const INVISIBLE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/u;
+// oxlint-disable-next-line no-control-regex -- as above
+export const INVISIBLE_ALL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu;
 /** The same, newlines included (single-line contexts). */
-export const INVISIBLE_OR_NEWLINE_ALL = new RegExp(INVISIBLE_SOURCE.replace('\\u0009\\u000b', '\\u000a\\u000b'), 'gu');
+// oxlint-disable-next-line no-control-regex -- as above
+export const INVISIBLE_OR_NEWLINE_ALL = /[\u0000-\u001f\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 const NAMES: Record<number, string> = {
   0x00ad: 'SOFT HYPHEN',
@@ -61,11 +66,6 @@ export function visibleString(text: string, keepNewlines = false): string {
   return keepNewlines ? s : s.replace(/\n/g, '\\n');
 }
 
-/** Whether the text holds a character `visibleString` would escape. */
-export function hasInvisible(text: string): boolean {
-  return INVISIBLE.test(text) || text.includes('\n');
-}
-
 // ---------------------------------------------------------------- JSON for display
 
 export interface JsonTextOptions {
@@ -87,20 +87,20 @@ export function jsonText(value: unknown, opts: JsonTextOptions = {}): { text: st
   const indent = opts.indent ?? 0;
   const max = opts.maxChars ?? Infinity;
   const out: string[] = [];
-  let size = 0;
-  let cut = false;
+  const state = { size: 0, cut: false };
   const emit = (s: string) => {
-    if (cut) return;
-    if (size + s.length > max) {
-      out.push(s.slice(0, Math.max(0, max - size)));
-      size = max;
-      cut = true;
+    if (state.cut) return;
+    if (state.size + s.length > max) {
+      out.push(s.slice(0, Math.max(0, max - state.size)));
+      state.size = max;
+      state.cut = true;
       return;
     }
     out.push(s);
-    size += s.length;
+    state.size += s.length;
   };
-  const pad = (depth: number) => (indent ? `\n${' '.repeat(indent * Math.min(depth, MAX_INDENT_LEVELS))}` : '');
+  const pad = (depth: number) =>
+    indent ? `\n${' '.repeat(indent * Math.min(depth, MAX_INDENT_LEVELS))}` : '';
   const sep = indent ? ': ' : ':';
 
   const scalar = (v: unknown): string | null => {
@@ -153,7 +153,7 @@ export function jsonText(value: unknown, opts: JsonTextOptions = {}): { text: st
   const stack: Frame[] = [];
   const first = open(value, 0);
   if (first) stack.push(first);
-  while (stack.length && !cut) {
+  while (stack.length && !state.cut) {
     const top = stack[stack.length - 1]!;
     if (top.i >= top.entries.length) {
       emit(top.close);
@@ -168,5 +168,5 @@ export function jsonText(value: unknown, opts: JsonTextOptions = {}): { text: st
     const frame = open(v, stack.length);
     if (frame) stack.push(frame);
   }
-  return { text: out.join(''), cut };
+  return { text: out.join(''), cut: state.cut };
 }

@@ -35,9 +35,23 @@ export class WorkbenchDb extends Dexie {
 }
 
 let shared: WorkbenchDb | undefined;
+const blockedListeners = new Set<(blocked: boolean) => void>();
+
+/**
+ * Called with true when opening (upgrading) the database waits for another tab that still holds
+ * an older version open, and with false once it opened. Without this the app would just wait.
+ */
+export function onDatabaseBlocked(listener: (blocked: boolean) => void): () => void {
+  blockedListeners.add(listener);
+  return () => blockedListeners.delete(listener);
+}
 
 /** The app's one database connection, opened on first use. */
 export function workbenchDb(): WorkbenchDb {
-  shared ??= new WorkbenchDb();
+  if (!shared) {
+    shared = new WorkbenchDb();
+    shared.on('blocked', () => blockedListeners.forEach((l) => l(true)));
+    shared.on('ready', () => blockedListeners.forEach((l) => l(false)));
+  }
   return shared;
 }

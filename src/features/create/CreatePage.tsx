@@ -14,6 +14,7 @@ import { dryRun, nowSeconds } from './payload.ts';
 import { ResultPanel } from './ResultPanel.tsx';
 import { selectSigningKey, signingKeys, useCreator, type Level } from './store.ts';
 import { CARD, SELECT } from './ui.tsx';
+import { VisibleText } from '../../components/VisibleText.tsx';
 
 export function CreatePage() {
   const reset = useCreator((s) => s.reset);
@@ -134,7 +135,7 @@ function HandoffNotice({ now }: { now: number }) {
         role="alert"
         className="rounded-md bg-red-50 p-3 text-sm text-red-900 dark:bg-red-950/50 dark:text-red-100"
       >
-        {handoff.error}
+        <VisibleText text={handoff.error} />
       </p>
     );
   }
@@ -162,15 +163,21 @@ function HandoffNotice({ now }: { now: number }) {
         )
       ) : match ? (
         <p data-testid="needed-kid">
-          Your keyring has kid <code className="font-mono">{handoff.kid}</code> only as a public key: it
-          verifies this token but cannot sign. To re-sign, choose another signing key (and set iss to its
-          issuer), or import the private key.
+          Your keyring has kid{' '}
+          <code className="font-mono">
+            <VisibleText text={handoff.kid} />
+          </code>{' '}
+          only as a public key: it verifies this token but cannot sign. To re-sign, choose another signing key
+          (and set iss to its issuer), or import the private key.
         </p>
       ) : (
         <p data-testid="needed-kid">
-          It was signed with kid <code className="font-mono">{handoff.kid}</code>, which your keyring does not
-          have. To re-sign as that agent you need its private key; otherwise choose one of your signing keys
-          (and set iss to its issuer).
+          It was signed with kid{' '}
+          <code className="font-mono">
+            <VisibleText text={handoff.kid} />
+          </code>
+          , which your keyring does not have. To re-sign as that agent you need its private key; otherwise
+          choose one of your signing keys (and set iss to its issuer).
         </p>
       )}
       {stale && (

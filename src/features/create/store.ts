@@ -8,12 +8,14 @@ import { create } from 'zustand';
 import {
   createToken,
   decodeToken,
+  DEFAULT_SETTINGS,
   detectVersion,
   EctError,
   type JsonObject,
   type Problem,
   type Version,
 } from '../../ect/index.ts';
+import { jsonDepth } from '../../ect/claims.ts';
 import { useKeyring } from '../../state/keyring.ts';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
 import type { StoredKey } from '../../storage/keys.ts';
@@ -118,6 +120,10 @@ export function selectSigningKey(
 }
 
 let serial = 0;
+/** Claims nested deeper than this are not loaded into the form (see loadToken). */
+const MAX_EDITABLE_DEPTH = 64;
+/** Claims longer than this as JSON are not loaded into the form either. */
+const MAX_EDITABLE_CHARS = 200_000;
 
 const initial = () => {
   const version: Version = '01';
@@ -277,6 +283,29 @@ export const useCreator = create<CreatorState>()((set, get) => ({
       return;
     }
     const d = decoded.decoded;
+    // The form and the JSON editor pretty-print the claims: nesting far past anything a valid
+    // ECT holds (ect_ext allows depth 5) would overflow the stack or grow the text quadratically.
+    const depth = jsonDepth(d.payload);
+    if (depth > MAX_EDITABLE_DEPTH) {
+      set({
+        handoff: {
+          kid: null,
+          error: `The token's claims are nested ${depth} levels deep, too deep to edit here (at most ${MAX_EDITABLE_DEPTH}; a valid ECT's ect_ext has at most ${DEFAULT_SETTINGS.extMaxDepth}). The form was left as it was.`,
+        },
+      });
+      return;
+    }
+    // Browsers take seconds to lay out a text box holding hundreds of thousands of characters.
+    const size = JSON.stringify(d.payload).length;
+    if (size > MAX_EDITABLE_CHARS) {
+      set({
+        handoff: {
+          kid: null,
+          error: `The token's claims are ${size.toLocaleString('en')} characters of JSON, too large to edit here (at most ${MAX_EDITABLE_CHARS.toLocaleString('en')}). The form was left as it was.`,
+        },
+      });
+      return;
+    }
     const typ = typeof d.header?.typ === 'string' ? d.header.typ.toLowerCase() : '';
     const version: Version = d.version ?? (typ.endsWith('wimse-exec+jwt') ? '00' : '01');
     const kid = typeof d.header?.kid === 'string' ? d.header.kid : null;

@@ -34,6 +34,8 @@ import {
 } from '@xyflow/react';
 import type { AuditReport } from '../../ect/index.ts';
 import { Button } from '../../components/Button.tsx';
+import { VisibleText } from '../../components/VisibleText.tsx';
+import { visibleString } from '../../components/visible.ts';
 import { useKeyring } from '../../state/keyring.ts';
 import { useLedgers } from '../../state/ledgers.ts';
 import { useRouter } from '../../state/router.ts';
@@ -216,6 +218,16 @@ function Explorer({ audit }: { audit: AuditReport }) {
   const selected = useGraphView((s) => s.selected);
   const centerTick = useGraphView((s) => s.centerTick);
   const ledgerName = useLedgers((s) => s.ledgers.find((l) => l.id === s.currentId)?.name ?? null);
+  // Where the ledger's hash chain breaks (an entry changed after it was appended): its node is marked.
+  const chainBreak = useLedgers((s) => s.chain?.firstBreak ?? null);
+  const entries = useLedgers((s) => s.entries);
+  const breakIndex = useMemo(() => {
+    if (!chainBreak || entries.length !== audit.nodes.length) return -1;
+    const guess = chainBreak.seq - 1;
+    return entries[guess]?.seq === chainBreak.seq
+      ? guess
+      : entries.findIndex((e) => e.seq === chainBreak.seq);
+  }, [chainBreak, entries, audit]);
 
   const visible = useMemo(() => visibleNodes(model, filters), [model, filters]);
   const visibleCount = useMemo(() => countVisible(visible), [visible]);
@@ -291,23 +303,28 @@ function Explorer({ audit }: { audit: AuditReport }) {
           ...common,
           type: 'cluster',
           data: { group: g, onExpand },
-          ariaLabel: `${g.mode === 'iss' ? 'Agent' : 'Workflow'} ${g.label}: ${g.tokens} tokens, ${g.invalid} invalid, collapsed`,
+          ariaLabel: `${g.mode === 'iss' ? 'Agent' : 'Workflow'} ${visibleString(g.label)}: ${g.tokens} tokens, ${g.invalid} invalid, collapsed`,
         };
       }
       const node = layout.model.nodes[v.model]!;
       if (v.kind === 'ghost') {
-        return { ...common, type: 'ghost', data: { node }, ariaLabel: `Missing parent ${node.jti}` };
+        return {
+          ...common,
+          type: 'ghost',
+          data: { node },
+          ariaLabel: `Missing parent ${visibleString(node.jti ?? '')}`,
+        };
       }
       return {
         ...common,
         type: 'task',
-        data: { node },
-        ariaLabel: `${node.act ?? 'task'} by ${node.shortIss}, ${node.status}${
+        data: v.model === breakIndex && chainBreak ? { node, chainBreak: chainBreak.message } : { node },
+        ariaLabel: `${visibleString(node.act ?? 'task')} by ${visibleString(node.shortIss)}, ${node.status}${
           node.codes.length ? `: ${node.codes.join(', ')}` : ''
         }`,
       };
     });
-  }, [layout, onExpand]);
+  }, [layout, onExpand, breakIndex, chainBreak]);
 
   const baseEdges = useMemo<EctEdgeType[]>(() => {
     if (!layout) return [];
@@ -404,7 +421,7 @@ function Explorer({ audit }: { audit: AuditReport }) {
   );
   const notice =
     jtiParam && focusHit === -1 && selected === null
-      ? `No token or missing parent with jti ${jtiParam} is in this ledger.`
+      ? `No token or missing parent with jti ${visibleString(jtiParam)} is in this ledger.`
       : null;
   useEffect(() => {
     if (!jtiParam || focusHit === -1 || handledParams.current === routeParams) return;
@@ -555,6 +572,20 @@ function Explorer({ audit }: { audit: AuditReport }) {
       <Summary model={model} ledgerName={ledgerName} />
       <Toolbar model={model} onPick={reveal} onExport={exportAs} exporting={exporting} />
       <Legend />
+      {chainBreak && breakIndex >= 0 && (
+        <div
+          role="alert"
+          data-testid="graph-chain-break"
+          className="flex flex-wrap items-center gap-2 rounded-md border border-violet-400 bg-violet-50 px-3 py-1.5 text-sm text-violet-950 dark:border-violet-700 dark:bg-violet-950/40 dark:text-violet-100"
+        >
+          <span className="min-w-0 flex-1">
+            <strong>The ledger's hash chain breaks at entry #{chainBreak.seq}:</strong>{' '}
+            <VisibleText text={chainBreak.message} /> What this graph draws from that entry on is not proven
+            by the ledger.
+          </span>
+          <Button onClick={() => reveal(breakIndex)}>Show entry #{chainBreak.seq}</Button>
+        </div>
+      )}
       {(notice || exportError || layoutError) && (
         <p
           role="alert"
@@ -641,6 +672,9 @@ function Explorer({ audit }: { audit: AuditReport }) {
               audit={audit}
               selected={selected}
               group={selectedGroup}
+              chainBreak={
+                breakIndex >= 0 && chainBreak ? { index: breakIndex, message: chainBreak.message } : null
+              }
               onPick={reveal}
               onExpand={onExpand}
               onClose={() => useGraphView.getState().select(null)}
@@ -776,7 +810,7 @@ function FacetSelect({
       <option value="">all ({options.reduce((a, o) => a + o.count, 0).toLocaleString('en')})</option>
       {options.slice(0, 500).map((o) => (
         <option key={o.value} value={o.value}>
-          {o.label} ({o.count.toLocaleString('en')})
+          {visibleString(o.label)} ({o.count.toLocaleString('en')})
         </option>
       ))}
     </LabelledSelect>
@@ -875,7 +909,7 @@ const Toolbar = memo(function Toolbar({
           className="self-end rounded-full border border-sky-300 bg-sky-50 px-2 py-0.5 text-xs text-sky-900 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100"
           title="Collapse this group again"
         >
-          {k.replace(/^G:(iss|wid):/, '')} ✕
+          {visibleString(k.replace(/^G:(iss|wid):/, ''))} ✕
         </button>
       ))}
       <div role="group" aria-label="Export" className="ml-auto flex items-center gap-1 self-end">
@@ -930,7 +964,10 @@ function Search({ model, onPick }: { model: GraphModel; onPick: (i: number) => v
           className="absolute top-full left-0 z-20 mt-1 w-96 rounded-md border border-slate-200 bg-white py-1 text-sm text-slate-900 shadow-lg dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
         >
           {hits.length === 0 && (
-            <li className="px-2 py-1 text-slate-500">No jti starts with “{q.trim()}”.</li>
+            <li className="px-2 py-1 text-slate-500">
+              No jti starts with “<VisibleText text={q.trim()} />
+              ”.
+            </li>
           )}
           {hits.map((i) => {
             const n = model.nodes[i]!;
@@ -941,9 +978,11 @@ function Search({ model, onPick }: { model: GraphModel; onPick: (i: number) => v
                   onClick={() => pick(i)}
                   className="flex w-full items-baseline gap-2 px-2 py-1 text-left hover:bg-slate-100 dark:hover:bg-slate-800"
                 >
-                  <code className="font-mono text-xs">{n.jti}</code>
+                  <code className="font-mono text-xs">
+                    <VisibleText text={n.jti ?? ''} />
+                  </code>
                   <span className="truncate text-xs text-slate-500">
-                    {n.kind === 'ghost' ? 'missing' : n.act}
+                    {n.kind === 'ghost' ? 'missing' : <VisibleText text={n.act ?? ''} />}
                   </span>
                 </button>
               </li>

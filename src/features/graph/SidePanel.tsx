@@ -13,6 +13,7 @@ import { CodeLink } from '../../components/CodeLink.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
+import { VisibleText } from '../../components/VisibleText.tsx';
 import type { GraphModel, GroupInfo } from './model.ts';
 import { taintSources } from './model.ts';
 
@@ -35,6 +36,7 @@ export const SidePanel = memo(function SidePanel({
   audit,
   selected,
   group,
+  chainBreak,
   onPick,
   onExpand,
   onClose,
@@ -43,6 +45,8 @@ export const SidePanel = memo(function SidePanel({
   audit: AuditReport;
   selected: string;
   group: GroupInfo | null;
+  /** The entry (audit index) where the ledger's hash chain breaks, and why. */
+  chainBreak: { index: number; message: string } | null;
   onPick: (i: number) => void;
   onExpand: (key: string) => void;
   onClose: () => void;
@@ -68,7 +72,13 @@ export const SidePanel = memo(function SidePanel({
         ) : model.nodes[i]!.kind === 'ghost' ? (
           <GhostDetail model={model} i={i} onPick={onPick} />
         ) : (
-          <TaskDetail model={model} audit={audit} i={i} onPick={onPick} />
+          <TaskDetail
+            model={model}
+            audit={audit}
+            i={i}
+            onPick={onPick}
+            chainBreak={chainBreak && chainBreak.index === model.nodes[i]!.index ? chainBreak.message : null}
+          />
         )}
       </div>
     </aside>
@@ -87,9 +97,11 @@ function NodeLink({ model, i, onPick }: { model: GraphModel; i: number; onPick: 
         {STATUS_WORD[n.status]}
       </span>
       <span className="truncate font-medium">
-        {n.kind === 'ghost' ? 'missing' : (n.act ?? '(no exec_act)')}
+        {n.kind === 'ghost' ? 'missing' : <VisibleText text={n.act ?? '(no exec_act)'} />}
       </span>
-      <code className="font-mono text-xs text-slate-500 dark:text-slate-400">{n.shortJti}</code>
+      <code className="font-mono text-xs text-slate-500 dark:text-slate-400">
+        <VisibleText text={n.shortJti} />
+      </code>
     </button>
   );
 }
@@ -110,11 +122,16 @@ function Explained({ code, message, pred }: { code: ErrorCode; message: string; 
         {pred && (
           <span className="text-xs text-slate-600 dark:text-slate-400">
             {' '}
-            · edge to <code className="font-mono">{pred}</code>
+            · edge to{' '}
+            <code className="font-mono">
+              <VisibleText text={pred} />
+            </code>
           </span>
         )}
       </p>
-      <p className="mt-0.5 text-red-900 dark:text-red-100">{message}</p>
+      <p className="mt-0.5 text-red-900 dark:text-red-100">
+        <VisibleText text={message} />
+      </p>
       <p className="mt-1 text-xs text-slate-700 dark:text-slate-300">
         <span className="font-semibold">What:</span> {e.what}
       </p>
@@ -133,11 +150,13 @@ function TaskDetail({
   audit,
   i,
   onPick,
+  chainBreak,
 }: {
   model: GraphModel;
   audit: AuditReport;
   i: number;
   onPick: (i: number) => void;
+  chainBreak: string | null;
 }) {
   const n = model.nodes[i]!;
   const a = audit.nodes[n.index]!;
@@ -158,7 +177,9 @@ function TaskDetail({
     <div className="flex flex-col gap-3">
       <header>
         <div className="flex flex-wrap items-baseline gap-2">
-          <h3 className="text-base font-semibold break-all">{n.act ?? '(no exec_act)'}</h3>
+          <h3 className="text-base font-semibold break-all">
+            <VisibleText text={n.act ?? '(no exec_act)'} />
+          </h3>
           <span
             data-testid="panel-status"
             className={`rounded px-1.5 py-0.5 text-xs font-semibold ${STATUS_PILL[n.status]}`}
@@ -169,12 +190,16 @@ function TaskDetail({
         <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-xs">
           <dt className="text-slate-500 dark:text-slate-400">jti</dt>
           <dd className="font-mono break-all" data-testid="panel-jti">
-            {n.jti ?? '(none)'}
+            <VisibleText text={n.jti ?? '(none)'} />
           </dd>
           <dt className="text-slate-500 dark:text-slate-400">iss</dt>
-          <dd className="font-mono break-all">{n.iss ?? '(none)'}</dd>
+          <dd className="font-mono break-all">
+            <VisibleText text={n.iss ?? '(none)'} />
+          </dd>
           <dt className="text-slate-500 dark:text-slate-400">wid</dt>
-          <dd className="font-mono break-all">{n.wid ?? '(none)'}</dd>
+          <dd className="font-mono break-all">
+            <VisibleText text={n.wid ?? '(none)'} />
+          </dd>
           <dt className="text-slate-500 dark:text-slate-400">iat</dt>
           <dd className="font-mono">
             {n.iat === null
@@ -185,6 +210,17 @@ function TaskDetail({
           <dd>entry #{n.index + 1}</dd>
         </dl>
       </header>
+
+      {chainBreak && (
+        <p
+          data-testid="panel-chain-break"
+          className="rounded-md border border-violet-400 bg-violet-50 p-2 text-violet-950 dark:border-violet-700 dark:bg-violet-950/40 dark:text-violet-100"
+        >
+          <span className="font-semibold">The ledger's hash chain breaks here:</span>{' '}
+          <VisibleText text={chainBreak} /> This entry was changed after it was appended: what it says now is
+          not what the ledger recorded.
+        </p>
+      )}
 
       <section aria-label="Why">
         <h4 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
@@ -231,8 +267,12 @@ function TaskDetail({
               <li key={k}>
                 <code className="font-mono font-semibold text-red-800 dark:text-red-300">{v.code}</code>{' '}
                 reported by{' '}
-                {model.nodes[v.index] ? <NodeLink model={model} i={v.index} onPick={onPick} /> : v.jti}:{' '}
-                {v.message}
+                {model.nodes[v.index] ? (
+                  <NodeLink model={model} i={v.index} onPick={onPick} />
+                ) : (
+                  <VisibleText text={v.jti ?? '(no jti)'} />
+                )}
+                : <VisibleText text={v.message} />
               </li>
             ))}
           </ul>
@@ -329,7 +369,7 @@ function GhostDetail({ model, i, onPick }: { model: GraphModel; i: number; onPic
           </span>
         </div>
         <p className="mt-1 font-mono text-xs break-all" data-testid="panel-jti">
-          {n.jti}
+          <VisibleText text={n.jti ?? ''} />
         </p>
       </header>
       <p>
@@ -366,9 +406,11 @@ function GroupDetail({
     <div className="flex flex-col gap-3">
       <header>
         <h3 className="text-base font-semibold">
-          {group.mode === 'iss' ? 'Agent' : 'Workflow'} {group.label}
+          {group.mode === 'iss' ? 'Agent' : 'Workflow'} <VisibleText text={group.label} />
         </h3>
-        <p className="font-mono text-xs break-all">{group.value}</p>
+        <p className="font-mono text-xs break-all">
+          <VisibleText text={group.value} />
+        </p>
       </header>
       <p>
         {group.tokens.toLocaleString('en')} tokens collapsed into one node:{' '}

@@ -10,6 +10,8 @@ import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { GEdge, GraphModel, NodeStatus } from './model.ts';
 import { useGraphView } from './store.ts';
+import { VisibleText } from '../../components/VisibleText.tsx';
+import { visibleString } from '../../components/visible.ts';
 
 const ROW_H = 22;
 const BINS = 400;
@@ -223,9 +225,19 @@ function Warnings({
                 >
                   {w.kind === 'violation' ? 'temporal_violation' : 'near miss'}
                 </span>
-                <b>{c.act ?? c.shortJti}</b> <span className="font-mono">({c.shortJti})</span> was issued{' '}
-                {w.seconds} s before its parent <b>{p.act ?? p.shortJti}</b>{' '}
-                <span className="font-mono">({p.shortJti})</span>
+                <b>
+                  <VisibleText text={c.act ?? c.shortJti} />
+                </b>{' '}
+                <span className="font-mono">
+                  (<VisibleText text={c.shortJti} />)
+                </span>{' '}
+                was issued {w.seconds} s before its parent{' '}
+                <b>
+                  <VisibleText text={p.act ?? p.shortJti} />
+                </b>{' '}
+                <span className="font-mono">
+                  (<VisibleText text={p.shortJti} />)
+                </span>
               </button>
             </li>
           );
@@ -288,7 +300,7 @@ function TaskRows({
               data-skew={r.skew ?? ''}
               aria-pressed={isSel}
               onClick={() => onPick(r.i)}
-              title={`${n.act ?? ''} ${n.jti ?? ''}\niat ${r.iat} (${new Date(r.iat * 1000).toISOString()})${
+              title={`${visibleString(n.act ?? '')} ${visibleString(n.jti ?? '')}\niat ${r.iat} (${new Date(r.iat * 1000).toISOString()})${
                 r.from !== null
                   ? `\nlatest parent iat ${r.from} (${r.iat - r.from >= 0 ? '+' : ''}${r.iat - r.from} s)`
                   : ''
@@ -313,8 +325,12 @@ function TaskRows({
                     ⚠{' '}
                   </span>
                 )}
-                <span className="font-medium">{n.act ?? '(no exec_act)'}</span>{' '}
-                <span className="text-slate-500 dark:text-slate-400">{n.shortIss}</span>
+                <span className="font-medium">
+                  <VisibleText text={n.act ?? '(no exec_act)'} />
+                </span>{' '}
+                <span className="text-slate-500 dark:text-slate-400">
+                  <VisibleText text={n.shortIss} />
+                </span>
               </span>
               <span className="relative mr-3 h-full">
                 <span
@@ -381,8 +397,8 @@ function AgentLanes({
           className="grid grid-cols-[200px_1fr] items-center border-b border-slate-100 text-xs dark:border-slate-800"
           style={{ height: ROW_H + 6 }}
         >
-          <span className="truncate px-2 font-medium" title={iss}>
-            {lane.label}
+          <span className="truncate px-2 font-medium" title={visibleString(iss)}>
+            <VisibleText text={lane.label} />
           </span>
           <span className="relative mr-3 h-full">
             {[...lane.bins].map(([bin, members]) => {
@@ -401,7 +417,7 @@ function AgentLanes({
                   aria-label={`${members.length} task${members.length === 1 ? '' : 's'} at ${first.iat}`}
                   title={members
                     .slice(0, 8)
-                    .map((i) => `${model.nodes[i]!.act ?? ''} ${model.nodes[i]!.shortJti}`)
+                    .map((i) => visibleString(`${model.nodes[i]!.act ?? ''} ${model.nodes[i]!.shortJti}`))
                     .join('\n')}
                   onClick={() => onPick(isSel ? selectedIndex : members[0]!)}
                   className={`absolute top-1/2 -translate-x-1/2 -translate-y-1/2 rounded-sm ${

@@ -8,6 +8,8 @@ import { Handle, Position, type Edge, type EdgeProps, type Node, type NodeProps 
 import type { ErrorCode } from '../../ect/index.ts';
 import { EDGE_STYLE, edgeGeometry, edgeLabel, edgeStatus, labelWidth } from './geometry.ts';
 import type { GNode, GroupInfo } from './model.ts';
+import { VisibleText } from '../../components/VisibleText.tsx';
+import { visibleString } from '../../components/visible.ts';
 
 export const TASK_W = 212;
 export const TASK_H = 76;
@@ -16,7 +18,14 @@ export const GHOST_H = 52;
 export const GROUP_W = 232;
 export const GROUP_H = 92;
 
-export type TaskNodeType = Node<{ node: GNode }, 'task'>;
+export type TaskNodeType = Node<
+  {
+    node: GNode;
+    /** Set on the entry where the ledger's hash chain breaks (it was changed after it was appended). */
+    chainBreak?: string;
+  },
+  'task'
+>;
 export type GhostNodeType = Node<{ node: GNode }, 'ghost'>;
 // Not 'group': React Flow styles its built-in group nodes by that type name.
 export type GroupNodeType = Node<{ group: GroupInfo; onExpand: (key: string) => void }, 'cluster'>;
@@ -76,35 +85,47 @@ export const TaskNode = memo(function TaskNode({
   targetPosition,
 }: NodeProps<TaskNodeType>) {
   const n = data.node;
-  const shown = n.codes.slice(0, MAX_BADGES);
+  const brk = data.chainBreak;
+  const shown = n.codes.slice(0, brk ? MAX_BADGES - 1 : MAX_BADGES);
   return (
     <div
-      className={`gnode gnode--${n.status}`}
+      className={`gnode gnode--${n.status}${brk ? ' gnode--chainbreak' : ''}`}
       data-testid="graph-node"
       data-status={n.status}
+      data-chain-break={brk ? 'true' : undefined}
       data-jti={n.jti ?? ''}
       data-codes={n.codes.join(' ')}
-      title={`${n.act ?? '(no exec_act)'}\njti ${n.jti ?? '(none)'}\niss ${n.iss ?? '(none)'}${
-        n.codes.length ? `\n${n.codes.join(', ')}` : ''
-      }`}
+      title={`${visibleString(n.act ?? '(no exec_act)')}\njti ${visibleString(n.jti ?? '(none)')}\niss ${visibleString(
+        n.iss ?? '(none)',
+      )}${n.codes.length ? `\n${n.codes.join(', ')}` : ''}${brk ? `\nledger chain breaks here: ${visibleString(brk)}` : ''}`}
     >
       <Handles sourcePosition={sourcePosition} targetPosition={targetPosition} />
       <div className="gnode__top">
-        <span className="gnode__act">{n.act ?? '(no exec_act)'}</span>
+        <span className="gnode__act">
+          <VisibleText text={n.act ?? '(no exec_act)'} />
+        </span>
         <span className="gnode__status">{STATUS_TEXT[n.status]}</span>
       </div>
       <div className="gnode__meta">
-        {n.shortIss} · <span className="gnode__jti">{n.shortJti}</span>
+        <VisibleText text={n.shortIss} /> ·{' '}
+        <span className="gnode__jti">
+          <VisibleText text={n.shortJti} />
+        </span>
       </div>
       <div className="gnode__codes">
+        {brk && (
+          <span className="gbadge gbadge--chainbreak" data-testid="node-chain-break">
+            chain break
+          </span>
+        )}
         {n.status === 'tainted' && <span className="gbadge gbadge--taint">downstream of invalid</span>}
         {shown.map((c) => (
           <span key={c} className="gbadge" data-testid="node-code">
             {c}
           </span>
         ))}
-        {n.codes.length > MAX_BADGES && (
-          <span className="gbadge gbadge--more">+{n.codes.length - MAX_BADGES}</span>
+        {n.codes.length > shown.length && (
+          <span className="gbadge gbadge--more">+{n.codes.length - shown.length}</span>
         )}
         {n.iat !== null && shown.length < 2 && n.status !== 'tainted' && (
           <span className="gnode__time" title="iat (UTC)">
@@ -128,10 +149,12 @@ export const GhostNode = memo(function GhostNode({
       data-testid="graph-node"
       data-status="ghost"
       data-jti={n.jti ?? ''}
-      title={`Missing parent: ${n.jti}\nNamed in pred by ${n.children.length} token(s) but not in this set`}
+      title={`Missing parent: ${visibleString(n.jti ?? '')}\nNamed in pred by ${n.children.length} token(s) but not in this set`}
     >
       <Handles sourcePosition={sourcePosition} targetPosition={targetPosition} />
-      <div className="gnode__act">missing: {n.shortJti}</div>
+      <div className="gnode__act">
+        missing: <VisibleText text={n.shortJti} />
+      </div>
       <div className="gnode__meta">
         parent not in the set · {n.children.length} {n.children.length === 1 ? 'child' : 'children'}
       </div>
@@ -152,11 +175,13 @@ export const GroupNode = memo(function GroupNode({
       data-testid="graph-group"
       data-group={g.key}
       data-count={g.tokens}
-      title={`${g.mode === 'iss' ? 'Agent' : 'Workflow'} ${g.value}: ${g.tokens} tokens, collapsed`}
+      title={`${g.mode === 'iss' ? 'Agent' : 'Workflow'} ${visibleString(g.value)}: ${g.tokens} tokens, collapsed`}
     >
       <Handles sourcePosition={sourcePosition} targetPosition={targetPosition} />
       <div className="gnode__top">
-        <span className="gnode__act">{g.label}</span>
+        <span className="gnode__act">
+          <VisibleText text={g.label} />
+        </span>
       </div>
       <div className="gnode__meta">
         {g.mode === 'iss' ? 'agent' : 'workflow'} · <b>{g.tokens.toLocaleString('en')}</b> tokens

@@ -7,6 +7,7 @@
 import { Position } from '@xyflow/react';
 import { EDGE_STYLE, edgeGeometry, edgeLabel, edgeStatus, labelWidth, type EdgeStatus } from './geometry.ts';
 import type { GraphModel, View } from './model.ts';
+import { visibleString } from '../../components/visible.ts';
 
 export interface Drawing {
   model: GraphModel;
@@ -72,8 +73,21 @@ const PALETTES = {
   },
 };
 
+/**
+ * Text for SVG markup: markup characters escaped, and invisible or direction-changing characters
+ * (U+202E, U+200B, controls, which XML 1.0 also forbids) written as visible `\uXXXX` escapes, as
+ * on screen; lone surrogates (not XML characters either) become U+FFFD.
+ */
 const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  visibleString(s)
+    .replace(
+      /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g,
+      '\ufffd',
+    )
+    .replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+    );
 
 /** Cuts text to fit `px` at about `perChar` pixels a character. */
 function fit(text: string, px: number, perChar: number): string {

@@ -1,6 +1,8 @@
 import type { DecodeProblem } from '../../ect/decode.ts';
 import { explain } from '../../ect/explanations.ts';
 import { truncationHint } from './hints.ts';
+import { VisibleText } from '../../components/VisibleText.tsx';
+import { describeChar, INVISIBLE } from '../../components/visible.ts';
 
 const CONTEXT = 24;
 
@@ -33,7 +35,7 @@ export function DecodeErrorCard({
         </span>
       </header>
       <p className="text-sm text-red-900 dark:text-red-100" data-testid="decode-error-message">
-        {problem.message}
+        <VisibleText text={problem.message} />
       </p>
       <p className="mt-1 text-sm text-red-800 dark:text-red-200">
         Part: <span className="font-mono font-semibold">{problem.part}</span>
@@ -69,14 +71,14 @@ function Excerpt({ token, position }: { token: string; position: number }) {
   return (
     <p className="mt-2 overflow-x-auto rounded bg-white/70 px-2 py-1 font-mono text-xs whitespace-pre text-slate-700 dark:bg-slate-900/60 dark:text-slate-300">
       {start > 0 && '…'}
-      {token.slice(start, position)}
+      <VisibleText text={token.slice(start, position)} />
       <mark
         className="rounded-sm bg-red-300 px-0.5 text-red-950 dark:bg-red-700 dark:text-white"
-        title={ch ? `character ${JSON.stringify(ch)}` : 'end of the token'}
+        title={ch ? `character ${describeChar(ch)}` : 'end of the token'}
       >
-        {/\s/.test(ch) ? '\u00a0' : ch || '\u00a0'}
+        {ch && INVISIBLE.test(ch) ? <VisibleText text={ch} /> : /\s/.test(ch) ? '\u00a0' : ch || '\u00a0'}
       </mark>
-      {token.slice(position + 1, end)}
+      <VisibleText text={token.slice(position + 1, end)} />
       {end < token.length && '…'}
     </p>
   );

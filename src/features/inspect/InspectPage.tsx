@@ -2,6 +2,7 @@ import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { splitInput } from '../../ect/input.ts';
 import { Button } from '../../components/Button.tsx';
 import { SettingsPanel } from '../../components/SettingsPanel.tsx';
+import { VisibleText } from '../../components/VisibleText.tsx';
 import { useKeyring } from '../../state/keyring.ts';
 import { useRouter } from '../../state/router.ts';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
@@ -135,7 +136,9 @@ export function InspectPage() {
                   : 'border-sky-200 bg-sky-50 text-sky-950 dark:border-sky-900 dark:bg-sky-950/40 dark:text-sky-100'
               }`}
             >
-              <span className="min-w-0 flex-1">{notice.text}</span>
+              <span className="min-w-0 flex-1">
+                <VisibleText text={notice.text} />
+              </span>
               {notice.timeTravelTo !== undefined && nowOverride !== notice.timeTravelTo && (
                 <Button onClick={() => setNowOverride(notice.timeTravelTo!)}>
                   Verify as of {new Date(notice.timeTravelTo * 1000).toISOString().slice(0, 16)} UTC

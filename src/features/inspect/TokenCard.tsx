@@ -9,6 +9,8 @@ import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { JsonBlock } from '../../components/JsonBlock.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
+import { VisibleText } from '../../components/VisibleText.tsx';
+import { visibleString } from '../../components/visible.ts';
 import { describeTimeClaim, numericDateToIso } from '../../components/time.ts';
 import { useHandoff } from '../../state/handoff.ts';
 import { hashFor, useRouter } from '../../state/router.ts';
@@ -70,16 +72,21 @@ function DecodedCard({
         <LevelBadge level={decoded.level} />
         <VersionBadge version={decoded.version} />
         {action !== null && (
-          <span className="font-mono text-sm font-medium" title="exec_act: the action this task performed">
-            {action}
+          <span
+            className="font-mono text-sm font-medium break-all"
+            title="exec_act: the action this task performed"
+            data-testid="card-action"
+          >
+            <VisibleText text={action} />
           </span>
         )}
         {issuer !== null && (
           <span
             className="min-w-0 truncate text-sm text-slate-600 dark:text-slate-400"
-            title={`iss: ${issuer}`}
+            title={`iss: ${visibleString(issuer)}`}
+            data-testid="card-issuer"
           >
-            by {issuer}
+            by <VisibleText text={issuer} />
           </span>
         )}
         <div className="ml-auto flex flex-wrap gap-1">
@@ -117,7 +124,7 @@ function DecodedCard({
           {warnings.map((w, i) => (
             <li key={i}>
               <span aria-hidden="true">⚠ </span>
-              {w}
+              <VisibleText text={w} />
             </li>
           ))}
         </ul>
@@ -318,7 +325,7 @@ function VerdictBanner({ report, fresh }: { report: VerificationReport | undefin
       </p>
       {problem && (
         <p>
-          Step {first.n} ({first.title}): {problem.message}
+          Step {first.n} ({first.title}): <VisibleText text={problem.message} />
         </p>
       )}
       <p className="mt-0.5 text-xs">

@@ -1,4 +1,5 @@
 import { useState, type ClipboardEvent, type DragEvent } from 'react';
+import { VisibleText } from '../../components/VisibleText.tsx';
 import { useInspectStore } from './store.ts';
 
 /**
@@ -83,7 +84,9 @@ export function TokenInput({ describedBy }: { describedBy: string }) {
           {lines === 1 ? '' : 's'} pasted: too large to show in the text box without freezing the page, so it
           is kept aside and inspected below.
         </p>
-        <p className="truncate font-mono text-xs text-slate-500 dark:text-slate-400">{text.slice(0, 160)}…</p>
+        <p className="truncate font-mono text-xs text-slate-500 dark:text-slate-400">
+          <VisibleText text={text.slice(0, 160)} />…
+        </p>
         <p className="text-xs text-slate-500 dark:text-slate-400">
           Clear it, or focus this box and paste (or drop a file) to replace it.
         </p>

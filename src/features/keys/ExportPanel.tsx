@@ -6,6 +6,7 @@ import { useKeyring } from '../../state/keyring.ts';
 import { jwksOf } from '../../storage/keys.ts';
 import { downloadText, pretty } from './download.ts';
 import { HINT, PANEL, PANEL_TITLE, PRE } from './ui.ts';
+import { VisibleText } from '../../components/VisibleText.tsx';
 
 /** The public keys as a JWKS and as an issuer-bound trust store, to copy or download. */
 export function ExportPanel() {
@@ -86,7 +87,7 @@ function ExportBlock({
       </div>
       <p className={HINT}>{description}</p>
       <pre className={PRE} data-testid={`${testId}-json`} tabIndex={0} aria-label={`${title} JSON`}>
-        {text}
+        <VisibleText text={text} multiline />
       </pre>
     </section>
   );

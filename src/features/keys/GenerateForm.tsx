@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { useKeyring } from '../../state/keyring.ts';
 import { ERROR_BOX, errorText, HINT, INPUT, MONO_INPUT, OK_TEXT, PANEL, PANEL_TITLE } from './ui.ts';
+import { VisibleText } from '../../components/VisibleText.tsx';
 
 /** Generate an ES256 key pair for one agent, in the browser (WebCrypto). */
 export function GenerateForm({ disabled }: { disabled: boolean }) {
@@ -122,12 +123,12 @@ export function GenerateForm({ disabled }: { disabled: boolean }) {
           </div>
           {error && (
             <p role="alert" className={ERROR_BOX} data-testid="generate-error">
-              {error}
+              <VisibleText text={error} />
             </p>
           )}
           {done && (
             <p role="status" className={OK_TEXT}>
-              {done}
+              <VisibleText text={done} />
             </p>
           )}
           <div>

@@ -2,6 +2,7 @@ import { useId, useRef, useState, type DragEvent } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { useKeyring } from '../../state/keyring.ts';
 import { ERROR_BOX, errorText, HINT, INPUT, MONO_INPUT, OK_TEXT, PANEL, PANEL_TITLE } from './ui.ts';
+import { VisibleText } from '../../components/VisibleText.tsx';
 
 /** Files larger than this are refused before reading: key files are a few kilobytes. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -147,7 +148,7 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
               }}
             />
             <p id={`${id}-source`} className={HINT} aria-live="polite">
-              {source ?? (dragging ? 'Drop the file to read it.' : '')}
+              <VisibleText text={source ?? (dragging ? 'Drop the file to read it.' : '')} />
             </p>
           </div>
           <div className="flex flex-col gap-3">
@@ -186,12 +187,12 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
           </div>
           {error && (
             <p role="alert" className={ERROR_BOX} data-testid="import-error">
-              {error}
+              <VisibleText text={error} />
             </p>
           )}
           {done && (
             <p role="status" className={`${OK_TEXT} break-all`} data-testid="import-done">
-              {done}
+              <VisibleText text={done} />
             </p>
           )}
           <div>

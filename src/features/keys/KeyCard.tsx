@@ -9,6 +9,8 @@ import { downloadText, pretty } from './download.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { testSign, type TestSignResult } from './testSign.ts';
 import { ERROR_BOX, errorText, HINT, INPUT, OK_TEXT, PRE } from './ui.ts';
+import { VisibleText } from '../../components/VisibleText.tsx';
+import { visibleString } from '../../components/visible.ts';
 
 export const ORIGIN_LABEL: Record<StoredKey['origin'], string> = {
   generated: 'generated here',
@@ -43,7 +45,7 @@ export function KeyCard({ k }: { k: StoredKey }) {
     >
       <div className="flex flex-wrap items-center gap-2">
         <h3 id={headingId} className="mr-1 text-base font-semibold break-all" data-testid="key-name">
-          {k.name}
+          <VisibleText text={k.name} />
         </h3>
         <Badge
           tone={k.origin === 'example' ? 'amber' : k.origin === 'imported' ? 'violet' : 'sky'}
@@ -77,12 +79,14 @@ export function KeyCard({ k }: { k: StoredKey }) {
       <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
         <dt className="text-slate-600 dark:text-slate-400">kid</dt>
         <dd className="font-mono break-all" data-testid="key-kid">
-          {k.kid}
+          <VisibleText text={k.kid} />
         </dd>
         <dt className="text-slate-600 dark:text-slate-400">issuer</dt>
         <dd className="break-all" data-testid="key-issuer">
           {k.issuer ? (
-            <span className="font-mono">{k.issuer}</span>
+            <span className="font-mono">
+              <VisibleText text={k.issuer} />
+            </span>
           ) : (
             <span className="text-amber-800 dark:text-amber-300">
               unbound: matched by kid only, issuer unchecked
@@ -176,7 +180,7 @@ export function KeyCard({ k }: { k: StoredKey }) {
         <summary className="cursor-pointer text-sm font-medium">Public JWK</summary>
         <div className="mt-2 flex flex-col gap-2">
           <pre className={PRE} data-testid="public-jwk">
-            {pretty(k.publicJwk)}
+            <VisibleText text={pretty(k.publicJwk)} multiline />
           </pre>
           <div className="flex gap-2">
             <CopyButton value={pretty(k.publicJwk)} what={`public JWK of ${k.name}`} />
@@ -284,13 +288,19 @@ function DeleteDialog({ k, open, onClose }: { k: StoredKey; open: boolean; onClo
         ? 'Its private key goes too: export it first if you still need it. Tokens it signed will no longer verify here.'
         : 'Its private key is non-extractable, so it is gone for good: nothing can sign as this key again. Tokens it signed will no longer verify here, unless you import its public key again.';
   return (
-    <Dialog open={open} title={`Delete “${k.name}”?`} onClose={onClose} testId="delete-dialog">
+    <Dialog open={open} title={`Delete “${visibleString(k.name)}”?`} onClose={onClose} testId="delete-dialog">
       <p className="text-sm">
-        Key <code className="wrap-anywhere">{k.kid}</code>
+        Key{' '}
+        <code className="wrap-anywhere">
+          <VisibleText text={k.kid} />
+        </code>
         {k.issuer ? (
           <>
             {' '}
-            of <code className="wrap-anywhere">{k.issuer}</code>
+            of{' '}
+            <code className="wrap-anywhere">
+              <VisibleText text={k.issuer} />
+            </code>
           </>
         ) : null}{' '}
         will be removed from this browser. {consequence}
@@ -338,7 +348,11 @@ function PrivateExportDialog({ k, open, onClose }: { k: StoredKey; open: boolean
   return (
     <Dialog
       open={open}
-      title={jwk ? `Private key of “${k.name}”` : `Export the private key of “${k.name}”?`}
+      title={
+        jwk
+          ? `Private key of “${visibleString(k.name)}”`
+          : `Export the private key of “${visibleString(k.name)}”?`
+      }
       onClose={close}
       testId="private-export-dialog"
     >
@@ -350,7 +364,11 @@ function PrivateExportDialog({ k, open, onClose }: { k: StoredKey; open: boolean
             {k.issuer ? (
               <>
                 {' '}
-                (issuer <code className="wrap-anywhere">{k.issuer}</code>)
+                (issuer{' '}
+                <code className="wrap-anywhere">
+                  <VisibleText text={k.issuer} />
+                </code>
+                )
               </>
             ) : null}
             : treat it like a password, keep it out of chats, tickets and repositories, and delete copies you

@@ -1,3 +1,4 @@
+import { VisibleText } from '../../components/VisibleText.tsx';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
@@ -99,7 +100,7 @@ export function EntryDetail({
         </h2>
         <Verdict node={node} />
         <code className="font-mono text-xs break-all text-slate-600 dark:text-slate-400">
-          {jti || '(no jti)'}
+          {jti ? <VisibleText text={jti} /> : '(no jti)'}
         </code>
         <div className="ml-auto flex gap-2">
           {jti && (
@@ -159,7 +160,8 @@ export function EntryDetail({
                 <code className="rounded bg-red-100 px-1 font-mono text-xs text-red-900 dark:bg-red-950 dark:text-red-200">
                   <CodeLink code={v.code} />
                 </code>{' '}
-                on the edge from <EntryLink entries={entries} index={v.index} audit={audit} />: {v.message}
+                on the edge from <EntryLink entries={entries} index={v.index} audit={audit} />:{' '}
+                <VisibleText text={v.message} />
               </li>
             ))}
           </ul>
@@ -269,11 +271,15 @@ function CodeExplanation({ code, violations }: { code: ErrorCode; violations: Vi
         <ul className="mt-1 list-disc pl-5 text-red-900 dark:text-red-200">
           {violations.map((v, k) => (
             <li key={k}>
-              {v.message}
+              <VisibleText text={v.message} />
               {v.pred && (
                 <>
                   {' '}
-                  (edge to pred <code className="font-mono text-xs">{v.pred}</code>)
+                  (edge to pred{' '}
+                  <code className="font-mono text-xs">
+                    <VisibleText text={v.pred} />
+                  </code>
+                  )
                 </>
               )}
             </li>
@@ -361,7 +367,7 @@ function EntryLink({
       onClick={() => open(e.seq)}
       title={codes.length ? codes.join(', ') : undefined}
     >
-      #{e.seq} ({short(e.jti)}
+      #{e.seq} (<VisibleText text={short(e.jti)} />
       {codes.length ? `, ${codes.join(', ')}` : ''})
     </button>
   );

@@ -1,3 +1,4 @@
+import { VisibleText } from '../../components/VisibleText.tsx';
 import { useRef, useState } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { useLedgers, type ImportProgress } from '../../state/ledgers.ts';
@@ -183,7 +184,10 @@ function Outcome({ outcome }: { outcome: ImportOutcome }) {
         className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950/50 dark:text-red-200"
         data-testid="import-outcome"
       >
-        <strong>Import of {outcome.source} failed.</strong> {outcome.message}
+        <strong>
+          Import of <VisibleText text={outcome.source} /> failed.
+        </strong>{' '}
+        <VisibleText text={outcome.message} />
         {dismiss}
       </div>
     );
@@ -202,11 +206,13 @@ function Outcome({ outcome }: { outcome: ImportOutcome }) {
     >
       <p>
         {nothing ? (
-          <strong>Nothing was added from {outcome.source}</strong>
+          <strong>
+            Nothing was added from <VisibleText text={outcome.source} />
+          </strong>
         ) : (
           <>
-            <strong>Added {plural(added, 'entry', 'entries')}</strong> from {outcome.source} in{' '}
-            {formatMs(outcome.ms)}
+            <strong>Added {plural(added, 'entry', 'entries')}</strong> from{' '}
+            <VisibleText text={outcome.source} /> in {formatMs(outcome.ms)}
           </>
         )}
         {skipped.length ? `; ${plural(skipped.length, 'item')} skipped (not a token):` : '.'}
@@ -218,7 +224,7 @@ function Outcome({ outcome }: { outcome: ImportOutcome }) {
           <ul className="mt-1 list-disc pl-5 text-xs">
             {skipped.slice(0, 10).map((s) => (
               <li key={s.index}>
-                item {s.index + 1}: {s.message}
+                item {s.index + 1}: <VisibleText text={s.message} />
               </li>
             ))}
             {skipped.length > 10 && <li>… and {formatCount(skipped.length - 10)} more</li>}

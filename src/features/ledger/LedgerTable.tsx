@@ -1,3 +1,5 @@
+import { VisibleText } from '../../components/VisibleText.tsx';
+import { visibleString } from '../../components/visible.ts';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
 import { explain } from '../../ect/explanations.ts';
@@ -230,17 +232,25 @@ const LedgerRow = memo(function LedgerRow({
       >
         {formatLocalShort(row.appendedAt)}
       </div>
-      <div role="gridcell" className="truncate px-2 font-mono text-xs" title={row.jti}>
-        {short(row.jti) || <span className="text-red-700 dark:text-red-300">(none)</span>}
+      <div role="gridcell" className="truncate px-2 font-mono text-xs" title={visibleString(row.jti)}>
+        {short(row.jti) ? (
+          <VisibleText text={short(row.jti)} />
+        ) : (
+          <span className="text-red-700 dark:text-red-300">(none)</span>
+        )}
       </div>
-      <div role="gridcell" className="truncate px-2 font-mono text-xs" title={row.wid || 'no workflow id'}>
-        {short(row.wid) || <span className="text-slate-400">–</span>}
+      <div
+        role="gridcell"
+        className="truncate px-2 font-mono text-xs"
+        title={row.wid ? visibleString(row.wid) : 'no workflow id'}
+      >
+        {short(row.wid) ? <VisibleText text={short(row.wid)} /> : <span className="text-slate-400">–</span>}
       </div>
-      <div role="gridcell" className="truncate px-2 text-xs" title={row.iss}>
-        {tail(row.iss.replace(/^[a-z][a-z0-9+.-]*:\/\//i, ''), 24)}
+      <div role="gridcell" className="truncate px-2 text-xs" title={visibleString(row.iss)}>
+        <VisibleText text={tail(row.iss.replace(/^[a-z][a-z0-9+.-]*:\/\//i, ''), 24)} />
       </div>
-      <div role="gridcell" className="truncate px-2 font-mono text-xs" title={row.act}>
-        {row.act}
+      <div role="gridcell" className="truncate px-2 font-mono text-xs" title={visibleString(row.act)}>
+        <VisibleText text={row.act} />
       </div>
       <div role="gridcell" className="truncate px-2 font-mono text-xs tabular-nums">
         {formatIat(row.iat)}
