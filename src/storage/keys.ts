@@ -51,6 +51,15 @@ export class KeyStore {
     return this.db.keys.orderBy('createdAt').toArray();
   }
 
+  /**
+   * A creation time later than every stored key's, so the list keeps the order keys were added
+   * in: two keys added in the same millisecond would otherwise tie and sort by their random ids.
+   */
+  private async nextCreatedAt(): Promise<number> {
+    const last = await this.db.keys.orderBy('createdAt').last();
+    return Math.max(Date.now(), (last?.createdAt ?? 0) + 1);
+  }
+
   async generate(opts: {
     name: string;
     issuer: string | null;
@@ -76,7 +85,7 @@ export class KeyStore {
       privateKey: made.privateKey,
       extractable: opts.extractable ?? false,
       origin: 'generated',
-      createdAt: Date.now(),
+      createdAt: await this.nextCreatedAt(),
     };
     await this.db.keys.add(key);
     return key;
@@ -117,6 +126,7 @@ export class KeyStore {
     }
     if (!store.keys.length) throw new KeyImportError('empty: it holds no keys');
     const issuer = opts.issuer?.trim() || null;
+    const firstCreatedAt = await this.nextCreatedAt();
     const candidates: StoredKey[] = store.keys.map((k, i) => ({
       id: crypto.randomUUID(),
       name: opts.name?.trim()
@@ -129,7 +139,7 @@ export class KeyStore {
       publicJwk: k.jwk,
       extractable: false,
       origin: 'imported',
-      createdAt: Date.now() + i,
+      createdAt: firstCreatedAt + i,
     }));
     // Every key must be a usable public key before anything is stored: an import adds all or nothing.
     for (const k of candidates) {
@@ -213,7 +223,7 @@ export class KeyStore {
       privateKey,
       extractable: false,
       origin: opts.origin,
-      createdAt: Date.now(),
+      createdAt: await this.nextCreatedAt(),
     };
     await this.db.keys.add(key);
     return key;
