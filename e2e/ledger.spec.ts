@@ -374,10 +374,12 @@ test.describe('Ledger', () => {
     const phases = await page.evaluate(() => (window as unknown as { seenPhases: string[] }).seenPhases);
     expect(
       phases.some((p) =>
-        /Importing ledger-10k\.json: Hashing and chaining the entries — [\d,]+ \/ 10,000/.test(p),
+        /Importing ledger-10k\.json: Hashing, chaining and writing the entries, in one transaction — [\d,]+ \/ 10,000/.test(
+          p,
+        ),
       ),
     ).toBe(true);
-    expect(phases.some((p) => /Writing, in one transaction — 10,000 \/ 10,000/.test(p))).toBe(true);
+    expect(phases.some((p) => /Committing the transaction — 10,000 \/ 10,000/.test(p))).toBe(true);
     await expect(page.getByTestId('audit-summary')).toContainText('10,000 valid', { timeout: 120_000 });
     const audited = Date.now() - t0;
     const inPage = (await outcome.textContent())?.match(/in ([\d.]+ m?s)/)?.[1];

@@ -40,8 +40,12 @@ export interface LedgerKey {
   publicJwk: JWK;
 }
 
-const hex = (buf: ArrayBuffer): string =>
-  Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const hex = (buf: ArrayBuffer): string => {
+  let s = '';
+  for (const b of new Uint8Array(buf)) s += HEX[b]!;
+  return s;
+};
 
 export async function computeEntryHash(prevHash: string, token: string): Promise<string> {
   return hex(await crypto.subtle.digest('SHA-256', utf8Encode(prevHash + token)));

@@ -230,6 +230,20 @@ export function jsonDepth(value: unknown): number {
   return max;
 }
 
+/** Whether `value` nests deeper than `limit` (as jsonDepth counts); stops at the first path that does. */
+export function jsonDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (d > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child && typeof child === 'object') stack.push([child, d + 1]);
+    }
+  }
+  return false;
+}
+
 /** Step 9: extension object size and depth. */
 export function checkExt(payload: Json, settings: Settings): Problem[] {
   const name = has(payload, 'ect_ext') ? 'ect_ext' : has(payload, 'ext') ? 'ext' : null;

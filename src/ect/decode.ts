@@ -78,7 +78,7 @@ export function decodeJsonPart(part: string): PartResult {
     const detail = e instanceof Error ? e.message : String(e);
     return { ok: false, why: `it is not JSON (${detail}); it starts ${quote(text.slice(0, 24))}` };
   }
-  const duplicate = findDuplicateKey(text);
+  const duplicate = findDuplicateKey(text, value);
   if (duplicate !== null) {
     return {
       ok: false,

@@ -40,6 +40,8 @@ export async function generateSigningKey(
 }
 
 const imported = new WeakMap<object, Map<string, Promise<CryptoKey>>>();
+/** The same keys once imported, for a caller on the hot path that need not wait a turn for them. */
+const ready = new WeakMap<object, Map<string, CryptoKey>>();
 
 /** The trusted key as a CryptoKey for `alg`, imported once and cached. */
 export function importTrustedKey(key: TrustedKey, alg: string): Promise<CryptoKey> {
@@ -49,9 +51,22 @@ export function importTrustedKey(key: TrustedKey, alg: string): Promise<CryptoKe
   if (!p) {
     p = importJWK(key.jwk, alg) as Promise<CryptoKey>;
     byAlg.set(alg, p);
-    p.catch(() => byAlg.delete(alg));
+    const map = byAlg;
+    p.then(
+      (k) => {
+        let done = ready.get(key);
+        if (!done) ready.set(key, (done = new Map()));
+        done.set(alg, k);
+      },
+      () => map.delete(alg),
+    );
   }
   return p;
+}
+
+/** The trusted key's CryptoKey for `alg` if importTrustedKey has already made it, else undefined. */
+export function importedKey(key: TrustedKey, alg: string): CryptoKey | undefined {
+  return ready.get(key)?.get(alg);
 }
 
 /** A private JWK (with `d`) as a signing CryptoKey. */

@@ -6,6 +6,7 @@
  */
 
 const MAX_QUOTE = 80;
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 // Controls, and Unicode format characters (Cf): bidi overrides, zero-width joiners, BOM.
 // oxlint-disable-next-line no-control-regex -- matching control characters is the point here
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\p{Cf}]/gu;
@@ -16,6 +17,8 @@ function escapeInvisible(s: string): string {
 
 /** A value quoted for a message: JSON where possible, cut to `max` characters. */
 export function quote(value: unknown, max = MAX_QUOTE): string {
+  // Printable ASCII without quotes or backslashes: JSON adds the quotes and nothing else.
+  if (typeof value === 'string' && value.length + 2 <= max && PLAIN.test(value)) return `"${value}"`;
   let s: string;
   if (typeof value === 'number') s = Number.isFinite(value) ? String(value) : String(value);
   else if (typeof value === 'bigint') s = `${value}`;
@@ -43,7 +46,74 @@ export function oneLine(text: string, max = 500): string {
  * Two parsers may keep different copies of a duplicated claim, so the
  * decoder refuses them rather than pick one (RFC 7515 section 5.2 allows it).
  */
-export function findDuplicateKey(text: string): string | null {
+export function findDuplicateKey(text: string, parsed: unknown = JSON.parse(text)): string | null {
+  // Most texts have none: counting the keys (no allocation) and comparing with what JSON.parse
+  // kept (`parsed`, when the caller has it) tells, and only a text that lost keys is searched.
+  if (countKeys(text) === parsedKeys(parsed)) return null;
+  return findDuplicate(text);
+}
+
+/** Keys written in a JSON text: the same scan as findDuplicate, counting instead of collecting. */
+function countKeys(text: string): number {
+  const objects: boolean[] = []; // per open container: is it an object
+  let expectKey = false;
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      while (j < text.length) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c) {
+          j += 2;
+          continue;
+        }
+        if (d === 0x22) break;
+        j++;
+      }
+      if (expectKey) {
+        count++;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 0x7b) {
+      objects.push(true);
+      expectKey = true;
+    } else if (c === 0x5b) {
+      objects.push(false);
+      expectKey = false;
+    } else if (c === 0x7d || c === 0x5d) {
+      objects.pop();
+      expectKey = false;
+    } else if (c === 0x2c) {
+      expectKey = objects[objects.length - 1] === true;
+    }
+  }
+  return count;
+}
+
+/** Own keys of every object in a parsed JSON value. Iterative, so nesting cannot overflow. */
+function parsedKeys(value: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const x of v) if (x && typeof x === 'object') stack.push(x);
+      continue;
+    }
+    const keys = Object.keys(v);
+    count += keys.length;
+    for (const k of keys) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x && typeof x === 'object') stack.push(x);
+    }
+  }
+  return count;
+}
+
+function findDuplicate(text: string): string | null {
   const stack: (Set<string> | null)[] = []; // a Set of keys per open object, null per open array
   let expectKey = false;
   for (let i = 0; i < text.length; i++) {

@@ -6,12 +6,12 @@
 import { quote } from './text.ts';
 import { compactVerify, errors as joseErrors, type CryptoKey } from 'jose';
 import type { LedgerEntry } from './chain.ts';
-import { decodeBase64Url, utf8Encode } from './base64url.ts';
+import { decodeBase64Url } from './base64url.ts';
 import { checkClaims, checkExt, checkPredCount, int, str } from './claims.ts';
 import type { ErrorCode, Problem } from './codes.ts';
 import { checkArrival, taskRecord, type TaskIndex } from './dag.ts';
 import { decodeToken, type DecodeProblem, type JsonObject } from './decode.ts';
-import { importTrustedKey } from './keys.ts';
+import { importedKey, importTrustedKey } from './keys.ts';
 import type { Ledger } from './ledger.ts';
 import { ReplayCache } from './replay.ts';
 import {
@@ -75,9 +75,197 @@ export interface VerificationReport {
   entry?: LedgerEntry;
 }
 
+/** The problems of a step that has none: one shared, frozen empty list (most steps of most tokens). */
+const NO_PROBLEMS = Object.freeze([]) as unknown as Problem[];
+
 const TYP_RE = /^(application\/)?(exec\+jwt|wimse-exec\+jwt)$/i;
 
+/**
+ * Step 7's outcome: the trusted key whose signature check passed, or why none did. What a worker
+ * sends back instead of a whole report (see verifyStoredWith).
+ */
+export type SignatureOutcome =
+  { ok: true; kid: string; issuer: string | null } | { ok: false; message: string };
+
+/** What the steps wait for: a signature check (step 7) or an append (step 16). */
+type Pending =
+  | {
+      kind: 'signature';
+      token: string;
+      parts: readonly [string, string, string];
+      alg: string;
+      candidates: TrustedKey[];
+      crit: unknown[];
+    }
+  | { kind: 'append'; token: string; payload: JsonObject; now: number };
+
 export async function verifyToken(input: string, opts: VerifyOptions): Promise<VerificationReport> {
+  const run = verification(input, opts);
+  let next = run.next();
+  while (!next.done) {
+    const job = next.value;
+    next =
+      job.kind === 'signature'
+        ? run.next(await checkSignature(job.token, job.parts, job.alg, job.candidates, job.crit))
+        : run.next(await opts.ledger!.append(job.token, job.payload, { now: job.now }));
+  }
+  return next.value;
+}
+
+/** Tokens per round of verifyTokens: enough to keep each pass in cache, few enough to keep it there. */
+const BATCH = 500;
+
+/**
+ * Whether WebCrypto checks signatures on a thread of its own, the promise settling later (Node's
+ * thread pool). Chromium checks them within the call itself.
+ */
+const OFF_THREAD_CRYPTO =
+  typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
+
+/**
+ * The reports verifyToken would make of each token, one after another, made faster: the tokens are
+ * decoded and checked first, then their signatures are checked, then their reports finished.
+ * Alternating the two for each token costs more where the signature is checked on this thread
+ * (the signature's native code and the parsing evict each other from the CPU's caches); where it
+ * is checked on another thread, the next tokens are decoded while it runs. With a replay cache, a ledger or a task index (steps
+ * that depend on the tokens before), this is verifyToken one token at a time. The clock (when
+ * `now` is not given) is read once for the whole set. `onProgress` is called after each round.
+ */
+export async function verifyTokens(
+  inputs: readonly string[],
+  opts: VerifyOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<VerificationReport[]> {
+  const reports: VerificationReport[] = [];
+  const stateless = opts.mode === 'stored' || (!opts.replay && !opts.ledger && !opts.index);
+  if (!stateless) {
+    for (const input of inputs) reports.push(await verifyToken(input, opts));
+    onProgress?.(inputs.length, inputs.length);
+    return reports;
+  }
+  const withNow = { ...opts, now: opts.now ?? Math.floor(Date.now() / 1000) };
+  const begin = (input: string) => {
+    const run = verification(input, withNow);
+    return { run, step: run.next() };
+  };
+  let round = inputs.slice(0, BATCH).map(begin);
+  for (let start = 0; start < inputs.length; start += BATCH) {
+    const following = inputs.slice(start + BATCH, start + 2 * BATCH);
+    const next: typeof round = [];
+    const check = ({ step }: (typeof round)[number]) => {
+      const job = step.done ? undefined : step.value;
+      return job?.kind === 'signature'
+        ? checkSignature(job.token, job.parts, job.alg, job.candidates, job.crit)
+        : undefined;
+    };
+    let outcomes: (SignatureOutcome | undefined)[] = [];
+    if (OFF_THREAD_CRYPTO) {
+      for (const run of round) {
+        const pending = check(run);
+        // Decode a token of the next round while the signature is checked on the other thread:
+        // still one signature check at a time.
+        if (next.length < following.length) next.push(begin(following[next.length]!));
+        outcomes.push(pending && (await pending));
+      }
+    } else {
+      // Checked within each call: one after another, without a turn of the event loop between.
+      outcomes = await Promise.all(round.map(check));
+    }
+    while (next.length < following.length) next.push(begin(following[next.length]!));
+    round.forEach(({ run, step }, k) => {
+      let last = step;
+      if (!last.done) last = run.next(outcomes[k]!);
+      // Nothing else to wait for without a ledger: a stateless run ends after its signature.
+      if (!last.done) throw new Error('verifyTokens: unexpected step');
+      reports.push(last.value);
+    });
+    onProgress?.(reports.length, inputs.length);
+    round = next;
+  }
+  return reports;
+}
+
+/**
+ * Steps 1-10 ('stored' mode) with the outcome of step 7 already known, because it was checked
+ * elsewhere (a worker, with the same trust store and settings): synchronous and no crypto. The
+ * report is the one verifyToken would make. `outcome` is trusted as given: pass only what this
+ * workbench's own verification computed for this very token (`signatureOutcomeOf`); null when
+ * the signature check did not run there.
+ */
+export function verifyStoredWith(
+  input: string,
+  opts: Omit<VerifyOptions, 'mode' | 'ledger' | 'replay' | 'index'>,
+  outcome: SignatureOutcome | null,
+): VerificationReport {
+  const run = verification(input, { ...opts, mode: 'stored' });
+  let next = run.next();
+  while (!next.done) {
+    if (next.value.kind !== 'signature' || !outcome)
+      throw new Error('verifyStoredWith: the signature outcome does not match the token');
+    next = run.next(outcome);
+  }
+  return next.value;
+}
+
+/** Step 7's outcome in a report: the key that verified, the failure, or null when it did not run. */
+export function signatureOutcomeOf(report: VerificationReport): SignatureOutcome | null {
+  if (report.key) return { ok: true, kid: report.key.kid, issuer: report.key.issuer };
+  const step = report.steps[STEP_BY_ID.signature.n - 1];
+  if (step?.status !== 'fail') return null;
+  return { ok: false, message: step.problems[0]?.message ?? '' };
+}
+
+/**
+ * The report of a stored token already found valid elsewhere (a worker), built when first looked
+ * at: `token`, `valid`, `code`, `codes`, `payload` and `jti` are there at once (what a whole-set
+ * audit reads), the rest (steps, header, key, warnings…) comes from verifyStoredWith on first
+ * access. `payload` must be the decoded payload of this very token.
+ */
+export function validStoredReport(
+  token: string,
+  payload: JsonObject,
+  outcome: SignatureOutcome | null,
+  opts: Omit<VerifyOptions, 'mode' | 'ledger' | 'replay' | 'index'>,
+): VerificationReport {
+  let full: VerificationReport | undefined;
+  const made = () => (full ??= verifyStoredWith(token, opts, outcome));
+  return {
+    token,
+    valid: true,
+    code: null,
+    codes: [],
+    payload,
+    jti: str(payload.jti) ?? null,
+    get level() {
+      return made().level;
+    },
+    get version() {
+      return made().version;
+    },
+    get header() {
+      return made().header;
+    },
+    get steps() {
+      return made().steps;
+    },
+    get key() {
+      return made().key;
+    },
+    get warnings() {
+      return made().warnings;
+    },
+  };
+}
+
+/**
+ * The sixteen steps. A generator, so that one text of the procedure serves both the asynchronous
+ * verifier (which checks signatures and appends) and the synchronous one of verifyStoredWith: it
+ * yields what it waits for and is resumed with the answer.
+ */
+function* verification(
+  input: string,
+  opts: VerifyOptions,
+): Generator<Pending, VerificationReport, SignatureOutcome | LedgerEntry> {
   const settings = opts.settings ?? DEFAULT_SETTINGS;
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   const stored = opts.mode === 'stored';
@@ -89,7 +277,7 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
     profileSection: info.profileSection,
     draftSection: info.draftSection,
     status: 'skip',
-    problems: [],
+    problems: NO_PROBLEMS,
   }));
   const at = (id: StepId) => steps[STEP_BY_ID[id].n - 1]!;
   const pass = (id: StepId, note?: string) => {
@@ -103,7 +291,7 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
   const fail = (id: StepId, problems: Problem[]) => {
     const s = at(id);
     s.status = 'fail';
-    s.problems.push(...problems);
+    s.problems = s.problems === NO_PROBLEMS ? [...problems] : [...s.problems, ...problems];
   };
   const check = (id: StepId, problems: Problem[], note?: string) =>
     problems.length ? fail(id, problems) : pass(id, note);
@@ -242,10 +430,17 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
     if (!key.length) skip('signature', 'no trusted key to check the signature with');
     else if (!algAllowed) skip('signature', `not checked: alg ${quote(alg)} is not allowed`);
     else {
-      const result = await checkSignature(d.token, d.parts, alg, key, Array.isArray(h.crit) ? h.crit : []);
+      const result = (yield {
+        kind: 'signature',
+        token: d.token,
+        parts: d.parts,
+        alg,
+        candidates: key,
+        crit: Array.isArray(h.crit) ? h.crit : [],
+      }) as SignatureOutcome;
       if (result.ok) {
-        report.key = { kid: result.key.kid, issuer: result.key.issuer };
-        pass('signature', `verified with kid ${quote(result.key.kid)}`);
+        report.key = { kid: result.kid, issuer: result.issuer };
+        pass('signature', `verified with kid ${quote(result.kid)}`);
       } else fail('signature', [{ code: 'invalid_signature', message: result.message }]);
     }
   }
@@ -362,7 +557,7 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
   else {
     if (opts.replay && jti && exp !== undefined) opts.replay.record(jti, wid, exp + skew);
     if (opts.ledger) {
-      report.entry = await opts.ledger.append(report.token, payload, { now: now * 1000 });
+      report.entry = (yield { kind: 'append', token: report.token, payload, now: now * 1000 }) as LedgerEntry;
       if (report.entry.receipt) report.level = 'L3';
       pass(
         'append',
@@ -373,8 +568,6 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
   return finish();
 }
 
-type SignatureResult = { ok: true; key: TrustedKey } | { ok: false; message: string };
-
 /** WebCrypto parameters for the ECDSA algorithms, whose JWS signature (r || s) WebCrypto takes as it is. */
 const ECDSA: Readonly<Record<string, { name: 'ECDSA'; hash: string }>> = {
   ES256: { name: 'ECDSA', hash: 'SHA-256' },
@@ -382,43 +575,74 @@ const ECDSA: Readonly<Record<string, { name: 'ECDSA'; hash: string }>> = {
   ES512: { name: 'ECDSA', hash: 'SHA-512' },
 };
 
-async function checkSignature(
+const asciiEncoder = new TextEncoder();
+
+/** The JWS signing input `header.payload` as bytes: both parts are base64url (ASCII), checked at step 1. */
+function asciiBytes(header: string, payload: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(header.length + 1 + payload.length);
+  asciiEncoder.encodeInto(`${header}.${payload}`, bytes);
+  return bytes;
+}
+
+const mismatch = (kid: string) =>
+  `the signature does not verify under trusted key ${quote(kid)}: the token was changed after signing, or signed by another key`;
+
+function checkSignature(
   token: string,
   parts: readonly [string, string, string],
   alg: string,
   candidates: TrustedKey[],
   crit: unknown[],
-): Promise<SignatureResult> {
-  const mismatch = (kid: string) =>
-    `the signature does not verify under trusted key ${quote(kid)}: the token was changed after signing, or signed by another key`;
+): Promise<SignatureOutcome> {
+  // The common case, kept lean: one trusted key, already imported, an ECDSA signature.
+  const ecdsa = ECDSA[alg];
+  const only = candidates.length === 1 ? candidates[0]! : undefined;
+  const key = ecdsa && only ? importedKey(only, alg) : undefined;
+  if (ecdsa && only && key) {
+    const signature = decodeBase64Url(parts[2]) as Uint8Array<ArrayBuffer>;
+    return crypto.subtle
+      .verify(ecdsa, key, signature, asciiBytes(parts[0], parts[1]))
+      .then((ok): SignatureOutcome =>
+        ok ? { ok: true, kid: only.kid, issuer: only.issuer } : { ok: false, message: mismatch(only.kid) },
+      );
+  }
+  return checkSignatureWithAnyKey(token, parts, alg, candidates, crit);
+}
+
+async function checkSignatureWithAnyKey(
+  token: string,
+  parts: readonly [string, string, string],
+  alg: string,
+  candidates: TrustedKey[],
+  crit: unknown[],
+): Promise<SignatureOutcome> {
   let last = 'the signature does not verify under the trusted key';
   // The header and payload are already decoded and checked strictly (step 1), so ECDSA goes
   // straight to WebCrypto instead of through jose's second parse: verification is the hot path.
   const ecdsa = ECDSA[alg];
-  const signingInput = ecdsa ? utf8Encode(`${parts[0]}.${parts[1]}`) : undefined;
+  const signingInput = ecdsa ? asciiBytes(parts[0], parts[1]) : undefined;
   const signature = ecdsa ? decodeBase64Url(parts[2]) : undefined;
   // crit was judged at step 5; tell jose the names are known so it still checks the signature.
-  const critOption = Object.fromEntries(
-    crit.filter((c): c is string => typeof c === 'string').map((c) => [c, false]),
-  );
+  const critOption = () =>
+    Object.fromEntries(crit.filter((c): c is string => typeof c === 'string').map((c) => [c, false]));
   for (const candidate of candidates) {
     let cryptoKey: CryptoKey;
     try {
-      cryptoKey = await importTrustedKey(candidate, alg);
+      cryptoKey = importedKey(candidate, alg) ?? (await importTrustedKey(candidate, alg));
     } catch (e) {
       last = `trusted key ${quote(candidate.kid)} cannot be used with ${alg}: ${e instanceof Error ? e.message : String(e)}`;
       continue;
     }
     if (ecdsa && signingInput && signature) {
       if (await crypto.subtle.verify(ecdsa, cryptoKey, signature as Uint8Array<ArrayBuffer>, signingInput)) {
-        return { ok: true, key: candidate };
+        return { ok: true, kid: candidate.kid, issuer: candidate.issuer };
       }
       last = mismatch(candidate.kid);
       continue;
     }
     try {
-      await compactVerify(token, cryptoKey, { algorithms: [alg], crit: critOption });
-      return { ok: true, key: candidate };
+      await compactVerify(token, cryptoKey, { algorithms: [alg], crit: critOption() });
+      return { ok: true, kid: candidate.kid, issuer: candidate.issuer };
     } catch (e) {
       last =
         e instanceof joseErrors.JWSSignatureVerificationFailed

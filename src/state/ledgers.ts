@@ -14,15 +14,16 @@ import {
   generateSigningKey,
   serializeTrustStore,
   splitInput,
-  verifyToken,
   type AuditReport,
   type ChainBreak,
   type ChainReport,
+  type JsonObject,
   type Settings,
   type TrustStore,
   type VerificationReport,
 } from '../ect/index.ts';
 import { workbenchDb } from '../storage/db.ts';
+import { MIN_FOR_WORKERS, verifyStoredReports, verifyWorkerCount } from '../workers/verifyPool.ts';
 import { IndexedDbLedger, LedgerCatalog, type EntryRecord, type LedgerMeta } from '../storage/ledger.ts';
 import { useKeyring } from './keyring.ts';
 import { useVerifierSettings } from './verifierSettings.ts';
@@ -97,6 +98,22 @@ export class ImportCancelled extends Error {
     super('import cancelled: nothing was written');
     this.name = 'ImportCancelled';
   }
+}
+
+/**
+ * Lets the page paint and take input between chunks of work: a message round trip, not
+ * setTimeout(0), which browsers stretch to 4 ms once timers nest.
+ */
+function yieldToPage(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** Resolves once the keyring has loaded (or failed to): auditing before that would trust no key. */
@@ -187,6 +204,13 @@ export const useLedgers = create<LedgersState>()((set, get) => {
 
   /** The latest audit run: an older one that is still running stops writing the state. */
   let auditRun = 0;
+  /** Aborts the verification of the audit run that a newer one replaces. */
+  let auditAbort = new AbortController();
+  const nextAuditRun = () => {
+    auditAbort.abort();
+    auditAbort = new AbortController();
+    return ++auditRun;
+  };
   let importing = false;
 
   /**
@@ -196,7 +220,8 @@ export const useLedgers = create<LedgersState>()((set, get) => {
    * Otherwise (opening a ledger, Re-check) everything is read and recomputed from storage.
    */
   const reaudit = async (opts: { append?: boolean; own?: readonly EntryRecord[] } = {}) => {
-    const run = ++auditRun;
+    const run = nextAuditRun();
+    const { signal } = auditAbort;
     const ledger = open;
     const current = () => run === auditRun && open === ledger;
     if (!ledger) return set({ entries: [], chain: null, audit: null, progress: null });
@@ -211,7 +236,11 @@ export const useLedgers = create<LedgersState>()((set, get) => {
       shownChain.length === shown.length &&
       (shown.at(-1)?.seq ?? 0) === shown.length
     ) {
-      const fresh = await ledger.entries(shown.length + 1);
+      // Entries this tab has just written need not be read back, unless another tab appended too.
+      const own = opts.own ?? [];
+      const ownAreNew =
+        own.length > 0 && own[0]!.seq === shown.length + 1 && own.at(-1)!.seq === ledger.head.seq;
+      const fresh = ownAreNew ? own : await ledger.entries(shown.length + 1);
       entries = fresh.length ? shown.concat(fresh) : shown;
       if (!current()) return;
       set({ progress: { phase: 'auditing', done: 0, total: entries.length } });
@@ -231,18 +260,35 @@ export const useLedgers = create<LedgersState>()((set, get) => {
       reportCache && reportCache.trust === trust && reportCache.settings === settings
         ? reportCache.reports
         : new Map<string, VerificationReport>();
-    const reports: VerificationReport[] = [];
+    const reports: VerificationReport[] = new Array<VerificationReport>(entries.length);
+    const missing: number[] = [];
     for (let i = 0; i < entries.length; i++) {
-      const token = entries[i]!.token;
-      let report = cache.get(token);
-      if (!report) {
-        report = await verifyToken(token, { trust, settings, mode: 'stored' });
-        if (i % 500 === 499) {
-          if (!current()) return;
-          set({ progress: { phase: 'auditing', done: i + 1, total: entries.length } });
-        }
+      const report = cache.get(entries[i]!.token);
+      if (report) reports[i] = report;
+      else missing.push(i);
+    }
+    if (missing.length) {
+      const known = entries.length - missing.length;
+      let fresh: VerificationReport[];
+      try {
+        // On every core (src/workers/), or here for a few tokens.
+        fresh = await verifyStoredReports(
+          missing.map((i) => entries[i]!.token),
+          {
+            trust,
+            settings,
+            signal,
+            onProgress: (done) => {
+              if (current())
+                set({ progress: { phase: 'auditing', done: known + done, total: entries.length } });
+            },
+          },
+        );
+      } catch (e) {
+        if (!current()) return; // replaced by a newer audit
+        throw e;
       }
-      reports.push(report);
+      missing.forEach((i, k) => (reports[i] = fresh[k]!));
     }
     if (!current()) return;
     reportCache = { trust, settings, reports: new Map(reports.map((r) => [r.token, r])) };
@@ -341,21 +387,42 @@ export const useLedgers = create<LedgersState>()((set, get) => {
       // An audit still running is stopped (its progress would mix with the import's); the import
       // audits again when it is written, and a failed or cancelled import resumes the audit.
       const interrupted = get().progress !== null;
-      auditRun++;
+      nextAuditRun();
+      // Verification of a large import starts at once, in the workers, while this thread decodes,
+      // hashes and writes; the audit after the write then finds every report made.
+      const early = new AbortController();
       try {
         const { tokens } = splitInput(text);
         set({ progress: { phase: 'reading', done: 0, total: tokens.length }, error: null });
+        let verified: Promise<VerificationReport[]> | null = null;
+        let verifiedDone = 0;
+        const payloads: (JsonObject | undefined)[] = new Array<JsonObject | undefined>(tokens.length);
+        await keyringSettled();
+        const { trust } = useKeyring.getState();
+        const { settings } = useVerifierSettings.getState();
+        if (tokens.length >= MIN_FOR_WORKERS && verifyWorkerCount() > 0) {
+          verified = verifyStoredReports(tokens, {
+            trust,
+            settings,
+            payloads, // filled in below, long before the workers are done (or decoded there)
+            signal: early.signal,
+            onProgress: (done) => (verifiedDone = done),
+          });
+          verified.catch(() => undefined); // awaited below, unless the import fails first
+        }
         const items: { token: string; claims: Record<string, unknown> }[] = [];
         const skipped: ImportResult['skipped'] = [];
         for (let i = 0; i < tokens.length; i++) {
           const d = decodeToken(tokens[i]!);
           // Tokens that decode are kept whatever their defects (the audit shows them);
           // text that is not a token at all has no place in a ledger.
-          if (d.ok) items.push({ token: d.decoded.token, claims: d.decoded.payload });
-          else skipped.push({ index: i, message: d.problem.message });
+          if (d.ok) {
+            items.push({ token: d.decoded.token, claims: d.decoded.payload });
+            payloads[i] = d.decoded.payload;
+          } else skipped.push({ index: i, message: d.problem.message });
           if (i % 1000 === 999) {
             set({ progress: { phase: 'reading', done: i + 1, total: tokens.length } });
-            await new Promise((r) => setTimeout(r, 0));
+            await yieldToPage();
             check();
           }
         }
@@ -375,10 +442,25 @@ export const useLedgers = create<LedgersState>()((set, get) => {
             throw e;
           }
         }
+        if (verified) {
+          set({ progress: { phase: 'auditing', done: verifiedDone, total: tokens.length } });
+          const tick = setInterval(
+            () => set({ progress: { phase: 'auditing', done: verifiedDone, total: tokens.length } }),
+            100,
+          );
+          const reports = await verified.finally(() => clearInterval(tick));
+          // Kept for the audit below, unless the keys or settings changed meanwhile.
+          if (useKeyring.getState().trust === trust && useVerifierSettings.getState().settings === settings) {
+            if (!reportCache || reportCache.trust !== trust || reportCache.settings !== settings)
+              reportCache = { trust, settings, reports: new Map() };
+            for (const r of reports) reportCache.reports.set(r.token, r);
+          }
+        }
         importing = false;
         await reaudit({ append: true, own: written });
         return { added: items.length, skipped };
       } catch (e) {
+        early.abort();
         set({ progress: null });
         importing = false;
         if (interrupted || !get().audit) void reaudit().catch(() => undefined);

@@ -1,6 +1,13 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { generateSigningKey, GENESIS_HASH, MemoryLedger } from '../ect/index.ts';
+import {
+  decodeToken,
+  encodeBase64UrlText,
+  generateSigningKey,
+  GENESIS_HASH,
+  jsonDepth,
+  MemoryLedger,
+} from '../ect/index.ts';
 import { WorkbenchDb } from './db.ts';
 import { IndexedDbLedger, LedgerCatalog } from './ledger.ts';
 
@@ -159,5 +166,27 @@ describe('IndexedDbLedger', () => {
     await catalog.remove(a.id);
     expect(await db.entries.count()).toBe(1);
     expect((await catalog.list()).map((l) => l.id)).toEqual([b.id]);
+  });
+
+  it('stores a token whose claims nest 10,000 levels deep, and reads its claims back whole', async () => {
+    const db = freshDb();
+    const ledger = await openNew(db);
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+    const payload = JSON.stringify(claims(1)).replace(/}$/, `,"ect_ext":{"deep":${deep}}}`);
+    const token = `${encodeBase64UrlText('{"alg":"ES256"}')}.${encodeBase64UrlText(payload)}.AAAA`;
+    const decoded = decodeToken(token);
+    if (!decoded.ok) throw new Error(decoded.problem.message);
+    await ledger.appendBatch([
+      { token: 'shallow', claims: claims(2) },
+      { token, claims: decoded.decoded.payload },
+    ]);
+    const stored = await db.entries.toArray();
+    expect(stored[1]!.claims).toEqual({});
+    const [read] = await ledger.byJti(claims(1).jti);
+    expect(read!.claims.jti).toBe(claims(1).jti);
+    expect(jsonDepth(read!.claims.ect_ext)).toBe(10_001); // JSON.stringify itself overflows at this depth
+    expect(read!.claimsInToken).toBeUndefined();
+    expect((await ledger.entries()).map((e) => e.claims.jti)).toEqual([claims(2).jti, claims(1).jti]);
+    expect((await ledger.verifyChain()).ok).toBe(true);
   });
 });

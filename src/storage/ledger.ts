@@ -2,17 +2,20 @@
  * The audit ledger on IndexedDB (ECT-PROFILE.md section 8): several ledgers,
  * each append-only and hash-chained, with receipts when it has a key.
  *
- * Hashing and signing are asynchronous WebCrypto calls, which IndexedDB
- * transactions cannot wait for (they would commit early). So a batch is
- * prepared outside the transaction against the head we know, and the
- * transaction only checks that the head is still that one before writing
- * the whole batch; if another tab appended meanwhile, we reload and prepare
- * again. One transaction per batch: a batch is either all in or not at all.
+ * Hashing and signing are asynchronous WebCrypto calls, which an IndexedDB
+ * transaction does not wait for by itself (it would commit early): the
+ * transaction is kept open across them with Dexie.waitFor, and the batch is
+ * hashed a chunk at a time, each chunk written while the next is hashed. The
+ * transaction first checks that the head is still the one this tab knows; if
+ * another tab appended meanwhile, we reload and start again. One transaction
+ * per batch: a batch is either all in or not at all.
  */
 import { Dexie } from 'dexie';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import {
   computeEntryHash,
+  decodeToken,
+  jsonDeeperThan,
   GENESIS_HASH,
   MemoryTaskIndex,
   signReceipt,
@@ -41,6 +44,35 @@ export interface EntryRecord extends LedgerEntry {
   wid?: string;
   iss?: string;
   exec_act?: string;
+  /**
+   * Set when the claims nest too deep to store (see MAX_STORED_DEPTH): `claims` is then stored
+   * empty and decoded again from `token` on every read.
+   */
+  claimsInToken?: true;
+}
+
+/**
+ * Claims nested deeper than this are not stored as an object: IndexedDB's structured clone
+ * recurses, and a hostile token nested 10,000 levels deep overflows it and fails the whole batch.
+ * Real claims nest a few levels (ect_ext is capped at 5); the token itself keeps every byte.
+ */
+const MAX_STORED_DEPTH = 64;
+
+/** The record as stored: deep claims left out (they are in the token). */
+function storable(entry: EntryRecord): EntryRecord {
+  if (!jsonDeeperThan(entry.claims, MAX_STORED_DEPTH)) return entry;
+  return { ...entry, claims: {}, claimsInToken: true };
+}
+
+/** The record as read: claims left out at write time decoded again from the token. */
+function hydrate(rows: EntryRecord[]): EntryRecord[] {
+  for (const row of rows) {
+    if (!row.claimsInToken) continue;
+    const d = decodeToken(row.token);
+    if (d.ok) row.claims = d.decoded.payload;
+    delete row.claimsInToken;
+  }
+  return rows;
 }
 
 export class LedgerConflictError extends Error {
@@ -52,13 +84,15 @@ export class LedgerConflictError extends Error {
 
 const MAX_RETRIES = 20;
 const PROGRESS_EVERY = 250;
+/** Entries handed to IndexedDB at a time while the next ones are hashed. */
+const WRITE_CHUNK = 1000;
 
 export interface AppendOptions {
   /** Unix milliseconds recorded as the append time (default: now). */
   now?: number;
-  /** Cancels the append until its write starts; nothing is written then. */
+  /** Cancels the append until its last entry is prepared; nothing is written then. */
   signal?: AbortSignal;
-  /** Progress of preparing the batch (hashes, receipts), before the one write. */
+  /** Progress of preparing the batch (hashes, receipts); done === total when only the write is left. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -96,6 +130,11 @@ export class IndexedDbLedger implements Ledger {
     return this.#index;
   }
 
+  /** The last entry this tab knows of (0 and the genesis hash when empty). */
+  get head(): { seq: number; hash: string } {
+    return this.#head;
+  }
+
   get signsReceipts(): boolean {
     return this.#meta.key !== undefined;
   }
@@ -120,7 +159,7 @@ export class IndexedDbLedger implements Ledger {
   }
 
   async #refresh(): Promise<number> {
-    const fresh = await this.#range(this.#head.seq + 1).toArray();
+    const fresh = hydrate(await this.#range(this.#head.seq + 1).toArray());
     for (const e of fresh) {
       const rec = taskRecord(e.claims);
       if (rec) this.#index.add(rec);
@@ -135,9 +174,9 @@ export class IndexedDbLedger implements Ledger {
 
   /**
    * Appends tokens the caller has verified, all in one transaction (all or nothing).
-   * `signal` cancels the append until the write starts (the promise then rejects with the
-   * signal's reason and nothing is written); `onProgress` reports the hashing (and signing)
-   * of the batch, which comes before the write.
+   * `signal` cancels the append until its last entry is prepared (the promise then rejects with
+   * the signal's reason and nothing is written); `onProgress` reports the hashing (and signing)
+   * of the batch, written as it goes and committed once all of it is prepared.
    */
   appendBatch(
     items: readonly { token: string; claims: Record<string, unknown> }[],
@@ -156,13 +195,13 @@ export class IndexedDbLedger implements Ledger {
     if (!items.length) return [];
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const base = this.#head;
-      const batch = await this.#prepare(items, base, now, opts);
       opts.signal?.throwIfAborted();
+      let batch: EntryRecord[];
       try {
-        await this.#db.transaction('rw', this.#db.entries, async () => {
+        batch = await this.#db.transaction('rw', this.#db.entries, async () => {
           const last = await this.#range().last();
           if ((last?.seq ?? 0) !== base.seq) throw new StaleHead();
-          await this.#db.entries.bulkAdd(batch);
+          return this.#write(items, base, now, opts);
         });
       } catch (e) {
         const stale =
@@ -185,15 +224,46 @@ export class IndexedDbLedger implements Ledger {
     );
   }
 
-  async #prepare(
+  /**
+   * Inside the transaction: the batch is hashed (and signed) a chunk at a time, each chunk handed to
+   * IndexedDB while the next is prepared, so the database writes while this thread hashes.
+   * Dexie.waitFor keeps the transaction open across those WebCrypto calls.
+   */
+  async #write(
     items: readonly { token: string; claims: Record<string, unknown> }[],
     base: { seq: number; hash: string },
     now: number,
     opts: AppendOptions,
   ): Promise<EntryRecord[]> {
     const out: EntryRecord[] = [];
+    const writes: Promise<unknown>[] = [];
     let prev = base.hash;
-    for (let i = 0; i < items.length; i++) {
+    for (let start = 0; start < items.length; start += WRITE_CHUNK) {
+      const end = Math.min(items.length, start + WRITE_CHUNK);
+      const chunk = await Dexie.waitFor(this.#prepare(items, start, end, base.seq, prev, now, opts));
+      prev = chunk[chunk.length - 1]!.entryHash;
+      for (const e of chunk) out.push(e);
+      const write = this.#db.entries.bulkAdd(chunk.map(storable));
+      write.catch(() => undefined); // awaited below; the transaction fails with it anyway
+      writes.push(write);
+    }
+    opts.onProgress?.(items.length, items.length);
+    await Promise.all(writes);
+    return out;
+  }
+
+  async #prepare(
+    items: readonly { token: string; claims: Record<string, unknown> }[],
+    start: number,
+    end: number,
+    baseSeq: number,
+    prevHash: string,
+    now: number,
+    opts: AppendOptions,
+  ): Promise<EntryRecord[]> {
+    const out: EntryRecord[] = [];
+    let prev = prevHash;
+    for (let i = start; i < end; i++) {
       if (i % PROGRESS_EVERY === 0) {
         opts.signal?.throwIfAborted();
         if (i) opts.onProgress?.(i, items.length);
@@ -201,7 +271,7 @@ export class IndexedDbLedger implements Ledger {
       const { token, claims } = items[i]!;
       const entry: EntryRecord = {
         ledgerId: this.id,
-        seq: base.seq + i + 1,
+        seq: baseSeq + i + 1,
         token,
         jti: typeof claims.jti === 'string' ? claims.jti : '',
         claims,
@@ -215,7 +285,6 @@ export class IndexedDbLedger implements Ledger {
       out.push(entry);
       prev = entry.entryHash;
     }
-    opts.onProgress?.(items.length, items.length);
     return out;
   }
 
@@ -224,11 +293,11 @@ export class IndexedDbLedger implements Ledger {
   }
 
   async entries(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
-    return this.#range(from, to).toArray();
+    return hydrate(await this.#range(from, to).toArray());
   }
 
   async byJti(jti: string): Promise<EntryRecord[]> {
-    return this.#db.entries.where('[ledgerId+jti]').equals([this.id, jti]).toArray();
+    return hydrate(await this.#db.entries.where('[ledgerId+jti]').equals([this.id, jti]).toArray());
   }
 
   async query(q: LedgerQuery): Promise<EntryRecord[]> {
@@ -243,7 +312,7 @@ export class IndexedDbLedger implements Ledger {
         .where('[ledgerId+appendedAt]')
         .between([this.id, q.from ?? -Infinity], [this.id, q.to ?? Infinity], true, true);
     }
-    const rows = await coll.toArray();
+    const rows = hydrate(await coll.toArray());
     return rows
       .filter(
         (e) =>

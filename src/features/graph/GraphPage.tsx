@@ -81,7 +81,10 @@ import { SidePanel } from './SidePanel.tsx';
 import { useGraphView } from './store.ts';
 import { Timeline } from './Timeline.tsx';
 
-/** Above this many drawn nodes, only those in the viewport are mounted. */
+/**
+ * Above this many drawn nodes, only those in the viewport are mounted, except zoomed far out
+ * (low detail), where nearly all are in view anyway and culling would re-render on every pan frame.
+ */
 const CULL_ABOVE = 300;
 /** Fit the drawing with room on the left for the zoom controls, and above for cycle arcs. */
 const FIT = {
@@ -635,7 +638,7 @@ function Explorer({ audit }: { audit: AuditReport }) {
             nodesConnectable={false}
             elementsSelectable={false}
             edgesFocusable={false}
-            onlyRenderVisibleElements={nodes.length > CULL_ABOVE}
+            onlyRenderVisibleElements={nodes.length > CULL_ABOVE && !lowDetail}
             minZoom={0.02}
             maxZoom={2}
             fitViewOptions={FIT}

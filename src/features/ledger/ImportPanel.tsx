@@ -81,8 +81,9 @@ export function ImportPanel({ compact }: { compact: boolean }) {
 
 const PHASE: Record<ImportProgress['phase'], string> = {
   reading: 'Reading the tokens',
-  hashing: 'Hashing and chaining the entries',
-  writing: 'Writing, in one transaction',
+  // The chunks are written as they are hashed, inside the one transaction the batch commits in.
+  hashing: 'Hashing, chaining and writing the entries, in one transaction',
+  writing: 'Committing the transaction',
   auditing: 'Auditing: verifying every token and the DAG rules',
 };
 

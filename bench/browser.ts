@@ -1,0 +1,399 @@
+/**
+ * `npm run bench:browser`: the built app in Debian's headless Chromium (Playwright), every figure
+ * a ratio against a baseline measured in the same run. Prints a table for people and, as its last
+ * line, one JSON object of named figures for machines.
+ *
+ *   verify:   full-profile verifyToken vs raw `crypto.subtle.verify` of the same signatures, in
+ *             the page, one thread (target: at least 0.8 of raw)
+ *   import:   10,000 and 100,000 tokens into an IndexedDB ledger through the app's own pipeline
+ *             (decode, verify, hash chain, write, chain check, DAG rules) with the verification
+ *             workers, vs raw verify of the same tokens on one thread (target: at most 1.5x) and
+ *             vs the same import on one thread (target: at least 1.6x faster)
+ *   explorer: the Graph tab, from "Add to ledger" to the first full drawing of 1,000 and 5,000
+ *             tokens, and frames per second while panning (target: 30 at 1,000 drawn nodes, and
+ *             at 5,000 collapsed or culled)
+ *   bundle:   the JavaScript index.html loads at once (scripts and modulepreloads), gzipped
+ *             (target: at most 250 KB)
+ *
+ * The app is built into dist-bench-app/ (and the bench page, bench/page/, beside it in _bench/),
+ * served by `vite preview` on a free port. BENCH_QUICK=1 shrinks the sizes for a smoke run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { build as esbuild } from 'esbuild';
+import { build } from 'vite';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = 'dist-bench-app';
+const quick = process.env.BENCH_QUICK === '1';
+const SIZES = quick ? [1000, 5000] : [10000, 100000];
+const GRAPH_SIZES = quick ? [300, 1000] : [1000, 5000];
+const PAN_MS = quick ? 1500 : 3000;
+
+const rows: [string, string][] = [];
+const figures: Record<string, number> = {};
+const record = (name: string, value: number, shown: string) => {
+  figures[name] = Math.round(value * 1000) / 1000;
+  rows.push([name, shown]);
+  console.error(`  ${name}: ${shown}`); // progress, on stderr: stdout is the table and the JSON
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** What bench/page/main.ts and bench/page/probe.ts put on `window` (kept to plain types here). */
+interface InPage {
+  ectBench: {
+    setup(agents: number): Promise<void>;
+    makeTokens(n: number): Promise<number>;
+    getTokens(n: number): string[];
+    rawVerify(n: number): Promise<number>;
+    verifyThroughput(n: number, repeat: number): Promise<{ rawMs: number; coreMs: number; singleMs: number }>;
+    importRun(
+      n: number,
+      workers: number,
+    ): Promise<{ ms: number; phases: Record<string, number>; workers: number }>;
+    resetLedgers(): Promise<void>;
+  };
+  ectProbe: {
+    loadAndDraw(
+      text: string,
+      timeoutMs: number,
+    ): Promise<{ ms: number; nodes: number; mounted: number; layoutMs: number; zoom: number }>;
+    redrawn(timeoutMs: number): Promise<{ ms: number; nodes: number; layoutMs: number }>;
+    nodePoint(): { x: number; y: number } | null;
+    panFor(
+      ms: number,
+    ): Promise<{ fps: number; frames: number; ms: number; worstMs: number; mounted: number; zoom: number }>;
+    viewport(): [number, number, number] | null;
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function serve(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    join(ROOT, 'node_modules/.bin/vite'),
+    ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', OUT],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return child;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('vite preview did not start');
+}
+
+/** (6) The JavaScript index.html loads at once: module scripts and modulepreloads, gzipped. */
+function initialJs(): { files: string[]; raw: number; gzip: number } {
+  const html = readFileSync(join(ROOT, OUT, 'index.html'), 'utf8');
+  const files = [
+    ...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+  ].map((m) => m[1]!);
+  let raw = 0;
+  let gzip = 0;
+  for (const f of new Set(files)) {
+    const bytes = readFileSync(join(ROOT, OUT, f));
+    raw += bytes.length;
+    gzip += gzipSync(bytes).length; // zlib's default level (6), what servers commonly send
+  }
+  return { files: [...new Set(files)], raw, gzip };
+}
+
+async function newPage(browser: Browser, probe?: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  if (probe) await context.addInitScript({ content: probe });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.error(`page ${m.type()}: ${m.text()}`);
+  });
+  return page;
+}
+
+async function openBenchPage(page: Page, base: string) {
+  await page.goto(`${base}/_bench/bench/page/index.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+}
+
+/**
+ * Frames per second while the pane is dragged round in circles for `ms` (bench/page/probe.ts),
+ * after a short pan that is not counted (the first frames raster tiles and warm the JIT up).
+ */
+async function panFps(page: Page, duration: number) {
+  await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.panFor(500));
+  return page.evaluate((ms) => (globalThis as unknown as InPage).ectProbe.panFor(ms), duration);
+}
+
+/**
+ * Fits the graph, then zooms with the wheel over the node nearest the middle of the canvas until
+ * React Flow's zoom reaches `target`.
+ */
+async function zoomTo(page: Page, target: number) {
+  // From the whole graph in view, where there is always a node to zoom in on.
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await page.waitForTimeout(300);
+  const at = await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.nodePoint());
+  const box = await page.getByTestId('graph-canvas').boundingBox();
+  if (!box) throw new Error('no graph canvas');
+  await page.mouse.move(at?.x ?? box.x + box.width / 2, at?.y ?? box.y + box.height / 2);
+  for (let i = 0; i < 60; i++) {
+    const vp = await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.viewport());
+    if (vp && vp[2] >= target * 0.95) return vp[2];
+    await page.mouse.wheel(0, vp && vp[2] > target * 0.6 ? -60 : -300);
+    await page.waitForTimeout(120);
+  }
+  throw new Error('could not zoom in');
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+async function main() {
+  console.error('building the app and the bench page…');
+  await build({ root: ROOT, logLevel: 'warn', build: { outDir: OUT, emptyOutDir: true } });
+  await build({
+    root: ROOT,
+    logLevel: 'warn',
+    build: {
+      outDir: `${OUT}/_bench`,
+      emptyOutDir: true,
+      rolldownOptions: { input: { bench: join(ROOT, 'bench/page/index.html') } },
+    },
+  });
+  const probe = (
+    await esbuild({
+      entryPoints: [join(ROOT, 'bench/page/probe.ts')],
+      bundle: true,
+      format: 'iife',
+      target: 'es2022',
+      write: false,
+    })
+  ).outputFiles[0]!.text;
+
+  const js = initialJs();
+  const port = await freePort();
+  const server = await serve(port);
+  const base = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const version = browser.version();
+    console.error(`Chromium ${version}, ${cpus().length} cores`);
+
+    // ---- (1) verify throughput and (2) import, in the bench page
+    {
+      const page = await newPage(browser);
+      await openBenchPage(page, base);
+      const largest = Math.max(...SIZES);
+      console.error(`signing ${fmt(largest)} tokens in the page…`);
+      await page.evaluate(() => (globalThis as unknown as InPage).ectBench.setup(4));
+      await page.evaluate((n) => (globalThis as unknown as InPage).ectBench.makeTokens(n), largest);
+
+      const count = quick ? 1000 : 3000;
+      const v = await page.evaluate(
+        ([n, r]) => (globalThis as unknown as InPage).ectBench.verifyThroughput(n, r),
+        [count, 5] as const,
+      );
+      const rawRate = count / (v.rawMs / 1000);
+      const coreRate = count / (v.coreMs / 1000);
+      record(
+        'verify.raw_per_s',
+        rawRate,
+        `${fmt(rawRate)} /s raw crypto.subtle.verify (${count} tokens, one thread)`,
+      );
+      const singleRate = count / (v.singleMs / 1000);
+      record('verify.core_per_s', coreRate, `${fmt(coreRate)} /s verifyTokens (a set), full profile`);
+      record(
+        'verify.core_vs_raw',
+        coreRate / rawRate,
+        `${(coreRate / rawRate).toFixed(2)} core / raw (target >= 0.8)`,
+      );
+      record('verify.single_per_s', singleRate, `${fmt(singleRate)} /s verifyToken, one after another`);
+      record(
+        'verify.single_vs_raw',
+        singleRate / rawRate,
+        `${(singleRate / rawRate).toFixed(2)} verifyToken / raw (informational)`,
+      );
+
+      for (const size of SIZES) {
+        const repeat = size <= 10000 ? 3 : 1;
+        const raw: number[] = [];
+        const pool: number[] = [];
+        const one: number[] = [];
+        let poolPhases: Record<string, number> = {};
+        let onePhases: Record<string, number> = {};
+        let workers = 0;
+        for (let r = 0; r < repeat; r++) {
+          console.error(`import of ${fmt(size)} tokens, round ${r + 1}/${repeat}…`);
+          raw.push(await page.evaluate((n) => (globalThis as unknown as InPage).ectBench.rawVerify(n), size));
+          const p = await page.evaluate(
+            (n) => (globalThis as unknown as InPage).ectBench.importRun(n, -1),
+            size,
+          );
+          pool.push(p.ms);
+          workers = p.workers;
+          if (p.ms === median(pool)) poolPhases = p.phases;
+          const o = await page.evaluate(
+            (n) => (globalThis as unknown as InPage).ectBench.importRun(n, 0),
+            size,
+          );
+          one.push(o.ms);
+          if (o.ms === median(one)) onePhases = o.phases;
+        }
+        const rawMs = median(raw);
+        const poolMs = median(pool);
+        const oneMs = median(one);
+        const phases = (ph: Record<string, number>) =>
+          Object.entries(ph)
+            .map(([k, ms]) => `${k} ${fmt(ms)}`)
+            .join(', ');
+        record(
+          `import.${size}.raw_verify_ms`,
+          rawMs,
+          `${fmt(rawMs)} ms raw verify of ${fmt(size)} tokens, one thread`,
+        );
+        record(
+          `import.${size}.workers_ms`,
+          poolMs,
+          `${fmt(poolMs)} ms import with ${workers} verification workers (${phases(poolPhases)})`,
+        );
+        record(
+          `import.${size}.one_thread_ms`,
+          oneMs,
+          `${fmt(oneMs)} ms import on one thread (${phases(onePhases)})`,
+        );
+        record(
+          `import.${size}.vs_raw`,
+          poolMs / rawMs,
+          `${(poolMs / rawMs).toFixed(2)}x the raw verify time (target <= 1.5)`,
+        );
+        record(
+          `import.${size}.speedup`,
+          oneMs / poolMs,
+          `${(oneMs / poolMs).toFixed(2)}x faster than one thread (target >= 1.6)`,
+        );
+      }
+      await page.context().close();
+    }
+
+    // ---- (5) the DAG explorer, in the real app
+    {
+      const page = await newPage(browser, probe);
+      await openBenchPage(page, base);
+      await page.evaluate(() => (globalThis as unknown as InPage).ectBench.setup(4));
+      await page.evaluate(
+        (n) => (globalThis as unknown as InPage).ectBench.makeTokens(n),
+        Math.max(...GRAPH_SIZES),
+      );
+      const tokens = await page.evaluate(
+        (n) => (globalThis as unknown as InPage).ectBench.getTokens(n),
+        Math.max(...GRAPH_SIZES),
+      );
+      for (const size of GRAPH_SIZES) {
+        console.error(`explorer, ${fmt(size)} tokens…`);
+        await openBenchPage(page, base);
+        await page.evaluate(() => (globalThis as unknown as InPage).ectBench.resetLedgers());
+        await page.goto(`${base}/#/graph`);
+        await page.getByTestId('graph-empty').waitFor();
+        const text = tokens.slice(0, size).join('\n');
+        const d = await page.evaluate(
+          ([t, ms]) => (globalThis as unknown as InPage).ectProbe.loadAndDraw(t, ms),
+          [text, 300_000] as const,
+        );
+        record(
+          `explorer.${size}.first_render_ms`,
+          d.ms,
+          `${fmt(d.ms)} ms from "Add to ledger" to the drawn graph (${fmt(d.nodes)} nodes drawn, layout ${d.layoutMs.toFixed(0)} ms in its worker)`,
+        );
+        const f = await panFps(page, PAN_MS);
+        record(
+          `explorer.${size}.pan_fps`,
+          f.fps,
+          `${f.fps.toFixed(1)} fps panning, up to ${fmt(f.mounted)} nodes mounted at zoom ${f.zoom.toFixed(2)}, worst frame ${fmt(f.worstMs)} ms (target >= 30)`,
+        );
+        if (d.nodes < size) {
+          // Collapsed (auto grouping): also every token drawn, all in view, then culled at zoom 1.
+          await page.getByLabel('Group').selectOption('none');
+          const e = await page.evaluate(
+            (ms) => (globalThis as unknown as InPage).ectProbe.redrawn(ms),
+            300_000,
+          );
+          record(
+            `explorer.${size}.expanded_render_ms`,
+            e.ms,
+            `${fmt(e.ms)} ms to draw all ${fmt(e.nodes)} nodes after "no grouping" (layout ${e.layoutMs.toFixed(0)} ms in its worker; informational)`,
+          );
+          const all = await panFps(page, PAN_MS);
+          record(
+            `explorer.${size}.expanded_fit_pan_fps`,
+            all.fps,
+            `${all.fps.toFixed(1)} fps panning all ${fmt(e.nodes)} nodes in view (zoom ${all.zoom.toFixed(2)}, not culled: informational)`,
+          );
+        }
+        // Culled (full detail): just past the low-detail zoom, where the most full nodes are in view, then at 1.
+        for (const [name, zoom] of [
+          ['zoom04', 0.4],
+          ['zoom1', 1],
+        ] as const) {
+          await zoomTo(page, zoom);
+          const z = await panFps(page, PAN_MS);
+          record(
+            `explorer.${size}.${name}_pan_fps`,
+            z.fps,
+            `${z.fps.toFixed(1)} fps panning at zoom ${z.zoom.toFixed(2)}, culled to at most ${fmt(z.mounted)} mounted nodes (target >= 30)`,
+          );
+        }
+      }
+      await page.context().close();
+    }
+
+    // ---- (6) initial JavaScript
+    record(
+      'bundle.initial_js_gzip_kb',
+      js.gzip / 1024,
+      `${(js.gzip / 1024).toFixed(1)} KB gzipped initial JS (${(js.raw / 1024).toFixed(0)} KB raw, ${js.files.length} files; target <= 250)`,
+    );
+
+    const width = Math.max(...rows.map(([n]) => n.length));
+    console.log(
+      `ECT Workbench browser bench (Chromium ${version}, Node ${process.version}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, ${quick ? 'quick' : 'full'})`,
+    );
+    for (const [name, shown] of rows) console.log(`${name.padEnd(width)}  ${shown}`);
+    console.log(JSON.stringify(figures));
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+await main();

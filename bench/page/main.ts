@@ -1,0 +1,233 @@
+/**
+ * The in-page half of `npm run bench:browser` (bench/browser.ts drives it through Playwright).
+ * Built by Vite beside the app (bench/page/index.html), never into the app's own bundle. It runs the
+ * app's real code in Chromium: the core's verifyToken, and the ledgers' import pipeline
+ * (src/state/ledgers.ts over IndexedDB, with the verification workers of src/workers/).
+ */
+import {
+  encodeBase64Url,
+  encodeBase64UrlText,
+  generateSigningKey,
+  parseTrustStore,
+  verifyToken,
+  verifyTokens,
+  type GeneratedKey,
+  type JsonObject,
+} from '../../src/ect/index.ts';
+import { useKeyring } from '../../src/state/keyring.ts';
+import { useLedgers, type ImportProgress } from '../../src/state/ledgers.ts';
+import { setVerifyWorkerCount, verifyWorkerCount } from '../../src/workers/verifyPool.ts';
+
+/** Every token is issued at NOW - 300 … NOW - 100: fresh for an arrival check at NOW. */
+const NOW = 1767225600;
+const AUD = 'https://ledger.example.com';
+
+interface Agent extends GeneratedKey {
+  iss: string;
+  verifyKey: CryptoKey;
+}
+
+let agents: Agent[] = [];
+let tokens: string[] = [];
+
+/** `count` ES256 agents, trusted by the app's keyring (IndexedDB) as issuer-bound keys. */
+async function setup(count: number): Promise<void> {
+  agents = [];
+  for (let a = 0; a < count; a++) {
+    const key = await generateSigningKey({ kid: `bench-agent-${a + 1}` });
+    const verifyKey = await crypto.subtle.importKey(
+      'jwk',
+      key.publicJwk as JsonWebKey,
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
+    agents.push({ ...key, iss: `spiffe://example.com/agent/bench-${a + 1}`, verifyKey });
+  }
+  const keyring = useKeyring.getState();
+  await keyring.load();
+  for (const a of agents)
+    await useKeyring.getState().importPublic(JSON.stringify(a.publicJwk), { issuer: a.iss, name: a.kid });
+}
+
+/**
+ * `n` signed tokens shaped like real workflows: runs of 100 tasks sharing a `wid`, each task
+ * naming one or two of the few tasks before it in its workflow, agents taking turns.
+ */
+async function makeTokens(n: number): Promise<number> {
+  const out: string[] = new Array<string>(n);
+  const headers = agents.map((a) =>
+    encodeBase64UrlText(JSON.stringify({ alg: 'ES256', typ: 'exec+jwt', kid: a.kid })),
+  );
+  const jtis: string[] = [];
+  let wid = '';
+  const sign = async (i: number) => {
+    const a = i % agents.length;
+    const agent = agents[a]!;
+    const inFlow = i % 100;
+    if (inFlow === 0) wid = crypto.randomUUID();
+    const jti = crypto.randomUUID();
+    jtis[i] = jti;
+    const pred: string[] = [];
+    if (inFlow > 0) {
+      pred.push(jtis[i - 1 - Math.floor(Math.random() * Math.min(inFlow, 5))]!);
+      if (inFlow > 3 && i % 3 === 0) pred.push(jtis[i - 1]!);
+    }
+    const claims: JsonObject = {
+      iss: agent.iss,
+      aud: [AUD],
+      iat: NOW - 300 + Math.floor((i / n) * 200),
+      exp: NOW + 300,
+      jti,
+      wid,
+      exec_act: `step-${inFlow}`,
+      pred: [...new Set(pred)],
+    };
+    const input = `${headers[a]}.${encodeBase64UrlText(JSON.stringify(claims))}`;
+    const sig = await crypto.subtle.sign(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      agent.privateKey,
+      new TextEncoder().encode(input),
+    );
+    out[i] = `${input}.${encodeBase64Url(new Uint8Array(sig))}`;
+  };
+  // Claims in order (pred needs the jtis before), signatures a few at a time.
+  const batch: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    batch.push(sign(i));
+    if (batch.length === 64) await Promise.all(batch.splice(0));
+  }
+  await Promise.all(batch);
+  tokens = out;
+  return n;
+}
+
+function getTokens(n: number): string[] {
+  return tokens.slice(0, n);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** What raw WebCrypto verification needs, prepared outside any timing. */
+function prepare(list: readonly string[]) {
+  const byKid = new Map(agents.map((a) => [a.kid, a.verifyKey]));
+  return list.map((t) => {
+    const [h, p, s] = t.split('.') as [string, string, string];
+    const kid = (JSON.parse(atob(h.replace(/-/g, '+').replace(/_/g, '/'))) as { kid: string }).kid;
+    const sig = Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    return { data: new TextEncoder().encode(`${h}.${p}`), sig, key: byKid.get(kid)! };
+  });
+}
+
+/** Raw `crypto.subtle.verify` of the first `n` tokens, one after another on this thread: ms. */
+async function rawVerify(n: number): Promise<number> {
+  const prepared = prepare(tokens.slice(0, n));
+  const t0 = performance.now();
+  for (const x of prepared) {
+    if (!(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, x.key, x.sig, x.data)))
+      throw new Error('raw verify failed');
+  }
+  return performance.now() - t0;
+}
+
+/**
+ * (1) verify throughput on this thread, same tokens, interleaved runs: raw WebCrypto; the core's
+ * verifyTokens (a set: what the audit and the workers use); verifyToken one token after another.
+ * Full profile: arrival mode with an audience and a clock, every step that needs no store.
+ */
+async function verifyThroughput(
+  n: number,
+  repeat: number,
+): Promise<{ rawMs: number; coreMs: number; singleMs: number }> {
+  const list = tokens.slice(0, n);
+  const prepared = prepare(list);
+  const trust = parseTrustStore({
+    issuers: Object.fromEntries(agents.map((a) => [a.iss, { keys: [a.publicJwk] }])),
+  });
+  const opts = { trust, now: NOW, audience: AUD };
+  // Warm-up, not counted: the JIT compiles the verifier (and the harness) on its first tokens.
+  await verifyTokens(list.slice(0, 500), opts);
+  for (const t of list.slice(0, 500)) await verifyToken(t, opts);
+  for (const x of prepared.slice(0, 500))
+    await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, x.key, x.sig, x.data);
+  const raw: number[] = [];
+  const core: number[] = [];
+  const single: number[] = [];
+  for (let r = 0; r < repeat; r++) {
+    let t0 = performance.now();
+    for (const x of prepared) {
+      if (!(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, x.key, x.sig, x.data)))
+        throw new Error('raw verify failed');
+    }
+    raw.push(performance.now() - t0);
+    t0 = performance.now();
+    const reports = await verifyTokens(list, opts);
+    core.push(performance.now() - t0);
+    const bad = reports.find((x) => !x.valid);
+    if (bad) throw new Error(`core verify failed: ${bad.code}`);
+    t0 = performance.now();
+    for (const t of list) {
+      const report = await verifyToken(t, opts);
+      if (!report.valid) throw new Error(`core verify failed: ${report.code}`);
+    }
+    single.push(performance.now() - t0);
+  }
+  return { rawMs: median(raw), coreMs: median(core), singleMs: median(single) };
+}
+
+/**
+ * (2) the import of the first `n` tokens into a new IndexedDB ledger through the app's pipeline
+ * (useLedgers.importText: decode, verify, hash chain, write, chain check, whole-set audit), with
+ * `workers` verification workers (0: all on this thread, -1: the app's default). The ledger is
+ * deleted afterwards.
+ */
+async function importRun(
+  n: number,
+  workers: number,
+): Promise<{ ms: number; phases: Record<string, number>; workers: number }> {
+  setVerifyWorkerCount(workers < 0 ? null : workers); // -1: the app's default (one per core)
+  const store = useLedgers.getState();
+  if (store.status === 'idle') await store.load();
+  const meta = await useLedgers.getState().create(`bench ${n} ${workers}`);
+  const text = tokens.slice(0, n).join('\n');
+  const phases: Record<string, number> = {};
+  let phase: ImportProgress['phase'] | 'done' = 'reading';
+  let since = performance.now();
+  const t0 = since;
+  const unsubscribe = useLedgers.subscribe((s) => {
+    const next = s.progress?.phase;
+    if (!next || next === phase) return;
+    const now = performance.now();
+    phases[phase] = (phases[phase] ?? 0) + now - since;
+    phase = next;
+    since = now;
+  });
+  try {
+    const result = await useLedgers.getState().importText(text);
+    const ms = performance.now() - t0;
+    phases[phase] = (phases[phase] ?? 0) + performance.now() - since;
+    const audit = useLedgers.getState().audit;
+    if (result.added !== n || audit?.nodes.length !== n)
+      throw new Error(`import: ${result.added} added, ${audit?.nodes.length} audited, of ${n}`);
+    const invalid = audit.nodes.filter((x) => !x.valid).length;
+    if (invalid) throw new Error(`import: ${invalid} of ${n} tokens audited invalid`);
+    if (!useLedgers.getState().chain?.ok) throw new Error('import: the hash chain does not check');
+    return { ms, phases, workers: verifyWorkerCount() };
+  } finally {
+    unsubscribe();
+    await useLedgers.getState().remove(meta.id);
+    setVerifyWorkerCount(null);
+  }
+}
+
+/** Deletes every ledger (the app then starts with one empty ledger), keeping the keys. */
+async function resetLedgers(): Promise<void> {
+  await useKeyring.getState().load(); // the audit of an opened ledger waits for the keyring
+  if (useLedgers.getState().status === 'idle') await useLedgers.getState().load();
+  for (const l of useLedgers.getState().ledgers) await useLedgers.getState().remove(l.id);
+}
+
+const api = { setup, makeTokens, getTokens, rawVerify, verifyThroughput, importRun, resetLedgers };
+export type BenchApi = typeof api;
+(window as unknown as { ectBench: BenchApi }).ectBench = api;
+document.body.dataset.ready = 'true';

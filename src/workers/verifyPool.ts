@@ -1,0 +1,203 @@
+/**
+ * Verification of stored tokens (a whole-set audit's steps 1-10) on every core: a pool of module
+ * workers (verify.worker.ts), one per core, each running the core's verifyTokens on chunks.
+ * WebCrypto checks a signature on the thread that asks for it (Chromium does it in the call
+ * itself), so one thread checks one signature at a time; the workers check several at once.
+ *
+ * The workers answer compactly (valid or not, and which key verified: see verifyProtocol.ts),
+ * and the page makes the reports from that without any crypto: a valid token's report is built
+ * only when something looks at its steps (validStoredReport), an invalid one's at once
+ * (verifyStoredWith). Small sets, and places without workers (Node, tests), are verified on this
+ * thread as before.
+ */
+import {
+  decodeToken,
+  validStoredReport,
+  verifyStoredWith,
+  verifyTokens,
+  type JsonObject,
+  type Settings,
+  type SignatureOutcome,
+  type TrustStore,
+  type VerificationReport,
+} from '../ect/index.ts';
+import type { VerifyRequest, VerifyResponse } from './verifyProtocol.ts';
+
+const MAX_WORKERS = 4;
+/** Tokens per message: small enough for smooth progress and balance, large enough to cost little. */
+const CHUNK = 1000;
+/** Chunks queued per worker, so that none waits for its next one. */
+const IN_FLIGHT = 2;
+/** Below this many tokens, this thread verifies them itself: starting workers would cost more. */
+export const MIN_FOR_WORKERS = 200;
+
+let configured: number | null = null;
+
+/** How many workers verify (0: this thread does). Default: one per core, at most 4. */
+export function verifyWorkerCount(): number {
+  if (typeof Worker === 'undefined') return 0;
+  if (configured !== null) return configured;
+  const cores = typeof navigator === 'undefined' ? 2 : navigator.hardwareConcurrency || 2;
+  return Math.max(1, Math.min(MAX_WORKERS, cores));
+}
+
+/** Sets the number of workers (0: verify on this thread; null: the default). For benchmarks. */
+export function setVerifyWorkerCount(n: number | null): void {
+  configured = n === null ? null : Math.max(0, Math.floor(n));
+  const keep = verifyWorkerCount();
+  for (const slot of slots.splice(keep)) slot.worker.terminate();
+}
+
+export interface VerifyStoredOptions {
+  trust: TrustStore;
+  settings: Settings;
+  /** The decoded payload of each token when the caller has it (saves decoding it again here). */
+  payloads?: readonly (JsonObject | undefined)[];
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Stored-mode verification reports of `tokens`, in order: the same as verifyToken's, on every core. */
+export async function verifyStoredReports(
+  tokens: readonly string[],
+  opts: VerifyStoredOptions,
+): Promise<VerificationReport[]> {
+  if (verifyWorkerCount() === 0 || tokens.length < MIN_FOR_WORKERS) return verifyHere(tokens, opts);
+  let verdicts: Verdicts;
+  try {
+    verdicts = await verifyInWorkers(tokens, opts);
+  } catch (e) {
+    if (opts.signal?.aborted) throw e;
+    // Workers unavailable or broken (a browser that refuses module workers, a crash): this thread.
+    console.warn(`verification workers failed, verifying on the page instead: ${String(e)}`);
+    return verifyHere(tokens, opts);
+  }
+  const { trust, settings } = opts;
+  const reports: VerificationReport[] = new Array<VerificationReport>(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!.trim();
+    const outcome = verdicts.outcome[i] ?? null;
+    let payload: JsonObject | undefined;
+    if (verdicts.valid[i]) {
+      payload = opts.payloads?.[i];
+      if (!payload) {
+        const d = decodeToken(token);
+        if (d.ok) payload = d.decoded.payload;
+      }
+    }
+    reports[i] = payload
+      ? validStoredReport(token, payload, outcome, { trust, settings })
+      : verifyStoredWith(token, { trust, settings }, outcome);
+  }
+  return reports;
+}
+
+/** This thread, one token after another (what the page did before the workers). */
+async function verifyHere(
+  tokens: readonly string[],
+  { trust, settings, signal, onProgress }: VerifyStoredOptions,
+): Promise<VerificationReport[]> {
+  return verifyTokens(tokens, { trust, settings, mode: 'stored' }, (done, total) => {
+    signal?.throwIfAborted();
+    onProgress?.(done, total);
+  });
+}
+
+interface Verdicts {
+  valid: Uint8Array;
+  outcome: (SignatureOutcome | null)[];
+}
+
+interface Slot {
+  worker: Worker;
+  /** The trust store this worker holds. */
+  trust: TrustStore | null;
+  pending: Map<number, { resolve(r: Extract<VerifyResponse, { ok: true }>): void; reject(e: Error): void }>;
+}
+
+const slots: Slot[] = [];
+const trustIds = new WeakMap<TrustStore, number>();
+let nextTrustId = 1;
+let nextId = 1;
+
+function workerSlot(k: number): Slot {
+  let s = slots[k];
+  if (s) return s;
+  const worker = new Worker(new URL('./verify.worker.ts', import.meta.url), {
+    type: 'module',
+    name: `ect-verify-${k + 1}`,
+  });
+  const made: Slot = { worker, trust: null, pending: new Map() };
+  worker.onmessage = (event: MessageEvent<VerifyResponse>) => {
+    const res = event.data;
+    const p = made.pending.get(res.id);
+    if (!p) return;
+    made.pending.delete(res.id);
+    if (res.ok) p.resolve(res);
+    else p.reject(new Error(res.error));
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    const error = new Error(`a verification worker failed: ${event.message || 'unknown error'}`);
+    for (const p of made.pending.values()) p.reject(error);
+    made.pending.clear();
+    worker.terminate();
+    const at = slots.indexOf(made);
+    if (at >= 0) slots.splice(at, 1);
+  };
+  slots[k] = made;
+  return made;
+}
+
+function send(s: Slot, trust: TrustStore, settings: Settings, tokens: string[]) {
+  let trustId = trustIds.get(trust);
+  if (trustId === undefined) trustIds.set(trust, (trustId = nextTrustId++));
+  const req: VerifyRequest = { id: nextId++, trustId, settings, tokens };
+  if (s.trust !== trust) {
+    req.trust = trust;
+    s.trust = trust;
+  }
+  return new Promise<Extract<VerifyResponse, { ok: true }>>((resolve, reject) => {
+    s.pending.set(req.id, { resolve, reject });
+    s.worker.postMessage(req);
+  });
+}
+
+async function verifyInWorkers(tokens: readonly string[], opts: VerifyStoredOptions): Promise<Verdicts> {
+  const { trust, settings, signal, onProgress } = opts;
+  const total = tokens.length;
+  const valid = new Uint8Array(total);
+  const outcome: (SignatureOutcome | null)[] = new Array<SignatureOutcome | null>(total).fill(null);
+  const count = Math.min(verifyWorkerCount(), Math.ceil(total / CHUNK));
+  const workers = Array.from({ length: count }, (_, k) => workerSlot(k));
+  let nextStart = 0;
+  let done = 0;
+  let failed = false;
+  const feed = async (s: Slot): Promise<void> => {
+    while (nextStart < total && !failed) {
+      signal?.throwIfAborted();
+      const start = nextStart;
+      const end = Math.min(total, start + CHUNK);
+      nextStart = end;
+      let res;
+      try {
+        res = await send(s, trust, settings, tokens.slice(start, end) as string[]);
+      } catch (e) {
+        failed = true; // the others stop feeding: the caller starts over on its own thread
+        throw e;
+      }
+      valid.set(res.valid, start);
+      const ok = res.keys.map((k): SignatureOutcome => ({ ok: true, kid: k.kid, issuer: k.issuer }));
+      for (let i = 0; i < res.keyIndex.length; i++) {
+        const k = res.keyIndex[i]!;
+        if (k >= 0) outcome[start + i] = ok[k]!;
+      }
+      for (const [i, message] of res.failures) outcome[start + i] = { ok: false, message };
+      done += end - start;
+      onProgress?.(done, total);
+    }
+  };
+  await Promise.all(workers.flatMap((s) => Array.from({ length: IN_FLIGHT }, () => feed(s))));
+  signal?.throwIfAborted();
+  return { valid, outcome };
+}

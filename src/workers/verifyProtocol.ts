@@ -1,0 +1,27 @@
+/** Messages between the page and the verification workers (verify.worker.ts, verifyPool.ts). */
+import type { Settings, TrustStore } from '../ect/index.ts';
+
+export interface VerifyRequest {
+  id: number;
+  /** Sent when it changes: the worker keeps the last one it got (and its imported keys). */
+  trust?: TrustStore;
+  trustId: number;
+  settings: Settings;
+  tokens: string[];
+}
+
+/**
+ * Compact results, one slot per token (structured-cloning whole reports, 16 steps each, costs
+ * the page more than verifying): whether it is valid, and step 7's outcome, as the index of the
+ * key that verified it in `keys` (-1: the check did not pass) or a failure message in `failures`.
+ */
+export type VerifyResponse =
+  | {
+      id: number;
+      ok: true;
+      valid: Uint8Array;
+      keyIndex: Int16Array;
+      keys: { kid: string; issuer: string | null }[];
+      failures: [index: number, message: string][];
+    }
+  | { id: number; ok: false; error: string };
