@@ -178,8 +178,12 @@ test.describe('Simulate: step by step', () => {
     await expect(page.getByTestId('sim-ledger-entry')).toHaveCount(2);
     await expect(next).toBeDisabled();
 
-    // An earlier step can be opened again, from the list or the ledger.
+    // An earlier step can be opened again, from the list, the ledger or its node in the DAG.
     await page.locator('[data-testid="sim-step"][data-n="1"]').click();
+    await expect(request).toContainText(copied);
+    await page.getByTestId('sim-node').nth(1).click();
+    await expect(page.getByTestId('sim-claims')).toContainText('"exec_act": "process_reviewed_spec"');
+    await page.getByTestId('sim-node').first().click();
     await expect(request).toContainText(copied);
     await page.getByRole('button', { name: 'Reset' }).click();
     await expect(page.getByTestId('sim-status')).toContainText('Ready: 2 steps planned');

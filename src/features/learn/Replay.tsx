@@ -4,26 +4,12 @@
  * those of the first k entries, audited as a set: a child that came before its
  * parent shows parent_not_found until the parent arrives.
  */
-// oxlint-disable-next-line import/no-unassigned-import
-import '@xyflow/react/dist/style.css';
 import { memo, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
-import {
-  Background,
-  Controls,
-  Handle,
-  MarkerType,
-  Position,
-  ReactFlow,
-  ReactFlowProvider,
-  useReactFlow,
-  type Edge,
-  type Node,
-  type NodeProps,
-} from '@xyflow/react';
 import { GENESIS_HASH, type AuditReport } from '../../ect/index.ts';
 import { explain } from '../../ect/explanations.ts';
 import { Button } from '../../components/Button.tsx';
 import { CodeLink } from '../../components/CodeLink.tsx';
+import { MiniDag, type MiniDagEdge, type MiniDagNode } from '../../components/MiniDag.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
 import { hashFor } from '../../state/router.ts';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
@@ -268,9 +254,7 @@ function ReplayPlayer({ audit, entries, n }: { audit: AuditReport; entries: Entr
                 Nothing yet: the ledger before its first entry. Press Play or Step ▶, or drag the slider.
               </p>
             ) : (
-              <ReactFlowProvider>
-                <Flow nodes={graph.nodes} edges={graph.edges} />
-              </ReactFlowProvider>
+              <Flow nodes={graph.nodes} edges={graph.edges} />
             )}
           </div>
           <Legend />
@@ -285,10 +269,9 @@ function ReplayPlayer({ audit, entries, n }: { audit: AuditReport; entries: Entr
   );
 }
 
-type ReplayNodeType = Node<{ node: ReplayNode }, 'replay'>;
+type ReplayDagNode = ReplayNode & MiniDagNode;
 
-const ReplayNodeView = memo(function ReplayNodeView({ data }: NodeProps<ReplayNodeType>) {
-  const n = data.node;
+const ReplayNodeView = memo(function ReplayNodeView({ node: n }: { node: ReplayDagNode }) {
   const s = STATUS[n.status];
   const ghost = n.status === 'ghost';
   return (
@@ -303,7 +286,6 @@ const ReplayNodeView = memo(function ReplayNodeView({ data }: NodeProps<ReplayNo
       data-newest={n.newest || undefined}
       title={`${n.jti ?? ''}${n.codes.length ? `\n${n.codes.join(', ')}` : ''}`}
     >
-      <Handle type="target" position={Position.Left} isConnectable={false} className="!opacity-0" />
       <div className="flex items-baseline gap-1">
         <span className="truncate text-xs font-semibold">
           {ghost ? 'missing parent' : (n.act ?? '(no exec_act)')}
@@ -321,74 +303,41 @@ const ReplayNodeView = memo(function ReplayNodeView({ data }: NodeProps<ReplayNo
           {ghost ? 'not in the ledger yet' : n.codes.join(', ')}
         </div>
       )}
-      <Handle type="source" position={Position.Right} isConnectable={false} className="!opacity-0" />
     </div>
   );
 });
 
-const nodeTypes = { replay: ReplayNodeView };
-
 function Flow({ nodes, edges }: { nodes: ReplayNode[]; edges: ReplayEdge[] }) {
-  const rfNodes = useMemo<ReplayNodeType[]>(
+  const dagNodes = useMemo<ReplayDagNode[]>(
     () =>
       nodes.map((n) => ({
-        id: n.id,
-        type: 'replay',
-        position: { x: n.x, y: n.y },
-        data: { node: n },
+        ...n,
         ariaLabel: `${n.status === 'ghost' ? 'missing parent' : (n.act ?? 'task')} ${n.jti ?? ''}: ${STATUS[n.status].word}${
           n.codes.length ? `, ${n.codes.join(', ')}` : ''
         }`,
       })),
     [nodes],
   );
-  const rfEdges = useMemo<Edge[]>(
+  const dagEdges = useMemo<MiniDagEdge[]>(
     () =>
       edges.map((e) => ({
         id: e.id,
         source: e.source,
         target: e.target,
-        style: {
-          stroke: EDGE_COLOR[e.status],
-          strokeWidth: 2,
-          ...(e.status === 'ghost' ? { strokeDasharray: '5 4' } : {}),
-        },
-        markerEnd: { type: MarkerType.ArrowClosed, color: EDGE_COLOR[e.status] },
+        color: EDGE_COLOR[e.status],
+        dashed: e.status === 'ghost',
       })),
     [edges],
   );
   return (
-    <ReactFlow
-      nodes={rfNodes}
-      edges={rfEdges}
-      nodeTypes={nodeTypes}
-      nodesDraggable={false}
-      nodesConnectable={false}
-      elementsSelectable={false}
-      edgesFocusable={false}
-      fitView
-      minZoom={0.1}
-      maxZoom={1.5}
-      colorMode="system"
-      aria-label="Workflow DAG of the entries replayed"
-    >
-      <Background gap={20} size={1} />
-      <Controls showInteractive={false} />
-      <FitOnChange signature={`${nodes.length}:${nodes.at(-1)?.id ?? ''}`} />
-    </ReactFlow>
+    <MiniDag
+      nodes={dagNodes}
+      edges={dagEdges}
+      NodeView={ReplayNodeView}
+      fitPadding={0.15}
+      ariaLabel="Workflow DAG of the entries replayed"
+    />
   );
-}
-
-/**
- * Re-fits the view whenever the set of nodes changes. React Flow queues the fit until the new
- * nodes are measured (its `nodesInitialized` does not turn true again for a controlled flow).
- */
-function FitOnChange({ signature }: { signature: string }) {
-  const { fitView } = useReactFlow();
-  useEffect(() => {
-    if (signature) void fitView({ padding: 0.15, maxZoom: 1.1 });
-  }, [signature, fitView]);
-  return null;
 }
 
 function Legend() {

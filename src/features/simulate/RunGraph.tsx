@@ -1,25 +1,11 @@
 /** The DAG growing live, drawn with React Flow: nodes coloured by verdict, edges from pred. */
-// oxlint-disable-next-line import/no-unassigned-import
-import '@xyflow/react/dist/style.css';
-import { memo, useEffect, useMemo } from 'react';
-import {
-  Background,
-  Controls,
-  Handle,
-  MarkerType,
-  Position,
-  ReactFlow,
-  ReactFlowProvider,
-  useReactFlow,
-  type Edge,
-  type Node,
-  type NodeProps,
-} from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import { MiniDag, type MiniDagEdge, type MiniDagNode } from '../../components/MiniDag.tsx';
 import { buildRunGraph, type NodeStatus, type RunEdge, type RunNode } from './graphModel.ts';
 import { useSimulate } from './store.ts';
 import { Panel } from './ui.tsx';
 
-type SimNodeType = Node<{ node: RunNode }, 'sim'>;
+type SimNode = RunNode & MiniDagNode;
 
 const NODE_STYLE: Readonly<Record<NodeStatus, { box: string; mark: string; text: string }>> = {
   accepted: {
@@ -60,8 +46,7 @@ const EDGE_COLOR: Readonly<Record<RunEdge['kind'], string>> = {
   ghost: '#ef4444',
 };
 
-const SimNode = memo(function SimNode({ data }: NodeProps<SimNodeType>) {
-  const n = data.node;
+const SimNodeView = memo(function SimNodeView({ node: n }: { node: SimNode }) {
   const style = NODE_STYLE[n.status];
   return (
     <div
@@ -71,7 +56,6 @@ const SimNode = memo(function SimNode({ data }: NodeProps<SimNodeType>) {
       data-status={n.status}
       title={[n.sub, n.code].filter(Boolean).join(' · ')}
     >
-      <Handle type="target" position={Position.Left} isConnectable={false} className="!opacity-0" />
       <div className="flex items-baseline gap-1">
         <span className="truncate text-xs font-semibold">{n.label}</span>
         <span className={`ml-auto shrink-0 text-[10px] font-semibold ${style.mark}`}>{style.text}</span>
@@ -80,12 +64,9 @@ const SimNode = memo(function SimNode({ data }: NodeProps<SimNodeType>) {
       {n.code && (
         <div className="truncate font-mono text-[10px] text-red-800 dark:text-red-300">{n.code}</div>
       )}
-      <Handle type="source" position={Position.Right} isConnectable={false} className="!opacity-0" />
     </div>
   );
 });
-
-const nodeTypes = { sim: SimNode };
 
 export function RunGraph() {
   const steps = useSimulate((s) => s.run.steps);
@@ -104,9 +85,7 @@ export function RunGraph() {
           data-testid="sim-graph-canvas"
           data-nodes={graph.nodes.length}
         >
-          <ReactFlowProvider>
-            <Flow nodes={graph.nodes} edges={graph.edges} />
-          </ReactFlowProvider>
+          <Flow nodes={graph.nodes} edges={graph.edges} />
         </div>
       )}
       <Legend />
@@ -114,74 +93,43 @@ export function RunGraph() {
   );
 }
 
+const selectStep = (node: SimNode) => {
+  if (node.step) useSimulate.getState().select(node.step);
+};
+
 function Flow({ nodes, edges }: { nodes: RunNode[]; edges: RunEdge[] }) {
-  const rfNodes = useMemo<SimNodeType[]>(
+  const dagNodes = useMemo<SimNode[]>(
     () =>
       nodes.map((n) => ({
-        id: n.id,
-        type: 'sim',
-        position: { x: n.x, y: n.y },
+        ...n,
         width: NODE_W,
         height: NODE_H,
-        data: { node: n },
         ariaLabel: `${n.label}: ${NODE_STYLE[n.status].text}${n.code ? `, ${n.code}` : ''}`,
       })),
     [nodes],
   );
-  const rfEdges = useMemo<Edge[]>(
+  const dagEdges = useMemo<MiniDagEdge[]>(
     () =>
       edges.map((e) => ({
         id: e.id,
         source: e.source,
         target: e.target,
-        style: {
-          stroke: EDGE_COLOR[e.kind],
-          strokeWidth: 2,
-          ...(e.kind === 'unresolved' || e.kind === 'ghost' || e.kind === 'blocked'
-            ? { strokeDasharray: '5 4' }
-            : {}),
-        },
-        markerEnd: { type: MarkerType.ArrowClosed, color: EDGE_COLOR[e.kind] },
-        ...(e.kind === 'unresolved' ? { label: 'unresolved', labelStyle: { fontSize: 10 } } : {}),
+        color: EDGE_COLOR[e.kind],
+        dashed: e.kind === 'unresolved' || e.kind === 'ghost' || e.kind === 'blocked',
+        ...(e.kind === 'unresolved' ? { label: 'unresolved' } : {}),
       })),
     [edges],
   );
   return (
-    <ReactFlow
-      nodes={rfNodes}
-      edges={rfEdges}
-      nodeTypes={nodeTypes}
-      nodesDraggable={false}
-      nodesConnectable={false}
-      elementsSelectable={false}
-      edgesFocusable={false}
-      onNodeClick={(_, node) => {
-        const step = (node as SimNodeType).data.node.step;
-        if (step) useSimulate.getState().select(step);
-      }}
-      fitView
-      fitViewOptions={{ padding: 0.12, maxZoom: 1.1 }}
+    <MiniDag
+      nodes={dagNodes}
+      edges={dagEdges}
+      NodeView={SimNodeView}
+      onNodeClick={selectStep}
       minZoom={0.2}
-      maxZoom={1.5}
-      colorMode="system"
-      aria-label="Workflow DAG of the run so far"
-    >
-      <Background gap={20} size={1} />
-      <Controls showInteractive={false} />
-      <FitOnGrowth count={nodes.length} />
-    </ReactFlow>
+      ariaLabel="Workflow DAG of the run so far"
+    />
   );
-}
-
-/** Re-fits the view each time the graph gains a node (nodes have fixed sizes: no measuring needed). */
-function FitOnGrowth({ count }: { count: number }) {
-  const { fitView } = useReactFlow();
-  useEffect(() => {
-    if (!count) return;
-    const frame = requestAnimationFrame(() => void fitView({ padding: 0.12, maxZoom: 1.1 }));
-    return () => cancelAnimationFrame(frame);
-  }, [count, fitView]);
-  return null;
 }
 
 function Legend() {
