@@ -16,7 +16,8 @@
  *             (target: at most 250 KB)
  *
  * The app is built into dist-bench-app/ (and the bench page, bench/page/, beside it in _bench/),
- * served by `vite preview` on a free port. BENCH_QUICK=1 shrinks the sizes for a smoke run.
+ * served by `vite preview` on a free port. BENCH_QUICK=1 shrinks the sizes for a smoke run;
+ * BENCH_ONLY=import or BENCH_ONLY=explorer runs one part.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -32,6 +33,9 @@ import { build } from 'vite';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = 'dist-bench-app';
 const quick = process.env.BENCH_QUICK === '1';
+/** BENCH_ONLY=import or BENCH_ONLY=explorer runs one part (verify and import are one part). */
+const only = process.env.BENCH_ONLY?.split(',');
+const runs = (part: 'import' | 'explorer') => !only || only.includes(part);
 const SIZES = quick ? [1000, 5000] : [10000, 100000];
 const GRAPH_SIZES = quick ? [300, 1000] : [1000, 5000];
 const PAN_MS = quick ? 1500 : 3000;
@@ -211,7 +215,7 @@ async function main() {
     console.error(`Chromium ${version}, ${cpus().length} cores`);
 
     // ---- (1) verify throughput and (2) import, in the bench page
-    {
+    if (runs('import')) {
       const page = await newPage(browser);
       await openBenchPage(page, base);
       const largest = Math.max(...SIZES);
@@ -307,7 +311,7 @@ async function main() {
     }
 
     // ---- (5) the DAG explorer, in the real app
-    {
+    if (runs('explorer')) {
       const page = await newPage(browser, probe);
       await openBenchPage(page, base);
       await page.evaluate(() => (globalThis as unknown as InPage).ectBench.setup(4));
