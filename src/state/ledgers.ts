@@ -91,6 +91,18 @@ export interface LedgersState {
 }
 
 const catalog = () => new LedgerCatalog(workbenchDb());
+
+const CURRENT_LEDGER_KEY = 'currentLedgerId';
+async function rememberedLedger(): Promise<string | null> {
+  const rec = await workbenchDb().meta.get(CURRENT_LEDGER_KEY);
+  return typeof rec?.value === 'string' ? rec.value : null;
+}
+/** Best effort: failing to remember which ledger was open loses nothing. */
+function rememberLedger(id: string): void {
+  void workbenchDb()
+    .meta.put({ key: CURRENT_LEDGER_KEY, value: id })
+    .catch(() => undefined);
+}
 let open: IndexedDbLedger | null = null;
 
 export class ImportCancelled extends Error {
@@ -325,7 +337,8 @@ export const useLedgers = create<LedgersState>()((set, get) => {
           let ledgers = await catalog().list();
           if (!ledgers.length) ledgers = [await catalog().create('My first ledger')];
           set({ ledgers, status: 'ready', error: null });
-          const current = get().currentId;
+          // The ledger open before, in this tab or (after a reload) the last one opened in any tab.
+          const current = get().currentId ?? (await rememberedLedger());
           await get().select(current && ledgers.some((l) => l.id === current) ? current : ledgers[0]!.id);
         } catch (e) {
           set({
@@ -344,6 +357,7 @@ export const useLedgers = create<LedgersState>()((set, get) => {
         const ledger = await IndexedDbLedger.open(workbenchDb(), id);
         open = ledger;
         set({ currentId: id, audit: null, chain: null, entries: [], error: null, progress: null });
+        rememberLedger(id);
         await reaudit();
       } catch (e) {
         fail(e);

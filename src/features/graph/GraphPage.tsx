@@ -34,6 +34,7 @@ import {
 } from '@xyflow/react';
 import type { AuditReport } from '../../ect/index.ts';
 import { Button } from '../../components/Button.tsx';
+import { DemoGuide, DemoLedgerButton } from '../../components/DemoLedger.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { visibleString } from '../../components/visible.ts';
 import { useKeyring } from '../../state/keyring.ts';
@@ -134,9 +135,12 @@ export function GraphPage() {
     body = <EmptyState />;
   } else {
     body = (
-      <ReactFlowProvider>
-        <Explorer audit={audit} />
-      </ReactFlowProvider>
+      <>
+        <DemoGuide />
+        <ReactFlowProvider>
+          <Explorer audit={audit} />
+        </ReactFlowProvider>
+      </>
     );
   }
   return (
@@ -176,6 +180,10 @@ function EmptyState() {
         , or paste some here:
       </p>
       <LoadTokens open />
+      <p className="text-sm text-slate-700 dark:text-slate-300">
+        Or review a ledger with every kind of defect in it:
+      </p>
+      <DemoLedgerButton />
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { DemoGuide, DemoLedgerButton } from '../../components/DemoLedger.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
 import { useRouter } from '../../state/router.ts';
 import { ChainStatus } from './ChainStatus.tsx';
@@ -74,6 +75,7 @@ export function LedgerPage() {
           {error}
         </p>
       )}
+      <DemoGuide />
       {!empty && <ChainStatus />}
       <ImportPanel compact={!empty} />
       {empty ? (
@@ -129,6 +131,10 @@ function EmptyState() {
           Import pasted, choose a file, or drop a file anywhere on this page; a bundle exported from another
           ledger works too. The Graph tab then draws the ledger as a DAG, with every violation where it is.
         </p>
+        <p>
+          <strong>New to auditing ECTs?</strong> Start with the demo:
+        </p>
+        <DemoLedgerButton />
       </div>
     </section>
   );
