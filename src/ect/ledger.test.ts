@@ -1,7 +1,9 @@
+import * as fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import { claims, makeAgent, NOW, sign, uuid } from '../../test/fixtures.ts';
 import {
+  entryHash,
   GENESIS_HASH,
   signReceipt,
   verifyChain,
@@ -59,6 +61,20 @@ function expectIndependentChain(entries: readonly LedgerEntry[]): void {
 }
 
 const copies = (entries: readonly LedgerEntry[]): LedgerEntry[] => structuredClone([...entries]);
+
+describe('entryHash', () => {
+  it('is SHA-256 of the previous hash and the token as UTF-8 text, for any text', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9a-f]{64}$/),
+        fc.string({ unit: 'grapheme', maxLength: 2000 }),
+        (prev, token) => {
+          expect(entryHash(prev, token)).toBe(sha256(prev + token));
+        },
+      ),
+    );
+  });
+});
 
 describe('MemoryLedger: appending', () => {
   it('starts empty with the genesis head', async () => {
