@@ -341,22 +341,29 @@ export class IndexedDbLedger implements Ledger {
     const out: EntryRecord[] = [];
     const writes: Promise<unknown>[] = [];
     let prev = base.hash;
-    for (let start = 0; start < items.length; start += SEGMENT_SIZE) {
-      const end = Math.min(items.length, start + SEGMENT_SIZE);
-      const chunk = await Dexie.waitFor(this.#prepare(items, start, end, base.seq, prev, now, opts));
-      prev = chunk[chunk.length - 1]!.entryHash;
-      for (const e of chunk) out.push(e);
-      const write = this.#db.segments.add({
-        ledgerId: this.id,
-        firstSeq: chunk[0]!.seq,
-        lastSeq: chunk[chunk.length - 1]!.seq,
-        entries: chunk.map(stored),
-      });
-      write.catch(() => undefined); // awaited below; the transaction fails with it anyway
-      writes.push(write);
+    try {
+      for (let start = 0; start < items.length; start += SEGMENT_SIZE) {
+        const end = Math.min(items.length, start + SEGMENT_SIZE);
+        const chunk = await Dexie.waitFor(this.#prepare(items, start, end, base.seq, prev, now, opts));
+        prev = chunk[chunk.length - 1]!.entryHash;
+        for (const e of chunk) out.push(e);
+        const write = this.#db.segments.add({
+          ledgerId: this.id,
+          firstSeq: chunk[0]!.seq,
+          lastSeq: chunk[chunk.length - 1]!.seq,
+          entries: chunk.map(stored),
+        });
+        write.catch(() => undefined); // awaited below; the transaction fails with it anyway
+        writes.push(write);
+      }
+      opts.onProgress?.(items.length, items.length);
+      await Promise.all(writes);
+    } catch (e) {
+      // A write that failed is the cause (a quota error, an abort): what came after it in the
+      // finished transaction fails only because of it.
+      for (const r of await Promise.allSettled(writes)) if (r.status === 'rejected') throw r.reason;
+      throw e;
     }
-    opts.onProgress?.(items.length, items.length);
-    await Promise.all(writes);
     return out;
   }
 
