@@ -10,7 +10,13 @@ import {
   MemoryLedger,
 } from '../ect/index.ts';
 import { WorkbenchDb } from './db.ts';
-import { IndexedDbLedger, LedgerCatalog, SEGMENT_SIZE, type V2EntryRecord } from './ledger.ts';
+import {
+  IndexedDbLedger,
+  LedgerCatalog,
+  LedgerConflictError,
+  SEGMENT_SIZE,
+  type V2EntryRecord,
+} from './ledger.ts';
 
 let dbCount = 0;
 const freshDb = () => new WorkbenchDb(`ledger-test-${++dbCount}`, { indexedDB, IDBKeyRange });
@@ -95,6 +101,25 @@ describe('IndexedDbLedger', () => {
     expect(await tabC.refresh()).toBe(3);
     expect(tabC.head).toEqual({ seq: 3010, hash: tabA.head.hash });
     expect(await tabC.size()).toBe(3010);
+  });
+
+  it('a segment already written at the same first sequence number: ConstraintError, retried, nothing written', async () => {
+    const db = freshDb();
+    const ledger = await openNew(db);
+    await ledger.append('first', claims(1));
+    // A record at [ledger, 2] that the head (found by lastSeq) does not show: every try to write
+    // entry 2 collides with it.
+    await db.segments.add({ ledgerId: ledger.id, firstSeq: 2, lastSeq: 1, entries: [] });
+    const add = db.segments.add.bind(db.segments);
+    let tries = 0;
+    db.segments.add = (...args: Parameters<typeof add>) => (tries++, add(...args));
+    await expect(ledger.append('second', claims(2))).rejects.toThrow(LedgerConflictError);
+    expect(tries).toBe(20);
+    expect((await ledger.entries()).map((e) => e.token)).toEqual(['first']);
+    // Once it is gone, the same ledger appends on.
+    await db.segments.delete([ledger.id, 2]);
+    await ledger.append('second', claims(2));
+    expect((await ledger.verifyChain()).ok).toBe(true);
   });
 
   it('reads any range of entries across segment boundaries', async () => {
