@@ -212,6 +212,95 @@ test.describe('IndexedDB faults during an import', () => {
     await old.close();
   });
 
+  test('a ledger stored by the previous version (one record per entry) opens upgraded, chain intact', async ({
+    page,
+  }) => {
+    // The database as version 2 of the schema left it (Dexie's 20): an `entries` store with one
+    // record per entry, keyed [ledgerId, seq], written here by hand with a correct hash chain.
+    await page.route('**/old-app.html', (r) =>
+      r.fulfill({ contentType: 'text/html', body: '<p>old app</p>' }),
+    );
+    await page.goto('./old-app.html');
+    const tokens = cleanTokens(1_234, { ns: 0xfa060000, workflows: 3 });
+    await page.evaluate(
+      (list) =>
+        new Promise<void>((resolve, reject) => {
+          const req = indexedDB.open('ect-workbench', 20);
+          req.onupgradeneeded = () => {
+            const db = req.result;
+            const keys = db.createObjectStore('keys', { keyPath: 'id' });
+            for (const i of ['kid', 'issuer', 'createdAt']) keys.createIndex(i, i);
+            db.createObjectStore('meta', { keyPath: 'key' });
+            const ledgers = db.createObjectStore('ledgers', { keyPath: 'id' });
+            for (const i of ['name', 'createdAt']) ledgers.createIndex(i, i);
+            const entries = db.createObjectStore('entries', { keyPath: ['ledgerId', 'seq'] });
+            for (const i of ['jti', 'wid', 'iss', 'exec_act', 'appendedAt'])
+              entries.createIndex(`[ledgerId+${i}]`, ['ledgerId', i]);
+          };
+          req.onerror = () => reject(req.error);
+          req.onsuccess = async () => {
+            const db = req.result;
+            const rows = [];
+            let prev = '0'.repeat(64);
+            for (const [i, token] of list.entries()) {
+              const bytes = new TextEncoder().encode(prev + token);
+              const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))]
+                .map((b) => b.toString(16).padStart(2, '0'))
+                .join('');
+              const claims = JSON.parse(
+                atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')),
+              ) as Record<string, string>;
+              rows.push({
+                ledgerId: 'old-ledger',
+                seq: i + 1,
+                token,
+                jti: claims.jti,
+                claims,
+                appendedAt: 1_700_000_000_000,
+                prevHash: prev,
+                entryHash: hash,
+                wid: claims.wid,
+                iss: claims.iss,
+                exec_act: claims.exec_act,
+              });
+              prev = hash;
+            }
+            const tx = db.transaction(['ledgers', 'entries'], 'readwrite');
+            tx.objectStore('ledgers').add({ id: 'old-ledger', name: 'Kept from before', createdAt: 1 });
+            for (const row of rows) tx.objectStore('entries').add(row);
+            tx.oncomplete = () => {
+              db.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      tokens,
+    );
+
+    await openLedger(page);
+    await expect(page.getByTestId('chain-status')).toContainText('Chain intact: 1,234 entries');
+    await expect(page.getByTestId('ledger-meta')).toContainText('1,234 entries');
+    expect(await storedChain(page)).toEqual({ count: 1_234, linked: true });
+    const stores = await page.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const req = indexedDB.open('ect-workbench');
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            const out = [...req.result.objectStoreNames].sort();
+            req.result.close();
+            resolve(out);
+          };
+        }),
+    );
+    expect(stores).toEqual(['keys', 'ledgers', 'meta', 'segments']);
+    // and it takes new entries after the old ones
+    await importFile(page, 'more.json', cleanTokens(5, { ns: 0xfa070000 }));
+    await expect(page.getByTestId('import-outcome')).toContainText('Added 5 entries from more.json');
+    await expectIntactAfterReload(page, 1_239);
+  });
+
   test('the tab closed in the middle of a 10,000-token import: all of it or none, chain intact', async ({
     page,
     context,
