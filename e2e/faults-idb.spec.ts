@@ -33,7 +33,10 @@ async function seedLedger(page: Page) {
   await expect(page.getByTestId('chain-status')).toContainText('Chain intact: 20 entries');
 }
 
-/** The stored entries of every ledger, read straight from IndexedDB: count and whether each links to the one before. */
+/**
+ * The stored entries of every ledger, read straight from IndexedDB (segments of consecutive
+ * entries): count and whether each links to the one before.
+ */
 async function storedChain(page: Page): Promise<{ count: number; linked: boolean }> {
   return page.evaluate(
     () =>
@@ -42,13 +45,14 @@ async function storedChain(page: Page): Promise<{ count: number; linked: boolean
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const get = db.transaction('entries').objectStore('entries').getAll();
+          const get = db.transaction('segments').objectStore('segments').getAll();
           get.onerror = () => reject(get.error);
           get.onsuccess = () => {
             db.close();
-            const rows = (get.result as { seq: number; prevHash: string; entryHash: string }[]).sort(
-              (a, b) => a.seq - b.seq,
-            );
+            type Segment = { firstSeq: number; entries: { prevHash: string; entryHash: string }[] };
+            const rows = (get.result as Segment[])
+              .flatMap((s) => s.entries.map((e, i) => ({ ...e, seq: s.firstSeq + i })))
+              .sort((a, b) => a.seq - b.seq);
             const linked = rows.every(
               (r, i) =>
                 r.seq === i + 1 &&
@@ -100,21 +104,22 @@ test.describe('IndexedDB faults during an import', () => {
     }
   });
 
-  test('a transaction aborted midway through bulkAdd: said so, nothing of the batch written', async ({
+  test('a transaction aborted midway through the write: said so, nothing of the batch written', async ({
     page,
   }) => {
     await seedLedger(page);
-    // Abort the write transaction at its 300th add, as a crash of the storage backend would.
+    // Abort the write transaction at its second segment (entries 1,001 to 2,000 of the batch; the
+    // first thousand are already in the transaction), as a crash of the storage backend would.
     await page.evaluate(() => {
       const add = IDBObjectStore.prototype.add;
       let adds = 0;
       IDBObjectStore.prototype.add = function (...args: Parameters<typeof add>) {
         const request = add.apply(this, args);
-        if (this.name === 'entries' && ++adds === 300) this.transaction.abort();
+        if (this.name === 'segments' && ++adds === 2) this.transaction.abort();
         return request;
       };
     });
-    await importFile(page, 'aborted.json', cleanTokens(1_000, { ns: 0xfa030000 }));
+    await importFile(page, 'aborted.json', cleanTokens(2_500, { ns: 0xfa030000 }));
     const outcome = page.getByTestId('import-outcome');
     await expect(outcome).toContainText('Import of aborted.json failed.');
     await expect(outcome).toContainText("The browser's database (IndexedDB) failed");
@@ -152,7 +157,7 @@ test.describe('IndexedDB faults during an import', () => {
           };
         }),
     );
-    expect(upgraded).toEqual({ version: 999, stores: ['entries', 'keys', 'ledgers', 'meta'] });
+    expect(upgraded).toEqual({ version: 999, stores: ['keys', 'ledgers', 'meta', 'segments'] });
     await other.close();
 
     // The first tab reopens the database by itself and goes on.
@@ -207,6 +212,95 @@ test.describe('IndexedDB faults during an import', () => {
     await old.close();
   });
 
+  test('a ledger stored by the previous version (one record per entry) opens upgraded, chain intact', async ({
+    page,
+  }) => {
+    // The database as version 2 of the schema left it (Dexie's 20): an `entries` store with one
+    // record per entry, keyed [ledgerId, seq], written here by hand with a correct hash chain.
+    await page.route('**/old-app.html', (r) =>
+      r.fulfill({ contentType: 'text/html', body: '<p>old app</p>' }),
+    );
+    await page.goto('./old-app.html');
+    const tokens = cleanTokens(1_234, { ns: 0xfa060000, workflows: 3 });
+    await page.evaluate(
+      (list) =>
+        new Promise<void>((resolve, reject) => {
+          const req = indexedDB.open('ect-workbench', 20);
+          req.onupgradeneeded = () => {
+            const db = req.result;
+            const keys = db.createObjectStore('keys', { keyPath: 'id' });
+            for (const i of ['kid', 'issuer', 'createdAt']) keys.createIndex(i, i);
+            db.createObjectStore('meta', { keyPath: 'key' });
+            const ledgers = db.createObjectStore('ledgers', { keyPath: 'id' });
+            for (const i of ['name', 'createdAt']) ledgers.createIndex(i, i);
+            const entries = db.createObjectStore('entries', { keyPath: ['ledgerId', 'seq'] });
+            for (const i of ['jti', 'wid', 'iss', 'exec_act', 'appendedAt'])
+              entries.createIndex(`[ledgerId+${i}]`, ['ledgerId', i]);
+          };
+          req.onerror = () => reject(req.error);
+          req.onsuccess = async () => {
+            const db = req.result;
+            const rows = [];
+            let prev = '0'.repeat(64);
+            for (const [i, token] of list.entries()) {
+              const bytes = new TextEncoder().encode(prev + token);
+              const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))]
+                .map((b) => b.toString(16).padStart(2, '0'))
+                .join('');
+              const claims = JSON.parse(
+                atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')),
+              ) as Record<string, string>;
+              rows.push({
+                ledgerId: 'old-ledger',
+                seq: i + 1,
+                token,
+                jti: claims.jti,
+                claims,
+                appendedAt: 1_700_000_000_000,
+                prevHash: prev,
+                entryHash: hash,
+                wid: claims.wid,
+                iss: claims.iss,
+                exec_act: claims.exec_act,
+              });
+              prev = hash;
+            }
+            const tx = db.transaction(['ledgers', 'entries'], 'readwrite');
+            tx.objectStore('ledgers').add({ id: 'old-ledger', name: 'Kept from before', createdAt: 1 });
+            for (const row of rows) tx.objectStore('entries').add(row);
+            tx.oncomplete = () => {
+              db.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      tokens,
+    );
+
+    await openLedger(page);
+    await expect(page.getByTestId('chain-status')).toContainText('Chain intact: 1,234 entries');
+    await expect(page.getByTestId('ledger-meta')).toContainText('1,234 entries');
+    expect(await storedChain(page)).toEqual({ count: 1_234, linked: true });
+    const stores = await page.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const req = indexedDB.open('ect-workbench');
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            const out = [...req.result.objectStoreNames].sort();
+            req.result.close();
+            resolve(out);
+          };
+        }),
+    );
+    expect(stores).toEqual(['keys', 'ledgers', 'meta', 'segments']);
+    // and it takes new entries after the old ones
+    await importFile(page, 'more.json', cleanTokens(5, { ns: 0xfa070000 }));
+    await expect(page.getByTestId('import-outcome')).toContainText('Added 5 entries from more.json');
+    await expectIntactAfterReload(page, 1_239);
+  });
+
   test('the tab closed in the middle of a 10,000-token import: all of it or none, chain intact', async ({
     page,
     context,
@@ -254,23 +348,31 @@ test('entries changed through devtools: the Graph marks the chain break and the 
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const tx = db.transaction('entries', 'readwrite');
+          const tx = db.transaction('segments', 'readwrite');
           let jti = '';
-          tx.objectStore('entries').openCursor().onsuccess = (e) => {
+          tx.objectStore('segments').openCursor().onsuccess = (e) => {
             const c = (e.target as IDBRequest<IDBCursorWithValue | null>).result;
             if (!c) return;
-            const v = c.value as { seq: number; token: string; jti: string };
-            if (v.seq === 5) c.update({ ...v, token: swappedToken });
-            if (v.seq === 8) {
-              const [h, p, sig] = v.token.split('.');
+            // Entries are stored several to a record: entry #seq is entries[seq - firstSeq].
+            const segment = c.value as {
+              firstSeq: number;
+              entries: { token: string; claims: { jti: string } }[];
+            };
+            const at = (seq: number) => segment.entries[seq - segment.firstSeq];
+            const five = at(5);
+            if (five) five.token = swappedToken;
+            const eight = at(8);
+            if (eight) {
+              const [h, p, sig] = eight.token.split('.');
               const json = atob(p!.replace(/-/g, '+').replace(/_/g, '/'));
               const b64 = btoa(json.replace(/"exec_act":"[a-z_]+"/, '"exec_act":"deploy_prod"'))
                 .replace(/\+/g, '-')
                 .replace(/\//g, '_')
                 .replace(/=+$/, '');
-              jti = v.jti;
-              c.update({ ...v, token: `${h}.${b64}.${sig}` });
+              jti = eight.claims.jti;
+              eight.token = `${h}.${b64}.${sig}`;
             }
+            if (five || eight) c.update(segment);
             c.continue();
           };
           tx.oncomplete = () => {

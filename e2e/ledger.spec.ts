@@ -227,7 +227,7 @@ test.describe('Ledger', () => {
     await page.evaluate(() => {
       const add = IDBObjectStore.prototype.add;
       IDBObjectStore.prototype.add = function (...args: Parameters<typeof add>) {
-        if (this.name === 'entries')
+        if (this.name === 'segments')
           throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
         return add.apply(this, args);
       };
@@ -440,16 +440,21 @@ test.describe('Ledger', () => {
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
             const db = open.result;
-            const tx = db.transaction('entries', 'readwrite');
-            const store = tx.objectStore('entries');
+            const tx = db.transaction('segments', 'readwrite');
+            const store = tx.objectStore('segments');
             const cursor = store.openCursor();
             let jti = '';
             cursor.onsuccess = () => {
               const c = cursor.result;
               if (!c) return;
-              const value = c.value as { seq: number; token: string; jti: string };
-              if (value.seq === 5) {
-                const [h, p, s] = value.token.split('.');
+              // Entries are stored several to a record: entry #5 is entries[5 - firstSeq].
+              const segment = c.value as {
+                firstSeq: number;
+                entries: { token: string; claims: { jti: string } }[];
+              };
+              const entry = segment.entries[5 - segment.firstSeq];
+              if (entry) {
+                const [h, p, s] = entry.token.split('.');
                 const payload = JSON.parse(atob(p!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
                   string,
                   unknown
@@ -459,8 +464,9 @@ test.describe('Ledger', () => {
                   .replace(/\+/g, '-')
                   .replace(/\//g, '_')
                   .replace(/=+$/, '');
-                jti = value.jti;
-                c.update({ ...value, token: `${h}.${b64}.${s}` });
+                jti = entry.claims.jti;
+                entry.token = `${h}.${b64}.${s}`;
+                c.update(segment);
               }
               c.continue();
             };

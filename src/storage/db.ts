@@ -5,7 +5,7 @@
  */
 import { Dexie, type DexieOptions, type EntityTable, type Table } from 'dexie';
 import type { StoredKey } from './keys.ts';
-import type { EntryRecord, LedgerMeta } from './ledger.ts';
+import { segmentsOf, type LedgerMeta, type SegmentRecord, type V2EntryRecord } from './ledger.ts';
 
 export interface MetaRecord {
   key: string;
@@ -16,8 +16,12 @@ export class WorkbenchDb extends Dexie {
   keys!: EntityTable<StoredKey, 'id'>;
   meta!: EntityTable<MetaRecord, 'key'>;
   ledgers!: EntityTable<LedgerMeta, 'id'>;
-  /** Primary key [ledgerId, seq]: two tabs can never both write one sequence number. */
-  entries!: Table<EntryRecord, [string, number]>;
+  /**
+   * A ledger's entries, several to a record (IndexedDB's cost is per record, not per byte): primary
+   * key [ledgerId, firstSeq], so two tabs can never both write a segment starting at one sequence
+   * number; [ledgerId+lastSeq] finds the segments holding a range, and the head.
+   */
+  segments!: Table<SegmentRecord, [string, number]>;
 
   /** `options` lets unit tests pass fake-indexeddb's `indexedDB` and `IDBKeyRange`. */
   constructor(name = 'ect-workbench', options?: DexieOptions) {
@@ -31,6 +35,13 @@ export class WorkbenchDb extends Dexie {
       entries:
         '[ledgerId+seq], [ledgerId+jti], [ledgerId+wid], [ledgerId+iss], [ledgerId+exec_act], [ledgerId+appendedAt]',
     });
+    // Version 3: one record per entry (five compound indexes each) became segments of entries.
+    this.version(3)
+      .stores({ entries: null, segments: '[ledgerId+firstSeq], [ledgerId+lastSeq]' })
+      .upgrade(async (tx) => {
+        const rows = await tx.table<V2EntryRecord>('entries').orderBy('[ledgerId+seq]').toArray();
+        await tx.table<SegmentRecord>('segments').bulkAdd(segmentsOf(rows));
+      });
   }
 }
 

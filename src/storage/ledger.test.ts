@@ -1,4 +1,5 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import {
   decodeToken,
@@ -9,7 +10,13 @@ import {
   MemoryLedger,
 } from '../ect/index.ts';
 import { WorkbenchDb } from './db.ts';
-import { IndexedDbLedger, LedgerCatalog } from './ledger.ts';
+import {
+  IndexedDbLedger,
+  LedgerCatalog,
+  LedgerConflictError,
+  SEGMENT_SIZE,
+  type V2EntryRecord,
+} from './ledger.ts';
 
 let dbCount = 0;
 const freshDb = () => new WorkbenchDb(`ledger-test-${++dbCount}`, { indexedDB, IDBKeyRange });
@@ -66,6 +73,124 @@ describe('IndexedDbLedger', () => {
     expect(new Set(entries.map((e) => e.token)).size).toBe(20);
     expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect((await tabB.verifyChain()).ok).toBe(true);
+  });
+
+  it('two tabs appending batches of several segments at once: no overlap, every entry once', async () => {
+    const db = freshDb();
+    const tabA = await openNew(db);
+    const tabB = await IndexedDbLedger.open(db, tabA.id);
+    const batch = (tag: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ token: `${tag}-${i}`, claims: claims(i + 1) }));
+    await Promise.all([
+      tabA.appendBatch(batch('a', 1500)),
+      tabB.appendBatch(batch('b', 1500)),
+      tabA.appendBatch(batch('c', 7)),
+    ]);
+    const entries = await tabA.entries();
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 3007 }, (_, i) => i + 1));
+    expect(new Set(entries.map((e) => e.token)).size).toBe(3007);
+    expect((await tabB.verifyChain()).ok).toBe(true);
+    // Each batch in whole segments of its own, one after the other.
+    const segments = await db.segments.toArray();
+    for (let i = 1; i < segments.length; i++)
+      expect(segments[i]!.firstSeq).toBe(segments[i - 1]!.lastSeq + 1);
+    expect(Math.max(...segments.map((s) => s.entries.length))).toBe(SEGMENT_SIZE);
+    // Another tab catches up with what tab A wrote since it opened.
+    const tabC = await IndexedDbLedger.open(db, tabA.id);
+    await tabA.appendBatch(batch('d', 3));
+    expect(await tabC.refresh()).toBe(3);
+    expect(tabC.head).toEqual({ seq: 3010, hash: tabA.head.hash });
+    expect(await tabC.size()).toBe(3010);
+  });
+
+  it('a segment already written at the same first sequence number: ConstraintError, retried, nothing written', async () => {
+    const db = freshDb();
+    const ledger = await openNew(db);
+    await ledger.append('first', claims(1));
+    // A record at [ledger, 2] that the head (found by lastSeq) does not show: every try to write
+    // entry 2 collides with it.
+    await db.segments.add({ ledgerId: ledger.id, firstSeq: 2, lastSeq: 1, entries: [] });
+    const add = db.segments.add.bind(db.segments);
+    let tries = 0;
+    db.segments.add = (...args: Parameters<typeof add>) => (tries++, add(...args));
+    await expect(ledger.append('second', claims(2))).rejects.toThrow(LedgerConflictError);
+    expect(tries).toBe(20);
+    expect((await ledger.entries()).map((e) => e.token)).toEqual(['first']);
+    // Once it is gone, the same ledger appends on.
+    await db.segments.delete([ledger.id, 2]);
+    await ledger.append('second', claims(2));
+    expect((await ledger.verifyChain()).ok).toBe(true);
+  });
+
+  it('reads any range of entries across segment boundaries', async () => {
+    const ledger = await openNew(freshDb());
+    const items = Array.from({ length: 2500 }, (_, i) => ({ token: `t${i + 1}`, claims: claims(i + 1) }));
+    await ledger.appendBatch(items.slice(0, 1200));
+    await ledger.appendBatch(items.slice(1200));
+    const all = await ledger.entries();
+    expect(all.map((e) => e.token)).toEqual(items.map((i) => i.token));
+    for (const [from, to] of [
+      [1, 1],
+      [999, 1002],
+      [1199, 1201],
+      [2200, 2500],
+      [2500, 9999],
+      [2501, 3000],
+    ] as const) {
+      expect((await ledger.entries(from, to)).map((e) => e.seq)).toEqual(
+        all.filter((e) => e.seq >= from && e.seq <= to).map((e) => e.seq),
+      );
+    }
+    expect(await ledger.size()).toBe(2500);
+  });
+
+  it('migrates a version-2 database (one record per entry) to segments, chain and receipts intact', async () => {
+    const name = `ledger-test-${++dbCount}`;
+    const k = await generateSigningKey({ kid: 'ledger-key' });
+    const key = { kid: k.kid, privateKey: k.privateKey, publicJwk: k.publicJwk };
+    // The app as it was: versions 1 and 2 of the schema only.
+    const old = new Dexie(name, { indexedDB, IDBKeyRange });
+    old.version(1).stores({ keys: 'id, kid, issuer, createdAt', meta: 'key' });
+    old.version(2).stores({
+      ledgers: 'id, name, createdAt',
+      entries:
+        '[ledgerId+seq], [ledgerId+jti], [ledgerId+wid], [ledgerId+iss], [ledgerId+exec_act], [ledgerId+appendedAt]',
+    });
+    const memories = { big: new MemoryLedger(), signed: new MemoryLedger({ key }) };
+    const rows: V2EntryRecord[] = [];
+    for (const [id, memory] of Object.entries(memories)) {
+      const n = id === 'big' ? 2345 : 3;
+      for (let i = 1; i <= n; i++) {
+        const e = await memory.append(`${id}-${i}`, claims(i, { wid: `w${i % 4}` }), { now: i * 1000 });
+        rows.push({ ...e, ledgerId: id, wid: `w${i % 4}`, iss: claims(i).iss, exec_act: claims(i).exec_act });
+      }
+      await old
+        .table('ledgers')
+        .add(id === 'signed' ? { id, name: id, createdAt: 1, key } : { id, name: id, createdAt: 2 });
+    }
+    await old.table('entries').bulkAdd(rows);
+    old.close();
+
+    const db = new WorkbenchDb(name, { indexedDB, IDBKeyRange });
+    const big = await IndexedDbLedger.open(db, 'big');
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['keys', 'ledgers', 'meta', 'segments']);
+    expect(await big.entries()).toEqual(rows.filter((r) => r.ledgerId === 'big'));
+    expect(big.head).toEqual({ seq: 2345, hash: (await memories.big.entries()).at(-1)!.entryHash });
+    expect((await big.verifyChain()).ok).toBe(true);
+    expect((await big.query({ wid: 'w1', from: 2_000_000, to: 2_013_000 })).map((e) => e.seq)).toEqual([
+      2001, 2005, 2009, 2013,
+    ]);
+    const signed = await IndexedDbLedger.open(db, 'signed');
+    expect((await signed.entries()).map((e) => e.receipt)).toEqual(rows.slice(-3).map((r) => r.receipt));
+    expect((await signed.verifyChain()).ok).toBe(true);
+    // and the migrated ledger appends on from where it was
+    await big.append('big-2346', claims(2346));
+    expect((await big.verifyChain()).ok).toBe(true);
+    expect(
+      (await db.segments.where('[ledgerId+firstSeq]').between(['big', 0], ['big', Infinity]).toArray()).map(
+        (s) => s.entries.length,
+      ),
+    ).toEqual([1000, 1000, 345, 1]);
   });
 
   it('writes a batch all at once or not at all', async () => {
@@ -139,7 +264,13 @@ describe('IndexedDbLedger', () => {
     const db = freshDb();
     const ledger = await openNew(db);
     for (let i = 1; i <= 4; i++) await ledger.append(`token-${i}`, claims(i));
-    await db.entries.update([ledger.id, 3], { token: 'token-3-edited' });
+    // As devtools would: the token of entry 3 rewritten inside its segment.
+    await db.segments
+      .where('[ledgerId+firstSeq]')
+      .equals([ledger.id, 3])
+      .modify((s) => {
+        s.entries[0]!.token = 'token-3-edited';
+      });
     const report = await ledger.verifyChain();
     expect(report.ok).toBe(false);
     expect(report.firstBreak).toMatchObject({ seq: 3, reason: 'hash_mismatch' });
@@ -164,7 +295,7 @@ describe('IndexedDbLedger', () => {
     await a.append('a1', claims(1));
     await b.append('b1', claims(1));
     await catalog.remove(a.id);
-    expect(await db.entries.count()).toBe(1);
+    expect((await db.segments.toArray()).map((s) => [s.ledgerId, s.entries.length])).toEqual([[b.id, 1]]);
     expect((await catalog.list()).map((l) => l.id)).toEqual([b.id]);
   });
 
@@ -180,12 +311,12 @@ describe('IndexedDbLedger', () => {
       { token: 'shallow', claims: claims(2) },
       { token, claims: decoded.decoded.payload },
     ]);
-    const stored = await db.entries.toArray();
-    expect(stored[1]!.claims).toEqual({});
+    const [segment] = await db.segments.toArray();
+    expect(segment!.entries[1]!.claims).toEqual({});
     const [read] = await ledger.byJti(claims(1).jti);
     expect(read!.claims.jti).toBe(claims(1).jti);
     expect(jsonDepth(read!.claims.ect_ext)).toBe(10_001); // JSON.stringify itself overflows at this depth
-    expect(read!.claimsInToken).toBeUndefined();
+    expect('claimsInToken' in read!).toBe(false);
     expect((await ledger.entries()).map((e) => e.claims.jti)).toEqual([claims(2).jti, claims(1).jti]);
     expect((await ledger.verifyChain()).ok).toBe(true);
   });

@@ -2,13 +2,22 @@
  * The audit ledger on IndexedDB (ECT-PROFILE.md section 8): several ledgers,
  * each append-only and hash-chained, with receipts when it has a key.
  *
+ * Entries are stored several to a record ("segments" of up to SEGMENT_SIZE consecutive entries,
+ * keyed [ledgerId, firstSeq]): Chromium's IndexedDB costs about as much per record as hashing an
+ * entry, so one record per entry made the write of a large import slower than its verification.
+ * Reads turn segments back into one EntryRecord per entry, with the claim copies (jti, wid, iss,
+ * exec_act) taken from the claims; lookups by claim scan the ledger (the app holds all of it in
+ * memory anyway).
+ *
  * Hashing and signing are asynchronous WebCrypto calls, which an IndexedDB
  * transaction does not wait for by itself (it would commit early): the
  * transaction is kept open across them with Dexie.waitFor, and the batch is
- * hashed a chunk at a time, each chunk written while the next is hashed. The
+ * hashed a segment at a time, each segment written while the next is hashed. The
  * transaction first checks that the head is still the one this tab knows; if
- * another tab appended meanwhile, we reload and start again. One transaction
- * per batch: a batch is either all in or not at all.
+ * another tab appended meanwhile, we reload and start again (read-write transactions on one store
+ * run one after another, so two tabs' segments can never overlap; a segment starting at a
+ * sequence number already written fails with a ConstraintError, and the append retries). One
+ * transaction per batch: a batch is either all in or not at all.
  */
 import { Dexie } from 'dexie';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
@@ -38,18 +47,44 @@ export interface LedgerMeta {
   key?: LedgerKey;
 }
 
-/** A stored entry: the core's entry plus the ledger it belongs to and indexed claim copies. */
+/** An entry as read: the core's entry plus the ledger it belongs to and copies of some claims. */
 export interface EntryRecord extends LedgerEntry {
   ledgerId: string;
   wid?: string;
   iss?: string;
   exec_act?: string;
+}
+
+/** An entry as stored in its segment (its sequence number is the segment's firstSeq + its index). */
+export interface StoredEntry {
+  token: string;
+  claims: Record<string, unknown>;
+  appendedAt: number;
+  prevHash: string;
+  entryHash: string;
+  receipt?: string;
   /**
    * Set when the claims nest too deep to store (see MAX_STORED_DEPTH): `claims` is then stored
    * empty and decoded again from `token` on every read.
    */
   claimsInToken?: true;
 }
+
+/** One IndexedDB record: consecutive entries of one ledger, firstSeq to lastSeq. */
+export interface SegmentRecord {
+  ledgerId: string;
+  firstSeq: number;
+  lastSeq: number;
+  entries: StoredEntry[];
+}
+
+/** A record of the version-2 `entries` table (one per entry), read once to migrate it. */
+export interface V2EntryRecord extends EntryRecord {
+  claimsInToken?: true;
+}
+
+/** Entries per segment: large enough that the per-record cost vanishes, small enough to read a part. */
+export const SEGMENT_SIZE = 1000;
 
 /**
  * Claims nested deeper than this are not stored as an object: IndexedDB's structured clone
@@ -58,21 +93,70 @@ export interface EntryRecord extends LedgerEntry {
  */
 const MAX_STORED_DEPTH = 64;
 
-/** The record as stored: deep claims left out (they are in the token). */
-function storable(entry: EntryRecord): EntryRecord {
-  if (!jsonDeeperThan(entry.claims, MAX_STORED_DEPTH)) return entry;
-  return { ...entry, claims: {}, claimsInToken: true };
+/** The entry as stored: deep claims left out (they are in the token). */
+function stored(e: LedgerEntry & { claimsInToken?: true }): StoredEntry {
+  const deep = e.claimsInToken === true || jsonDeeperThan(e.claims, MAX_STORED_DEPTH);
+  const out: StoredEntry = {
+    token: e.token,
+    claims: deep ? {} : e.claims,
+    appendedAt: e.appendedAt,
+    prevHash: e.prevHash,
+    entryHash: e.entryHash,
+  };
+  if (e.receipt !== undefined) out.receipt = e.receipt;
+  if (deep) out.claimsInToken = true;
+  return out;
 }
 
-/** The record as read: claims left out at write time decoded again from the token. */
-function hydrate(rows: EntryRecord[]): EntryRecord[] {
-  for (const row of rows) {
-    if (!row.claimsInToken) continue;
-    const d = decodeToken(row.token);
-    if (d.ok) row.claims = d.decoded.payload;
-    delete row.claimsInToken;
+/** The entry as read: claims left out at write time decoded again from the token. */
+function record(ledgerId: string, seq: number, s: StoredEntry): EntryRecord {
+  let claims = s.claims;
+  if (s.claimsInToken) {
+    const d = decodeToken(s.token);
+    claims = d.ok ? d.decoded.payload : {};
   }
-  return rows;
+  const e: EntryRecord = {
+    ledgerId,
+    seq,
+    token: s.token,
+    jti: typeof claims.jti === 'string' ? claims.jti : '',
+    claims,
+    appendedAt: s.appendedAt,
+    prevHash: s.prevHash,
+    entryHash: s.entryHash,
+  };
+  if (s.receipt !== undefined) e.receipt = s.receipt;
+  copyClaims(e);
+  return e;
+}
+
+function copyClaims(e: EntryRecord): void {
+  for (const k of ['wid', 'iss', 'exec_act'] as const)
+    if (typeof e.claims[k] === 'string') e[k] = e.claims[k];
+}
+
+/**
+ * Version-2 entry records (sorted by ledger and sequence number) as segments: consecutive entries
+ * of a ledger, SEGMENT_SIZE at most, a new segment wherever the sequence numbers jump (so an
+ * edited database migrates as it is, and the chain check still finds the gap).
+ */
+export function segmentsOf(rows: readonly V2EntryRecord[]): SegmentRecord[] {
+  const out: SegmentRecord[] = [];
+  let seg: SegmentRecord | undefined;
+  for (const row of rows) {
+    if (
+      !seg ||
+      seg.ledgerId !== row.ledgerId ||
+      seg.lastSeq + 1 !== row.seq ||
+      seg.entries.length >= SEGMENT_SIZE
+    ) {
+      seg = { ledgerId: row.ledgerId, firstSeq: row.seq, lastSeq: row.seq - 1, entries: [] };
+      out.push(seg);
+    }
+    seg.entries.push(stored(row));
+    seg.lastSeq = row.seq;
+  }
+  return out;
 }
 
 export class LedgerConflictError extends Error {
@@ -84,8 +168,6 @@ export class LedgerConflictError extends Error {
 
 const MAX_RETRIES = 20;
 const PROGRESS_EVERY = 250;
-/** Entries handed to IndexedDB at a time while the next ones are hashed. */
-const WRITE_CHUNK = 1000;
 
 export interface AppendOptions {
   /** Unix milliseconds recorded as the append time (default: now). */
@@ -143,8 +225,32 @@ export class IndexedDbLedger implements Ledger {
     return this.#meta.key?.publicJwk;
   }
 
-  #range(from = 1, to = Number.MAX_SAFE_INTEGER) {
-    return this.#db.entries.where('[ledgerId+seq]').between([this.id, from], [this.id, to], true, true);
+  /** The entries from `from` to `to` (inclusive), read from the segments that hold them. */
+  async #read(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
+    const segments = await this.#db.segments
+      .where('[ledgerId+lastSeq]')
+      .between([this.id, from], [this.id, Infinity], true, true)
+      .until((s) => s.firstSeq > to)
+      .toArray();
+    const out: EntryRecord[] = [];
+    for (const s of segments) {
+      const start = Math.max(0, from - s.firstSeq);
+      const end = Math.min(s.entries.length, to - s.firstSeq + 1);
+      for (let i = start; i < end; i++) out.push(record(this.id, s.firstSeq + i, s.entries[i]!));
+    }
+    return out;
+  }
+
+  /** The last sequence number stored (0 when the ledger is empty), read from the index alone. */
+  async #storedHead(): Promise<number> {
+    const keys = await this.#db.segments
+      .where('[ledgerId+lastSeq]')
+      .between([this.id, -Infinity], [this.id, Infinity], true, true)
+      .reverse()
+      .limit(1)
+      .keys();
+    const last = keys[0] as unknown as [string, number] | undefined;
+    return last?.[1] ?? 0;
   }
 
   /**
@@ -159,7 +265,7 @@ export class IndexedDbLedger implements Ledger {
   }
 
   async #refresh(): Promise<number> {
-    const fresh = hydrate(await this.#range(this.#head.seq + 1).toArray());
+    const fresh = await this.#read(this.#head.seq + 1);
     for (const e of fresh) {
       const rec = taskRecord(e.claims);
       if (rec) this.#index.add(rec);
@@ -198,15 +304,12 @@ export class IndexedDbLedger implements Ledger {
       opts.signal?.throwIfAborted();
       let batch: EntryRecord[];
       try {
-        batch = await this.#db.transaction('rw', this.#db.entries, async () => {
-          const last = await this.#range().last();
-          if ((last?.seq ?? 0) !== base.seq) throw new StaleHead();
+        batch = await this.#db.transaction('rw', this.#db.segments, async () => {
+          if ((await this.#storedHead()) !== base.seq) throw new StaleHead();
           return this.#write(items, base, now, opts);
         });
       } catch (e) {
-        const stale =
-          e instanceof StaleHead ||
-          (e instanceof Dexie.BulkError && e.failures.some((f) => f.name === 'ConstraintError'));
+        const stale = e instanceof StaleHead || (e instanceof Error && e.name === 'ConstraintError');
         if (!stale) throw e;
         await this.#refresh(); // another tab appended first: chain onto its entries
         continue;
@@ -225,9 +328,9 @@ export class IndexedDbLedger implements Ledger {
   }
 
   /**
-   * Inside the transaction: the batch is hashed (and signed) a chunk at a time, each chunk handed to
-   * IndexedDB while the next is prepared, so the database writes while this thread hashes.
-   * Dexie.waitFor keeps the transaction open across those WebCrypto calls.
+   * Inside the transaction: the batch is hashed (and signed) a segment at a time, each segment
+   * handed to IndexedDB while the next is prepared, so the database writes while this thread
+   * hashes. Dexie.waitFor keeps the transaction open across those WebCrypto calls.
    */
   async #write(
     items: readonly { token: string; claims: Record<string, unknown> }[],
@@ -238,17 +341,29 @@ export class IndexedDbLedger implements Ledger {
     const out: EntryRecord[] = [];
     const writes: Promise<unknown>[] = [];
     let prev = base.hash;
-    for (let start = 0; start < items.length; start += WRITE_CHUNK) {
-      const end = Math.min(items.length, start + WRITE_CHUNK);
-      const chunk = await Dexie.waitFor(this.#prepare(items, start, end, base.seq, prev, now, opts));
-      prev = chunk[chunk.length - 1]!.entryHash;
-      for (const e of chunk) out.push(e);
-      const write = this.#db.entries.bulkAdd(chunk.map(storable));
-      write.catch(() => undefined); // awaited below; the transaction fails with it anyway
-      writes.push(write);
+    try {
+      for (let start = 0; start < items.length; start += SEGMENT_SIZE) {
+        const end = Math.min(items.length, start + SEGMENT_SIZE);
+        const chunk = await Dexie.waitFor(this.#prepare(items, start, end, base.seq, prev, now, opts));
+        prev = chunk[chunk.length - 1]!.entryHash;
+        for (const e of chunk) out.push(e);
+        const write = this.#db.segments.add({
+          ledgerId: this.id,
+          firstSeq: chunk[0]!.seq,
+          lastSeq: chunk[chunk.length - 1]!.seq,
+          entries: chunk.map(stored),
+        });
+        write.catch(() => undefined); // awaited below; the transaction fails with it anyway
+        writes.push(write);
+      }
+      opts.onProgress?.(items.length, items.length);
+      await Promise.all(writes);
+    } catch (e) {
+      // A write that failed is the cause (a quota error, an abort): what came after it in the
+      // finished transaction fails only because of it.
+      for (const r of await Promise.allSettled(writes)) if (r.status === 'rejected') throw r.reason;
+      throw e;
     }
-    opts.onProgress?.(items.length, items.length);
-    await Promise.all(writes);
     return out;
   }
 
@@ -279,8 +394,7 @@ export class IndexedDbLedger implements Ledger {
         prevHash: prev,
         entryHash: await computeEntryHash(prev, token),
       };
-      for (const k of ['wid', 'iss', 'exec_act'] as const)
-        if (typeof claims[k] === 'string') entry[k] = claims[k];
+      copyClaims(entry);
       if (this.#meta.key) entry.receipt = await signReceipt(entry, this.#meta.key);
       out.push(entry);
       prev = entry.entryHash;
@@ -289,40 +403,26 @@ export class IndexedDbLedger implements Ledger {
   }
 
   async size(): Promise<number> {
-    return this.#range().count();
+    return this.#storedHead();
   }
 
-  async entries(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
-    return hydrate(await this.#range(from, to).toArray());
+  entries(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
+    return this.#read(from, to);
   }
 
   async byJti(jti: string): Promise<EntryRecord[]> {
-    return hydrate(await this.#db.entries.where('[ledgerId+jti]').equals([this.id, jti]).toArray());
+    return (await this.#read()).filter((e) => e.jti === jti);
   }
 
   async query(q: LedgerQuery): Promise<EntryRecord[]> {
-    // Use the most selective index given, then filter on the rest.
-    let coll;
-    if (q.wid !== undefined) coll = this.#db.entries.where('[ledgerId+wid]').equals([this.id, q.wid]);
-    else if (q.iss !== undefined) coll = this.#db.entries.where('[ledgerId+iss]').equals([this.id, q.iss]);
-    else if (q.exec_act !== undefined)
-      coll = this.#db.entries.where('[ledgerId+exec_act]').equals([this.id, q.exec_act]);
-    else {
-      coll = this.#db.entries
-        .where('[ledgerId+appendedAt]')
-        .between([this.id, q.from ?? -Infinity], [this.id, q.to ?? Infinity], true, true);
-    }
-    const rows = hydrate(await coll.toArray());
-    return rows
-      .filter(
-        (e) =>
-          (q.wid === undefined || e.wid === q.wid) &&
-          (q.iss === undefined || e.iss === q.iss) &&
-          (q.exec_act === undefined || e.exec_act === q.exec_act) &&
-          (q.from === undefined || e.appendedAt >= q.from) &&
-          (q.to === undefined || e.appendedAt <= q.to),
-      )
-      .sort((a, b) => a.seq - b.seq);
+    return (await this.#read()).filter(
+      (e) =>
+        (q.wid === undefined || e.wid === q.wid) &&
+        (q.iss === undefined || e.iss === q.iss) &&
+        (q.exec_act === undefined || e.exec_act === q.exec_act) &&
+        (q.from === undefined || e.appendedAt >= q.from) &&
+        (q.to === undefined || e.appendedAt <= q.to),
+    );
   }
 
   async verifyChain(): Promise<ChainReport> {
@@ -361,8 +461,11 @@ export class LedgerCatalog {
   }
 
   async remove(id: string): Promise<void> {
-    await this.db.transaction('rw', this.db.ledgers, this.db.entries, async () => {
-      await this.db.entries.where('[ledgerId+seq]').between([id, Dexie.minKey], [id, Dexie.maxKey]).delete();
+    await this.db.transaction('rw', this.db.ledgers, this.db.segments, async () => {
+      await this.db.segments
+        .where('[ledgerId+firstSeq]')
+        .between([id, -Infinity], [id, Infinity], true, true)
+        .delete();
       await this.db.ledgers.delete(id);
     });
   }
