@@ -6,7 +6,6 @@
  * previous entry's hash in lowercase hex (64 zeros for the first entry) and
  * the token is its compact serialization; the hash is stored as lowercase hex.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { CompactSign, compactVerify, type CryptoKey, type JWK } from 'jose';
 import { utf8Encode } from './base64url.ts';
 
@@ -42,25 +41,14 @@ export interface LedgerKey {
 }
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-const hex = (bytes: Uint8Array): string => {
+const hex = (buf: ArrayBuffer): string => {
   let s = '';
-  for (const b of bytes) s += HEX[b]!;
+  for (const b of new Uint8Array(buf)) s += HEX[b]!;
   return s;
 };
 
-/**
- * The chain hash of an entry, computed synchronously by @noble/hashes rather than WebCrypto's
- * `digest`: each hash needs the one before, and in Chromium every WebCrypto call of a page and its
- * workers runs on one thread, so during an import the chain's digests queued behind the workers'
- * signature checks. In JavaScript a hash takes about 10 µs, a third of an awaited `digest`.
- */
-export function entryHash(prevHash: string, token: string): string {
-  return hex(sha256(utf8Encode(prevHash + token)));
-}
-
-/** `entryHash`, for callers written against the asynchronous form. */
 export async function computeEntryHash(prevHash: string, token: string): Promise<string> {
-  return entryHash(prevHash, token);
+  return hex(await crypto.subtle.digest('SHA-256', utf8Encode(prevHash + token)));
 }
 
 export async function signReceipt(entry: LedgerEntry, key: LedgerKey): Promise<string> {
