@@ -85,4 +85,21 @@ test.describe('The demo ledger', () => {
     await expect(keyCard(page, 'Example agent A (test key)')).toBeVisible();
     await expect(keyCard(page, 'Example agent C (test key)')).toBeVisible();
   });
+
+  test('Learn offers the demo to replay, entry by entry, ending on the same audit', async ({ page }) => {
+    await page.goto('./#/learn');
+    await page.getByRole('link', { name: 'Replay a workflow' }).click();
+    const empty = page.getByTestId('replay-empty');
+    await expect(empty).toContainText('This ledger is empty');
+    await empty.getByRole('button', { name: 'Load the demo ledger' }).click();
+    await expect(page.getByTestId('replay-ledger-size')).toHaveText('14 entries', { timeout: 30_000 });
+    const slider = page.getByLabel('Entries replayed', { exact: true });
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('replay-added')).toContainText('plan_release');
+    await expect(page.getByTestId('replay-added')).toHaveAttribute('data-status', 'valid');
+    await page.keyboard.press('End');
+    await expect(slider).toHaveValue('14');
+    await expect(page.getByTestId('replay-summary')).toContainText('4 valid · 9 invalid · 1 tainted');
+  });
 });

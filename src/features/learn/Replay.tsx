@@ -9,6 +9,7 @@ import { GENESIS_HASH, type AuditReport } from '../../ect/index.ts';
 import { explain } from '../../ect/explanations.ts';
 import { Button } from '../../components/Button.tsx';
 import { CodeLink } from '../../components/CodeLink.tsx';
+import { DemoLedgerButton } from '../../components/DemoLedger.tsx';
 import { MiniDag, type MiniDagEdge, type MiniDagNode } from '../../components/MiniDag.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
 import { hashFor } from '../../state/router.ts';
@@ -124,20 +125,24 @@ export function Replay() {
           Reading and auditing the ledger…
         </p>
       ) : n === 0 ? (
-        <p
-          className="rounded-md border border-dashed border-slate-300 p-4 text-slate-700 dark:border-slate-700 dark:text-slate-300"
+        <div
+          className="flex flex-col gap-2 rounded-md border border-dashed border-slate-300 p-4 text-slate-700 dark:border-slate-700 dark:text-slate-300"
           data-testid="replay-empty"
         >
-          This ledger is empty. Import tokens on the{' '}
-          <a className="underline underline-offset-2" href={hashFor('ledger')}>
-            Ledger tab
-          </a>
-          , or run a scenario in{' '}
-          <a className="underline underline-offset-2" href={hashFor('simulate')}>
-            Simulate
-          </a>{' '}
-          and keep the run; then replay it here.
-        </p>
+          <p>
+            This ledger is empty. Import tokens on the{' '}
+            <a className="underline underline-offset-2" href={hashFor('ledger')}>
+              Ledger tab
+            </a>
+            , or run a scenario in{' '}
+            <a className="underline underline-offset-2" href={hashFor('simulate')}>
+              Simulate
+            </a>{' '}
+            and keep the run; then replay it here. Or replay the demo: a release workflow with a defect of
+            each kind, arriving in ledger order.
+          </p>
+          <DemoLedgerButton />
+        </div>
       ) : (
         <ReplayPlayer key={currentId} audit={audit} entries={entries} n={n} />
       )}
