@@ -100,7 +100,7 @@ export function App() {
         {route === 'inspect' && <InspectPage />}
         {route === 'create' && <CreatePage />}
         {route === 'keys' && <KeysPage />}
-        <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
+        <Suspense fallback={<p className="text-sm text-slate-600 dark:text-slate-400">Loading…</p>}>
           {route === 'ledger' && <LedgerPage />}
           {route === 'graph' && <GraphPage />}
           {route === 'simulate' && <SimulatePage />}

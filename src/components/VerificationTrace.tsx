@@ -179,7 +179,7 @@ function Explanation({ code }: { code: StepReport['problems'][number]['code'] })
     >
       <p className="font-semibold text-slate-900 dark:text-slate-100">
         {e.title}{' '}
-        <span className="font-mono font-normal text-slate-500">
+        <span className="font-mono font-normal text-slate-600 dark:text-slate-400">
           (<CodeLink code={code} />)
         </span>
       </p>

@@ -54,7 +54,7 @@ function help(name: string, kind?: 'claim' | 'ext'): ReactNode {
   if (!info) return null;
   return (
     <>
-      {info.meaning} <span className="text-slate-400 dark:text-slate-500">Rule: {info.rule}</span>
+      {info.meaning} <span className="text-slate-500 dark:text-slate-400">Rule: {info.rule}</span>
     </>
   );
 }
@@ -299,7 +299,7 @@ function TimeField({
         }
       : {
           label: `iat + ${Math.round(settings.defaultExpiry / 60)} min`,
-          aria: `Set exp to iat + ${settings.defaultExpiry} s`,
+          aria: `Set exp to iat + ${Math.round(settings.defaultExpiry / 60)} min`,
           run: () => setClaim('exp', iat + settings.defaultExpiry),
         };
   return (

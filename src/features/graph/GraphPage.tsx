@@ -975,7 +975,7 @@ function Search({ model, onPick }: { model: GraphModel; onPick: (i: number) => v
           className="absolute top-full left-0 z-20 mt-1 w-96 rounded-md border border-slate-200 bg-white py-1 text-sm text-slate-900 shadow-lg dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
         >
           {hits.length === 0 && (
-            <li className="px-2 py-1 text-slate-500">
+            <li className="px-2 py-1 text-slate-600 dark:text-slate-400">
               No jti starts with “<VisibleText text={q.trim()} />
               ”.
             </li>
@@ -992,7 +992,7 @@ function Search({ model, onPick }: { model: GraphModel; onPick: (i: number) => v
                   <code className="font-mono text-xs">
                     <VisibleText text={n.jti ?? ''} />
                   </code>
-                  <span className="truncate text-xs text-slate-500">
+                  <span className="truncate text-xs text-slate-600 dark:text-slate-400">
                     {n.kind === 'ghost' ? 'missing' : <VisibleText text={n.act ?? ''} />}
                   </span>
                 </button>

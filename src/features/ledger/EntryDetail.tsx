@@ -234,7 +234,7 @@ export function EntryDetail({
 }
 
 function Verdict({ node }: { node: AuditReport['nodes'][number] | undefined }) {
-  if (!node) return <span className="text-sm text-slate-500">auditing…</span>;
+  if (!node) return <span className="text-sm text-slate-600 dark:text-slate-400">auditing…</span>;
   const [cls, text] = !node.valid
     ? ['bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200', 'invalid']
     : node.tainted

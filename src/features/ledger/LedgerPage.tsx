@@ -61,7 +61,8 @@ export function LedgerPage() {
       </div>
     );
   }
-  if (status !== 'ready') return <p className="text-sm text-slate-500">Opening the ledgers…</p>;
+  if (status !== 'ready')
+    return <p className="text-sm text-slate-600 dark:text-slate-400">Opening the ledgers…</p>;
 
   const empty = entries.length === 0 && chain !== null;
   return (

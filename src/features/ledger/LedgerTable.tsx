@@ -300,7 +300,7 @@ function StatusBadges({ row, chainBreak }: { row: Row; chainBreak: boolean }) {
   }
   if (row.status === 'pending') {
     out.push(
-      <span key="p" className="text-xs text-slate-500">
+      <span key="p" className="text-xs text-slate-600 dark:text-slate-400">
         auditing…
       </span>,
     );

@@ -93,7 +93,7 @@ export function LedgerView() {
                                   ✓ signed
                                 </span>
                               ) : (
-                                <span className="text-slate-500">—</span>
+                                <span className="text-slate-600 dark:text-slate-400">—</span>
                               )}
                             </td>
                             <td className="py-0.5 whitespace-nowrap">

@@ -357,7 +357,7 @@ function TaskRow({ task, index, scenario }: { task: ScenarioTask; index: number;
         <fieldset className="text-sm">
           <legend className={labelCls}>Predecessors of {name}</legend>
           {scenario.tasks.filter((t) => t.id !== task.id).length === 0 && (
-            <p className="text-xs text-slate-500">none (a root task)</p>
+            <p className="text-xs text-slate-600 dark:text-slate-400">none (a root task)</p>
           )}
           {scenario.tasks
             .map((t, i) => [t, i] as const)
