@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { cleanTokens, defectLedger } from './data/make-ledgers.mjs';
 import { expect, test } from './fixtures.ts';
+import { tableVerdicts } from './ledger-helpers.ts';
 
 /**
  * A large import is verified by the verification workers (src/workers/, under the app's CSP),
@@ -33,15 +34,8 @@ async function problemRows(page: Page): Promise<Record<string, string[]>> {
     await page.getByLabel('Status').selectOption(status);
     // The table filters a render later: read it once no other status is shown.
     await expect(page.locator(`[data-testid="ledger-row"]:not([data-status="${status}"])`)).toHaveCount(0);
-    const rows = await page
-      .getByTestId('ledger-row')
-      .evaluateAll((els) =>
-        els.map((el) => [
-          el.getAttribute('data-jti')!,
-          `${el.getAttribute('data-status')}:${el.getAttribute('data-codes')}`,
-        ]),
-      );
-    for (const [jti, v] of rows) (out[jti!] ??= []).push(v!);
+    for (const [jti, verdicts] of Object.entries(await tableVerdicts(page)))
+      (out[jti] ??= []).push(...verdicts);
   }
   await page.getByLabel('Status').selectOption('');
   for (const k of Object.keys(out)) out[k]!.sort();

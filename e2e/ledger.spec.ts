@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test';
 import { explain } from '../src/ect/explanations.ts';
 import { cleanTokens, defectLedger } from './data/make-ledgers.mjs';
 import { expect, test } from './fixtures.ts';
+import { tableVerdicts } from './ledger-helpers.ts';
 
 const DEFECTS_FILE = fileURLToPath(new URL('./data/ledger-defects.json', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -30,22 +31,6 @@ async function auditDone(page: Page) {
 }
 
 const row = (page: Page, jti: string) => page.locator(`[data-testid="ledger-row"][data-jti="${jti}"]`);
-
-/** What the table shows: per jti, the sorted list of "status:codes" of its rows. */
-async function tableVerdicts(page: Page): Promise<Record<string, string[]>> {
-  const rows = await page
-    .getByTestId('ledger-row')
-    .evaluateAll((els) =>
-      els.map((el) => [
-        el.getAttribute('data-jti')!,
-        `${el.getAttribute('data-status')}:${el.getAttribute('data-codes')}`,
-      ]),
-    );
-  const out: Record<string, string[]> = {};
-  for (const [jti, v] of rows) (out[jti!] ??= []).push(v!);
-  for (const k of Object.keys(out)) out[k]!.sort();
-  return out;
-}
 
 async function importDefects(page: Page) {
   await openLedgerPage(page);
