@@ -18,7 +18,7 @@ import {
 } from '../../components/time.ts';
 import { formClaimNames, readPolicy, type DryRun, type FieldKey } from './payload.ts';
 import { useCreator } from './store.ts';
-import { Field, INPUT, INPUT_AUTO, SELECT, useSyncedText, type A11y } from './ui.tsx';
+import { Field, INPUT, INPUT_AUTO, SELECT, SyncedTextInput, useSyncedText, type A11y } from './ui.tsx';
 
 const ok = (value: unknown) => ({ ok: true as const, value });
 
@@ -179,16 +179,7 @@ function StringField({
     >
       {(a11y) => (
         <div className="flex gap-2">
-          <input
-            {...a11y}
-            type="text"
-            className={INPUT}
-            spellCheck={false}
-            autoComplete="off"
-            placeholder={placeholder}
-            value={synced.text}
-            onChange={(e) => synced.onText(e.target.value)}
-          />
+          <SyncedTextInput a11y={a11y} synced={synced} placeholder={placeholder} />
           {button && (
             <Button aria-label={button.aria} onClick={button.run} className="shrink-0">
               {button.label}
@@ -320,15 +311,11 @@ function TimeField({
     >
       {(a11y) => (
         <div className="flex flex-wrap gap-2">
-          <input
-            {...a11y}
-            type="text"
-            inputMode="numeric"
+          <SyncedTextInput
+            a11y={a11y}
+            synced={synced}
             className={`${INPUT_AUTO} w-36 flex-none`}
-            spellCheck={false}
-            autoComplete="off"
-            value={synced.text}
-            onChange={(e) => synced.onText(e.target.value)}
+            inputMode="numeric"
           />
           <input
             type="datetime-local"
@@ -420,16 +407,7 @@ function StringFieldWithExtra({
       extra={children}
     >
       {(a11y) => (
-        <input
-          {...a11y}
-          type="text"
-          className={INPUT}
-          spellCheck={false}
-          autoComplete="off"
-          placeholder="empty: omitted; 43 base64url characters"
-          value={synced.text}
-          onChange={(e) => synced.onText(e.target.value)}
-        />
+        <SyncedTextInput a11y={a11y} synced={synced} placeholder="empty: omitted; 43 base64url characters" />
       )}
     </Field>
   );
@@ -509,15 +487,10 @@ function PolicyFields({ version, payload, dry }: { version: Version; payload: Js
         notes={[where]}
       >
         {(a11y) => (
-          <input
-            {...a11y}
-            type="text"
-            className={INPUT}
-            spellCheck={false}
-            autoComplete="off"
+          <SyncedTextInput
+            a11y={a11y}
+            synced={polSynced}
             placeholder="empty: no policy; e.g. spending-limit-v2"
-            value={polSynced.text}
-            onChange={(e) => polSynced.onText(e.target.value)}
           />
         )}
       </Field>

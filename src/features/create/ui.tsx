@@ -123,3 +123,32 @@ export function useSyncedText<E>(
     },
   };
 }
+
+/** A one-line text input bound to a useSyncedText value, with the Field's ids and aria attributes. */
+export function SyncedTextInput({
+  a11y,
+  synced,
+  placeholder,
+  className = INPUT,
+  inputMode,
+}: {
+  a11y: A11y;
+  synced: { text: string; onText: (text: string) => void };
+  placeholder?: string;
+  className?: string;
+  inputMode?: 'numeric';
+}) {
+  return (
+    <input
+      {...a11y}
+      type="text"
+      inputMode={inputMode}
+      className={className}
+      spellCheck={false}
+      autoComplete="off"
+      placeholder={placeholder}
+      value={synced.text}
+      onChange={(e) => synced.onText(e.target.value)}
+    />
+  );
+}

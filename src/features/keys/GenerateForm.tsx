@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { useKeyring } from '../../state/keyring.ts';
-import { ERROR_BOX, errorText, HINT, INPUT, MONO_INPUT, OK_TEXT, PANEL, PANEL_TITLE } from './ui.ts';
+import { ERROR_BOX, HINT, INPUT, MONO_INPUT, OK_TEXT, PANEL, PANEL_TITLE } from './ui.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
+import { useFormAction } from './useFormAction.ts';
 
 /** Generate an ES256 key pair for one agent, in the browser (WebCrypto). */
 export function GenerateForm({ disabled }: { disabled: boolean }) {
@@ -12,9 +13,7 @@ export function GenerateForm({ disabled }: { disabled: boolean }) {
   const [issuer, setIssuer] = useState('');
   const [kid, setKid] = useState('');
   const [extractable, setExtractable] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, done, run } = useFormAction();
 
   return (
     <section aria-labelledby={`${id}-title`} className={PANEL}>
@@ -29,21 +28,14 @@ export function GenerateForm({ disabled }: { disabled: boolean }) {
         className="mt-3"
         onSubmit={(e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(null);
-          setDone(null);
-          generate({ name, issuer, kid, extractable }).then(
+          run(
+            () => generate({ name, issuer, kid, extractable }),
             (key) => {
-              setDone(`Generated “${key.name}” with kid ${key.kid}.`);
               setName('');
               setIssuer('');
               setKid('');
               setExtractable(false);
-              setBusy(false);
-            },
-            (err: unknown) => {
-              setError(errorText(err));
-              setBusy(false);
+              return `Generated “${key.name}” with kid ${key.kid}.`;
             },
           );
         }}

@@ -2,6 +2,7 @@ import { useId, useRef, useState, type DragEvent } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { useKeyring } from '../../state/keyring.ts';
 import { ERROR_BOX, errorText, HINT, INPUT, MONO_INPUT, OK_TEXT, PANEL, PANEL_TITLE } from './ui.ts';
+import { useFormAction } from './useFormAction.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
 
 /** Files larger than this are refused before reading: key files are a few kilobytes. */
@@ -31,9 +32,7 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
   const [name, setName] = useState('');
   const [source, setSource] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, done, setError, setDone, run } = useFormAction();
 
   const readFile = (file: File | undefined) => {
     if (!file) return;
@@ -87,28 +86,20 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
         className="mt-3"
         onSubmit={(e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(null);
-          setDone(null);
           const privateDropped = hadPrivateParts(text);
-          importPublic(text, { issuer, name }).then(
+          run(
+            () => importPublic(text, { issuer, name }),
             (added) => {
-              setDone(
-                added.length
-                  ? `Imported ${added.length} key${added.length > 1 ? 's' : ''}: ${added
-                      .map((k) => `${k.kid}${k.issuer ? ` (${k.issuer})` : ' (unbound)'}`)
-                      .join(', ')}.${privateDropped ? ' The private parts in the file were dropped.' : ''}`
-                  : 'Nothing new: every key in it is already stored.',
-              );
               setText('');
               setSource(null);
-              setBusy(false);
+              return added.length
+                ? `Imported ${added.length} key${added.length > 1 ? 's' : ''}: ${added
+                    .map((k) => `${k.kid}${k.issuer ? ` (${k.issuer})` : ' (unbound)'}`)
+                    .join(', ')}.${privateDropped ? ' The private parts in the file were dropped.' : ''}`
+                : 'Nothing new: every key in it is already stored.';
             },
-            (err: unknown) => {
-              // The text stays as it was, to fix and try again; stored keys are untouched.
-              setError(`Nothing was imported: ${errorText(err)}`);
-              setBusy(false);
-            },
+            // The text stays as it was, to fix and try again; stored keys are untouched.
+            (err) => `Nothing was imported: ${errorText(err)}`,
           );
         }}
       >
