@@ -5,36 +5,10 @@
  * trace, never another exit status. Each run costs about a second, so this
  * file keeps to about a dozen runs.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { describe, it, expect } from 'vitest';
 import { encodeBase64Url, encodeBase64UrlText } from '../ect/base64url.ts';
-import { claims, handToken, makeAgent, NOW, sign, type Agent } from '../../test/fixtures.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TIMEOUT = 30_000;
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function ect(...args: string[]): Run {
-  const env = { ...process.env };
-  delete env.ECT_DEBUG;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env,
-    timeout: TIMEOUT - 5_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { claims, handToken, NOW, sign } from '../../test/fixtures.ts';
+import { CLI_TIMEOUT, cliWorkspace, ect, type Run } from '../../test/cli.ts';
 
 /** No stack frame anywhere in the output. */
 function expectNoStack(r: Run): void {
@@ -92,27 +66,7 @@ function randomBytes(n: number, seed: number): Buffer {
   return out;
 }
 
-let dir = '';
-let alice: Agent;
-let trustFile = '';
-const file = (name: string, content: unknown): string => {
-  const path = join(dir, name);
-  writeFileSync(
-    path,
-    typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content),
-  );
-  return path;
-};
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ect-cli-robust-'));
-  alice = await makeAgent('alice');
-  trustFile = file('trust.json', { issuers: { [alice.iss]: { keys: [alice.key.publicJwk] } } });
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const ws = cliWorkspace('ect-cli-robust-');
 
 describe('hostile token files', () => {
   it(
@@ -124,8 +78,8 @@ describe('hostile token files', () => {
         Buffer.from('\n\u0000\u001b[2J\r\n'),
         randomBytes(1000, 8),
       ]);
-      const tokens = file('random.bin', bytes);
-      const v = expectJson(ect('verify', '--trust', trustFile, '--now', String(NOW), `@${tokens}`));
+      const tokens = ws.file('random.bin', bytes);
+      const v = expectJson(ect('verify', '--trust', ws.trustFile, '--now', String(NOW), `@${tokens}`));
       for (const line of v) expect(line).toMatchObject({ valid: false, code: 'malformed' });
       const d = expectJson(ect('decode', `@${tokens}`));
       expect(d).toHaveLength(1);
@@ -133,65 +87,65 @@ describe('hostile token files', () => {
       expect(decoded.length).toBeGreaterThan(0);
       for (const t of decoded) expect(t).toMatchObject({ level: null, error: { code: 'malformed' } });
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'a 5 MB token file: exit 1, malformed with the length in the message',
     () => {
-      const big = file('big.txt', 'A'.repeat(5 * 1024 * 1024));
-      const out = expectJson(ect('verify', '--trust', trustFile, `@${big}`));
+      const big = ws.file('big.txt', 'A'.repeat(5 * 1024 * 1024));
+      const out = expectJson(ect('verify', '--trust', ws.trustFile, `@${big}`));
       expect(out).toHaveLength(1);
       const line = out[0] as { valid: boolean; code: string; problems: { message: string }[] };
       expect(line).toMatchObject({ valid: false, code: 'malformed' });
       expect(line.problems[0]!.message).toMatch(/5,242,880 characters long/);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'an empty token file: verify checked nothing, so it must not exit 0 (exit 2, or 1 with JSON)',
     () => {
-      const empty = file('empty.txt', '');
-      const r = ect('verify', '--trust', trustFile, `@${empty}`);
+      const empty = ws.file('empty.txt', '');
+      const r = ect('verify', '--trust', ws.trustFile, `@${empty}`);
       expect([1, 2], `exit ${r.status}, stdout ${JSON.stringify(r.stdout)}`).toContain(r.status);
       expectContract(r);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'a token whose ect_ext is nested 100,000 deep: exit 1 with JSON (invalid_ext), not an internal error',
     async () => {
       const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-      const payload = `${JSON.stringify(claims(alice)).slice(0, -1)},"ect_ext":{"a":${deep}}}`;
-      const header = JSON.stringify({ alg: 'ES256', typ: 'exec+jwt', kid: alice.kid });
+      const payload = `${JSON.stringify(claims(ws.alice)).slice(0, -1)},"ect_ext":{"a":${deep}}}`;
+      const header = JSON.stringify({ alg: 'ES256', typ: 'exec+jwt', kid: ws.alice.kid });
       const input = `${encodeBase64UrlText(header)}.${encodeBase64UrlText(payload)}`;
       const sig = await crypto.subtle.sign(
         { name: 'ECDSA', hash: 'SHA-256' },
-        alice.key.privateKey,
+        ws.alice.key.privateKey,
         new TextEncoder().encode(input),
       );
-      const tokenFile = file('deep.txt', `${input}.${encodeBase64Url(new Uint8Array(sig))}`);
-      const r = ect('verify', '--trust', trustFile, '--now', String(NOW), `@${tokenFile}`);
+      const tokenFile = ws.file('deep.txt', `${input}.${encodeBase64Url(new Uint8Array(sig))}`);
+      const r = ect('verify', '--trust', ws.trustFile, '--now', String(NOW), `@${tokenFile}`);
       expectNoStack(r);
       const out = expectJson(r);
       expect(out[0]).toMatchObject({ valid: false, code: 'invalid_ext' });
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'a token file with a UTF-8 BOM, CRLF line ends, a header line and blank lines still verifies (exit 0)',
     async () => {
-      const t = await sign(alice, claims(alice));
-      const f = file('bom.txt', `\ufeff\r\n\r\nExecution-Context: ${t}\r\n\r\n`);
-      const r = ect('verify', '--trust', trustFile, '--now', String(NOW), `@${f}`);
+      const t = await sign(ws.alice, claims(ws.alice));
+      const f = ws.file('bom.txt', `\ufeff\r\n\r\nExecution-Context: ${t}\r\n\r\n`);
+      const r = ect('verify', '--trust', ws.trustFile, '--now', String(NOW), `@${f}`);
       expectNoStack(r);
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ valid: true, code: null });
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 });
 
@@ -199,34 +153,34 @@ describe('hostile trust stores and configs', () => {
   it(
     'a trust store with a key lacking kid: exit 2 naming kid',
     () => {
-      const { kid: _k, ...noKid } = alice.key.publicJwk;
+      const { kid: _k, ...noKid } = ws.alice.key.publicJwk;
       void _k;
-      const bad = file('trust-no-kid.json', { issuers: { [alice.iss]: { keys: [noKid] } } });
+      const bad = ws.file('trust-no-kid.json', { issuers: { [ws.alice.iss]: { keys: [noKid] } } });
       expectUsage(ect('verify', '--trust', bad, 'abc.def.ghi'), /has no "kid"/);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'a trust store of random bytes with newlines and escape sequences: exit 2, one printable line',
     () => {
-      const bad = file(
+      const bad = ws.file(
         'trust-random.json',
         Buffer.concat([Buffer.from('x\n\u001b]0;pwned\u0007\n\r'), randomBytes(64, 3)]),
       );
       expectUsage(ect('verify', '--trust', bad, 'abc.def.ghi'), /not JSON/);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'a config with allowedAlgs ["none"] is accepted, but none is still refused at verify (and ES256 is not listed)',
     async () => {
-      const config = file('config-none.json', { allowedAlgs: ['none'] });
-      const none = handToken({ alg: 'none', typ: 'exec+jwt', kid: alice.kid }, claims(alice), '');
-      const es256 = await sign(alice, claims(alice));
+      const config = ws.file('config-none.json', { allowedAlgs: ['none'] });
+      const none = handToken({ alg: 'none', typ: 'exec+jwt', kid: ws.alice.kid }, claims(ws.alice), '');
+      const es256 = await sign(ws.alice, claims(ws.alice));
       const out = expectJson(
-        ect('verify', '--trust', trustFile, '--config', config, '--now', String(NOW), none, es256),
+        ect('verify', '--trust', ws.trustFile, '--config', config, '--now', String(NOW), none, es256),
       );
       expect(out).toHaveLength(2);
       const [a, b] = out as { valid: boolean; code: string; problems: { step: number; message: string }[] }[];
@@ -236,7 +190,7 @@ describe('hostile trust stores and configs', () => {
       expect(b).toMatchObject({ valid: false, code: 'alg_not_allowed' });
       expect(b!.problems[0]!.message).toMatch(/"ES256" is not in the allow-list \[none\]/);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 });
 
@@ -244,20 +198,20 @@ describe('hostile create input', () => {
   it(
     'a payload that is a JSON array: exit 2',
     () => {
-      const keyFile = file('alice-private.json', alice.key.privateJwk);
-      const payload = file('payload-array.json', [{ iss: alice.iss, exec_act: 'x' }]);
+      const keyFile = ws.file('ws.alice-private.json', ws.alice.key.privateJwk);
+      const payload = ws.file('payload-array.json', [{ iss: ws.alice.iss, exec_act: 'x' }]);
       expectUsage(ect('create', '--key', keyFile, payload), /payload must be a JSON object/);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'a key file of random bytes: exit 2, one printable line',
     () => {
-      const keyFile = file('key-random.json', Buffer.concat([Buffer.from('{\n'), randomBytes(200, 11)]));
-      const payload = file('payload.json', { iss: alice.iss, aud: 'x', exec_act: 'x' });
+      const keyFile = ws.file('key-random.json', Buffer.concat([Buffer.from('{\n'), randomBytes(200, 11)]));
+      const payload = ws.file('payload.json', { iss: ws.alice.iss, aud: 'x', exec_act: 'x' });
       expectUsage(ect('create', '--key', keyFile, payload), /key .* is not JSON/);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 });

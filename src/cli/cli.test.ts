@@ -3,35 +3,12 @@
  * use it (contract: ../shared/conformance/README.md). Each run costs about a
  * second, so this file keeps to a few runs.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { claims, flipChar, makeAgent, NOW, sign, uuid, type Agent } from '../../test/fixtures.ts';
+import { claims, flipChar, NOW, sign, uuid } from '../../test/fixtures.ts';
+import { CLI_TIMEOUT, cliWorkspace, ect, type Run } from '../../test/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TIMEOUT = 30_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function ect(...args: string[]): Run {
-  const env = { ...process.env };
-  delete env.ECT_DEBUG;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env,
-    timeout: TIMEOUT - 5_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** stdout as JSON lines. */
 const lines = (r: Run): unknown[] =>
@@ -51,24 +28,7 @@ function expectUsageError(r: Run, pattern: RegExp): void {
   expect(message).not.toMatch(/\bat .+:\d+:\d+/);
 }
 
-let dir = '';
-let alice: Agent;
-let trustFile = '';
-const file = (name: string, content: unknown): string => {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-  return path;
-};
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ect-cli-test-'));
-  alice = await makeAgent('alice');
-  trustFile = file('trust.json', { issuers: { [alice.iss]: { keys: [alice.key.publicJwk] } } });
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const ws = cliWorkspace('ect-cli-test-');
 
 describe('ect keygen', () => {
   it(
@@ -84,7 +44,7 @@ describe('ect keygen', () => {
       expect(pub).toMatchObject({ kty: 'EC', crv: 'P-256', kid: 'my-key', x: priv!.x, y: priv!.y });
       expect(pub).not.toHaveProperty('d');
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 });
 
@@ -92,9 +52,9 @@ describe('ect create and verify', () => {
   it(
     'round-trips: a created token verifies against a trust store file',
     () => {
-      const keyFile = file('alice-private.json', alice.key.privateJwk);
-      const payloadFile = file('payload.json', {
-        iss: alice.iss,
+      const keyFile = ws.file('ws.alice-private.json', ws.alice.key.privateJwk);
+      const payloadFile = ws.file('payload.json', {
+        iss: ws.alice.iss,
         aud: 'spiffe://example.com/agent/b',
         exec_act: 'review_spec',
       });
@@ -103,34 +63,37 @@ describe('ect create and verify', () => {
       const token = created.stdout.trim();
       expect(token.split('.')).toHaveLength(3);
 
-      const r = ect('verify', '--trust', trustFile, '--audience', 'spiffe://example.com/agent/b', token);
+      const r = ect('verify', '--trust', ws.trustFile, '--audience', 'spiffe://example.com/agent/b', token);
       expect(r.status, r.stdout + r.stderr).toBe(0);
       const out = lines(r);
       expect(out).toHaveLength(1);
       expect(out[0]).toMatchObject({ valid: true, code: null, codes: [], level: 'L2' });
       expect((out[0] as { jti: string }).jti).toMatch(UUID);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'exits 1 with invalid_signature for a tampered token',
     async () => {
-      const token = await sign(alice, claims(alice));
-      const r = ect('verify', '--trust', trustFile, '--now', String(NOW), flipChar(token, 2));
+      const token = await sign(ws.alice, claims(ws.alice));
+      const r = ect('verify', '--trust', ws.trustFile, '--now', String(NOW), flipChar(token, 2));
       expect(r.status, r.stderr).toBe(1);
       const out = lines(r);
       expect(out).toHaveLength(1);
       expect(out[0]).toMatchObject({ valid: false, code: 'invalid_signature' });
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'create refuses a payload without exec_act: exit 1 and a JSON error naming the claim',
     () => {
-      const keyFile = file('alice-private-2.json', alice.key.privateJwk);
-      const payloadFile = file('no-exec-act.json', { iss: alice.iss, aud: 'spiffe://example.com/agent/b' });
+      const keyFile = ws.file('ws.alice-private-2.json', ws.alice.key.privateJwk);
+      const payloadFile = ws.file('no-exec-act.json', {
+        iss: ws.alice.iss,
+        aud: 'spiffe://example.com/agent/b',
+      });
       const r = ect('create', '--key', keyFile, payloadFile);
       expect(r.status, r.stderr).toBe(1);
       const out = lines(r);
@@ -142,7 +105,7 @@ describe('ect create and verify', () => {
         expect.objectContaining({ code: 'missing_claim', claim: 'exec_act' }),
       );
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 });
 
@@ -150,9 +113,9 @@ describe('ect decode', () => {
   it(
     'decodes an Execution-Context header line holding two tokens',
     async () => {
-      const p1 = claims(alice);
-      const p2 = claims(alice, { pred: [p1.jti as string] });
-      const header = `Execution-Context: ${await sign(alice, p1)}, ${await sign(alice, p2)}`;
+      const p1 = claims(ws.alice);
+      const p2 = claims(ws.alice, { pred: [p1.jti as string] });
+      const header = `Execution-Context: ${await sign(ws.alice, p1)}, ${await sign(ws.alice, p2)}`;
       const r = ect('decode', header);
       expect(r.status, r.stderr).toBe(0);
       const out = lines(r);
@@ -164,11 +127,11 @@ describe('ect decode', () => {
         expect(t).toMatchObject({
           level: 'L2',
           version: '01',
-          header: { alg: 'ES256', typ: 'exec+jwt', kid: alice.kid },
+          header: { alg: 'ES256', typ: 'exec+jwt', kid: ws.alice.kid },
         });
       }
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 });
 
@@ -178,13 +141,13 @@ describe('ect audit', () => {
     async () => {
       const [root, orphan, ghost, x, y] = [uuid(), uuid(), uuid(), uuid(), uuid()];
       const tokens = [
-        await sign(alice, claims(alice, { jti: root })),
-        await sign(alice, claims(alice, { jti: orphan, pred: [ghost] })),
-        await sign(alice, claims(alice, { jti: x, pred: [y] })),
-        await sign(alice, claims(alice, { jti: y, pred: [x, root] })),
+        await sign(ws.alice, claims(ws.alice, { jti: root })),
+        await sign(ws.alice, claims(ws.alice, { jti: orphan, pred: [ghost] })),
+        await sign(ws.alice, claims(ws.alice, { jti: x, pred: [y] })),
+        await sign(ws.alice, claims(ws.alice, { jti: y, pred: [x, root] })),
       ];
-      const ledgerFile = file('ledger.json', tokens);
-      const r = ect('audit', '--trust', trustFile, ledgerFile);
+      const ledgerFile = ws.file('ledger.json', tokens);
+      const r = ect('audit', '--trust', ws.trustFile, ledgerFile);
       expect(r.status, r.stderr).toBe(1);
       const out = lines(r);
       expect(out).toHaveLength(1);
@@ -202,7 +165,7 @@ describe('ect audit', () => {
         [`parent_not_found ${orphan} ${ghost}`, `cycle ${x} ${y}`, `cycle ${y} ${x}`].sort(),
       );
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 });
 
@@ -212,7 +175,7 @@ describe('ect usage errors: exit 2, one line on stderr, no stack trace', () => {
     () => {
       expectUsageError(ect('frobnicate'), /unknown command "frobnicate"/);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
@@ -220,51 +183,54 @@ describe('ect usage errors: exit 2, one line on stderr, no stack trace', () => {
     () => {
       expectUsageError(ect('verify', 'abc.def.ghi'), /--trust/);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'an unreadable file',
     () => {
-      expectUsageError(ect('audit', '--trust', trustFile, join(dir, 'no-such-ledger.json')), /no such file/);
+      expectUsageError(
+        ect('audit', '--trust', ws.trustFile, join(ws.dir, 'no-such-ledger.json')),
+        /no such file/,
+      );
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'a trust file that is not JSON',
     () => {
-      const bad = file('trust-not-json.json', 'this is not JSON {');
+      const bad = ws.file('trust-not-json.json', 'this is not JSON {');
       expectUsageError(ect('verify', '--trust', bad, 'abc.def.ghi'), /not JSON/);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'a bad --now',
     () => {
-      expectUsageError(ect('verify', '--trust', trustFile, '--now', 'yesterday', 'abc.def.ghi'), /--now/);
+      expectUsageError(ect('verify', '--trust', ws.trustFile, '--now', 'yesterday', 'abc.def.ghi'), /--now/);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'an unknown --config setting',
     () => {
-      const config = file('config.json', { clockSkw: 5 });
+      const config = ws.file('config.json', { clockSkw: 5 });
       expectUsageError(
-        ect('verify', '--trust', trustFile, '--config', config, 'abc.def.ghi'),
+        ect('verify', '--trust', ws.trustFile, '--config', config, 'abc.def.ghi'),
         /unknown setting "clockSkw"/,
       );
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 
   it(
     'an unknown option',
     () => {
-      expectUsageError(ect('verify', '--trust', trustFile, '--bogus', 'x', 'abc.def.ghi'), /--bogus/);
+      expectUsageError(ect('verify', '--trust', ws.trustFile, '--bogus', 'x', 'abc.def.ghi'), /--bogus/);
     },
-    TIMEOUT,
+    CLI_TIMEOUT,
   );
 });
