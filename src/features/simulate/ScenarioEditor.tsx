@@ -3,7 +3,7 @@
  * (agent, action, predecessors, audiences, optional claims), checked as you
  * type. Editing resets the run.
  */
-import { useId } from 'react';
+import { useId, type InputHTMLAttributes } from 'react';
 import { POLICY_DECISIONS, type PolicyDecision } from '../../ect/index.ts';
 import { Button } from '../../components/Button.tsx';
 import type { Scenario, ScenarioAgent, ScenarioTask } from './engine/index.ts';
@@ -119,17 +119,11 @@ export function ScenarioEditor() {
       </div>
 
       <div className="grid gap-2 md:grid-cols-2">
-        <div className="flex flex-col gap-1">
-          <label htmlFor={`${id}-name`} className={labelCls}>
-            Name
-          </label>
-          <input
-            id={`${id}-name`}
-            className={inputCls}
-            value={scenario.name}
-            onChange={(e) => edit((d) => void (d.name = e.target.value))}
-          />
-        </div>
+        <TextField
+          label="Name"
+          value={scenario.name}
+          onChange={(e) => edit((d) => void (d.name = e.target.value))}
+        />
         <div className="grid grid-cols-2 gap-2">
           <div className="flex flex-col gap-1">
             <label htmlFor={`${id}-level`} className={labelCls}>
@@ -238,43 +232,25 @@ export function ScenarioEditor() {
 }
 
 function AgentRow({ agent, index }: { agent: ScenarioAgent; index: number }) {
-  const id = useId();
   const n = index + 1;
   return (
     <li className="grid gap-2 md:grid-cols-[1fr_2fr_1fr_auto] md:items-end" data-testid="sim-agent-row">
-      <div className="flex flex-col gap-1">
-        <label htmlFor={`${id}-n`} className={labelCls}>
-          Agent {n} name
-        </label>
-        <input
-          id={`${id}-n`}
-          className={inputCls}
-          value={agent.name}
-          onChange={(e) => edit((d) => renameAgent(d, index, e.target.value))}
-        />
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor={`${id}-i`} className={labelCls}>
-          Agent {n} issuer (iss)
-        </label>
-        <input
-          id={`${id}-i`}
-          className={`${inputCls} font-mono`}
-          value={agent.issuer}
-          onChange={(e) => edit((d) => void (d.agents[index]!.issuer = e.target.value))}
-        />
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor={`${id}-d`} className={labelCls}>
-          Agent {n} trust domain
-        </label>
-        <input
-          id={`${id}-d`}
-          className={inputCls}
-          value={agent.domain}
-          onChange={(e) => edit((d) => void (d.agents[index]!.domain = e.target.value))}
-        />
-      </div>
+      <TextField
+        label={`Agent ${n} name`}
+        value={agent.name}
+        onChange={(e) => edit((d) => renameAgent(d, index, e.target.value))}
+      />
+      <TextField
+        label={`Agent ${n} issuer (iss)`}
+        mono
+        value={agent.issuer}
+        onChange={(e) => edit((d) => void (d.agents[index]!.issuer = e.target.value))}
+      />
+      <TextField
+        label={`Agent ${n} trust domain`}
+        value={agent.domain}
+        onChange={(e) => edit((d) => void (d.agents[index]!.domain = e.target.value))}
+      />
       <Button
         variant="danger"
         aria-label={`Remove agent ${agent.name || n}`}
@@ -303,17 +279,12 @@ function TaskRow({ task, index, scenario }: { task: ScenarioTask; index: number;
       data-task={task.id}
     >
       <div className="grid gap-2 md:grid-cols-[1fr_1fr_1.5fr_auto] md:items-end">
-        <div className="flex flex-col gap-1">
-          <label htmlFor={`${id}-id`} className={labelCls}>
-            Task id
-          </label>
-          <input
-            id={`${id}-id`}
-            className={`${inputCls} font-mono`}
-            value={task.id}
-            onChange={(e) => edit((d) => renameTask(d, index, e.target.value))}
-          />
-        </div>
+        <TextField
+          label="Task id"
+          mono
+          value={task.id}
+          onChange={(e) => edit((d) => renameTask(d, index, e.target.value))}
+        />
         <div className="flex flex-col gap-1">
           <label htmlFor={`${id}-agent`} className={labelCls}>
             Agent of {name}
@@ -334,17 +305,12 @@ function TaskRow({ task, index, scenario }: { task: ScenarioTask; index: number;
             ))}
           </select>
         </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor={`${id}-act`} className={labelCls}>
-            Action (exec_act) of {name}
-          </label>
-          <input
-            id={`${id}-act`}
-            className={`${inputCls} font-mono`}
-            value={task.exec_act}
-            onChange={(e) => set((t) => void (t.exec_act = e.target.value))}
-          />
-        </div>
+        <TextField
+          label={`Action (exec_act) of ${name}`}
+          mono
+          value={task.exec_act}
+          onChange={(e) => set((t) => void (t.exec_act = e.target.value))}
+        />
         <Button
           variant="danger"
           aria-label={`Remove task ${name}`}
@@ -505,6 +471,23 @@ function Field({
         value={value ?? ''}
         onChange={(e) => onChange(e.target.value)}
       />
+    </div>
+  );
+}
+
+/** A labelled one-line text input of the editor. */
+function TextField({
+  label,
+  mono = false,
+  ...input
+}: { label: string; mono?: boolean } & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'>) {
+  const id = useId();
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className={labelCls}>
+        {label}
+      </label>
+      <input id={id} className={mono ? `${inputCls} font-mono` : inputCls} {...input} />
     </div>
   );
 }
