@@ -363,28 +363,17 @@ export class Simulation {
     for (const p of task.pred) {
       const st = this.#status.get(p);
       if (!st || st.outcome === 'refused' || st.outcome === 'blocked') {
-        const receiver = receiverOf(this.scenario, task)!;
         const why =
           st?.outcome === 'refused'
             ? `its predecessor ${p} was refused at step ${st.step}`
             : `its predecessor ${p} was never accepted`;
-        return {
-          n: this.steps.length + 1,
-          taskId: task.id,
-          exec_act: task.exec_act,
-          kind: 'blocked',
-          from: task.agent,
-          to: receiver.name,
-          store: storeNameOf(this.scenario, receiver),
-          outcome: 'blocked',
-          faults: [],
-          notes: [
-            kind === 'send'
-              ? `Not sent: ${why}, so ${task.agent} has nothing verified to build on.`
-              : `Not sent: ${task.id} itself was never accepted (${why}).`,
-          ],
-          blockedBy: p,
-        };
+        return this.#blockedStep(
+          task,
+          p,
+          kind === 'send'
+            ? `Not sent: ${why}, so ${task.agent} has nothing verified to build on.`
+            : `Not sent: ${task.id} itself was never accepted (${why}).`,
+        );
       }
     }
     return null;
@@ -601,6 +590,15 @@ export class Simulation {
   }
 
   #notSent(task: ScenarioTask, kind: 'replay' | 'shadow'): SimStep {
+    return this.#blockedStep(
+      task,
+      task.id,
+      `Not sent: the ${kind === 'replay' ? 'replay' : 'shadow branch'} of ${task.id} needs ${task.id} itself to have been sent.`,
+    );
+  }
+
+  /** The step of a task that is not sent because `blockedBy` was not accepted (or not sent). */
+  #blockedStep(task: ScenarioTask, blockedBy: string, note: string): SimStep {
     const receiver = receiverOf(this.scenario, task)!;
     return {
       n: this.steps.length + 1,
@@ -612,10 +610,8 @@ export class Simulation {
       store: storeNameOf(this.scenario, receiver),
       outcome: 'blocked',
       faults: [],
-      notes: [
-        `Not sent: the ${kind === 'replay' ? 'replay' : 'shadow branch'} of ${task.id} needs ${task.id} itself to have been sent.`,
-      ],
-      blockedBy: task.id,
+      notes: [note],
+      blockedBy,
     };
   }
 
