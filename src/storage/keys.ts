@@ -5,7 +5,7 @@
  * The trust store used for verification is derived from it.
  */
 import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
-import { generateSigningKey, parseTrustStore, type TrustStore } from '../ect/index.ts';
+import { generateSigningKey, parseTrustStore, type TrustStore } from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
 
 export interface StoredKey {

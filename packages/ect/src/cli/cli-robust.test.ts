@@ -6,7 +6,7 @@
  * file keeps to about a dozen runs.
  */
 import { describe, it, expect } from 'vitest';
-import { encodeBase64Url, encodeBase64UrlText } from '../ect/base64url.ts';
+import { encodeBase64Url, encodeBase64UrlText } from '../base64url.ts';
 import { claims, handToken, NOW, sign } from '../../test/fixtures.ts';
 import { CLI_TIMEOUT, cliWorkspace, ect, type Run } from '../../test/cli.ts';
 
