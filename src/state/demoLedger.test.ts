@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditTokens, decodeToken, type TrustStore } from '../ect/index.ts';
+import { auditTokens, decodeToken, type TrustStore } from 'wimse-ect';
 import { DEMO_DEFECTS, demoTokens } from './demoLedger.ts';
 import { EXAMPLE_AGENTS } from './exampleAgents.ts';
 

@@ -21,7 +21,7 @@ import {
   type Settings,
   type TrustStore,
   type VerificationReport,
-} from '../ect/index.ts';
+} from 'wimse-ect';
 import { workbenchDb } from '../storage/db.ts';
 import { MIN_FOR_WORKERS, verifyStoredReports, verifyWorkerCount } from '../workers/verifyPool.ts';
 import { IndexedDbLedger, LedgerCatalog, type EntryRecord, type LedgerMeta } from '../storage/ledger.ts';

@@ -13,7 +13,7 @@ import {
   type SkippedKey,
   type TrustedKey,
   type TrustStore,
-} from '../ect/index.ts';
+} from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
 
 export interface StoredKey {

@@ -8,7 +8,7 @@ import {
   GENESIS_HASH,
   jsonDepth,
   MemoryLedger,
-} from '../ect/index.ts';
+} from 'wimse-ect';
 import { WorkbenchDb } from './db.ts';
 import {
   IndexedDbLedger,

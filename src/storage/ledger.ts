@@ -36,7 +36,7 @@ import {
   type LedgerKey,
   type LedgerQuery,
   type TaskIndex,
-} from '../ect/index.ts';
+} from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
 
 export interface LedgerMeta {

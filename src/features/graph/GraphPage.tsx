@@ -32,7 +32,7 @@ import {
   useStore,
   type Node,
 } from '@xyflow/react';
-import type { AuditReport } from '../../ect/index.ts';
+import type { AuditReport } from 'wimse-ect';
 import { Button } from '../../components/Button.tsx';
 import { DemoGuide, DemoLedgerButton } from '../../components/DemoLedger.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';

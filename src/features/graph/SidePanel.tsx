@@ -6,8 +6,7 @@
  * group: its counts and its invalid members.
  */
 import { memo, useMemo, useState } from 'react';
-import type { AuditReport, ErrorCode, Problem, Violation } from '../../ect/index.ts';
-import { explain } from '../../ect/explanations.ts';
+import { type AuditReport, type ErrorCode, type Problem, type Violation, explain } from 'wimse-ect';
 import { Button } from '../../components/Button.tsx';
 import { CodeLink } from '../../components/CodeLink.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';

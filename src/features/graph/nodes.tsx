@@ -5,7 +5,7 @@
  */
 import { memo } from 'react';
 import { Handle, Position, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
-import type { ErrorCode } from '../../ect/index.ts';
+import type { ErrorCode } from 'wimse-ect';
 import { EDGE_STYLE, edgeGeometry, edgeLabel, edgeStatus, labelWidth } from './geometry.ts';
 import type { GNode, GroupInfo } from './model.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';

@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Button } from '../../components/Button.tsx';
-import { explain } from '../../ect/explanations.ts';
-import type { ErrorCode } from '../../ect/index.ts';
+import { explain, type ErrorCode } from 'wimse-ect';
 import { useLedgers } from '../../state/ledgers.ts';
 import { formatCount, plural, short } from './format.ts';
 import { useLedgerView } from './store.ts';

@@ -5,9 +5,15 @@ import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CodeLink } from '../../components/CodeLink.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
-import { decodeJsonPart } from '../../ect/decode.ts';
-import { explain } from '../../ect/explanations.ts';
-import type { AuditReport, ChainReport, ErrorCode, Problem, Violation } from '../../ect/index.ts';
+import {
+  decodeJsonPart,
+  explain,
+  type AuditReport,
+  type ChainReport,
+  type ErrorCode,
+  type Problem,
+  type Violation,
+} from 'wimse-ect';
 import { hashFor, useRouter } from '../../state/router.ts';
 import type { EntryRecord } from '../../storage/ledger.ts';
 import { formatIat, formatLocal, short } from './format.ts';

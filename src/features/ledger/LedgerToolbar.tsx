@@ -5,7 +5,7 @@ import { Dialog } from '../../components/Dialog.tsx';
 import { inputClass } from './inputClass.ts';
 import { bundleFileName, describeStorageError, plural } from './format.ts';
 import { useLedgerView } from './store.ts';
-import { announceLedgerChange } from './sync.ts';
+import { announceLedgerChange } from '../../state/ledgerChannel.ts';
 
 type Open = 'create' | 'rename' | 'delete' | null;
 

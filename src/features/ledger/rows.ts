@@ -4,7 +4,7 @@
  * once per ledger/audit change so that filtering 100,000 rows on every keystroke is a plain
  * linear scan.
  */
-import type { AuditReport, ErrorCode } from '../../ect/index.ts';
+import type { AuditReport, ErrorCode } from 'wimse-ect';
 import type { EntryRecord } from '../../storage/ledger.ts';
 
 export type RowStatus = 'valid' | 'tainted' | 'invalid' | 'pending';

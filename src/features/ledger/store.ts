@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import { ImportCancelled, useLedgers, type ImportResult } from '../../state/ledgers.ts';
 import { describeStorageError } from './format.ts';
 import { NO_FILTERS, type Filters } from './rows.ts';
-import { announceLedgerChange } from './sync.ts';
+import { announceLedgerChange } from '../../state/ledgerChannel.ts';
 
 export type ImportOutcome =
   | { kind: 'done'; source: string; result: ImportResult; ms: number }

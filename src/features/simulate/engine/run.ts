@@ -29,7 +29,7 @@ import {
   type TaskRecord,
   type TrustStore,
   type VerificationReport,
-} from '../../../ect/index.ts';
+} from 'wimse-ect';
 import {
   FAULTS,
   faultProblem,

@@ -10,7 +10,7 @@ import {
   sign,
   signRaw,
   trustFor,
-} from '../../test/fixtures.ts';
+} from '../test/fixtures.ts';
 import { auditReports } from './audit.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
 import { ReplayCache } from './replay.ts';

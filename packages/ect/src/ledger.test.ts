@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
-import { claims, makeAgent, NOW, sign, uuid } from '../../test/fixtures.ts';
+import { claims, makeAgent, NOW, sign, uuid } from '../test/fixtures.ts';
 import {
   computeEntryHash,
   GENESIS_HASH,

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `ect`: the command-line tool over the core, for scripts, CI and conformance
  * (contract: ../shared/conformance/README.md). Output is JSON on stdout; exit
@@ -24,7 +25,7 @@ import {
   type JsonObject,
   type Settings,
   type TrustStore,
-} from '../ect/index.ts';
+} from '../index.ts';
 
 const USAGE = `usage: ect <command> [options] [arguments]
 

@@ -23,7 +23,7 @@ import {
   trustFor,
   uuid,
   type Agent,
-} from '../../test/fixtures.ts';
+} from '../test/fixtures.ts';
 
 const alice = await makeAgent('a');
 const bob = await makeAgent('b');

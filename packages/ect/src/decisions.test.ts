@@ -6,7 +6,7 @@
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { claims, jwksFor, LEDGER_ID, makeAgent, NOW, sign, trustFor, uuid } from '../../test/fixtures.ts';
+import { claims, jwksFor, LEDGER_ID, makeAgent, NOW, sign, trustFor, uuid } from '../test/fixtures.ts';
 import { auditTokens } from './audit.ts';
 import { encodeBase64UrlText } from './base64url.ts';
 import type { JsonObject } from './decode.ts';

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { encodeBase64Url, encodeBase64UrlText } from './base64url.ts';
 import { decodeToken, MAX_TOKEN_LENGTH, type DecodeResult } from './decode.ts';
 import { splitInput } from './input.ts';
-import { handToken, l1Token, NOW } from '../../test/fixtures.ts';
+import { handToken, l1Token, NOW } from '../test/fixtures.ts';
 
 const HEADER = { alg: 'ES256', typ: 'exec+jwt', kid: 'agent-a-key' };
 const PAYLOAD = {

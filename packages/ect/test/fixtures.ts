@@ -12,7 +12,7 @@ import {
   type GeneratedKey,
   type JsonObject,
   type TrustStore,
-} from '../src/ect/index.ts';
+} from '../src/index.ts';
 
 /** The verifier's clock in every test: 2026-01-01T00:00:00Z. */
 export const NOW = 1767225600;

@@ -6,9 +6,9 @@
  * file keeps to about a dozen runs.
  */
 import { describe, it, expect } from 'vitest';
-import { encodeBase64Url, encodeBase64UrlText } from '../ect/base64url.ts';
+import { encodeBase64Url, encodeBase64UrlText } from '../base64url.ts';
+import type { JsonObject } from '../decode.ts';
 import { claims, handToken, makeAgent, NOW, sign } from '../../test/fixtures.ts';
-import type { JsonObject } from '../ect/decode.ts';
 import { CLI_TIMEOUT, cliWorkspace, ect, ectWithin, type Run } from '../../test/cli.ts';
 
 /** No stack frame anywhere in the output. */

@@ -16,7 +16,7 @@ import { MemoryLedger } from './ledger.ts';
 import { ReplayCache } from './replay.ts';
 import { resolveSettings, SettingsError } from './settings.ts';
 import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
-import { claims, l1Token, makeAgent, NOW, sign, trustFor, uuid, type Agent } from '../../test/fixtures.ts';
+import { claims, l1Token, makeAgent, NOW, sign, trustFor, uuid, type Agent } from '../test/fixtures.ts';
 
 const alice = await makeAgent('a');
 const bob = await makeAgent('b');

@@ -14,7 +14,7 @@ import type { ErrorCode } from './codes.ts';
 import type { JsonObject } from './decode.ts';
 import { resolveSettings } from './settings.ts';
 import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
-import { claims, handToken, makeAgent, NOW, sign, trustFor, type Agent } from '../../test/fixtures.ts';
+import { claims, handToken, makeAgent, NOW, sign, trustFor, type Agent } from '../test/fixtures.ts';
 
 const alice = await makeAgent('a');
 const bob = await makeAgent('b');

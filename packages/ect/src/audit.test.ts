@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { claims, flipChar, makeAgent, NOW, sign, trustFor, uuid } from '../../test/fixtures.ts';
+import { claims, flipChar, makeAgent, NOW, sign, trustFor, uuid } from '../test/fixtures.ts';
 import { auditTokens, overTraversalLimit, stronglyConnected, type AuditReport } from './audit.ts';
 import type { JsonObject } from './decode.ts';
 import { DEFAULT_SETTINGS, type Settings } from './settings.ts';

@@ -18,7 +18,7 @@ import { MemoryLedger } from './ledger.ts';
 import { ReplayCache } from './replay.ts';
 import { resolveSettings, type Level } from './settings.ts';
 import { verifyToken, type VerificationReport } from './verify.ts';
-import { claims, jwksFor, makeAgent, NOW, sign, trustFor, type Agent } from '../../test/fixtures.ts';
+import { claims, jwksFor, makeAgent, NOW, sign, trustFor, type Agent } from '../test/fixtures.ts';
 
 const alice = await makeAgent('a');
 const bob = await makeAgent('b');

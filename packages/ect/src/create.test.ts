@@ -5,7 +5,7 @@ import { createToken, type CreateOptions } from './create.ts';
 import { decodeToken } from './decode.ts';
 import { resolveSettings } from './settings.ts';
 import { verifyToken } from './verify.ts';
-import { claims, makeAgent, NOW, sign, trustFor, uuid } from '../../test/fixtures.ts';
+import { claims, makeAgent, NOW, sign, trustFor, uuid } from '../test/fixtures.ts';
 import type { JsonObject } from './decode.ts';
 
 const alice = await makeAgent('a');

@@ -20,3 +20,5 @@ export * from './ledger.ts';
 export * from './verify.ts';
 export * from './audit.ts';
 export * from './create.ts';
+export * from './explanations.ts';
+export * from './dictionary.ts';
