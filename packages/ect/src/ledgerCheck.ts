@@ -108,26 +108,33 @@ function isCryptoKey(k: JWK | CryptoKey): k is CryptoKey {
   return typeof (k as CryptoKey).algorithm === 'object' && typeof (k as CryptoKey).type === 'string';
 }
 
-/** Structural equality of two JSON values, key order aside; false for anything too deep to compare. */
+/**
+ * Structural equality of two JSON values, key order aside. Iterative: a hostile token's claims
+ * may nest 10,000 levels deep, past what recursion can follow.
+ */
 function sameJson(a: unknown, b: unknown): boolean {
-  try {
-    return equal(a, b);
-  } catch {
-    return false; // nested past the stack: not a copy this check can vouch for
+  const stack: [unknown, unknown][] = [[a, b]];
+  while (stack.length) {
+    const [x, y] = stack.pop()!;
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (Array.isArray(x) !== Array.isArray(y)) return false;
+    if (Array.isArray(x)) {
+      const ys = y as unknown[];
+      if (x.length !== ys.length) return false;
+      for (let i = 0; i < x.length; i++) stack.push([x[i], ys[i]]);
+      continue;
+    }
+    const xo = x as Record<string, unknown>;
+    const yo = y as Record<string, unknown>;
+    const keys = Object.keys(xo);
+    if (keys.length !== Object.keys(yo).length) return false;
+    for (const k of keys) {
+      if (!Object.hasOwn(yo, k)) return false;
+      stack.push([xo[k], yo[k]]);
+    }
   }
-}
-function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => equal(v, bb[i]));
-  }
-  const ka = Object.keys(a);
-  const ob = b as Record<string, unknown>;
-  if (ka.length !== Object.keys(ob).length) return false;
-  return ka.every((k) => Object.hasOwn(ob, k) && equal((a as Record<string, unknown>)[k], ob[k]));
+  return true;
 }
 
 /** The top-level claims where a stored copy differs from the token's. */
