@@ -36,12 +36,12 @@ const claims = (i: number, extra: Record<string, unknown> = {}) => ({
  * ledger check compares the claims a store keeps with those decoded from the token.
  */
 const item = (label: string, c: Record<string, unknown>) => {
-  const claims = { ...c, label };
-  return { token: encodeBase64UrlText(JSON.stringify(claims)), claims };
+  const labelled = { ...c, label };
+  return { token: encodeBase64UrlText(JSON.stringify(labelled)), claims: labelled };
 };
 const t = (label: string, c: Record<string, unknown>): [string, Record<string, unknown>] => {
-  const { token, claims } = item(label, c);
-  return [token, claims];
+  const made = item(label, c);
+  return [made.token, made.claims];
 };
 
 async function openNew(db: WorkbenchDb, opts = {}) {
@@ -188,7 +188,7 @@ describe('IndexedDbLedger', () => {
 
     const db = new WorkbenchDb(name, { indexedDB, IDBKeyRange });
     const big = await IndexedDbLedger.open(db, 'big');
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['keys', 'ledgers', 'meta', 'segments']);
+    expect(db.tables.map((table) => table.name).sort()).toEqual(['keys', 'ledgers', 'meta', 'segments']);
     expect(await big.entries()).toEqual(rows.filter((r) => r.ledgerId === 'big'));
     expect(big.head).toEqual({ seq: 2345, hash: (await memories.big.entries()).at(-1)!.entryHash });
     expect((await big.verifyChain()).ok).toBe(true);

@@ -461,7 +461,7 @@ class StaleHead extends Error {}
  * version 4 of the database); returns how many. Reads primary keys only, not the entries.
  */
 export async function removeOrphanSegments(
-  ledgers: Table<LedgerMeta, string>,
+  ledgers: { toCollection(): { primaryKeys(): PromiseLike<string[]> } },
   segments: Table<SegmentRecord, [string, number]>,
 ): Promise<number> {
   const known = new Set(await ledgers.toCollection().primaryKeys());
