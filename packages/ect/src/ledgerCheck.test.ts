@@ -199,8 +199,16 @@ describe('checkLedger: chain_broken', () => {
     expect(found(r)).toEqual(['2:chain_broken']);
     expect(r.problems[0]!.message).toContain('jti, iss, exec_act');
     expect(r.problems[0]!.message).toContain('jti stored as "forged"');
-    // What a reader shows instead: the claims decoded from the token.
-    await checkLedger(entries, { key: key.publicJwk, onClaims: (i, c) => (shown[i] = c?.exec_act) });
+    // What a reader shows instead: the claims decoded from the token (a reader that replaces its
+    // copy with them, as the app does, still gets the problem).
+    const again = await checkLedger(entries, {
+      key: key.publicJwk,
+      onClaims: (i, c) => {
+        shown[i] = c?.exec_act;
+        entries[i]!.claims = c ?? {};
+      },
+    });
+    expect(found(again)).toEqual(['2:chain_broken']);
     expect(shown).toEqual({ 0: 'task_1', 1: 'task_2', 2: 'task_3' });
   });
 

@@ -250,7 +250,6 @@ export async function checkLedger(
       // What is shown of it comes from the token: a stored copy must say the same.
       const d = typeof e.token === 'string' ? decodeToken(e.token) : null;
       const claims = d?.ok ? d.decoded.payload : null;
-      opts.onClaims?.(index, claims);
       jti = typeof claims?.jti === 'string' ? claims.jti : '';
       const changed: string[] = [];
       if (e.jti !== undefined && e.jti !== jti) changed.push('jti');
@@ -266,6 +265,7 @@ export async function checkLedger(
           `entry #${at}'s stored claims differ from its token (${shown}${e.jti !== undefined && e.jti !== jti ? `: jti stored as ${quote(e.jti)}, the token says ${quote(jti)}` : ''}): the copy was changed after it was appended; only the token is covered by the chain`,
         );
       }
+      opts.onClaims?.(index, claims); // after the comparison: the caller may replace the copy
     }
 
     // Its receipt.

@@ -61,12 +61,10 @@ export const useLedgerView = create<LedgerViewState>()((set, get) => ({
       body = typeof text === 'string' ? text : await text();
       if (controller.signal.aborted) throw new ImportCancelled();
       set((s) => (s.running ? { running: { ...s.running, reading: false } } : {}));
-      const result = await useLedgers
-        .getState()
-        .importText(body, {
-          signal: controller.signal,
-          acceptBundleProblems: opts.acceptBundleProblems === true,
-        });
+      const result = await useLedgers.getState().importText(body, {
+        signal: controller.signal,
+        acceptBundleProblems: opts.acceptBundleProblems === true,
+      });
       outcome = { kind: 'done', source, result, ms: performance.now() - startedAt };
     } catch (e) {
       outcome =
