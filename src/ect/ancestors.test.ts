@@ -130,9 +130,9 @@ describe('overTraversalLimit does near-linear work on large shapes (50,000 nodes
       Array.from({ length: n }, (_, i) => (i % 2 ? [i - 1] : i ? [i + 1, i - 1] : [1])),
     'many separate loops of 3': () => Array.from({ length: n }, (_, i) => [i % 3 ? i - 1 : i + 2]),
     'wide fan-in: one task naming 49,999 roots': () =>
-      Array.from({ length: n }, (_, i) => (i === n - 1 ? Array.from({ length: n - 1 }, (_, j) => j) : [])),
+      Array.from({ length: n }, (_v, i) => (i === n - 1 ? Array.from({ length: n - 1 }, (_, j) => j) : [])),
     'wide fan-in: every task names the 100 before it': () =>
-      Array.from({ length: n }, (_, i) => Array.from({ length: Math.min(i, 100) }, (_, j) => i - 1 - j)),
+      Array.from({ length: n }, (_v, i) => Array.from({ length: Math.min(i, 100) }, (_, j) => i - 1 - j)),
     'wide fan-out: 49,999 children of one root': () => Array.from({ length: n }, (_, i) => (i ? [0] : [])),
     'four workflows interleaved in the ledger': () =>
       Array.from({ length: n }, (_, i) =>

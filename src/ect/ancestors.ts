@@ -145,11 +145,11 @@ class KeptPath {
   lastUsed = 0;
   work = 0;
 
-  constructor(components: number) {
-    this.joined = new Int32Array(components);
-    this.members = new Int32Array(components);
-    this.headId = new Int32Array(components);
-    this.belowId = new Int32Array(components);
+  constructor(componentCount: number) {
+    this.joined = new Int32Array(componentCount);
+    this.members = new Int32Array(componentCount);
+    this.headId = new Int32Array(componentCount);
+    this.belowId = new Int32Array(componentCount);
   }
 
   #alive(id: number): boolean {
@@ -318,20 +318,20 @@ export function overTraversalLimit(
     // The bounds straddle the limit: count what lies outside the base set, stopping past `need`.
     let total = baseWeight;
     let qn = 0;
-    let passed = false;
     walk++;
-    const visit = (p: number) => {
-      if (visited[p] === walk || (base && base.contains(p, baseId))) return;
+    const visit = (p: number): boolean => {
+      if (visited[p] === walk || (base && base.contains(p, baseId))) return false;
       visited[p] = walk;
       queue[qn++] = p;
       total += size[p]!;
-      passed = total > need;
+      return total > need;
     };
-    for (let e = from; e < to && !passed; e++) visit(pList[e]!);
+    let passed = false;
+    for (let e = from; e < to && !passed; e++) passed = visit(pList[e]!);
     for (let q = 0; q < qn && !passed; q++) {
       const x = queue[q]!;
       const end = pStart[x + 1]!;
-      for (let e = pStart[x]!; e < end && !passed; e++) visit(pList[e]!);
+      for (let e = pStart[x]!; e < end && !passed; e++) passed = visit(pList[e]!);
       work += end - pStart[x]!;
     }
     work += to - from;

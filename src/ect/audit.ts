@@ -114,15 +114,19 @@ export function auditReports(
   }
 
   // duplicate_jti: every copy of a jti shared within a workflow (or where either copy has no wid).
+  // Counted per wid, not copy against copy: 50,000 copies of one jti must not cost 50,000² steps.
   for (const list of byJti.values()) {
     if (list.length < 2) continue;
+    const perWid = new Map<string | undefined, number>();
+    for (const i of list) {
+      const wid = nodes[i]!.record!.wid;
+      perWid.set(wid, (perWid.get(wid) ?? 0) + 1);
+    }
+    const withoutWid = perWid.get(undefined) ?? 0;
     for (const i of list) {
       const wi = nodes[i]!.record!.wid;
-      const clash = list.some((j) => {
-        if (j === i) return false;
-        const wj = nodes[j]!.record!.wid;
-        return wi === undefined || wj === undefined || wi === wj;
-      });
+      // Another copy without a wid, or (for a copy without one) any other copy, or one in its workflow.
+      const clash = wi === undefined || withoutWid > 0 || perWid.get(wi)! > 1;
       if (clash) {
         violations.push({
           code: 'duplicate_jti',
