@@ -131,8 +131,8 @@ describe('overTraversalLimit does near-linear work on large shapes (50,000 nodes
     'many separate loops of 3': () => Array.from({ length: n }, (_, i) => [i % 3 ? i - 1 : i + 2]),
     'wide fan-in: one task naming 49,999 roots': () =>
       Array.from({ length: n }, (_v, i) => (i === n - 1 ? Array.from({ length: n - 1 }, (_, j) => j) : [])),
-    'wide fan-in: every task names the 100 before it': () =>
-      Array.from({ length: n }, (_v, i) => Array.from({ length: Math.min(i, 100) }, (_, j) => i - 1 - j)),
+    'wide fan-in: every task names the 20 before it': () =>
+      Array.from({ length: n }, (_v, i) => Array.from({ length: Math.min(i, 20) }, (_, j) => i - 1 - j)),
     'wide fan-out: 49,999 children of one root': () => Array.from({ length: n }, (_, i) => (i ? [0] : [])),
     'four workflows interleaved in the ledger': () =>
       Array.from({ length: n }, (_, i) =>
@@ -155,7 +155,7 @@ describe('overTraversalLimit does near-linear work on large shapes (50,000 nodes
     'many loops: 25,000 two-node loops in a row': n - limit, // node 10,000 has 9,999 before it and its partner
     'many separate loops of 3': 0,
     'wide fan-in: one task naming 49,999 roots': 1,
-    'wide fan-in: every task names the 100 before it': n - limit - 1,
+    'wide fan-in: every task names the 20 before it': n - limit - 1,
     'wide fan-out: 49,999 children of one root': 0,
     'the long workflow, shuffled': n - limit - 1,
   };
