@@ -31,7 +31,7 @@ import {
   verifyToken,
   verifyTokens,
   type JsonObject,
-} from '../src/ect/index.ts';
+} from 'wimse-ect';
 
 const quick = process.env.BENCH_QUICK === '1';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
-import { explain } from '../src/ect/explanations.ts';
+import { explain } from 'wimse-ect';
 import { BASE_IAT, cleanTokens, defectLedger, signToken, uuid } from './data/make-ledgers.mjs';
 import { expect, test } from './fixtures.ts';
 

@@ -5,7 +5,7 @@
  */
 import { expect, type Page } from '@playwright/test';
 import { CompactSign, importJWK } from 'jose';
-import { createToken, type JsonObject } from '../src/ect/index.ts';
+import { createToken, type JsonObject } from 'wimse-ect';
 import { EXAMPLE_AGENTS } from '../src/state/exampleAgents.ts';
 
 export const AGENT_A = EXAMPLE_AGENTS[0]!;

@@ -1,4 +1,4 @@
-import { explain } from '../src/ect/explanations.ts';
+import { explain } from 'wimse-ect';
 import { EXAMPLE_TOKEN } from '../src/features/inspect/exampleToken.ts';
 import { expect, test } from './fixtures.ts';
 import {

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { createToken } from '../src/ect/index.ts';
+import { createToken } from 'wimse-ect';
 import { expect, test } from './fixtures.ts';
 import { AGENT_A, AUD } from './inspect-helpers.ts';
 

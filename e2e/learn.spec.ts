@@ -1,8 +1,5 @@
 import type { Page } from '@playwright/test';
-import { ERROR_CODES } from '../src/ect/codes.ts';
-import { CLAIMS } from '../src/ect/dictionary.ts';
-import { explain } from '../src/ect/explanations.ts';
-import { createToken } from '../src/ect/index.ts';
+import { ERROR_CODES, CLAIMS, explain, createToken } from 'wimse-ect';
 import { expect, test } from './fixtures.ts';
 import { AGENT_A, AUD } from './inspect-helpers.ts';
 

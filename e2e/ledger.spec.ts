@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { explain } from '../src/ect/explanations.ts';
+import { explain } from 'wimse-ect';
 import { cleanTokens, defectLedger } from './data/make-ledgers.mjs';
 import { expect, test } from './fixtures.ts';
 import { tableVerdicts } from './ledger-helpers.ts';
@@ -311,7 +311,7 @@ test.describe('Ledger', () => {
     writeFileSync(trustPath, JSON.stringify(bundle.trust));
     const cli = spawnSync(
       join(ROOT, 'node_modules/.bin/tsx'),
-      ['src/cli/main.ts', 'audit', '--trust', trustPath, bundlePath],
+      ['packages/ect/src/cli/main.ts', 'audit', '--trust', trustPath, bundlePath],
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(cli.stderr).toBe('');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { STEPS } from '../src/ect/steps.ts';
+import { STEPS } from 'wimse-ect';
 import {
   BUILTIN_SCENARIOS,
   defaultFaultTask,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run ect -- …`: runs the ect CLI (src/cli/main.ts). The TypeScript is
+// `npm run ect -- …`: runs the ect CLI (packages/ect/src/cli/main.ts). The TypeScript is
 // bundled with esbuild into node_modules/.cache/ect/ whenever a source file is
 // newer than the bundle (about 50 ms), then imported: a run starts in ~0.1 s
 // instead of ~0.6 s through a TypeScript loader. The bundle is written to a
@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'src/cli/main.ts');
+const entry = join(root, 'packages/ect/src/cli/main.ts');
 const out = join(root, 'node_modules/.cache/ect/ect.mjs');
 
 function newestSource(dir) {
@@ -30,8 +30,7 @@ try {
   // not built yet
 }
 const sources = Math.max(
-  newestSource(join(root, 'src/ect')),
-  newestSource(join(root, 'src/cli')),
+  newestSource(join(root, 'packages/ect/src')),
   statSync(join(root, 'package-lock.json')).mtimeMs,
 );
 if (sources > built) {

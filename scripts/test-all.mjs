@@ -19,6 +19,8 @@ const stages = [
     count: countConformance,
   },
   { name: 'chromium', cmd: 'node', args: ['scripts/ensure-chromium.mjs'] },
+  // The e2e specs and the bench import the library as its users do, from its built package.
+  { name: 'library build', cmd: 'node', args: ['scripts/build-package.mjs'] },
   { name: 'build', cmd: bin('vite'), args: ['build', '--logLevel', 'warn'] },
   {
     name: 'e2e',

@@ -13,7 +13,7 @@ import {
   verifyTokens,
   type GeneratedKey,
   type JsonObject,
-} from '../../src/ect/index.ts';
+} from 'wimse-ect';
 import { useKeyring } from '../../src/state/keyring.ts';
 import { useLedgers, type ImportProgress } from '../../src/state/ledgers.ts';
 import { setVerifyWorkerCount, verifyWorkerCount } from '../../src/workers/verifyPool.ts';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { claimInfo } from '../ect/dictionary.ts';
+import { claimInfo } from 'wimse-ect';
 import { hashFor } from '../state/router.ts';
 
 /** `#/learn?claim=<name>`: the claim's entry in the Learn tab's dictionary ("ect_ext.pol" for an extension key). */

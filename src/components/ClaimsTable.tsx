@@ -1,6 +1,5 @@
 import { memo, type ReactNode } from 'react';
-import type { JsonObject, Problem, Version } from '../ect/index.ts';
-import { CLAIMS, claimInfo, type ClaimInfo } from '../ect/dictionary.ts';
+import { type JsonObject, type Problem, type Version, CLAIMS, claimInfo, type ClaimInfo } from 'wimse-ect';
 import { ClaimLink } from './ClaimLink.tsx';
 import { CodeLink } from './CodeLink.tsx';
 import { describeTimeClaim, numericDateToIso } from './time.ts';

@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ErrorCode } from '../ect/codes.ts';
-import { explain } from '../ect/explanations.ts';
+import { type ErrorCode, explain } from 'wimse-ect';
 import { hashFor } from '../state/router.ts';
 
 /** `#/learn?code=<code>`: the error code's entry in the Learn tab's dictionary. */

@@ -1,5 +1,5 @@
 import { useId, useState, type ReactNode } from 'react';
-import { DEFAULT_SETTINGS, SUPPORTED_ALGS, type Level } from '../ect/index.ts';
+import { DEFAULT_SETTINGS, SUPPORTED_ALGS, type Level } from 'wimse-ect';
 import { useVerifierSettings } from '../state/verifierSettings.ts';
 import { Button } from './Button.tsx';
 import { localInputToUnix, numericDateToIso, unixToLocalInput } from './time.ts';

@@ -1,6 +1,5 @@
 import { memo } from 'react';
-import type { StepReport, VerificationReport } from '../ect/index.ts';
-import { explain } from '../ect/explanations.ts';
+import { type StepReport, type VerificationReport, explain } from 'wimse-ect';
 import { ClaimLink } from './ClaimLink.tsx';
 import { CodeLink } from './CodeLink.tsx';
 import { VisibleText } from './VisibleText.tsx';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditTokens, decodeToken, type TrustStore } from '../ect/index.ts';
+import { auditTokens, decodeToken, type TrustStore } from 'wimse-ect';
 import { DEMO_DEFECTS, demoTokens } from './demoLedger.ts';
 import { EXAMPLE_AGENTS } from './exampleAgents.ts';
 
@@ -10,6 +10,7 @@ const trust: TrustStore = {
     void _d;
     return { jwk: pub, kid: String(a.jwk.kid), issuer: a.issuer };
   }),
+  skipped: [],
 };
 
 describe('the demo ledger', () => {

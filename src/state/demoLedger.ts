@@ -5,7 +5,7 @@
  * Graph tabs, in the way Jaeger's HotROD demo does for traces.
  */
 import { create } from 'zustand';
-import { createToken, encodeBase64UrlText, type JsonObject } from '../ect/index.ts';
+import { createToken, encodeBase64UrlText, type JsonObject } from 'wimse-ect';
 import { EXAMPLE_AGENTS } from './exampleAgents.ts';
 import { useKeyring } from './keyring.ts';
 import { useLedgers } from './ledgers.ts';

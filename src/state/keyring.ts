@@ -5,7 +5,7 @@
  */
 import type { JWK } from 'jose';
 import { create } from 'zustand';
-import type { TrustStore } from '../ect/index.ts';
+import type { TrustStore } from 'wimse-ect';
 import { workbenchDb } from '../storage/db.ts';
 import { KeyStore, trustStoreOf, type StoredKey } from '../storage/keys.ts';
 import { EXAMPLE_AGENTS } from './exampleAgents.ts';

@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import { DEFAULT_SETTINGS, type Settings } from '../ect/index.ts';
+import { DEFAULT_SETTINGS, type Settings } from 'wimse-ect';
 
 export interface VerifierSettingsState {
   settings: Settings;

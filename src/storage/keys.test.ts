@@ -1,7 +1,7 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { calculateJwkThumbprint, compactVerify, generateKeyPair, exportJWK, importJWK, type JWK } from 'jose';
-import { createToken, parseTrustStore, serializeTrustStore } from '../ect/index.ts';
+import { createToken, parseTrustStore, serializeTrustStore } from 'wimse-ect';
 import { EXAMPLE_AGENTS } from '../state/exampleAgents.ts';
 import { WorkbenchDb } from './db.ts';
 import { describeJsonError, jwksOf, KeyImportError, KeyStore, trustStoreOf } from './keys.ts';

@@ -4,7 +4,7 @@
  * checks a signature on the thread that asks (Chromium does it in the call itself), so this is
  * how the signatures of a large import get checked on every core.
  */
-import { signatureOutcomeOf, verifyTokens, type TrustStore } from '../ect/index.ts';
+import { signatureOutcomeOf, verifyTokens, type TrustStore } from 'wimse-ect';
 import type { VerifyRequest, VerifyResponse } from './verifyProtocol.ts';
 
 interface WorkerScope {

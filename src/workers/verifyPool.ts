@@ -20,7 +20,7 @@ import {
   type SignatureOutcome,
   type TrustStore,
   type VerificationReport,
-} from '../ect/index.ts';
+} from 'wimse-ect';
 import type { VerifyRequest, VerifyResponse } from './verifyProtocol.ts';
 
 const MAX_WORKERS = 4;

@@ -1,5 +1,5 @@
 /** Messages between the page and the verification workers (verify.worker.ts, verifyPool.ts). */
-import type { Settings, TrustStore } from '../ect/index.ts';
+import type { Settings, TrustStore } from 'wimse-ect';
 
 export interface VerifyRequest {
   id: number;

@@ -1,13 +1,13 @@
 import { useState, type ReactNode } from 'react';
 import { Button } from '../../components/Button.tsx';
-import { claimInfo } from '../../ect/dictionary.ts';
 import {
+  claimInfo,
   CLAIM_NAMES,
   POLICY_DECISIONS,
   type JsonObject,
   type Settings,
   type Version,
-} from '../../ect/index.ts';
+} from 'wimse-ect';
 import { sha256Base64Url } from './hash.ts';
 import { parseJsonText, type JsonTextError } from './jsonText.ts';
 import {

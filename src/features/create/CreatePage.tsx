@@ -1,7 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { Button } from '../../components/Button.tsx';
-import { claimInfo } from '../../ect/dictionary.ts';
-import { TYP_BY_VERSION, type Version } from '../../ect/index.ts';
+import { claimInfo, TYP_BY_VERSION, type Version } from 'wimse-ect';
 import { useHandoff } from '../../state/handoff.ts';
 import { useKeyring } from '../../state/keyring.ts';
 import { useRouter } from '../../state/router.ts';

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../ect/index.ts';
+import type { JsonObject } from 'wimse-ect';
 import { at, kindOf, parseJsonText, type JsonTextError, type JsonTextResult } from './jsonText.ts';
 import { isObject, type DryRun } from './payload.ts';
 import { useCreator } from './store.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, decodeToken } from '../../ect/index.ts';
+import { DEFAULT_SETTINGS, decodeToken } from 'wimse-ect';
 import { locateJsonError, parseJsonText } from './jsonText.ts';
 import { convertVersion, defaultPayload, dryRun, readPolicy, writePolicy } from './payload.ts';
 import { diffRange, editClaim, partAt, replaceChar } from './tamper.ts';

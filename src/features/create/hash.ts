@@ -1,4 +1,4 @@
-import { encodeBase64Url, utf8Encode } from '../../ect/index.ts';
+import { encodeBase64Url, utf8Encode } from 'wimse-ect';
 
 /** base64url (unpadded) SHA-256 of the UTF-8 text: the form `inp_hash` and `out_hash` take (43 characters). */
 export async function sha256Base64Url(text: string): Promise<string> {

@@ -15,7 +15,7 @@ import {
   type Problem,
   type Settings,
   type Version,
-} from '../../ect/index.ts';
+} from 'wimse-ect';
 
 /** The example agent B: the default audience of a new token. */
 export const DEFAULT_AUDIENCE = 'spiffe://example.com/agent/b';

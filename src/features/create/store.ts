@@ -14,8 +14,8 @@ import {
   type JsonObject,
   type Problem,
   type Version,
-} from '../../ect/index.ts';
-import { jsonDepth } from '../../ect/claims.ts';
+  jsonDepth,
+} from 'wimse-ect';
 import { useKeyring } from '../../state/keyring.ts';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
 import type { StoredKey } from '../../storage/keys.ts';

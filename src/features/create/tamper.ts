@@ -3,7 +3,7 @@
  * it: one character at a position, or a claim in the payload part re-encoded
  * with the old header and signature kept.
  */
-import { decodeJsonPart, encodeBase64UrlText, type JsonObject } from '../../ect/index.ts';
+import { decodeJsonPart, encodeBase64UrlText, type JsonObject } from 'wimse-ect';
 
 export interface TokenPart {
   part: 'header' | 'payload' | 'signature' | 'token' | 'separator';

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { Problem } from '../../ect/index.ts';
+import type { Problem } from 'wimse-ect';
 
 export const INPUT =
   'w-full rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-sm text-slate-900 placeholder:text-slate-400 aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-500 dark:aria-[invalid=true]:border-red-500';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { verifyToken, type VerificationReport } from '../../ect/index.ts';
+import { verifyToken, type VerificationReport } from 'wimse-ect';
 import { useKeyring } from '../../state/keyring.ts';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
 

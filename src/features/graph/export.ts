@@ -3,7 +3,7 @@
  * helper the image exports (svg.ts) use too. Everything is made in the page
  * and handed to the browser as a Blob download: nothing leaves the machine.
  */
-import type { AuditReport } from '../../ect/index.ts';
+import type { AuditReport } from 'wimse-ect';
 import type { GraphModel } from './model.ts';
 
 export function download(blob: Blob, filename: string): void {

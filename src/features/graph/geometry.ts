@@ -5,7 +5,7 @@
  * them; a self-loop curls over its node.
  */
 import { getBezierPath, Position } from '@xyflow/react';
-import type { ErrorCode } from '../../ect/index.ts';
+import type { ErrorCode } from 'wimse-ect';
 
 export interface EdgeGeometry {
   path: string;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { claims, flipChar, makeAgent, NOW, sign, trustFor, uuid } from '../../../test/fixtures.ts';
-import { auditTokens, type JsonObject } from '../../ect/index.ts';
+import {
+  claims,
+  flipChar,
+  makeAgent,
+  NOW,
+  sign,
+  trustFor,
+  uuid,
+} from '../../../packages/ect/test/fixtures.ts';
+import { auditTokens, type JsonObject } from 'wimse-ect';
 import { layeredLayout } from './layout/layered.ts';
 import {
   buildModel,

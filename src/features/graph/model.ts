@@ -5,7 +5,7 @@
  * invalid, tainted, ghost) and codes. Then the view: filters, and groups
  * (collapsing by agent or workflow) for large sets. Pure: no React, no DOM.
  */
-import type { AuditReport, ErrorCode } from '../../ect/index.ts';
+import type { AuditReport, ErrorCode } from 'wimse-ect';
 
 export type NodeStatus = 'valid' | 'invalid' | 'tainted' | 'ghost';
 

@@ -1,5 +1,4 @@
-import type { DecodeProblem } from '../../ect/decode.ts';
-import { explain } from '../../ect/explanations.ts';
+import { type DecodeProblem, explain } from 'wimse-ect';
 import { truncationHint } from './hints.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { describeChar, INVISIBLE } from '../../components/visible.ts';

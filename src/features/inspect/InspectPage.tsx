@@ -1,5 +1,5 @@
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { splitInput } from '../../ect/input.ts';
+import { splitInput } from 'wimse-ect';
 import { Button } from '../../components/Button.tsx';
 import { SettingsPanel } from '../../components/SettingsPanel.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';

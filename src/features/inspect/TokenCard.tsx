@@ -1,8 +1,11 @@
 import { memo, useId, useState, type ReactNode } from 'react';
-import type { DecodeResult, DecodedToken } from '../../ect/decode.ts';
-import { migrationHints } from '../../ect/dictionary.ts';
-import { explain } from '../../ect/explanations.ts';
-import type { VerificationReport } from '../../ect/index.ts';
+import {
+  type DecodeResult,
+  type DecodedToken,
+  type VerificationReport,
+  migrationHints,
+  explain,
+} from 'wimse-ect';
 import { Badge } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';

@@ -1,4 +1,4 @@
-import { decodeToken, type DecodeResult } from '../../ect/decode.ts';
+import { decodeToken, type DecodeResult } from 'wimse-ect';
 
 /**
  * Decodes with a small cache keyed by the token string, so that typing in the

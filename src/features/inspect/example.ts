@@ -3,7 +3,7 @@
  * keyring's example agent A key, so it verifies now; the static token from
  * the conformance vectors is the fallback (it expired on 2026-01-01).
  */
-import { createToken } from '../../ect/create.ts';
+import { createToken } from 'wimse-ect';
 import { useKeyring } from '../../state/keyring.ts';
 
 import { EXAMPLE_TOKEN } from './exampleToken.ts';

@@ -1,4 +1,4 @@
-import type { SplitResult } from '../../ect/input.ts';
+import type { SplitResult } from 'wimse-ect';
 
 const HEADER_LINE = /^\s*execution-context\s*:/im;
 

@@ -3,7 +3,7 @@
  * cut short (a missing part, JSON that stops early, a signature shorter than
  * its algorithm produces), said at the place it went wrong.
  */
-import { decodeJsonPart, MAX_TOKEN_LENGTH, type DecodedToken, type DecodeProblem } from '../../ect/decode.ts';
+import { decodeJsonPart, MAX_TOKEN_LENGTH, type DecodedToken, type DecodeProblem } from 'wimse-ect';
 
 /** Length of a base64url signature (no padding) for each algorithm with a fixed signature size. */
 const SIGNATURE_CHARS: Record<string, number> = {

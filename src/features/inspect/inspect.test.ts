@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeToken } from '../../ect/decode.ts';
+import { decodeToken } from 'wimse-ect';
 import {
   describeTimeClaim,
   formatDuration,

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { verifyToken, type Settings, type TrustStore, type VerificationReport } from '../../ect/index.ts';
+import { verifyToken, type Settings, type TrustStore, type VerificationReport } from 'wimse-ect';
 
 /** Everything a verification depends on; a new object whenever one of them changes. */
 export interface VerifyContext {

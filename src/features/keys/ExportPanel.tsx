@@ -1,7 +1,7 @@
 import { useId, useMemo, type ReactNode } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
-import { serializeTrustStore } from '../../ect/index.ts';
+import { serializeTrustStore } from 'wimse-ect';
 import { useKeyring } from '../../state/keyring.ts';
 import { jwksOf } from '../../storage/keys.ts';
 import { downloadText, pretty } from './download.ts';

@@ -4,7 +4,7 @@
  * key pair still works (for example after a reload, where the private key is
  * the CryptoKey read back from IndexedDB).
  */
-import { createToken, DEFAULT_SETTINGS, verifyToken } from '../../ect/index.ts';
+import { createToken, DEFAULT_SETTINGS, verifyToken } from 'wimse-ect';
 import { trustStoreOf, type StoredKey } from '../../storage/keys.ts';
 
 export const TEST_AUDIENCE = 'urn:ect-workbench:test-sign';

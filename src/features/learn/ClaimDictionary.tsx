@@ -1,6 +1,6 @@
 /** Every claim, header parameter and ect_ext key of the core's dictionary, with a filter box. */
 import { useId } from 'react';
-import { CLAIMS, type ClaimInfo } from '../../ect/dictionary.ts';
+import { CLAIMS, type ClaimInfo } from 'wimse-ect';
 import { ClaimLink } from '../../components/ClaimLink.tsx';
 import { claimAnchor, claimKey } from './anchors.ts';
 import { FilterBox, matches, highlightClass } from './ui.tsx';

@@ -1,8 +1,6 @@
 /** Every error code of the profile, explained: what, why, how to fix, the step, the HTTP status. */
 import { useId } from 'react';
-import { ERROR_CODES } from '../../ect/codes.ts';
-import { EXPLANATIONS, type Explanation } from '../../ect/explanations.ts';
-import { STEPS } from '../../ect/steps.ts';
+import { ERROR_CODES, EXPLANATIONS, type Explanation, STEPS } from 'wimse-ect';
 import { hashFor } from '../../state/router.ts';
 import { codeAnchor } from './anchors.ts';
 import { FilterBox, highlightClass, matches } from './ui.tsx';

@@ -5,8 +5,7 @@
  * parent shows parent_not_found until the parent arrives.
  */
 import { memo, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
-import { GENESIS_HASH, type AuditReport } from '../../ect/index.ts';
-import { explain } from '../../ect/explanations.ts';
+import { GENESIS_HASH, type AuditReport, explain } from 'wimse-ect';
 import { Button } from '../../components/Button.tsx';
 import { CodeLink } from '../../components/CodeLink.tsx';
 import { DemoLedgerButton } from '../../components/DemoLedger.tsx';

@@ -1,6 +1,5 @@
 /** The profile's 16 verification steps, in order, each with the codes it can raise. */
-import { STEPS } from '../../ect/steps.ts';
-import { explain } from '../../ect/explanations.ts';
+import { STEPS, explain } from 'wimse-ect';
 import { CodeLink } from '../../components/CodeLink.tsx';
 import { stepAnchor } from './anchors.ts';
 import { highlightClass } from './ui.tsx';

@@ -3,8 +3,7 @@
  * `code=<code>`, `claim=<name>` ("ect_ext.pol" for an extension key), `step=<n>`,
  * or `section=<id>`.
  */
-import { isErrorCode } from '../../ect/codes.ts';
-import { claimInfo, type ClaimInfo } from '../../ect/dictionary.ts';
+import { isErrorCode, claimInfo, type ClaimInfo } from 'wimse-ect';
 
 export const SECTIONS = [
   { id: 'intro', title: 'Introduction' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, verifyToken, type VerificationReport } from '../../ect/index.ts';
-import { claims, makeAgent, NOW, sign, trustFor, uuid } from '../../../test/fixtures.ts';
+import { DEFAULT_SETTINGS, verifyToken, type VerificationReport } from 'wimse-ect';
+import { claims, makeAgent, NOW, sign, trustFor, uuid } from '../../../packages/ect/test/fixtures.ts';
 import { depths, firstIndexByJti, replayAudit, replayGraph, REPLAY_WINDOW } from './replayModel.ts';
 
 /** A chain root → middle → leaf, written to the ledger child first (leaf, middle, root). */

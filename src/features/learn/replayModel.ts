@@ -11,7 +11,7 @@ import {
   type ErrorCode,
   type Settings,
   type VerificationReport,
-} from '../../ect/index.ts';
+} from 'wimse-ect';
 
 /** At most this many entries are drawn: the last ones replayed. */
 export const REPLAY_WINDOW = 300;

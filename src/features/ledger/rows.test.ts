@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../ect/index.ts';
+import type { AuditReport } from 'wimse-ect';
 import type { EntryRecord } from '../../storage/ledger.ts';
 import { bundleFileName, describeStorageError, formatIat, short } from './format.ts';
 import { buildRows, facets, filterRows, NO_FILTERS } from './rows.ts';

@@ -1,35 +1,14 @@
 /**
  * Keeping several tabs on one ledger in step. The storage never loses or duplicates an append
  * across tabs (one transaction per batch, with a head check); this makes the other tabs *show*
- * it: a tab that changes a ledger posts 'ect-ledger-changed' on a BroadcastChannel (same origin
- * only), and every tab re-reads what is new when it gets that message or regains focus.
+ * it: a tab that changes a ledger announces it (src/state/ledgerChannel.ts), and every tab re-reads what is new when it gets that message or regains focus.
  */
 import { useEffect } from 'react';
 import { useLedgers } from '../../state/ledgers.ts';
 import { workbenchDb } from '../../storage/db.ts';
 import { LedgerCatalog } from '../../storage/ledger.ts';
 import { useLedgerView } from './store.ts';
-
-const CHANNEL = 'ect-workbench-ledgers';
-
-export interface LedgerChangeMessage {
-  type: 'ect-ledger-changed';
-  /** The ledger whose entries changed; null when only the list of ledgers changed. */
-  ledgerId: string | null;
-}
-
-let channel: BroadcastChannel | null | undefined;
-function getChannel(): BroadcastChannel | null {
-  if (channel === undefined)
-    channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
-  return channel;
-}
-
-/** Tells the other tabs that a ledger (or the list of ledgers) changed. */
-export function announceLedgerChange(ledgerId: string | null): void {
-  const message: LedgerChangeMessage = { type: 'ect-ledger-changed', ledgerId };
-  getChannel()?.postMessage(message);
-}
+import { ledgerChannel, type LedgerChangeMessage } from '../../state/ledgerChannel.ts';
 
 /**
  * Re-reads what changed elsewhere: the list of ledgers (created, renamed, deleted in another
@@ -58,7 +37,7 @@ export async function catchUp(message?: LedgerChangeMessage): Promise<void> {
 /** While mounted: catch up on focus, on visibility, and on another tab's message. */
 export function useLedgerSync(): void {
   useEffect(() => {
-    const ch = getChannel();
+    const ch = ledgerChannel();
     const onMessage = (e: MessageEvent<LedgerChangeMessage>) => {
       if (e.data?.type === 'ect-ledger-changed') void catchUp(e.data);
     };

@@ -1,6 +1,6 @@
 /** The fault switches: each breaks one chosen task and names where it must be caught. */
 import { useId, useState } from 'react';
-import { STEPS } from '../../ect/index.ts';
+import { STEPS } from 'wimse-ect';
 import { FAULT_KINDS, FAULTS, fittingTasks, type FaultKind } from './engine/index.ts';
 import { useSimulate } from './store.ts';
 

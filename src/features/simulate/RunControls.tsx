@@ -1,7 +1,6 @@
 /** Next step / Run all / Reset, where the run stands, and what each fault switch led to. */
 import { useMemo } from 'react';
-import { STEPS } from '../../ect/index.ts';
-import { explain } from '../../ect/explanations.ts';
+import { STEPS, explain } from 'wimse-ect';
 import { Button } from '../../components/Button.tsx';
 import { FAULTS, planOf, type FaultResult, type SimStep } from './engine/index.ts';
 import { enabledFaults, useSimulate } from './store.ts';

@@ -4,7 +4,7 @@
  * type. Editing resets the run.
  */
 import { useId, type InputHTMLAttributes } from 'react';
-import { POLICY_DECISIONS, type PolicyDecision } from '../../ect/index.ts';
+import { POLICY_DECISIONS, type PolicyDecision } from 'wimse-ect';
 import { Button } from '../../components/Button.tsx';
 import type { Scenario, ScenarioAgent, ScenarioTask } from './engine/index.ts';
 import { useSimulate } from './store.ts';

@@ -3,7 +3,7 @@
  * its Execution-Context header, the receiver's verdict and answer, the ledger
  * entry it became, the claims, and the verification trace.
  */
-import { explain } from '../../ect/explanations.ts';
+import { explain } from 'wimse-ect';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { JsonBlock } from '../../components/JsonBlock.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';

@@ -2,7 +2,7 @@
  * The fault switches: each one breaks a run in one way and names the code
  * and the verification step (ECT-PROFILE.md section 4) that must catch it.
  */
-import type { ErrorCode } from '../../../ect/index.ts';
+import type { ErrorCode } from 'wimse-ect';
 import type { Scenario, ScenarioAgent, ScenarioTask } from './types.ts';
 import { topologicalOrder } from './validate.ts';
 

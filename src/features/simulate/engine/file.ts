@@ -2,7 +2,7 @@
  * Scenario files: the scenario as JSON with a format marker, and a reader
  * that says exactly what is wrong with a bad file.
  */
-import { POLICY_DECISIONS, type PolicyDecision } from '../../../ect/index.ts';
+import { POLICY_DECISIONS, type PolicyDecision } from 'wimse-ect';
 import { findJsonError } from './jsonError.ts';
 import type { Scenario, ScenarioAgent, ScenarioTask } from './types.ts';
 import { validateScenario, type ScenarioProblem } from './validate.ts';

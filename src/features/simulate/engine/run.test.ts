@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importJWK, type CryptoKey } from 'jose';
-import { decodeToken, verifyChain, verifyReceipt } from '../../../ect/index.ts';
+import { decodeToken, verifyChain, verifyReceipt } from 'wimse-ect';
 import { BUILTIN_SCENARIOS, builtinScenario } from './scenarios.ts';
 import { NETWORK_SECONDS, Simulation, STEP_SECONDS, endpointOf, renderRequest } from './run.ts';
 import { validateScenario } from './validate.ts';

@@ -3,7 +3,7 @@
  * perform (each one becomes one ECT) and how the tokens are checked. Plain
  * JSON, so that a scenario can be saved in the browser or as a file.
  */
-import type { PolicyDecision } from '../../../ect/index.ts';
+import type { PolicyDecision } from 'wimse-ect';
 
 /** L2: signed tokens; L3: the ledger has its own key and signs a receipt for every append. */
 export type ScenarioLevel = 'L2' | 'L3';

@@ -2,7 +2,7 @@
  * Checks a scenario before it runs (unknown agents, unknown predecessors, a
  * cycle in the scenario itself, ...) and orders its tasks topologically.
  */
-import { POLICY_DECISIONS, UUID_RE } from '../../../ect/index.ts';
+import { POLICY_DECISIONS, UUID_RE } from 'wimse-ect';
 import type { Scenario, ScenarioTask } from './types.ts';
 
 export interface ScenarioProblem {

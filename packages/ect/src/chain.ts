@@ -1,0 +1,75 @@
+/**
+ * The ledger's hash chain and receipts (ECT-PROFILE.md section 8), shared by
+ * every `Ledger` implementation. Checking them is ledgerCheck.ts's job.
+ *
+ * entry_hash = SHA-256(prev_hash ‖ token), both as text: `prev_hash` is the
+ * previous entry's hash in lowercase hex (64 zeros for the first entry) and
+ * the token is its compact serialization; the hash is stored as lowercase hex.
+ */
+import { CompactSign, compactVerify, type CryptoKey, type JWK } from 'jose';
+import { utf8Encode } from './base64url.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+export const RECEIPT_TYP = 'ect-receipt+jwt';
+
+export interface LedgerEntry {
+  /** 1 for the first entry, then +1 per append. */
+  seq: number;
+  token: string;
+  jti: string;
+  claims: Record<string, unknown>;
+  /** Unix milliseconds. */
+  appendedAt: number;
+  prevHash: string;
+  entryHash: string;
+  /** Compact JWS signed by the ledger key, when the ledger has one: what makes the entry L3. */
+  receipt?: string;
+}
+
+export interface ReceiptClaims {
+  seq: number;
+  entry_hash: string;
+  /** Unix seconds. */
+  appended_at: number;
+  jti: string;
+}
+
+export interface LedgerKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const hex = (buf: ArrayBuffer): string => {
+  let s = '';
+  for (const b of new Uint8Array(buf)) s += HEX[b]!;
+  return s;
+};
+
+export async function computeEntryHash(prevHash: string, token: string): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', utf8Encode(prevHash + token)));
+}
+
+export async function signReceipt(entry: LedgerEntry, key: LedgerKey): Promise<string> {
+  const claims: ReceiptClaims = {
+    seq: entry.seq,
+    entry_hash: entry.entryHash,
+    appended_at: Math.floor(entry.appendedAt / 1000),
+    jti: entry.jti,
+  };
+  return new CompactSign(utf8Encode(JSON.stringify(claims)))
+    .setProtectedHeader({ alg: 'ES256', typ: RECEIPT_TYP, kid: key.kid })
+    .sign(key.privateKey);
+}
+
+/** The receipt's claims when its signature verifies under `key`; null otherwise. */
+export async function verifyReceipt(receipt: string, key: CryptoKey): Promise<ReceiptClaims | null> {
+  try {
+    const { payload, protectedHeader } = await compactVerify(receipt, key, { algorithms: ['ES256'] });
+    if (protectedHeader.typ !== RECEIPT_TYP) return null;
+    return JSON.parse(new TextDecoder().decode(payload)) as ReceiptClaims;
+  } catch {
+    return null;
+  }
+}
