@@ -466,6 +466,7 @@ function* verification(
     if (resolution.ok) {
       key = resolution.candidates;
       if (resolution.warning) report.warnings.push(resolution.warning);
+      if (resolution.capped) report.warnings.push(resolution.capped);
       pass('key', `kid ${quote(h.kid)}${key[0]!.issuer ? ` bound to ${key[0]!.issuer}` : ''}`);
     } else fail('key', [resolution.problem]);
 
