@@ -104,7 +104,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoOutcome> {
       return `${green('✓ accepted')}${entry} ${ms}`;
     }
     const step = r.steps.find((s) => s.status === 'fail')!;
-    return `${red(`✗ refused: ${r.code}`)} at step ${step.n} (${step.title}) ${ms}\n      ${dim(step.problems[0]!.message)}`;
+    return `${red(`✗ refused: ${r.code}`)} (step ${step.n}, ${step.title}) ${ms}\n      ${dim(step.problems[0]!.message)}`;
   };
 
   say(bold('ECT demo: two agents, one ledger (draft-nennemann-wimse-ect)'));
