@@ -69,7 +69,7 @@ export {
   type Level,
   type Version,
 } from './settings.ts';
-export { settingsFromEnv, ENV_VARIABLES } from './env.ts';
+export { settingsFromEnv, ENV_VARIABLES, type EnvVariable } from './env.ts';
 
 // Decoding and claims
 export {
@@ -82,6 +82,7 @@ export {
   type DecodedL1,
   type DecodeProblem,
   type JsonObject,
+  type PartResult,
 } from './decode.ts';
 export { splitInput, type SplitResult } from './input.ts';
 export {

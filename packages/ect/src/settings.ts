@@ -4,8 +4,10 @@ import { quote } from './text.ts';
  * Verifier settings with the profile's defaults (ECT-PROFILE.md section 4).
  */
 export type Level = 'L1' | 'L2' | 'L3';
+/** The draft version of a token: -00 or -01. */
 export type Version = '00' | '01';
 
+/** The verifier's (and creator's) settings, ECT-PROFILE.md section 4; see {@link resolveSettings} and {@link settingsFromEnv}. */
 export interface Settings {
   /** Seconds of tolerance for `exp`, future `iat` and parent/child `iat` order. */
   clockSkew: number;
@@ -29,6 +31,7 @@ export interface Settings {
   replayCacheTtl: number;
 }
 
+/** The profile's defaults (frozen). */
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   clockSkew: 30,
   iatMaxAge: 900,
@@ -100,6 +103,7 @@ export const CHECKS: Readonly<Record<keyof Settings, Checker>> = {
   },
 };
 
+/** The name of every setting. */
 export const SETTING_NAMES = Object.keys(CHECKS) as (keyof Settings)[];
 
 /**

@@ -8,6 +8,7 @@ import type { JWK } from 'jose';
 import type { Problem } from './codes.ts';
 import { TrustStoreError } from './errors.ts';
 
+/** A public key of a trust store, with its kid and the issuer it is bound to. */
 export interface TrustedKey {
   jwk: JWK;
   kid: string;
@@ -15,6 +16,7 @@ export interface TrustedKey {
   issuer: string | null;
 }
 
+/** Parsed trusted keys (ECT-PROFILE.md section 6): what step 6 resolves a token's `iss` and `kid` against. Made by {@link parseTrustStore}. */
 export interface TrustStore {
   /**
    * 'issuers' for an issuer-bound store, 'jwks' for a plain key set. A store
