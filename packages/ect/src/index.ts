@@ -27,7 +27,15 @@ export type {
 } from './report.ts';
 export type { SignatureOutcome } from './signature.ts';
 export type { KeyResolver, ResolvedKey } from './resolver.ts';
-export { parseTrustStore, serializeTrustStore, type TrustStore, type TrustedKey } from './trust.ts';
+export {
+  parseTrustStore,
+  serializeTrustStore,
+  unusableKeyReason,
+  MIN_RSA_BITS,
+  type TrustStore,
+  type TrustedKey,
+  type SkippedKey,
+} from './trust.ts';
 export { STEPS, STEP_IDS, type StepId, type StepInfo } from './steps.ts';
 
 // Replay, the DAG rules, the whole-set audit
@@ -115,3 +123,4 @@ export {
 } from './errors.ts';
 export { explain, EXPLANATIONS, type Explanation } from './explanations.ts';
 export { CLAIMS, claimInfo, migrationHints, type ClaimInfo } from './dictionary.ts';
+export { quote } from './text.ts';
