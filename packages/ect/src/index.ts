@@ -57,15 +57,49 @@ export {
   computeEntryHash,
   signReceipt,
   verifyReceipt,
-  verifyChain,
   GENESIS_HASH,
   RECEIPT_TYP,
   type LedgerEntry,
   type LedgerKey,
   type ReceiptClaims,
-  type ChainReport,
-  type ChainBreak,
 } from './chain.ts';
+export {
+  checkLedger,
+  checkpointProblems,
+  verifyChain,
+  explainLedgerProblem,
+  isLedgerProblemCode,
+  LEDGER_PROBLEM_CODES,
+  type LedgerProblemCode,
+  type LedgerProblem,
+  type CheckableEntry,
+  type LedgerCheckOptions,
+  type LedgerCheckReport,
+  type ChainReport,
+  type ProblemExplanation,
+} from './ledgerCheck.ts';
+export {
+  createCheckpoint,
+  readCheckpoint,
+  keyFingerprint,
+  publicJwkOf,
+  CheckpointError,
+  CHECKPOINT_TYP,
+  type Checkpoint,
+  type CheckpointClaims,
+} from './checkpoint.ts';
+export {
+  makeBundle,
+  parseBundle,
+  checkBundle,
+  isBundleDocument,
+  BundleError,
+  BUNDLE_FORMAT,
+  BUNDLE_VERSION,
+  type BundleEntry,
+  type LedgerBundle,
+  type BundleCheckOptions,
+} from './bundle.ts';
 
 // Settings
 export {
