@@ -9,10 +9,12 @@ import type { ErrorCode } from './codes.ts';
 import { edgeProblems, taskRecord, type TaskRecord } from './dag.ts';
 import { DEFAULT_SETTINGS, type Settings } from './settings.ts';
 import type { TrustStore } from './trust.ts';
-import { verifyTokens, type VerificationReport } from './verify.ts';
+import type { VerificationReport } from './report.ts';
+import { verifyTokens } from './verify-set.ts';
 
 export { overTraversalLimit, stronglyConnected } from './ancestors.ts';
 
+/** A problem the whole-set audit found, on a node or on an edge. */
 export interface Violation {
   code: ErrorCode;
   /** The node the violation belongs to (the child, for an edge); null for an undecodable token. */
@@ -24,6 +26,7 @@ export interface Violation {
   message: string;
 }
 
+/** A token of the audited set: its report, its task record, and whether it is valid or tainted. */
 export interface AuditNode {
   index: number;
   jti: string | null;
@@ -35,6 +38,7 @@ export interface AuditNode {
   record: TaskRecord | null;
 }
 
+/** An edge of the audited DAG: from a child to the parent its `pred` names (null when absent from the set). */
 export interface AuditEdge {
   /** Child node index. */
   from: number;
@@ -44,6 +48,7 @@ export interface AuditEdge {
   codes: ErrorCode[];
 }
 
+/** What auditTokens found: the nodes, the edges, every violation, and the parents named but absent. */
 export interface AuditReport {
   nodes: AuditNode[];
   edges: AuditEdge[];
@@ -52,6 +57,7 @@ export interface AuditReport {
   missing: string[];
 }
 
+/** The options of {@link auditTokens}. */
 export interface AuditOptions {
   trust: TrustStore;
   settings?: Settings;
@@ -61,6 +67,7 @@ export interface AuditOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Audits a whole set of tokens (ECT-PROFILE.md section 7): each verified in stored mode (steps 1-10), then the DAG rules over every node and edge at once. */
 export async function auditTokens(tokens: readonly string[], opts: AuditOptions): Promise<AuditReport> {
   const settings = opts.settings ?? DEFAULT_SETTINGS;
   const verifyOpts = {

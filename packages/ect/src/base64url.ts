@@ -6,20 +6,11 @@
  */
 import { quote } from './text.ts';
 import { base64url as joseBase64url } from 'jose';
+import { Base64UrlError } from './errors.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 export const BASE64URL_RE = /^[A-Za-z0-9_-]*$/;
 const OUTSIDE_ALPHABET = /[^A-Za-z0-9_-]/;
-
-export class Base64UrlError extends Error {
-  /** Index of the first offending character, or -1 when the length is the problem. */
-  readonly position: number;
-  constructor(message: string, position: number) {
-    super(message);
-    this.name = 'Base64UrlError';
-    this.position = position;
-  }
-}
 
 /** Value of each base64url character by char code (-1: not in the alphabet). */
 const VALUE = new Int8Array(128).fill(-1);
@@ -87,6 +78,7 @@ function checkedDecode(input: string): Uint8Array {
   return joseBase64url.decode(input);
 }
 
+/** Bytes as base64url without padding. */
 export function encodeBase64Url(bytes: Uint8Array): string {
   return joseBase64url.encode(bytes);
 }
@@ -108,6 +100,7 @@ export function utf8Encode(text: string): Uint8Array<ArrayBuffer> {
   return utf8Encoder.encode(text);
 }
 
+/** UTF-8 text as base64url without padding. */
 export function encodeBase64UrlText(text: string): string {
   return encodeBase64Url(utf8Encode(text));
 }

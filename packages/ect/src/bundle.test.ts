@@ -113,7 +113,7 @@ describe('makeBundle and parseBundle', () => {
       bad({})();
     } catch (e) {
       expect(e).toBeInstanceOf(BundleError);
-      expect((e as BundleError).code).toBe('bundle_invalid');
+      expect((e as BundleError).code).toBe('ERR_ECT_BUNDLE');
     }
   });
 

@@ -14,9 +14,12 @@ import {
   type LedgerProblem,
 } from './ledgerCheck.ts';
 import { GENESIS_HASH } from './chain.ts';
+import { EctError } from './errors.ts';
 import { quote } from './text.ts';
 
+/** The `format` member of a ledger export bundle. */
 export const BUNDLE_FORMAT = 'ect-workbench-ledger';
+/** The bundle format version this library writes and reads. */
 export const BUNDLE_VERSION = 1;
 
 /** One entry of a bundle: exactly what the chain and the receipt cover. */
@@ -30,6 +33,7 @@ export interface BundleEntry {
   receipt?: string;
 }
 
+/** A ledger export bundle: the entries with their chain and receipts, the ledger key, a checkpoint. */
 export interface LedgerBundle {
   format: typeof BUNDLE_FORMAT;
   version: typeof BUNDLE_VERSION;
@@ -48,10 +52,9 @@ export interface LedgerBundle {
 }
 
 /** A file that is not a ledger bundle, or one whose shape is wrong: the message names the field. */
-export class BundleError extends Error {
-  readonly code = 'bundle_invalid';
+export class BundleError extends EctError {
   constructor(message: string) {
-    super(message);
+    super('ERR_ECT_BUNDLE', message);
     this.name = 'BundleError';
   }
 }
@@ -197,6 +200,7 @@ function bundleEntry(raw: unknown, i: number): BundleEntry {
   return e;
 }
 
+/** The options of {@link checkBundle}. */
 export interface BundleCheckOptions {
   /** The ledger key the reader expects (`--ledger-key`): receipts must verify under it. */
   pinnedKey?: JWK | null;

@@ -9,9 +9,12 @@
 import { CompactSign, compactVerify, type CryptoKey, type JWK } from 'jose';
 import { utf8Encode } from './base64url.ts';
 
+/** The previous hash of a ledger's first entry: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
+/** The `typ` of a ledger receipt's JWS header. */
 export const RECEIPT_TYP = 'ect-receipt+jwt';
 
+/** One entry of a ledger: the token, its claims, its place in the hash chain and its receipt. */
 export interface LedgerEntry {
   /** 1 for the first entry, then +1 per append. */
   seq: number;
@@ -26,6 +29,7 @@ export interface LedgerEntry {
   receipt?: string;
 }
 
+/** The claims a receipt signs: the entry's sequence number, hash, append time and jti. */
 export interface ReceiptClaims {
   seq: number;
   entry_hash: string;
@@ -34,6 +38,7 @@ export interface ReceiptClaims {
   jti: string;
 }
 
+/** A ledger's own signing key: with it, every append gets a signed receipt (L3). */
 export interface LedgerKey {
   kid: string;
   privateKey: CryptoKey;
@@ -47,10 +52,12 @@ const hex = (buf: ArrayBuffer): string => {
   return s;
 };
 
+/** An entry's hash: SHA-256 of the previous entry's hash and the token, as lowercase hex. For Ledger implementations. */
 export async function computeEntryHash(prevHash: string, token: string): Promise<string> {
   return hex(await crypto.subtle.digest('SHA-256', utf8Encode(prevHash + token)));
 }
 
+/** Signs an entry's receipt with the ledger key (ES256, typ ect-receipt+jwt). For Ledger implementations. */
 export async function signReceipt(entry: LedgerEntry, key: LedgerKey): Promise<string> {
   const claims: ReceiptClaims = {
     seq: entry.seq,

@@ -12,8 +12,10 @@
 import { calculateJwkThumbprint, CompactSign, compactVerify, decodeProtectedHeader, type JWK } from 'jose';
 import { utf8Encode } from './base64url.ts';
 import type { LedgerKey } from './chain.ts';
+import { EctError } from './errors.ts';
 import { quote } from './text.ts';
 
+/** The `typ` of a checkpoint's JWS header. */
 export const CHECKPOINT_TYP = 'ect-checkpoint+jwt';
 
 /** What a checkpoint states. */
@@ -37,10 +39,9 @@ export interface Checkpoint extends CheckpointClaims {
 }
 
 /** A checkpoint that cannot be used: not a checkpoint, or its signature or key does not hold. */
-export class CheckpointError extends Error {
-  readonly code = 'checkpoint_invalid';
+export class CheckpointError extends EctError {
   constructor(message: string) {
-    super(message);
+    super('ERR_ECT_CHECKPOINT', message);
     this.name = 'CheckpointError';
   }
 }

@@ -29,10 +29,12 @@ export const ERROR_CODES = [
   'traversal_limit',
 ] as const;
 
+/** One of the profile's error codes. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
 
+/** Whether a value is one of the profile's error codes. */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && CODE_SET.has(value);
 }
@@ -46,16 +48,4 @@ export interface Problem {
   claim?: string;
   /** For DAG edge problems: the predecessor `jti` the edge points to. */
   pred?: string;
-}
-
-/** Thrown by the core's creating functions (never by verify/audit, which report instead). */
-export class EctError extends Error {
-  readonly code: ErrorCode | 'usage';
-  readonly problems: readonly Problem[];
-  constructor(code: ErrorCode | 'usage', message: string, problems: readonly Problem[] = []) {
-    super(message);
-    this.name = 'EctError';
-    this.code = code;
-    this.problems = problems;
-  }
 }

@@ -11,10 +11,10 @@ import { auditTokens } from './audit.ts';
 import { encodeBase64UrlText } from './base64url.ts';
 import type { JsonObject } from './decode.ts';
 import { MemoryLedger } from './ledger.ts';
-import { ReplayCache } from './replay.ts';
+import { MemoryReplayStore } from './replay.ts';
 import { resolveSettings } from './settings.ts';
 import { MAX_KEYS_PER_KID, parseTrustStore, type TrustStore } from './trust.ts';
-import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
+import { verifyToken, type VerificationReport, type VerifyOptions } from './index.ts';
 
 const alice = await makeAgent('a');
 const bob = await makeAgent('b');
@@ -53,7 +53,7 @@ describe('replay keys on jti alone (section 4)', () => {
   const trust = trustFor(alice, bob);
 
   it('the same jti in another workflow is a replay', async () => {
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const jti = uuid();
     const first = await sign(alice, claims(alice, { jti, wid: uuid() }));
     const second = await sign(bob, claims(bob, { jti, wid: uuid() }));
@@ -68,7 +68,7 @@ describe('replay keys on jti alone (section 4)', () => {
       [uuid(), undefined],
       [undefined, uuid()],
     ]) {
-      const replay = new ReplayCache();
+      const replay = new MemoryReplayStore();
       const jti = uuid();
       const a = await sign(alice, claims(alice, { jti, ...(w1 ? { wid: w1 } : {}) }));
       const b = await sign(alice, claims(alice, { jti, ...(w2 ? { wid: w2 } : {}) }));
@@ -78,7 +78,7 @@ describe('replay keys on jti alone (section 4)', () => {
   });
 
   it('is forgotten once the first token is past exp + clockSkew', async () => {
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const jti = uuid();
     const first = await sign(alice, claims(alice, { jti, wid: uuid(), exp: NOW + 10 }));
     expect((await verify(first, { trust, replay })).valid).toBe(true);

@@ -33,6 +33,7 @@ const HASH_RULE =
 const POL_DECISION_RULE =
   'String, one of "approved", "rejected", "pending_human_review"; comes paired with "pol" (both or neither).';
 
+/** The claims and header parameters of both versions, with what each means. */
 export const CLAIMS: readonly ClaimInfo[] = Object.freeze([
   // Claims
   {

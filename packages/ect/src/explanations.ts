@@ -5,6 +5,7 @@
  */
 import { ERROR_CODES, type ErrorCode } from './codes.ts';
 
+/** A plain-language explanation of an error code: what it means, why it matters, how to fix it. */
 export interface Explanation {
   code: ErrorCode;
   /** Short, e.g. "Signature does not verify". */
@@ -366,6 +367,7 @@ const ENTRIES: Record<ErrorCode, Entry> = {
   },
 };
 
+/** The explanation of every error code. */
 export const EXPLANATIONS: Readonly<Record<ErrorCode, Explanation>> = Object.freeze(
   Object.fromEntries(
     ERROR_CODES.map((code): [ErrorCode, Explanation] => {
@@ -383,6 +385,7 @@ export const EXPLANATIONS: Readonly<Record<ErrorCode, Explanation>> = Object.fre
   ) as Record<ErrorCode, Explanation>,
 );
 
+/** The explanation of an error code. */
 export function explain(code: ErrorCode): Explanation {
   return EXPLANATIONS[code];
 }

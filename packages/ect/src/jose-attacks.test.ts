@@ -13,7 +13,7 @@ import { decodeBase64Url, encodeBase64Url, encodeBase64UrlText } from './base64u
 import type { ErrorCode } from './codes.ts';
 import type { JsonObject } from './decode.ts';
 import { resolveSettings } from './settings.ts';
-import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
+import { verifyToken, type VerificationReport, type VerifyOptions } from './index.ts';
 import { claims, handToken, makeAgent, NOW, sign, trustFor, type Agent } from '../test/fixtures.ts';
 
 const alice = await makeAgent('a');
@@ -317,8 +317,8 @@ describe('signature encodings', () => {
   }
 
   it('a malleated ECDSA signature (r, n - s) cannot replay an accepted token: the jti is a replay', async () => {
-    const { ReplayCache } = await import('./replay.ts');
-    const replay = new ReplayCache();
+    const { MemoryReplayStore } = await import('./replay.ts');
+    const replay = new MemoryReplayStore();
     const t = await sign(alice, claims(alice));
     const [h, p, s] = t.split('.') as [string, string, string];
     const sig = decodeBase64Url(s);

@@ -14,7 +14,6 @@ import { verifyChain } from './ledgerCheck.ts';
 import type { JsonObject } from './decode.ts';
 import { generateSigningKey } from './keys.ts';
 import { MemoryLedger } from './ledger.ts';
-import { ReplayCache } from './replay.ts';
 
 const alice = await makeAgent('alice');
 const bob = await makeAgent('bob');
@@ -138,12 +137,12 @@ describe('MemoryLedger: appending', () => {
     expect((await ledger.verifyChain()).ok).toBe(true);
   });
 
-  it('feeds the task index used by the DAG rules', async () => {
+  it('is the task store of the DAG rules: each append adds its task record', async () => {
     const ledger = new MemoryLedger();
     const wid = uuid();
     const it1 = await item({ wid, pred: [] });
     await ledger.append(it1.token, it1.payload);
-    expect(ledger.index.tasks(it1.payload.jti as string)).toEqual([
+    expect(await ledger.tasks([it1.payload.jti as string, 'not-there'])).toEqual([
       { jti: it1.payload.jti, wid, pred: [], iat: it1.payload.iat },
     ]);
   });
@@ -289,41 +288,5 @@ describe('receipts', () => {
       seq: 1,
       code: 'receipt_mismatch',
     });
-  });
-});
-
-describe('ReplayCache', () => {
-  it('remembers a jti until its time is up', () => {
-    const cache = new ReplayCache();
-    expect(cache.has('j', NOW)).toBe(false);
-    cache.record('j', NOW + 630);
-    expect(cache.has('j', NOW)).toBe(true);
-    expect(cache.has('j', NOW + 630)).toBe(true);
-    expect(cache.has('j', NOW + 631)).toBe(false);
-  });
-
-  it('keys entries on the jti alone; recording again replaces the time', () => {
-    const cache = new ReplayCache();
-    cache.record('j', NOW + 600);
-    expect(cache.has('k', NOW)).toBe(false);
-    cache.record('k', NOW + 600);
-    expect(cache.size).toBe(2);
-    cache.record('j', NOW + 900); // recording again replaces, not adds
-    expect(cache.size).toBe(2);
-    expect(cache.has('j', NOW + 800)).toBe(true);
-  });
-
-  it('prune forgets only entries past their time', () => {
-    const cache = new ReplayCache();
-    cache.record('a', NOW + 10);
-    cache.record('b', NOW + 100);
-    cache.record('c', NOW + 50);
-    cache.prune(NOW + 50);
-    expect(cache.size).toBe(2);
-    expect(cache.has('a', NOW)).toBe(false);
-    expect(cache.has('b', NOW)).toBe(true);
-    expect(cache.has('c', NOW)).toBe(true);
-    cache.prune(NOW + 101);
-    expect(cache.size).toBe(0);
   });
 });

@@ -5,8 +5,9 @@
  */
 import { computeEntryHash, GENESIS_HASH, signReceipt, type LedgerEntry, type LedgerKey } from './chain.ts';
 import { verifyChain, type ChainReport } from './ledgerCheck.ts';
-import { MemoryTaskIndex, taskRecord, type TaskIndex } from './dag.ts';
+import { MemoryTaskStore, taskRecord, type TaskRecord, type TaskStore } from './dag.ts';
 
+/** What {@link Ledger.query} selects: every given field must match. */
 export interface LedgerQuery {
   wid?: string;
   iss?: string;
@@ -17,22 +18,30 @@ export interface LedgerQuery {
   to?: number;
 }
 
-export interface Ledger {
-  /** Synchronous view of the accepted tasks, for the DAG rules of step 15. */
-  readonly index: TaskIndex;
+/**
+ * The audit ledger (ECT-PROFILE.md section 8): append-only, hash-chained, with signed receipts
+ * when it has a key. Asynchronous, so that a database can back it. It is also the store of
+ * accepted tasks for the DAG rules ({@link TaskStore}): `verifyToken` uses it as such when given
+ * no `store`.
+ */
+export interface Ledger extends TaskStore {
   /** True when every append returns a signed receipt (what makes a token L3). */
   readonly signsReceipts: boolean;
   /** Appends a token that the caller has verified; returns the entry with its hash (and receipt). */
   append(token: string, claims: Record<string, unknown>, opts?: { now?: number }): Promise<LedgerEntry>;
+  /** The number of entries. */
   size(): Promise<number>;
   /** All entries in order, or those with `from <= seq <= to`. */
   entries(from?: number, to?: number): Promise<LedgerEntry[]>;
+  /** The entries of the tasks with this `jti` (several when copies were appended). */
   byJti(jti: string): Promise<LedgerEntry[]>;
+  /** The entries matching every field of `q`, in order. */
   query(q: LedgerQuery): Promise<LedgerEntry[]>;
   /** The hash chain, sequence and receipts checked (ledgerCheck.ts): every problem at its entry. */
   verifyChain(): Promise<ChainReport>;
 }
 
+/** Whether an entry matches every field of a {@link LedgerQuery}. */
 export function matchesQuery(e: LedgerEntry, q: LedgerQuery): boolean {
   const c = e.claims;
   return (
@@ -44,19 +53,29 @@ export function matchesQuery(e: LedgerEntry, q: LedgerQuery): boolean {
   );
 }
 
+/**
+ * The in-memory {@link Ledger}, the default: hash chain, receipts when given a key (then its
+ * entries are L3), look-ups, and the task store for the DAG rules.
+ */
 export class MemoryLedger implements Ledger {
   readonly #entries: LedgerEntry[] = [];
-  readonly #index = new MemoryTaskIndex();
+  readonly #tasks = new MemoryTaskStore();
   readonly #key: LedgerKey | undefined;
   /** Appends are chained one after another even when callers do not await. */
   #tail: Promise<unknown> = Promise.resolve();
 
+  /** `key`: the ledger's own signing key; with it, every append returns a signed receipt. */
   constructor(opts: { key?: LedgerKey } = {}) {
     this.#key = opts.key;
   }
 
-  get index(): TaskIndex {
-    return this.#index;
+  tasks(jtis: readonly string[]): Promise<readonly TaskRecord[]> {
+    return this.#tasks.tasks(jtis);
+  }
+
+  /** What {@link MemoryLedger.tasks} resolves to, at once: for callers in a synchronous context. */
+  tasksNow(jtis: readonly string[]): TaskRecord[] {
+    return this.#tasks.tasksNow(jtis);
   }
 
   get signsReceipts(): boolean {
@@ -83,7 +102,7 @@ export class MemoryLedger implements Ledger {
     if (this.#key) entry.receipt = await signReceipt(entry, this.#key);
     this.#entries.push(entry);
     const rec = taskRecord(claims);
-    if (rec) this.#index.add(rec);
+    if (rec) this.#tasks.add(rec);
     return entry;
   }
 

@@ -18,6 +18,7 @@ import { keyFingerprint, type Checkpoint } from './checkpoint.ts';
 import { decodeToken, type JsonObject } from './decode.ts';
 import { quote } from './text.ts';
 
+/** The codes of the ledger check's problems (ECT-PROFILE.md section 8), each found at an entry. */
 export const LEDGER_PROBLEM_CODES = [
   'chain_broken',
   'sequence_gap',
@@ -55,6 +56,7 @@ export interface CheckableEntry {
   jti?: string;
 }
 
+/** The options of {@link checkLedger}. */
 export interface LedgerCheckOptions {
   /**
    * The ledger key as the ledger itself declares it (stored with it, carried by a bundle): a JWK,
@@ -79,6 +81,7 @@ export interface LedgerCheckOptions {
   onClaims?: (index: number, claims: JsonObject | null) => void;
 }
 
+/** What checkLedger found: every problem at its entry, the chain's length and head. */
 export interface LedgerCheckReport {
   /** No problem at all. */
   ok: boolean;

@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from './codes.ts';
 
+/** The ids of the sixteen verification steps, in order. */
 export const STEP_IDS = [
   'decode',
   'level',
@@ -23,8 +24,10 @@ export const STEP_IDS = [
   'append',
 ] as const;
 
+/** The id of a verification step. */
 export type StepId = (typeof STEP_IDS)[number];
 
+/** A verification step: its number, id, title, the codes it may raise and where its rule comes from. */
 export interface StepInfo {
   n: number;
   id: StepId;
@@ -44,6 +47,7 @@ const step = (
   draftSection: string,
 ): StepInfo => ({ n, id, title, codes, profileSection, draftSection });
 
+/** The sixteen verification steps of ECT-PROFILE.md section 4, in order. */
 export const STEPS: readonly StepInfo[] = [
   step(
     1,
@@ -100,6 +104,7 @@ export const STEPS: readonly StepInfo[] = [
     '§4',
     'Verification Procedure: issued-at',
   ),
+  // Checked last, once every other step has passed (an invalid token never consumes its jti), and recorded then.
   step(14, 'replay', 'Not a replay', ['replay'], '§4', 'Security Considerations: replay'),
   step(
     15,
@@ -117,7 +122,7 @@ export const STEPS: readonly StepInfo[] = [
     '§7',
     'DAG Validation',
   ),
-  step(16, 'append', 'Append to the ledger, record for replay', [], '§8', 'Audit Ledger Interface'),
+  step(16, 'append', 'Append to the ledger', [], '§8', 'Audit Ledger Interface'),
 ];
 
 export const STEP_BY_ID: Readonly<Record<StepId, StepInfo>> = Object.fromEntries(

@@ -9,10 +9,10 @@ import {
   parseTrustStore,
   resolveKey,
   serializeTrustStore,
-  TrustStoreError,
   unusableKeyReason,
   type TrustStore,
 } from './trust.ts';
+import { TrustStoreError } from './errors.ts';
 
 const publicJwk = async (alg: string, kid: string, opts: { modulusLength?: number } = {}): Promise<JWK> => {
   const { publicKey } = await generateKeyPair(alg, { extractable: true, ...opts });

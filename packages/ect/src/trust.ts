@@ -7,7 +7,9 @@ import { quote } from './text.ts';
 import type { JWK } from 'jose';
 import { decodeBase64Url } from './base64url.ts';
 import type { Problem } from './codes.ts';
+import { TrustStoreError } from './errors.ts';
 
+/** A public key of a trust store, with its kid and the issuer it is bound to. */
 export interface TrustedKey {
   jwk: JWK;
   kid: string;
@@ -27,6 +29,11 @@ export interface SkippedKey {
   reason: string;
 }
 
+/**
+ * Parsed trusted keys (ECT-PROFILE.md section 6): what step 6 resolves a token's `iss` and `kid`
+ * against. Made by {@link parseTrustStore}; a document that is not a trust store or JWKS at all is
+ * refused whole with a `TrustStoreError`.
+ */
 export interface TrustStore {
   /**
    * 'issuers' for an issuer-bound store, 'jwks' for a plain key set. A store
@@ -38,16 +45,6 @@ export interface TrustStore {
   /** The keys left out as unusable, for the CLI and the app to show. */
   skipped: readonly SkippedKey[];
 }
-
-/** A document that is not a trust store or JWKS at all: refused whole (the CLI exits 2). */
-export class TrustStoreError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TrustStoreError';
-  }
-}
-
-export const emptyTrustStore = (): TrustStore => ({ kind: 'issuers', keys: [], skipped: [] });
 
 /** The smallest RSA modulus accepted (ECT-PROFILE.md sections 2 and 6). */
 export const MIN_RSA_BITS = 2048;

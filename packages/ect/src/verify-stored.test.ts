@@ -13,14 +13,14 @@ import {
 } from '../test/fixtures.ts';
 import { auditReports } from './audit.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
-import { ReplayCache } from './replay.ts';
+import { MemoryReplayStore } from './replay.ts';
 import {
   signatureOutcomeOf,
   validStoredReport,
   verifyStoredWith,
   verifyToken,
   verifyTokens,
-} from './verify.ts';
+} from './index.ts';
 
 /**
  * verifyStoredWith and validStoredReport rebuild, without crypto, the report verifyToken makes of
@@ -94,7 +94,7 @@ describe('stored verification from a known signature outcome', async () => {
       expect(progress.at(-1)).toBe(list.length);
     }
     // With a replay cache the order matters: the second copy of a token is a replay.
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const reports = await verifyTokens([valid, valid], { trust, now: NOW, replay });
     expect(reports.map((r) => r.code)).toEqual([null, 'replay']);
   });

@@ -22,13 +22,27 @@ export interface Run {
 
 /** `ect <args>` from the project folder, without ECT_DEBUG (which would print stack traces). */
 export function ect(...args: string[]): Run {
-  return ectWithin(CLI_TIMEOUT - 5_000, ...args);
+  return runEct({}, CLI_TIMEOUT - 5_000, args);
 }
 
 /** `ect <args>`, stopped after `timeout` ms: for the few runs that take longer (150,000 tokens). */
 export function ectWithin(timeout: number, ...args: string[]): Run {
-  const env = { ...process.env };
-  delete env.ECT_DEBUG;
+  return runEct({}, timeout, args);
+}
+
+/** `ect <args>` with these environment variables (ECT_* settings, say). */
+export function ectWith(vars: Record<string, string>, ...args: string[]): Run {
+  return runEct(vars, CLI_TIMEOUT - 5_000, args);
+}
+
+/**
+ * None of the caller's ECT_* variables (settings, ECT_DEBUG) are passed on, so runs do not depend
+ * on the shell they start from; `vars` are added.
+ */
+function runEct(vars: Record<string, string>, timeout: number, args: string[]): Run {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('ECT_')) delete env[name];
+  Object.assign(env, vars);
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',

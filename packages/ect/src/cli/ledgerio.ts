@@ -15,7 +15,6 @@ import {
   checkBundle,
   CheckpointError,
   isBundleDocument,
-  oneLine,
   parseBundle,
   publicJwkOf,
   readCheckpoint,
@@ -27,6 +26,7 @@ import {
   type Settings,
   type TrustStore,
 } from '../index.ts';
+import { oneLine } from '../text.ts';
 
 /** A ledger file or pin that cannot be used: exit 2 with this message. */
 export class LedgerFileError extends Error {

@@ -11,21 +11,22 @@ import {
   auditTokens,
   createToken,
   decodeToken,
+  ClaimsError,
   EctError,
   generateSigningKey,
   MemoryLedger,
+  MemoryReplayStore,
   parseTrustStore,
-  ReplayCache,
   resolveSettings,
-  oneLine,
-  quote,
+  settingsFromEnv,
   splitInput,
-  stringifyJson,
   verifyToken,
   type JsonObject,
   type Settings,
   type TrustStore,
 } from '../index.ts';
+import { oneLine, quote, stringifyJson } from '../text.ts';
+import { cmdDemo } from './demo.ts';
 import { auditLedger, LedgerFileError, preloadableTokens, readLedgerFile, readPins } from './ledgerio.ts';
 
 const USAGE = `usage: ect <command> [options] [arguments]
@@ -40,10 +41,16 @@ commands:
   create --key F [--version 00|01] [--level L1|L2] [--kid ID] <payload-file or ->
                                          sign a claims object (fills iat, exp, jti, pred)
   keygen [--kid ID]                      make an ES256 key pair
+  demo                                   two agents exchange ECTs, then three faults are caught
 
 <input> is a token, @path for a file, or - for standard input; a file may hold
 one token per line, a JSON array, an Execution-Context header line, or a
 workbench ledger export.
+Settings come from --config F (a JSON object of settings), over the ECT_*
+environment variables (ECT_CLOCK_SKEW, ECT_IAT_MAX_AGE, ECT_DEFAULT_EXPIRY,
+ECT_MAX_PREDECESSORS, ECT_TRAVERSAL_LIMIT, ECT_REQUIRE_UUID,
+ECT_ENFORCE_PARENT_POLICY, ECT_ALLOWED_ALGS, ECT_MIN_LEVEL, ECT_JTI_REPLAY_SIZE,
+ECT_JTI_REPLAY_TTL), over the defaults.
 exit status: 0 all valid, 1 something invalid, 2 usage or file error`;
 
 class UsageError extends Error {}
@@ -116,10 +123,17 @@ function loadTrust(path: string | undefined, command: string): TrustStore {
   return store;
 }
 
+/** The settings: --config over the ECT_* environment variables over the defaults. */
 function loadSettings(path: string | undefined): Settings {
-  if (!path) return resolveSettings({});
+  let base: Settings;
   try {
-    return resolveSettings(readJson(path, 'config'));
+    base = settingsFromEnv(process.env);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (!path) return base;
+  try {
+    return resolveSettings(readJson(path, 'config'), base);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`config ${JSON.stringify(path)}: ${(e as Error).message}`);
@@ -182,7 +196,7 @@ async function cmdVerify(argv: string[]): Promise<number> {
     for (const t of await preloadableTokens(file, values.ledger, opts, warn))
       await ledger.append(t.token, t.claims);
   }
-  const replay = new ReplayCache();
+  const replay = MemoryReplayStore.fromSettings(settings);
   let status = 0;
   for (const token of tokens) {
     const r = await verifyToken(token, {
@@ -253,6 +267,7 @@ async function cmdCreate(argv: string[]): Promise<number> {
   const payload = readJson(positionals[0]!, 'payload');
   if (!payload || typeof payload !== 'object' || Array.isArray(payload))
     throw new UsageError('the payload must be a JSON object of claims');
+  const settings = loadSettings(undefined);
   let key: JsonObject | undefined;
   if (values.key) {
     const k = readJson(values.key, 'key');
@@ -269,15 +284,17 @@ async function cmdCreate(argv: string[]): Promise<number> {
       ...(level ? { level } : {}),
       ...(key ? { key } : {}),
       ...(values.kid ? { kid: values.kid } : {}),
+      settings,
     });
     process.stdout.write(`${created.token}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof EctError && e.code === 'usage') throw new UsageError(e.message);
-    if (e instanceof EctError) {
-      print({ error: { code: e.code, message: e.message, problems: e.problems } });
+    if (e instanceof ClaimsError) {
+      print({ error: { code: e.problems[0]?.code ?? e.code, message: e.message, problems: e.problems } });
       return 1;
     }
+    // OptionsError (no key, no kid, a payload nested too deep), KeyError (a key that cannot sign).
+    if (e instanceof EctError) throw new UsageError(e.message);
     throw new UsageError(`cannot sign with that key: ${(e as Error).message}`);
   }
 }
@@ -296,6 +313,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   audit: cmdAudit,
   create: cmdCreate,
   keygen: cmdKeygen,
+  demo: cmdDemo,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -315,7 +333,7 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (e) {
     const message =
-      e instanceof UsageError || e instanceof LedgerFileError
+      e instanceof UsageError || e instanceof LedgerFileError || e instanceof EctError
         ? e.message
         : `internal error: ${(e as Error)?.message ?? String(e)}`;
     process.stderr.write(`ect ${command}: ${oneLine(message)}\n`); // may quote untrusted file content
