@@ -31,14 +31,12 @@ export class RedisReplayStore {
   readonly #client: Client;
   readonly #prefix: string;
   readonly #where: string;
-  readonly #timeoutMs: number;
   #lastError: Error | null = null;
 
   private constructor(client: Client, where: string, opts: RedisReplayOptions) {
     this.#client = client;
     this.#where = where;
     this.#prefix = opts.prefix ?? 'ect:jti:';
-    this.#timeoutMs = opts.timeoutMs ?? 2000;
   }
 
   /**
