@@ -14,6 +14,7 @@ export * from './steps.ts';
 export * from './trust.ts';
 export * from './keys.ts';
 export * from './replay.ts';
+export * from './store-error.ts';
 export * from './dag.ts';
 export * from './chain.ts';
 export * from './ledger.ts';

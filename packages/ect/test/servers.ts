@@ -5,13 +5,15 @@
  * stopped and removed after, also when the tests fail or the process exits early. Never any
  * address but 127.0.0.1. PostgreSQL refuses to run as root: as root it runs as `postgres`.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const HOST = '127.0.0.1';
+const execFileAsync = promisify(execFile);
 const isRoot = () => process.getuid?.() === 0;
 
 /** A port the OS says is free on loopback right now. */
@@ -157,8 +159,11 @@ export interface PostgresServer {
   url(db?: string): string;
   /** Creates a database and returns its connection string. */
   createDatabase(name: string): string;
-  /** Restarts the server: `fast` ends the sessions (their transactions roll back), `immediate` as a crash. */
-  restart(mode?: 'fast' | 'immediate'): void;
+  /**
+   * Restarts the server: `fast` ends the sessions (their transactions roll back), `immediate` as a
+   * crash. Asynchronous, so the clients of this process keep running while it is down.
+   */
+  restart(mode?: 'fast' | 'immediate'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -200,7 +205,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     const log = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8').slice(-2000) : '';
     forget();
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${(e as Error).message}\n${log}`);
+    throw new Error(`${(e as Error).message}\n${log}`, { cause: e });
   }
   running = true;
   const url = (db = 'postgres') => `postgres://${user}@${HOST}:${port}/${db}`;
@@ -212,9 +217,22 @@ export async function startPostgres(): Promise<PostgresServer> {
       run(...asOwner('createdb', ['-h', HOST, '-p', String(port), '-U', user, name]), 'createdb');
       return url(name);
     },
-    restart(mode = 'fast') {
-      ctl(['-m', mode, 'stop'], 'pg_ctl stop');
-      start();
+    async restart(mode = 'fast') {
+      const [cmd, args] = asOwner('pg_ctl', ['-D', data, '-w', '-m', mode, 'stop']);
+      await execFileAsync(cmd, args);
+      const [cmd2, args2] = asOwner('pg_ctl', [
+        '-D',
+        data,
+        '-w',
+        '-t',
+        '60',
+        '-l',
+        join(dir, 'log'),
+        '-o',
+        opts,
+        'start',
+      ]);
+      await execFileAsync(cmd2, args2);
     },
     async stop() {
       stopNow();

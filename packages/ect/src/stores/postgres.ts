@@ -17,8 +17,7 @@
  *
  * Needs the `pg` package (node-postgres 8), an optional peer dependency of wimse-ect.
  */
-import pg from 'pg';
-import type { Pool, PoolClient } from 'pg';
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import {
   computeEntryHash,
@@ -89,8 +88,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Text PostgreSQL can hold (no NUL, no lone surrogate), for the column copies and their look-ups;
  * the token itself is base64url. Results are re-checked against the decoded token.
  */
-const pgText = (s: string) =>
-  s.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const pgText = (s: string) => s.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
 const optText = (v: unknown) => (typeof v === 'string' ? pgText(v) : null);
 /** JSON for a jsonb column: jsonb refuses \u0000 and lone surrogates, which JSON.stringify escapes. */
 const pgJson = (v: unknown) =>
@@ -114,6 +113,21 @@ function classify(e: unknown): StoreErrorCode {
   if (typeof code === 'string' && /^(3D000|28000|28P01|3F000)$/.test(code)) return 'store_config';
   if (typeof code === 'string' && /^(23|P0001)/.test(code)) return 'store_integrity';
   return 'store_unavailable';
+}
+
+/**
+ * A client of the pool, with a listener for its 'error' events: a server that ends the session
+ * (restart, shutdown) emits one on the client in use besides failing its query, and an 'error'
+ * event with no listener would end the process.
+ */
+const listened = new WeakSet<PoolClient>();
+async function checkout(pool: Pool): Promise<PoolClient> {
+  const client = await pool.connect();
+  if (!listened.has(client)) {
+    listened.add(client);
+    client.on('error', () => undefined);
+  }
+  return client;
 }
 
 const messageOf = (e: unknown) =>
@@ -166,7 +180,7 @@ export class PostgresLedger {
     const { pool, where } = await openPool(url, opts);
     let client: PoolClient | undefined;
     try {
-      client = await pool.connect();
+      client = await checkout(pool);
       if (opts.migrate ?? true) await migrateSchema(client, schema);
       else {
         const v = await schemaVersion(client, schema);
@@ -267,7 +281,7 @@ export class PostgresLedger {
 
   /** One transaction: lock, read the head, chain and receipt the batch, insert, commit. */
   async #write(batch: PendingAppend[], tried: { entries?: LedgerEntry[] }): Promise<LedgerEntry[]> {
-    const client = await this.#pool.connect();
+    const client = await checkout(this.#pool);
     let lost: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -421,7 +435,7 @@ export class PostgresLedger {
 
   async #read<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {
     try {
-      return (await this.#pool.query<R & pg.QueryResultRow>(sql, params)).rows;
+      return (await this.#pool.query<R & QueryResultRow>(sql, params)).rows;
     } catch (e) {
       throw this.#error(classify(e), `read failed: ${messageOf(e)}`, e);
     }
@@ -488,7 +502,7 @@ async function openPool(url: string, opts: PostgresLedgerOptions): Promise<{ poo
       throw new StoreError('store_config', STORE, (e as Error).message);
     }
   }
-  const pool = new pg.Pool({
+  const pool = new Pool({
     connectionString: url,
     max: opts.poolSize ?? 4,
     connectionTimeoutMillis: opts.timeoutMs ?? 5000,
@@ -547,7 +561,7 @@ export async function migrate(
   const schema = opts.schema ?? 'ect';
   const { pool, where } = await openPool(url, opts);
   try {
-    const client = await pool.connect();
+    const client = await checkout(pool);
     try {
       return { from: await migrateSchema(client, schema), to: SCHEMA_VERSION };
     } finally {
