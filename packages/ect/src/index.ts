@@ -23,3 +23,4 @@ export * from './audit.ts';
 export * from './create.ts';
 export * from './explanations.ts';
 export * from './dictionary.ts';
+export * from './http.ts';
