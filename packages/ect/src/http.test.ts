@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claims, makeAgent, NOW, sign, trustFor } from '../test/fixtures.ts';
 import { MemoryLedger } from './ledger.ts';
 import { ReplayCache } from './replay.ts';
-import { StoreError } from './store-error.ts';
+import { SharedStoreError } from './store-error.ts';
 import {
   executionContextMiddleware,
   parseExecutionContext,
@@ -138,7 +138,7 @@ describe('verifyRequest', () => {
     const ledger = new MemoryLedger();
     ledger.append = () =>
       Promise.reject(
-        new StoreError('store_unavailable', 'postgres', 'the ledger at postgres://db:5432/x is down'),
+        new SharedStoreError('unavailable', 'postgres', 'the ledger at postgres://db:5432/x is down'),
       );
     const v = await verifyRequest(
       request(await sign(alice, claims(alice))),

@@ -18,7 +18,6 @@
 import type { ErrorCode } from './codes.ts';
 import type { JsonObject } from './decode.ts';
 import type { Level } from './settings.ts';
-import { isStoreError } from './store-error.ts';
 import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
 import type { LedgerEntry } from './chain.ts';
 
@@ -86,6 +85,15 @@ export function parseExecutionContext(value: string): string[] {
     .filter((t) => t.length > 0);
 }
 
+/** A store's failure, as thrown by the store or wrapped by verifyToken (its `cause` chain). */
+function isStoreFailure(e: unknown): boolean {
+  for (let x: unknown = e, depth = 0; x instanceof Error && depth < 5; x = x.cause, depth++) {
+    if (x.name === 'StoreError' || x.name === 'SharedStoreError') return true;
+    if ((x as { code?: unknown }).code === 'ERR_ECT_STORE') return true;
+  }
+  return false;
+}
+
 const TOKEN_TEXT = /^[A-Za-z0-9_\-.=]+$/;
 
 function refuse(status: 400 | 403 | 431 | 500 | 503, body: RefusalBody, reports: VerificationReport[] = []) {
@@ -146,7 +154,7 @@ export async function verifyRequest(
       report = await verifyToken(tokens[i]!, { ...verifyOpts, now } as VerifyOptions);
     } catch (e) {
       onError?.(e, info);
-      const store = isStoreError(e);
+      const store = isStoreFailure(e);
       return refuse(
         store ? 503 : 500,
         {

@@ -5,7 +5,7 @@
  */
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLedger, ReplayCache, StoreError, type LedgerKey } from '../src/index.ts';
+import { MemoryLedger, ReplayCache, SharedStoreError, type LedgerKey } from '../src/index.ts';
 import { RedisReplayStore } from '../src/stores/redis.ts';
 import { migrate, PostgresLedger, SCHEMA_VERSION } from '../src/stores/postgres.ts';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './servers.ts';
@@ -74,14 +74,14 @@ describe('Redis replay store: fails closed', () => {
     expect(jtis.filter((_, i) => ra[i] === rb[i])).toEqual([]);
   });
 
-  it('with the server down, every check rejects with store_unavailable (never true); back up, it answers', async () => {
+  it('with the server down, every check rejects with reason unavailable (never true); back up, it answers', async () => {
     const s = await redisReplay();
     expect(await s.checkAndRecord('before', future())).toBe(true);
     redis.kill();
     for (const jti of ['during-1', 'during-2', 'before']) {
       const err = await s.checkAndRecord(jti, future()).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(StoreError);
-      expect(err).toMatchObject({ code: 'store_unavailable', store: 'redis' });
+      expect(err).toBeInstanceOf(SharedStoreError);
+      expect(err).toMatchObject({ reason: 'unavailable', store: 'redis' });
       expect((err as Error).message).toMatch(
         /Redis replay store at redis:\/\/127\.0\.0\.1:\d+.*not accepted/,
       );
@@ -93,18 +93,18 @@ describe('Redis replay store: fails closed', () => {
   });
 
   it.each([
-    ['http://127.0.0.1:6379', 'store_config', /not a Redis URL \(scheme http\)/],
-    ['127.0.0.1:6379', 'store_config', /not a Redis URL|not a URL/],
-    ['not a url', 'store_config', /not a URL/],
+    ['http://127.0.0.1:6379', 'config', /not a Redis URL \(scheme http\)/],
+    ['127.0.0.1:6379', 'config', /not a Redis URL|not a URL/],
+    ['not a url', 'config', /not a URL/],
     [
       'redis://127.0.0.1:1',
-      'store_unavailable',
+      'unavailable',
       /cannot connect to the Redis replay store at redis:\/\/127\.0\.0\.1:1/,
     ],
-    ['redis://user:secret@127.0.0.1:1', 'store_unavailable', /redis:\/\/user:\*\*\*@127\.0\.0\.1:1/],
+    ['redis://user:secret@127.0.0.1:1', 'unavailable', /redis:\/\/user:\*\*\*@127\.0\.0\.1:1/],
   ])('connection string %s: %s, one line, no password', async (url, code, message) => {
     const err = await RedisReplayStore.connect(url, { timeoutMs: 1000 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code });
+    expect(err).toMatchObject({ reason: code });
     expect((err as Error).message).toMatch(message);
     expect((err as Error).message).not.toMatch(/secret|\n/);
   });
@@ -176,23 +176,23 @@ describe('PostgreSQL ledger: the database keeps it append-only', () => {
     await c.query(`UPDATE "${schema}".meta SET schema_version = 99`);
     await c.end();
     const err = await PostgresLedger.connect(postgres.url(), { schema }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'store_unavailable' });
+    expect(err).toMatchObject({ reason: 'unavailable' });
     expect((err as Error).message).toMatch(/version 99, newer than this library's 1: upgrade wimse-ect/);
     const none = await PostgresLedger.connect(postgres.url(), { schema: nextSchema(), migrate: false }).catch(
       (e: unknown) => e,
     );
-    expect(none).toMatchObject({ code: 'store_integrity' });
+    expect(none).toMatchObject({ reason: 'integrity' });
     expect((none as Error).message).toMatch(/no ECT ledger in schema/);
   });
 
   it.each([
-    ['mysql://127.0.0.1/x', 'store_config', /not a PostgreSQL URL \(scheme mysql\)/],
-    ['not a url', 'store_config', /not a URL/],
-    ['postgres://127.0.0.1:1/x', 'store_unavailable', /ECONNREFUSED/],
-    ['postgres://u:secret@127.0.0.1:1/x', 'store_unavailable', /postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x/],
+    ['mysql://127.0.0.1/x', 'config', /not a PostgreSQL URL \(scheme mysql\)/],
+    ['not a url', 'config', /not a URL/],
+    ['postgres://127.0.0.1:1/x', 'unavailable', /ECONNREFUSED/],
+    ['postgres://u:secret@127.0.0.1:1/x', 'unavailable', /postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x/],
   ])('connection string %s: %s, one line, no password', async (url, code, message) => {
     const err = await PostgresLedger.connect(url, { timeoutMs: 1000 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code, store: 'postgres' });
+    expect(err).toMatchObject({ reason: code, store: 'postgres' });
     expect((err as Error).message).toMatch(message);
     expect((err as Error).message).not.toMatch(/secret|\n/);
   });
@@ -200,7 +200,7 @@ describe('PostgreSQL ledger: the database keeps it append-only', () => {
   it('restarted mid-append: appends in flight retry or fail cleanly; nothing lost, nothing written twice', async () => {
     const l = await pgLedger({ retryMs: 30_000 });
     const other = await pgLedger({ schema: l.schema, retryMs: 30_000 });
-    const outcomes: Promise<'ok' | StoreError>[] = [];
+    const outcomes: Promise<'ok' | SharedStoreError>[] = [];
     const tokens: string[] = [];
     let restarted: Promise<void> | undefined;
     // Two appenders (two pools, as two processes) keep appending while the server restarts.
@@ -210,7 +210,7 @@ describe('PostgreSQL ledger: the database keeps it append-only', () => {
       outcomes.push(
         (i % 2 ? l : other).append(t.token, t.claims).then(
           () => 'ok' as const,
-          (e: StoreError) => e,
+          (e: SharedStoreError) => e,
         ),
       );
       if (i === 150) {
@@ -222,7 +222,7 @@ describe('PostgreSQL ledger: the database keeps it append-only', () => {
     await restarted;
     const results = await Promise.all(outcomes);
     const failed = results.filter((r) => r !== 'ok');
-    for (const f of failed) expect(f).toMatchObject({ code: 'store_unavailable', store: 'postgres' });
+    for (const f of failed) expect(f).toMatchObject({ reason: 'unavailable', store: 'postgres' });
     const stored = await l.entries();
     const count = new Map<string, number>();
     for (const e of stored) count.set(e.token, (count.get(e.token) ?? 0) + 1);
@@ -236,7 +236,7 @@ describe('PostgreSQL ledger: the database keeps it append-only', () => {
 
   it('an unknown database is a configuration error that names it', async () => {
     const err = await PostgresLedger.connect(postgres.url('no_such_db')).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'store_config' });
+    expect(err).toMatchObject({ reason: 'config' });
     expect((err as Error).message).toMatch(/database "no_such_db" does not exist/);
   });
 });

@@ -10,7 +10,7 @@
  *
  * A connection lost mid-append (PostgreSQL restarted) is retried for `retryMs`: when the commit may
  * have gone through, the entries are looked up by their hashes first, so an append is never lost
- * and never written twice; past `retryMs` the append rejects with StoreError `store_unavailable`.
+ * and never written twice; past `retryMs` the append rejects with SharedStoreError `unavailable`.
  *
  * Reads return what the chain covers: claims are decoded from the stored token, never taken from
  * the `claims` column (kept for queries and indexes only).
@@ -31,7 +31,7 @@ import {
 import { taskRecord, type TaskRecord } from '../dag.ts';
 import { decodeToken } from '../decode.ts';
 import { matchesQuery, type LedgerQuery } from '../ledger.ts';
-import { redactUrl, StoreError, type StoreErrorCode } from '../store-error.ts';
+import { redactUrl, SharedStoreError, type SharedStoreReason } from '../store-error.ts';
 import { migrateSchema, SCHEMA_VERSION, schemaIdent, schemaVersion } from './postgres-schema.ts';
 
 export { SCHEMA_VERSION } from './postgres-schema.ts';
@@ -108,11 +108,11 @@ function isTransient(e: unknown): boolean {
   );
 }
 
-function classify(e: unknown): StoreErrorCode {
+function classify(e: unknown): SharedStoreReason {
   const code = (e as { code?: unknown })?.code;
-  if (typeof code === 'string' && /^(3D000|28000|28P01|3F000)$/.test(code)) return 'store_config';
-  if (typeof code === 'string' && /^(23|P0001)/.test(code)) return 'store_integrity';
-  return 'store_unavailable';
+  if (typeof code === 'string' && /^(3D000|28000|28P01|3F000)$/.test(code)) return 'config';
+  if (typeof code === 'string' && /^(23|P0001)/.test(code)) return 'integrity';
+  return 'unavailable';
 }
 
 /**
@@ -171,9 +171,9 @@ export class PostgresLedger {
 
   /**
    * Connects to `url` (`postgres://user[:password]@host[:port]/database`), creates or upgrades the
-   * schema (unless `migrate: false`) and checks the ledger key. Rejects with a StoreError:
-   * `store_config` for a bad connection string, an unknown database or user, a key that is not the
-   * ledger's; `store_unavailable` when no server answers.
+   * schema (unless `migrate: false`) and checks the ledger key. Rejects with a SharedStoreError:
+   * `config` for a bad connection string, an unknown database or user, a key that is not the
+   * ledger's; `unavailable` when no server answers.
    */
   static async connect(url: string, opts: PostgresLedgerOptions = {}): Promise<PostgresLedger> {
     const schema = opts.schema ?? 'ect';
@@ -185,8 +185,8 @@ export class PostgresLedger {
       else {
         const v = await schemaVersion(client, schema);
         if (v !== SCHEMA_VERSION)
-          throw new StoreError(
-            'store_integrity',
+          throw new SharedStoreError(
+            'integrity',
             STORE,
             v === 0
               ? `${where} has no ECT ledger in schema ${schema}: run ect ledger migrate --db, or connect with migrate`
@@ -199,8 +199,8 @@ export class PostgresLedger {
       client?.release(true);
       client = undefined;
       await pool.end().catch(() => undefined);
-      if (e instanceof StoreError) throw e;
-      throw new StoreError(classify(e), STORE, `the PostgreSQL ledger at ${where}: ${messageOf(e)}`, {
+      if (e instanceof SharedStoreError) throw e;
+      throw new SharedStoreError(classify(e), STORE, `the PostgreSQL ledger at ${where}: ${messageOf(e)}`, {
         cause: e,
       });
     } finally {
@@ -223,11 +223,11 @@ export class PostgresLedger {
   }
 
   append(token: string, claims: Record<string, unknown>, opts: { now?: number } = {}): Promise<LedgerEntry> {
-    if (this.#closed) return Promise.reject(this.#error('store_unavailable', 'the ledger was closed'));
+    if (this.#closed) return Promise.reject(this.#error('unavailable', 'the ledger was closed'));
     if (this.#stored && !this.#key) {
       return Promise.reject(
         this.#error(
-          'store_config',
+          'config',
           `this ledger signs a receipt for every entry with key ${this.#stored.kid}; appending needs that key`,
         ),
       );
@@ -266,7 +266,7 @@ export class PostgresLedger {
           if (outcome instanceof Error) failure = outcome;
         }
         const err =
-          failure instanceof StoreError
+          failure instanceof SharedStoreError
             ? failure
             : this.#error(
                 classify(failure),
@@ -350,7 +350,7 @@ export class PostgresLedger {
         if (n === entries.length) return 'present';
         if (n === 0) return 'absent';
         return this.#error(
-          'store_integrity',
+          'integrity',
           `only ${n} of ${entries.length} entries of one transaction are stored`,
         );
       } catch (e) {
@@ -441,8 +441,8 @@ export class PostgresLedger {
     }
   }
 
-  #error(code: StoreErrorCode, message: string, cause?: unknown): StoreError {
-    return new StoreError(
+  #error(code: SharedStoreReason, message: string, cause?: unknown): SharedStoreError {
+    return new SharedStoreError(
       code,
       STORE,
       `the PostgreSQL ledger at ${this.#where} (schema ${this.#schema}): ${message}`,
@@ -480,26 +480,26 @@ async function openPool(url: string, opts: PostgresLedgerOptions): Promise<{ poo
   try {
     parsed = new URL(url);
   } catch {
-    throw new StoreError(
-      'store_config',
+    throw new SharedStoreError(
+      'config',
       STORE,
       `${JSON.stringify(where)} is not a URL; expected postgres://user@host:port/database`,
     );
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new StoreError(
-      'store_config',
+    throw new SharedStoreError(
+      'config',
       STORE,
       `${JSON.stringify(where)} is not a PostgreSQL URL (scheme ${parsed.protocol.replace(/:$/, '') || 'none'}); expected postgres://user@host:port/database`,
     );
   }
   if (!parsed.hostname && !parsed.searchParams.get('host'))
-    throw new StoreError('store_config', STORE, `${JSON.stringify(where)} names no host`);
+    throw new SharedStoreError('config', STORE, `${JSON.stringify(where)} names no host`);
   if (opts.schema !== undefined) {
     try {
       schemaIdent(opts.schema);
     } catch (e) {
-      throw new StoreError('store_config', STORE, (e as Error).message);
+      throw new SharedStoreError('config', STORE, (e as Error).message);
     }
   }
   const pool = new Pool({
@@ -525,8 +525,8 @@ async function fixKey(
   const mine: StoredLedgerKey = { kid: key.kid, jwk: publicPart(key.publicJwk) };
   if (stored) {
     if (stored.kid !== mine.kid || stored.jwk.x !== mine.jwk.x || stored.jwk.y !== mine.jwk.y)
-      throw new StoreError(
-        'store_config',
+      throw new SharedStoreError(
+        'config',
         STORE,
         `this ledger signs its receipts with key ${stored.kid}, not with the key given (${mine.kid})`,
       );
@@ -539,8 +539,8 @@ async function fixKey(
     );
     return fixKey(client, schema, u.rows[0] ? key : undefined);
   } catch (e) {
-    throw new StoreError(
-      'store_config',
+    throw new SharedStoreError(
+      'config',
       STORE,
       `cannot give this ledger a key: ${messageOf(e)}; a ledger that signs receipts must have one from its first entry`,
       { cause: e },
@@ -568,8 +568,8 @@ export async function migrate(
       client.release();
     }
   } catch (e) {
-    if (e instanceof StoreError) throw e;
-    throw new StoreError(classify(e), STORE, `migrating the ledger at ${where}: ${messageOf(e)}`, {
+    if (e instanceof SharedStoreError) throw e;
+    throw new SharedStoreError(classify(e), STORE, `migrating the ledger at ${where}: ${messageOf(e)}`, {
       cause: e,
     });
   } finally {

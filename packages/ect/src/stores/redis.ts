@@ -6,7 +6,7 @@
  * expires by itself when the token could no longer pass its `exp` check anyway (no pruning).
  *
  * Fail closed: a command that cannot be answered (server down, connection lost, no reply in
- * time) rejects with a StoreError `store_unavailable`, so the verifier does not accept the token.
+ * time) rejects with a SharedStoreError `unavailable`, so the verifier does not accept the token.
  * A command that timed out after it was sent may still have been run by Redis: the jti is then
  * recorded although the token was refused, which refuses a retry of it as a replay (never a
  * second acceptance).
@@ -14,7 +14,7 @@
  * Needs the `redis` package (node-redis 6), an optional peer dependency of wimse-ect.
  */
 import { createClient } from 'redis';
-import { redactUrl, StoreError } from '../store-error.ts';
+import { redactUrl, SharedStoreError } from '../store-error.ts';
 
 export interface RedisReplayOptions {
   /** Key prefix; verifiers that must see each other's tokens use the same one. Default `ect:jti:`. */
@@ -41,7 +41,7 @@ export class RedisReplayStore {
 
   /**
    * Connects to `url` (`redis://[user:password@]host[:port][/db]` or `rediss://`). Rejects with a
-   * StoreError: `store_config` for a string that is not such a URL, `store_unavailable` when no
+   * SharedStoreError: `config` for a string that is not such a URL, `unavailable` when no
    * server answers there.
    */
   static async connect(url: string, opts: RedisReplayOptions = {}): Promise<RedisReplayStore> {
@@ -50,22 +50,22 @@ export class RedisReplayStore {
     try {
       parsed = new URL(url);
     } catch {
-      throw new StoreError(
-        'store_config',
+      throw new SharedStoreError(
+        'config',
         STORE,
         `${JSON.stringify(where)} is not a URL; expected redis://host:port`,
       );
     }
     if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-      throw new StoreError(
-        'store_config',
+      throw new SharedStoreError(
+        'config',
         STORE,
         `${JSON.stringify(where)} is not a Redis URL (scheme ${parsed.protocol.replace(/:$/, '') || 'none'}); expected redis://host:port`,
       );
     }
     if (!parsed.hostname)
-      throw new StoreError(
-        'store_config',
+      throw new SharedStoreError(
+        'config',
         STORE,
         `${JSON.stringify(where)} names no host; expected redis://host:port`,
       );
@@ -91,8 +91,8 @@ export class RedisReplayStore {
       connected = true;
     } catch (e) {
       client.destroy();
-      throw new StoreError(
-        'store_unavailable',
+      throw new SharedStoreError(
+        'unavailable',
         STORE,
         `cannot connect to the Redis replay store at ${where}: ${messageOf(e)}`,
         { cause: e },
@@ -117,8 +117,8 @@ export class RedisReplayStore {
         expiration: { type: 'EXAT', value: at },
       });
     } catch (e) {
-      throw new StoreError(
-        'store_unavailable',
+      throw new SharedStoreError(
+        'unavailable',
         STORE,
         `the Redis replay store at ${this.#where} did not answer (${messageOf(e, this.#lastError)}): the token's replay check could not be made, so it is not accepted`,
         { cause: e },
