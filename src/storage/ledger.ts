@@ -26,7 +26,7 @@ import {
   decodeToken,
   jsonDeeperThan,
   GENESIS_HASH,
-  MemoryTaskIndex,
+  MemoryTaskStore,
   signReceipt,
   taskRecord,
   verifyChain,
@@ -35,7 +35,7 @@ import {
   type LedgerEntry,
   type LedgerKey,
   type LedgerQuery,
-  type TaskIndex,
+  type TaskRecord,
 } from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
 
@@ -181,7 +181,8 @@ export interface AppendOptions {
 export class IndexedDbLedger implements Ledger {
   readonly #db: WorkbenchDb;
   readonly #meta: LedgerMeta;
-  #index = new MemoryTaskIndex();
+  /** The task records of the entries this tab knows, for the DAG rules (read from memory, not the database). */
+  #tasks = new MemoryTaskStore();
   #head = { seq: 0, hash: GENESIS_HASH };
   /** Appends from this tab run one after another. */
   #tail: Promise<unknown> = Promise.resolve();
@@ -191,7 +192,7 @@ export class IndexedDbLedger implements Ledger {
     this.#meta = meta;
   }
 
-  /** Opens a ledger and loads its task index (the DAG rules need it synchronously). */
+  /** Opens a ledger and loads its task records (the DAG rules read them from memory). */
   static async open(db: WorkbenchDb, id: string): Promise<IndexedDbLedger> {
     const meta = await db.ledgers.get(id);
     if (!meta) throw new Error(`no ledger with id ${JSON.stringify(id)}`);
@@ -208,8 +209,8 @@ export class IndexedDbLedger implements Ledger {
     return this.#meta.name;
   }
 
-  get index(): TaskIndex {
-    return this.#index;
+  tasks(jtis: readonly string[]): Promise<readonly TaskRecord[]> {
+    return this.#tasks.tasks(jtis);
   }
 
   /** The last entry this tab knows of (0 and the genesis hash when empty). */
@@ -268,7 +269,7 @@ export class IndexedDbLedger implements Ledger {
     const fresh = await this.#read(this.#head.seq + 1);
     for (const e of fresh) {
       const rec = taskRecord(e.claims);
-      if (rec) this.#index.add(rec);
+      if (rec) this.#tasks.add(rec);
       this.#head = { seq: e.seq, hash: e.entryHash };
     }
     return fresh.length;
@@ -316,7 +317,7 @@ export class IndexedDbLedger implements Ledger {
       }
       for (const e of batch) {
         const rec = taskRecord(e.claims);
-        if (rec) this.#index.add(rec);
+        if (rec) this.#tasks.add(rec);
       }
       const end = batch[batch.length - 1]!;
       this.#head = { seq: end.seq, hash: end.entryHash };

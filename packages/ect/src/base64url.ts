@@ -6,20 +6,11 @@
  */
 import { quote } from './text.ts';
 import { base64url as joseBase64url } from 'jose';
+import { Base64UrlError } from './errors.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 export const BASE64URL_RE = /^[A-Za-z0-9_-]*$/;
 const OUTSIDE_ALPHABET = /[^A-Za-z0-9_-]/;
-
-export class Base64UrlError extends Error {
-  /** Index of the first offending character, or -1 when the length is the problem. */
-  readonly position: number;
-  constructor(message: string, position: number) {
-    super(message);
-    this.name = 'Base64UrlError';
-    this.position = position;
-  }
-}
 
 /** Value of each base64url character by char code (-1: not in the alphabet). */
 const VALUE = new Int8Array(128).fill(-1);

@@ -68,12 +68,6 @@ export function policyOf(payload: Json): { pol?: unknown; decision?: unknown } {
   return {};
 }
 
-export function audOf(payload: Json): string[] {
-  const v = payload.aud;
-  if (typeof v === 'string') return [v];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 export const int = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;

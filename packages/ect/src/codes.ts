@@ -47,15 +47,3 @@ export interface Problem {
   /** For DAG edge problems: the predecessor `jti` the edge points to. */
   pred?: string;
 }
-
-/** Thrown by the core's creating functions (never by verify/audit, which report instead). */
-export class EctError extends Error {
-  readonly code: ErrorCode | 'usage';
-  readonly problems: readonly Problem[];
-  constructor(code: ErrorCode | 'usage', message: string, problems: readonly Problem[] = []) {
-    super(message);
-    this.name = 'EctError';
-    this.code = code;
-    this.problems = problems;
-  }
-}

@@ -6,13 +6,15 @@
 import { CompactSign, type CryptoKey, type JWK } from 'jose';
 import { encodeBase64UrlText, utf8Encode } from './base64url.ts';
 import { checkClaims, checkExt, checkPredCount, CLAIM_NAMES, detectVersion } from './claims.ts';
-import { EctError } from './codes.ts';
+import { ClaimsError, KeyError, OptionsError } from './errors.ts';
 import type { JsonObject } from './decode.ts';
 import { importPrivateJwk } from './keys.ts';
 import { DEFAULT_SETTINGS, type Settings, type Version } from './settings.ts';
 
+/** The header `typ` each version's tokens are created with. */
 export const TYP_BY_VERSION: Readonly<Record<Version, string>> = { '01': 'exec+jwt', '00': 'wimse-exec+jwt' };
 
+/** The options of {@link createToken}. */
 export interface CreateOptions {
   /** Default: what the payload's claim names say, else -01. */
   version?: Version;
@@ -27,6 +29,7 @@ export interface CreateOptions {
   settings?: Settings;
 }
 
+/** A token made by {@link createToken}, with the header and the payload as signed (claims filled in). */
 export interface CreatedToken {
   token: string;
   header: JsonObject | null;
@@ -51,18 +54,35 @@ export function fillClaims(
   return out;
 }
 
-export async function createToken(claims: JsonObject, opts: CreateOptions = {}): Promise<CreatedToken> {
+/**
+ * Creates an ECT: fills `iat`, `exp`, `jti` and `pred` (`par` for -00) where absent, refuses
+ * claims it would refuse to verify (a `ClaimsError` listing each problem), then signs an ES256 JWS
+ * (L2) or encodes the claims as L1. The key may be given as the second argument, as the reference
+ * implementations' `Create(payload, key, opts)` takes it, or as `opts.key`. Throws an
+ * `OptionsError` for an L2 token without a key or kid, a `KeyError` for a key that cannot sign.
+ */
+export function createToken(claims: JsonObject, opts?: CreateOptions): Promise<CreatedToken>;
+export function createToken(
+  claims: JsonObject,
+  key: CryptoKey | JWK,
+  opts?: Omit<CreateOptions, 'key'>,
+): Promise<CreatedToken>;
+export async function createToken(
+  claims: JsonObject,
+  keyOrOpts: CreateOptions | CryptoKey | JWK = {},
+  more: Omit<CreateOptions, 'key'> = {},
+): Promise<CreatedToken> {
+  const opts: CreateOptions = isKey(keyOrOpts) ? { ...more, key: keyOrOpts } : (keyOrOpts as CreateOptions);
   const settings = opts.settings ?? DEFAULT_SETTINGS;
   const level = opts.level ?? 'L2';
   const detected = detectVersion(claims);
-  if (detected.conflict) throw new EctError('invalid_claim', detected.conflict);
+  if (detected.conflict)
+    throw new ClaimsError(detected.conflict, [{ code: 'invalid_claim', message: detected.conflict }]);
   const version = opts.version ?? detected.version ?? '01';
   if (detected.version && detected.version !== version) {
     const names = CLAIM_NAMES[version];
-    throw new EctError(
-      'invalid_claim',
-      `the payload uses -${detected.version} claim names but version -${version} was asked for; in -${version} use "${names.pred}" and "${names.ext}"`,
-    );
+    const message = `the payload uses -${detected.version} claim names but version -${version} was asked for; in -${version} use "${names.pred}" and "${names.ext}"`;
+    throw new ClaimsError(message, [{ code: 'invalid_claim', message }]);
   }
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   const payload = fillClaims(claims, version, now, settings);
@@ -73,8 +93,7 @@ export async function createToken(claims: JsonObject, opts: CreateOptions = {}):
     ...checkPredCount(payload, settings),
   ];
   if (problems.length) {
-    throw new EctError(
-      problems[0]!.code,
+    throw new ClaimsError(
       `refusing to create a token that would not verify: ${problems.map((p) => p.message).join('; ')}`,
       problems,
     );
@@ -83,22 +102,37 @@ export async function createToken(claims: JsonObject, opts: CreateOptions = {}):
   if (level === 'L1') {
     return { token: encodeBase64UrlText(JSON.stringify(payload)), header: null, payload, level, version };
   }
-  if (!opts.key) throw new EctError('usage', 'an L2 token needs a signing key');
+  if (!opts.key) throw new OptionsError('an L2 token needs a signing key');
   const jwk = isCryptoKey(opts.key) ? undefined : opts.key;
   const kid = opts.kid ?? jwk?.kid;
   if (!kid)
-    throw new EctError(
-      'usage',
-      'the signing key has no "kid"; give one so verifiers can find the public key',
-    );
+    throw new OptionsError('the signing key has no "kid"; give one so verifiers can find the public key');
   const key = jwk ? await importPrivateJwk(jwk) : (opts.key as CryptoKey);
   const header = { alg: 'ES256', typ: TYP_BY_VERSION[version], kid };
-  const token = await new CompactSign(utf8Encode(JSON.stringify(payload)))
-    .setProtectedHeader(header)
-    .sign(key);
+  let token: string;
+  try {
+    token = await new CompactSign(utf8Encode(JSON.stringify(payload))).setProtectedHeader(header).sign(key);
+  } catch (e) {
+    throw new KeyError(
+      `cannot sign with this key: ${e instanceof Error ? e.message : String(e)} (an ES256 private key is needed)`,
+      e,
+    );
+  }
   return { token, header, payload, level, version };
 }
 
+/** The second argument of createToken is a key (a CryptoKey, or a JWK: it has "kty"), not options. */
+function isKey(v: unknown): v is CryptoKey | JWK {
+  return (
+    typeof v === 'object' && v !== null && (isCryptoKey(v as CryptoKey) || typeof (v as JWK).kty === 'string')
+  );
+}
+
 function isCryptoKey(k: CryptoKey | JWK): k is CryptoKey {
-  return typeof (k as CryptoKey).algorithm === 'object' && typeof (k as CryptoKey).usages === 'object';
+  return (
+    typeof k === 'object' &&
+    k !== null &&
+    typeof (k as CryptoKey).algorithm === 'object' &&
+    typeof (k as CryptoKey).usages === 'object'
+  );
 }

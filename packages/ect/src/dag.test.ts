@@ -1,6 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import type { Problem } from './codes.ts';
-import { checkArrival, MemoryTaskIndex, taskRecord, type TaskRecord } from './dag.ts';
+import {
+  arrivalRules,
+  checkArrival as checkArrivalAsync,
+  MemoryTaskStore,
+  taskRecord,
+  type TaskRecord,
+  type TaskStore,
+} from './dag.ts';
 import { DEFAULT_SETTINGS, type Settings } from './settings.ts';
 
 const T0 = 1_767_225_600;
@@ -13,8 +20,8 @@ function rec(jti: string, pred: string[] = [], extra: Partial<TaskRecord> = {}):
   return { jti, pred, iat: T0, ...extra };
 }
 
-function store(...recs: TaskRecord[]): MemoryTaskIndex {
-  const index = new MemoryTaskIndex();
+function store(...recs: TaskRecord[]): MemoryTaskStore {
+  const index = new MemoryTaskStore();
   for (const r of recs) index.add(r);
   return index;
 }
@@ -25,19 +32,76 @@ const brief = (problems: readonly Problem[]) =>
   problems.map((p) => (p.pred === undefined ? { code: p.code } : { code: p.code, pred: p.pred }));
 
 /** A store holding the chain C0 <- C1 <- ... <- C(n-1) (each names the one before as its predecessor). */
-function chainStore(n: number, rootPred: string[] = []): MemoryTaskIndex {
-  const index = new MemoryTaskIndex();
+function chainStore(n: number, rootPred: string[] = []): MemoryTaskStore {
+  const index = new MemoryTaskStore();
   for (let i = 0; i < n; i++) index.add(rec(`C${i}`, i === 0 ? rootPred : [`C${i - 1}`]));
   return index;
 }
 
-describe('MemoryTaskIndex', () => {
-  it('keeps every record per jti and counts them', () => {
+/**
+ * The rules checkArrival applies, driven over a memory store without waiting a turn per level: the
+ * same generator checkArrival drives (the async path has its own tests below).
+ */
+function checkArrival(task: TaskRecord, index: MemoryTaskStore, s: Settings): Problem[] {
+  const walk = arrivalRules(task, s);
+  let next = walk.next();
+  while (!next.done) next = walk.next(index.tasksNow(next.value));
+  return next.value;
+}
+
+describe('MemoryTaskStore', () => {
+  it('keeps every record per jti and counts them', async () => {
     const index = store(rec('A'), rec('A', [], { wid: W }), rec('B'));
-    expect(index.tasks('A')).toHaveLength(2);
-    expect(index.tasks('B')).toHaveLength(1);
-    expect(index.tasks('Z')).toEqual([]);
+    expect(await index.tasks(['A'])).toHaveLength(2);
+    expect(await index.tasks(['B'])).toHaveLength(1);
+    expect(await index.tasks(['Z'])).toEqual([]);
+    expect(await index.tasks(['A', 'B', 'A', 'Z'])).toHaveLength(3);
     expect(index.size).toBe(3);
+  });
+});
+
+/** A store that answers as `inner` does, asynchronously, and logs what it was asked. */
+function loggingStore(inner: MemoryTaskStore): TaskStore & { calls: string[][] } {
+  const calls: string[][] = [];
+  return {
+    calls,
+    async tasks(jtis) {
+      calls.push([...jtis]);
+      await new Promise((r) => setTimeout(r, 1));
+      return inner.tasksNow(jtis);
+    },
+  };
+}
+
+describe('checkArrival against an asynchronous store', () => {
+  it('asks once per depth level, each level batched: the task and its parents, then each layer of ancestors', async () => {
+    // X -> {P, Q}; P -> A; Q -> A, B; A -> R; B -> R
+    const inner = store(rec('P', ['A']), rec('Q', ['A', 'B']), rec('A', ['R']), rec('B', ['R']), rec('R'));
+    const s = loggingStore(inner);
+    expect(await checkArrivalAsync(rec('X', ['P', 'Q']), s, settings())).toEqual([]);
+    expect(s.calls.map((c) => [...c].sort())).toEqual([['P', 'Q', 'X'], ['A', 'B'], ['R']]);
+  });
+
+  it('gives what the same rules give over the memory store, for every case above', async () => {
+    const cases: [TaskRecord, MemoryTaskStore, Settings][] = [
+      [rec('X', ['A']), store(rec('A', ['X'])), settings()],
+      [rec('X', ['M1', 'A', 'M2']), store(rec('A')), settings()],
+      [rec('X', [], { wid: W }), store(rec('X', [], { wid: W })), settings()],
+      [rec('X', ['C4']), chainStore(5), settings({ traversalLimit: 4 })],
+    ];
+    for (const [task, index, s] of cases) {
+      expect(await checkArrivalAsync(task, loggingStore(index), s)).toEqual(checkArrival(task, index, s));
+    }
+  });
+
+  it('ignores records the store gives that were not asked for', async () => {
+    const extra: TaskStore = { tasks: async () => [rec('X'), rec('A'), rec('UNASKED', [])] };
+    expect(await checkArrivalAsync(rec('Y', ['A']), extra, settings())).toEqual([]);
+  });
+
+  it('rejects when the store rejects', async () => {
+    const down: TaskStore = { tasks: () => Promise.reject(new Error('connection refused')) };
+    await expect(checkArrivalAsync(rec('X', ['A']), down, settings())).rejects.toThrow('connection refused');
   });
 });
 

@@ -5,7 +5,8 @@
  * (downgrade protection); otherwise the whole string may be an L1 token.
  */
 import { findDuplicateKey, quote } from './text.ts';
-import { Base64UrlError, decodeBase64Url, utf8Decode } from './base64url.ts';
+import { decodeBase64Url, utf8Decode } from './base64url.ts';
+import { Base64UrlError } from './errors.ts';
 import type { Problem } from './codes.ts';
 import { detectVersion } from './claims.ts';
 import type { Version } from './settings.ts';

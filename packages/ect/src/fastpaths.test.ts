@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
 import { base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { Base64UrlError, decodeBase64Url, utf8Decode } from './base64url.ts';
+import { decodeBase64Url, utf8Decode } from './base64url.ts';
+import { Base64UrlError } from './errors.ts';
 import { findDuplicateKey, quote } from './text.ts';
 
 /**

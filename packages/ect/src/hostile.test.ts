@@ -13,8 +13,9 @@ import type { ErrorCode } from './codes.ts';
 import { decodeToken, MAX_TOKEN_LENGTH, type JsonObject } from './decode.ts';
 import { splitInput } from './input.ts';
 import { MemoryLedger } from './ledger.ts';
-import { ReplayCache } from './replay.ts';
-import { resolveSettings, SettingsError } from './settings.ts';
+import { MemoryReplayStore } from './replay.ts';
+import { SettingsError } from './errors.ts';
+import { resolveSettings } from './settings.ts';
 import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
 import { claims, l1Token, makeAgent, NOW, sign, trustFor, uuid, type Agent } from '../test/fixtures.ts';
 
@@ -85,7 +86,7 @@ describe('markup and invisible characters stay data', () => {
     const t = await sign(alice, c);
     const d = decodeToken(t);
     expect(d.ok && d.decoded.payload).toEqual(c);
-    const r = await verify(t, { ledger: new MemoryLedger(), replay: new ReplayCache() });
+    const r = await verify(t, { ledger: new MemoryLedger(), replay: new MemoryReplayStore() });
     expect(r.codes).toEqual([]);
     expect(r.payload).toEqual(c);
     expect(r.entry?.claims).toEqual(c);
@@ -159,7 +160,7 @@ describe('huge values', () => {
     it('are too_many_predecessors (step 10), with and without a store, also in an audit', async () => {
       const t = await signText(alice, HEADER(alice), JSON.stringify(claims(alice, { pred })));
       expect(t.length).toBeLessThanOrEqual(MAX_TOKEN_LENGTH);
-      for (const opts of [{}, { ledger: new MemoryLedger(), replay: new ReplayCache() }]) {
+      for (const opts of [{}, { ledger: new MemoryLedger(), replay: new MemoryReplayStore() }]) {
         const r = await verify(t, opts);
         expectCode(r, 'too_many_predecessors', 10, '"pred" names 100000 predecessors; at most 100');
         expect(r.steps.filter((s) => s.status === 'fail').map((s) => s.n)).toContain(10);
@@ -399,7 +400,7 @@ describe('prototype-shaped names', () => {
   it('constructor, toString, hasOwnProperty and __proto__ as extra claims are ignored (the token verifies)', async () => {
     const extra = '"constructor":1,"toString":"x","hasOwnProperty":null,"__proto__":{"a":1},"valueOf":[]';
     const t = await signedWith(extra, { ect_ext: { constructor: 'x', ['__proto__']: 1 } });
-    const r = await verify(t, { ledger: new MemoryLedger(), replay: new ReplayCache() });
+    const r = await verify(t, { ledger: new MemoryLedger(), replay: new MemoryReplayStore() });
     expect(r.codes).toEqual([]);
   });
 

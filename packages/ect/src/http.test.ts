@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claims, makeAgent, NOW, sign, trustFor } from '../test/fixtures.ts';
 import { MemoryLedger } from './ledger.ts';
-import { ReplayCache } from './replay.ts';
+import { MemoryReplayStore } from './replay.ts';
 import { SharedStoreError } from './store-error.ts';
 import {
   executionContextMiddleware,
@@ -25,7 +25,7 @@ function options(
     trust,
     audience: BOB,
     now: NOW,
-    replay: new ReplayCache(),
+    replay: new MemoryReplayStore(),
     ledger: new MemoryLedger(),
     ...extra,
   } as never;

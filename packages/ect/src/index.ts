@@ -1,26 +1,137 @@
 /**
- * The ECT core: decode, verify, create and audit Execution Context Tokens
- * (draft-nennemann-wimse-ect -00/-01) as ECT-PROFILE.md specifies. Runs
- * unchanged in browsers and Node 20: WebCrypto through jose, no DOM, no storage.
+ * wimse-ect: Execution Context Tokens (draft-nennemann-wimse-ect -00/-01) as ECT-PROFILE.md
+ * specifies them: create, verify (the sixteen steps), the DAG rules on arrival and over a whole
+ * set, the audit ledger, settings from `ECT_*` variables. Runs unchanged in browsers and Node 20+:
+ * WebCrypto through jose, no DOM, no storage of its own (stores and ledgers are interfaces).
+ *
+ * Every name exported here is API, documented where it is declared; nothing else is.
+ *
+ * @packageDocumentation
  */
-export * from './codes.ts';
-export * from './text.ts';
-export * from './settings.ts';
-export * from './base64url.ts';
-export * from './input.ts';
-export * from './decode.ts';
-export * from './claims.ts';
-export * from './steps.ts';
-export * from './trust.ts';
-export * from './keys.ts';
-export * from './replay.ts';
-export * from './store-error.ts';
-export * from './dag.ts';
-export * from './chain.ts';
-export * from './ledger.ts';
-export * from './verify.ts';
-export * from './audit.ts';
-export * from './create.ts';
-export * from './explanations.ts';
-export * from './dictionary.ts';
-export * from './http.ts';
+
+// Creating tokens and keys
+export { createToken, fillClaims, TYP_BY_VERSION, type CreateOptions, type CreatedToken } from './create.ts';
+export { generateSigningKey, importPrivateJwk, importPublicJwk, type GeneratedKey } from './keys.ts';
+
+// Verifying
+export {
+  verifyToken,
+  verifyTokens,
+  verifyStoredWith,
+  validStoredReport,
+  signatureOutcomeOf,
+  type VerifyOptions,
+  type VerifyEvent,
+  type StoredVerifyOptions,
+  type TrustStoreDocument,
+  type VerificationReport,
+  type StepReport,
+  type StepStatus,
+  type SignatureOutcome,
+} from './verify.ts';
+export type { KeyResolver, ResolvedKey } from './resolver.ts';
+export { parseTrustStore, serializeTrustStore, type TrustStore, type TrustedKey } from './trust.ts';
+export { STEPS, STEP_IDS, type StepId, type StepInfo } from './steps.ts';
+
+// Replay, the DAG rules, the whole-set audit
+export { MemoryReplayStore, type ReplayStore, type MemoryReplayStoreOptions } from './replay.ts';
+export { checkArrival, MemoryTaskStore, taskRecord, type TaskRecord, type TaskStore } from './dag.ts';
+export {
+  auditTokens,
+  auditReports,
+  type AuditOptions,
+  type AuditReport,
+  type AuditNode,
+  type AuditEdge,
+  type Violation,
+} from './audit.ts';
+
+// The ledger
+export { MemoryLedger, matchesQuery, type Ledger, type LedgerQuery } from './ledger.ts';
+export {
+  computeEntryHash,
+  signReceipt,
+  verifyReceipt,
+  verifyChain,
+  GENESIS_HASH,
+  RECEIPT_TYP,
+  type LedgerEntry,
+  type LedgerKey,
+  type ReceiptClaims,
+  type ChainReport,
+  type ChainBreak,
+} from './chain.ts';
+
+// Settings
+export {
+  DEFAULT_SETTINGS,
+  resolveSettings,
+  SETTING_NAMES,
+  SUPPORTED_ALGS,
+  type Settings,
+  type Level,
+  type Version,
+} from './settings.ts';
+export { settingsFromEnv, ENV_VARIABLES } from './env.ts';
+
+// Decoding and claims
+export {
+  decodeToken,
+  decodeJsonPart,
+  MAX_TOKEN_LENGTH,
+  type DecodeResult,
+  type DecodedToken,
+  type DecodedJws,
+  type DecodedL1,
+  type DecodeProblem,
+  type JsonObject,
+} from './decode.ts';
+export { splitInput, type SplitResult } from './input.ts';
+export {
+  checkClaims,
+  checkExt,
+  checkPredCount,
+  detectVersion,
+  jsonDepth,
+  jsonDeeperThan,
+  CLAIM_NAMES,
+  POLICY_DECISIONS,
+  UUID_RE,
+  type PolicyDecision,
+  type VersionDetection,
+} from './claims.ts';
+export { decodeBase64Url, encodeBase64Url, encodeBase64UrlText } from './base64url.ts';
+
+// Problems, errors, explanations
+export { ERROR_CODES, isErrorCode, type ErrorCode, type Problem } from './codes.ts';
+export {
+  EctError,
+  ClaimsError,
+  OptionsError,
+  SettingsError,
+  TrustStoreError,
+  Base64UrlError,
+  KeyError,
+  StoreError,
+  type EctErrorCode,
+} from './errors.ts';
+export { explain, EXPLANATIONS, type Explanation } from './explanations.ts';
+export { CLAIMS, claimInfo, migrationHints, type ClaimInfo } from './dictionary.ts';
+
+// Shared stores (wimse-ect/redis, wimse-ect/postgres) and HTTP
+export { SharedStoreError, type SharedStoreReason } from './store-error.ts';
+export {
+  EXECUTION_CONTEXT_HEADER,
+  parseExecutionContext,
+  verifyRequest,
+  refusalResponse,
+  withExecutionContext,
+  executionContextMiddleware,
+  type RequestVerifierOptions,
+  type RequestVerdict,
+  type RefusalBody,
+  type VerifiedEct,
+  type ExecutionContext,
+  type NodeRequestLike,
+  type NodeResponseLike,
+} from './http.ts';

@@ -316,8 +316,8 @@ describe('signature encodings', () => {
   }
 
   it('a malleated ECDSA signature (r, n - s) cannot replay an accepted token: the jti is a replay', async () => {
-    const { ReplayCache } = await import('./replay.ts');
-    const replay = new ReplayCache();
+    const { MemoryReplayStore } = await import('./replay.ts');
+    const replay = new MemoryReplayStore();
     const t = await sign(alice, claims(alice));
     const [h, p, s] = t.split('.') as [string, string, string];
     const sig = decodeBase64Url(s);

@@ -10,8 +10,10 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
+import { KeyError } from './errors.ts';
 import type { TrustedKey } from './trust.ts';
 
+/** A key pair made by {@link generateSigningKey}, with its kid and public JWK. */
 export interface GeneratedKey {
   kid: string;
   privateKey: CryptoKey;
@@ -69,8 +71,33 @@ export function importedKey(key: TrustedKey, alg: string): CryptoKey | undefined
   return ready.get(key)?.get(alg);
 }
 
-/** A private JWK (with `d`) as a signing CryptoKey. */
+/** A private JWK (with `d`) as a signing CryptoKey; a `KeyError` when it is not one. */
 export async function importPrivateJwk(jwk: JWK, alg = 'ES256'): Promise<CryptoKey> {
-  if (typeof jwk.d !== 'string') throw new Error('the JWK has no private part ("d"), so it cannot sign');
-  return (await importJWK(jwk, alg)) as CryptoKey;
+  if (!jwk || typeof jwk !== 'object')
+    throw new KeyError('the signing key is neither a CryptoKey nor a JWK object');
+  if (typeof jwk.d !== 'string') throw new KeyError('the JWK has no private part ("d"), so it cannot sign');
+  try {
+    return (await importJWK(jwk, alg)) as CryptoKey;
+  } catch (e) {
+    throw new KeyError(
+      `the JWK cannot be used as an ${alg} signing key: ${e instanceof Error ? e.message : String(e)}`,
+      e,
+    );
+  }
+}
+
+/** A public JWK as a verifying CryptoKey (for a key resolver, say); a `KeyError` when it is not one. */
+export async function importPublicJwk(jwk: JWK, alg = 'ES256'): Promise<CryptoKey> {
+  if (!jwk || typeof jwk !== 'object' || typeof jwk.kty !== 'string')
+    throw new KeyError('the public key is not a JWK object (it has no "kty")');
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, oth: _oth, k: _k, ...pub } = jwk;
+  void [_d, _p, _q, _dp, _dq, _qi, _oth, _k];
+  try {
+    return (await importJWK(pub, alg)) as CryptoKey;
+  } catch (e) {
+    throw new KeyError(
+      `the JWK cannot be used as an ${alg} verification key: ${e instanceof Error ? e.message : String(e)}`,
+      e,
+    );
+  }
 }

@@ -14,7 +14,6 @@ import {
 import type { JsonObject } from './decode.ts';
 import { generateSigningKey } from './keys.ts';
 import { MemoryLedger } from './ledger.ts';
-import { ReplayCache } from './replay.ts';
 
 const alice = await makeAgent('alice');
 const bob = await makeAgent('bob');
@@ -131,12 +130,12 @@ describe('MemoryLedger: appending', () => {
     expect((await ledger.verifyChain()).ok).toBe(true);
   });
 
-  it('feeds the task index used by the DAG rules', async () => {
+  it('is the task store of the DAG rules: each append adds its task record', async () => {
     const ledger = new MemoryLedger();
     const wid = uuid();
     const it1 = await item({ wid, pred: [] });
     await ledger.append(it1.token, it1.payload);
-    expect(ledger.index.tasks(it1.payload.jti as string)).toEqual([
+    expect(await ledger.tasks([it1.payload.jti as string, 'not-there'])).toEqual([
       { jti: it1.payload.jti, wid, pred: [], iat: it1.payload.iat },
     ]);
   });
@@ -276,45 +275,5 @@ describe('receipts', () => {
       seq: 1,
       reason: 'receipt_invalid',
     });
-  });
-});
-
-describe('ReplayCache', () => {
-  it('remembers a (wid, jti) until its time is up', () => {
-    const cache = new ReplayCache();
-    expect(cache.has('j', 'w', NOW)).toBe(false);
-    cache.record('j', 'w', NOW + 630);
-    expect(cache.has('j', 'w', NOW)).toBe(true);
-    expect(cache.has('j', 'w', NOW + 630)).toBe(true);
-    expect(cache.has('j', 'w', NOW + 631)).toBe(false);
-  });
-
-  it('keys entries by (wid, jti)', () => {
-    const cache = new ReplayCache();
-    cache.record('j', 'w1', NOW + 600);
-    expect(cache.has('j', 'w2', NOW)).toBe(false);
-    expect(cache.has('j', undefined, NOW)).toBe(false);
-    expect(cache.has('k', 'w1', NOW)).toBe(false);
-    cache.record('j', 'w2', NOW + 600);
-    cache.record('j', undefined, NOW + 600);
-    expect(cache.size).toBe(3);
-    expect(cache.has('j', undefined, NOW)).toBe(true);
-    cache.record('j', 'w1', NOW + 900); // recording again replaces, not adds
-    expect(cache.size).toBe(3);
-    expect(cache.has('j', 'w1', NOW + 800)).toBe(true);
-  });
-
-  it('prune forgets only entries past their time', () => {
-    const cache = new ReplayCache();
-    cache.record('a', 'w', NOW + 10);
-    cache.record('b', 'w', NOW + 100);
-    cache.record('c', undefined, NOW + 50);
-    cache.prune(NOW + 50);
-    expect(cache.size).toBe(2);
-    expect(cache.has('a', 'w', NOW)).toBe(false);
-    expect(cache.has('b', 'w', NOW)).toBe(true);
-    expect(cache.has('c', undefined, NOW)).toBe(true);
-    cache.prune(NOW + 101);
-    expect(cache.size).toBe(0);
   });
 });

@@ -13,8 +13,9 @@ import {
   type LedgerEntry,
   type LedgerKey,
 } from './chain.ts';
-import { MemoryTaskIndex, taskRecord, type TaskIndex } from './dag.ts';
+import { MemoryTaskStore, taskRecord, type TaskRecord, type TaskStore } from './dag.ts';
 
+/** What {@link Ledger.query} selects: every given field must match. */
 export interface LedgerQuery {
   wid?: string;
   iss?: string;
@@ -25,21 +26,30 @@ export interface LedgerQuery {
   to?: number;
 }
 
-export interface Ledger {
-  /** Synchronous view of the accepted tasks, for the DAG rules of step 15. */
-  readonly index: TaskIndex;
+/**
+ * The audit ledger (ECT-PROFILE.md section 8): append-only, hash-chained, with signed receipts
+ * when it has a key. Asynchronous, so that a database can back it. It is also the store of
+ * accepted tasks for the DAG rules ({@link TaskStore}): `verifyToken` uses it as such when given
+ * no `store`.
+ */
+export interface Ledger extends TaskStore {
   /** True when every append returns a signed receipt (what makes a token L3). */
   readonly signsReceipts: boolean;
   /** Appends a token that the caller has verified; returns the entry with its hash (and receipt). */
   append(token: string, claims: Record<string, unknown>, opts?: { now?: number }): Promise<LedgerEntry>;
+  /** The number of entries. */
   size(): Promise<number>;
   /** All entries in order, or those with `from <= seq <= to`. */
   entries(from?: number, to?: number): Promise<LedgerEntry[]>;
+  /** The entries of the tasks with this `jti` (several when copies were appended). */
   byJti(jti: string): Promise<LedgerEntry[]>;
+  /** The entries matching every field of `q`, in order. */
   query(q: LedgerQuery): Promise<LedgerEntry[]>;
+  /** The chain and receipt check: implemented by calling the core's one check ({@link verifyChain}) over entries(). */
   verifyChain(): Promise<ChainReport>;
 }
 
+/** Whether an entry matches every field of a {@link LedgerQuery}. */
 export function matchesQuery(e: LedgerEntry, q: LedgerQuery): boolean {
   const c = e.claims;
   return (
@@ -51,19 +61,24 @@ export function matchesQuery(e: LedgerEntry, q: LedgerQuery): boolean {
   );
 }
 
+/**
+ * The in-memory {@link Ledger}, the default: hash chain, receipts when given a key (then its
+ * entries are L3), look-ups, and the task store for the DAG rules.
+ */
 export class MemoryLedger implements Ledger {
   readonly #entries: LedgerEntry[] = [];
-  readonly #index = new MemoryTaskIndex();
+  readonly #tasks = new MemoryTaskStore();
   readonly #key: LedgerKey | undefined;
   /** Appends are chained one after another even when callers do not await. */
   #tail: Promise<unknown> = Promise.resolve();
 
+  /** `key`: the ledger's own signing key; with it, every append returns a signed receipt. */
   constructor(opts: { key?: LedgerKey } = {}) {
     this.#key = opts.key;
   }
 
-  get index(): TaskIndex {
-    return this.#index;
+  tasks(jtis: readonly string[]): Promise<readonly TaskRecord[]> {
+    return this.#tasks.tasks(jtis);
   }
 
   get signsReceipts(): boolean {
@@ -90,7 +105,7 @@ export class MemoryLedger implements Ledger {
     if (this.#key) entry.receipt = await signReceipt(entry, this.#key);
     this.#entries.push(entry);
     const rec = taskRecord(claims);
-    if (rec) this.#index.add(rec);
+    if (rec) this.#tasks.add(rec);
     return entry;
   }
 

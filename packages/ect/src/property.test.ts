@@ -15,7 +15,7 @@ import { ERROR_CODES, isErrorCode } from './codes.ts';
 import { decodeToken, type DecodeResult, type JsonObject } from './decode.ts';
 import { splitInput, type SplitResult } from './input.ts';
 import { MemoryLedger } from './ledger.ts';
-import { ReplayCache } from './replay.ts';
+import { MemoryReplayStore } from './replay.ts';
 import { resolveSettings, type Level } from './settings.ts';
 import { verifyToken, type VerificationReport } from './verify.ts';
 import { claims, jwksFor, makeAgent, NOW, sign, trustFor, type Agent } from '../test/fixtures.ts';
@@ -290,7 +290,7 @@ const verifyWith = (token: string, o: Options): Promise<VerificationReport> =>
     now: NOW,
     audience: o.audience,
     mode: o.mode,
-    ...(o.withLedger ? { ledger: new MemoryLedger(), replay: new ReplayCache() } : {}),
+    ...(o.withLedger ? { ledger: new MemoryLedger(), replay: new MemoryReplayStore() } : {}),
   });
 
 /** Decodes, then verifies with random settings, checking both. */

@@ -4,9 +4,9 @@ import {
   isForbiddenAlg,
   resolveSettings,
   SETTING_NAMES,
-  SettingsError,
   type Settings,
 } from './settings.ts';
+import { SettingsError } from './errors.ts';
 
 /** The error `fn` throws, failing the test when it does not throw. */
 function thrown(fn: () => unknown): Error {
@@ -33,6 +33,8 @@ describe('settings: defaults', () => {
       minLevel: 'L2',
       enforceParentPolicy: true,
       replayCache: true,
+      replayCacheSize: 100_000,
+      replayCacheTtl: 0,
     };
     expect(DEFAULT_SETTINGS).toEqual(expected);
     expect(resolveSettings()).toEqual(expected);

@@ -1,3 +1,4 @@
+import { SettingsError } from './errors.ts';
 import { quote } from './text.ts';
 /**
  * Verifier settings with the profile's defaults (ECT-PROFILE.md section 4).
@@ -20,7 +21,12 @@ export interface Settings {
   allowedAlgs: string[];
   minLevel: Level;
   enforceParentPolicy: boolean;
+  /** Step 14 on: a verifier given a replay store checks and records each accepted `jti`. */
   replayCache: boolean;
+  /** Most records the in-memory replay store keeps (`MemoryReplayStore.fromSettings`). */
+  replayCacheSize: number;
+  /** Longest a record of the in-memory replay store is kept, in seconds; 0: until its token's exp + clockSkew. */
+  replayCacheTtl: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -36,6 +42,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   minLevel: 'L2',
   enforceParentPolicy: true,
   replayCache: true,
+  replayCacheSize: 100_000,
+  replayCacheTtl: 0,
 });
 
 /** Algorithms refused whatever the settings say: no signature, or a shared secret. */
@@ -57,7 +65,8 @@ export const SUPPORTED_ALGS = [
 
 export const LEVEL_RANK: Readonly<Record<Level, number>> = { L1: 1, L2: 2, L3: 3 };
 
-type Checker = (value: unknown) => string | null;
+/** What a setting's value must be, or null when `value` is one. */
+export type Checker = (value: unknown) => string | null;
 
 const nonNegativeInt: Checker = (v) =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 ? null : 'a whole number of 0 or more';
@@ -65,7 +74,8 @@ const positiveInt: Checker = (v) =>
   typeof v === 'number' && Number.isInteger(v) && v >= 1 ? null : 'a whole number of 1 or more';
 const bool: Checker = (v) => (typeof v === 'boolean' ? null : 'true or false');
 
-const CHECKS: Record<keyof Settings, Checker> = {
+/** Each setting's check (what resolveSettings and settingsFromEnv apply). */
+export const CHECKS: Readonly<Record<keyof Settings, Checker>> = {
   clockSkew: nonNegativeInt,
   iatMaxAge: nonNegativeInt,
   defaultExpiry: positiveInt,
@@ -76,6 +86,8 @@ const CHECKS: Record<keyof Settings, Checker> = {
   requireUuid: bool,
   enforceParentPolicy: bool,
   replayCache: bool,
+  replayCacheSize: positiveInt,
+  replayCacheTtl: nonNegativeInt,
   minLevel: (v) => (v === 'L1' || v === 'L2' || v === 'L3' ? null : '"L1", "L2" or "L3"'),
   allowedAlgs: (v) => {
     if (!Array.isArray(v) || v.length === 0 || !v.every((a) => typeof a === 'string')) {
@@ -91,15 +103,19 @@ const CHECKS: Record<keyof Settings, Checker> = {
 export const SETTING_NAMES = Object.keys(CHECKS) as (keyof Settings)[];
 
 /**
- * Merges overrides into the defaults. Throws a `SettingsError` naming the
- * setting and what it takes; unknown names are refused so a typo is not
- * silently ignored. `none`/`HS*` may be listed: they stay refused at step 4.
+ * Merges overrides (a `--config` file's object, say) into `base`, the defaults unless given (for
+ * instance settingsFromEnv's result, for the precedence config > environment > defaults).
+ * Throws a `SettingsError` naming the setting and what it takes; unknown names are refused so a
+ * typo is not silently ignored. `none`/`HS*` may be listed: they stay refused at step 4.
  */
-export function resolveSettings(overrides: unknown = {}): Settings {
+export function resolveSettings(
+  overrides: unknown = {},
+  base: Readonly<Settings> = DEFAULT_SETTINGS,
+): Settings {
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
     throw new SettingsError('settings must be a JSON object mapping setting names to values');
   }
-  const merged: Settings = { ...DEFAULT_SETTINGS, allowedAlgs: [...DEFAULT_SETTINGS.allowedAlgs] };
+  const merged: Settings = { ...base, allowedAlgs: [...base.allowedAlgs] };
   for (const [name, value] of Object.entries(overrides)) {
     const check = Object.hasOwn(CHECKS, name) ? CHECKS[name as keyof Settings] : undefined;
     if (!check) {
@@ -110,11 +126,4 @@ export function resolveSettings(overrides: unknown = {}): Settings {
     (merged as unknown as Record<string, unknown>)[name] = Array.isArray(value) ? [...value] : value;
   }
   return merged;
-}
-
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SettingsError';
-  }
 }

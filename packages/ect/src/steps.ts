@@ -100,6 +100,7 @@ export const STEPS: readonly StepInfo[] = [
     '§4',
     'Verification Procedure: issued-at',
   ),
+  // Checked last, once every other step has passed (an invalid token never consumes its jti), and recorded then.
   step(14, 'replay', 'Not a replay', ['replay'], '§4', 'Security Considerations: replay'),
   step(
     15,
@@ -117,7 +118,7 @@ export const STEPS: readonly StepInfo[] = [
     '§7',
     'DAG Validation',
   ),
-  step(16, 'append', 'Append to the ledger, record for replay', [], '§8', 'Audit Ledger Interface'),
+  step(16, 'append', 'Append to the ledger', [], '§8', 'Audit Ledger Interface'),
 ];
 
 export const STEP_BY_ID: Readonly<Record<StepId, StepInfo>> = Object.fromEntries(

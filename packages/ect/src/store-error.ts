@@ -3,6 +3,8 @@
  * answer: never a token's fault, so never one of the profile's token codes. The verifier fails
  * closed on it (the token is not accepted) and the HTTP verifier answers 503.
  */
+import { StoreError } from './errors.ts';
+
 export type SharedStoreReason =
   /** The server did not answer (down, unreachable, timed out, connection lost mid-command). */
   | 'unavailable'
@@ -11,12 +13,16 @@ export type SharedStoreReason =
   /** The stored data contradicts itself or this library (schema version, a write the database refused). */
   | 'integrity';
 
-export class SharedStoreError extends Error {
+/**
+ * A StoreError (code `ERR_ECT_STORE`) thrown by a shared store itself; `reason` says what kind of
+ * failure, `store` which store. verifyToken wraps it in a StoreError whose `cause` it is.
+ */
+export class SharedStoreError extends StoreError {
   readonly reason: SharedStoreReason;
   /** Which kind of store: `redis`, `postgres`. */
   readonly store: string;
-  constructor(reason: SharedStoreReason, store: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(reason: SharedStoreReason, store: string, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause);
     this.name = 'SharedStoreError';
     this.reason = reason;
     this.store = store;

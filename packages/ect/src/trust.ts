@@ -6,6 +6,7 @@
 import { quote } from './text.ts';
 import type { JWK } from 'jose';
 import type { Problem } from './codes.ts';
+import { TrustStoreError } from './errors.ts';
 
 export interface TrustedKey {
   jwk: JWK;
@@ -22,15 +23,6 @@ export interface TrustStore {
   kind: 'issuers' | 'jwks';
   keys: readonly TrustedKey[];
 }
-
-export class TrustStoreError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TrustStoreError';
-  }
-}
-
-export const emptyTrustStore = (): TrustStore => ({ kind: 'issuers', keys: [] });
 
 /** Checks that a JWK is a usable public key and strips any private part. */
 function publicPart(jwk: unknown, where: string): { jwk: JWK; kid: string } {

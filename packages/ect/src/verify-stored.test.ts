@@ -13,7 +13,7 @@ import {
 } from '../test/fixtures.ts';
 import { auditReports } from './audit.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
-import { ReplayCache } from './replay.ts';
+import { MemoryReplayStore } from './replay.ts';
 import {
   signatureOutcomeOf,
   validStoredReport,
@@ -94,7 +94,7 @@ describe('stored verification from a known signature outcome', async () => {
       expect(progress.at(-1)).toBe(list.length);
     }
     // With a replay cache the order matters: the second copy of a token is a replay.
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const reports = await verifyTokens([valid, valid], { trust, now: NOW, replay });
     expect(reports.map((r) => r.code)).toEqual([null, 'replay']);
   });

@@ -6,7 +6,7 @@ import type { ErrorCode } from './codes.ts';
 import { decodeToken, type JsonObject } from './decode.ts';
 import { generateSigningKey } from './keys.ts';
 import { MemoryLedger } from './ledger.ts';
-import { ReplayCache } from './replay.ts';
+import { MemoryReplayStore } from './replay.ts';
 import { resolveSettings } from './settings.ts';
 import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
 import {
@@ -98,7 +98,10 @@ function expectValid(r: VerificationReport): void {
 describe('verifyToken: a valid token', () => {
   it('passes every step it can run', async () => {
     const c = claims(alice);
-    const r = await verify(await sign(alice, c), { replay: new ReplayCache(), ledger: new MemoryLedger() });
+    const r = await verify(await sign(alice, c), {
+      replay: new MemoryReplayStore(),
+      ledger: new MemoryLedger(),
+    });
     expectValid(r);
     expect(r.steps.map((s) => s.status)).toEqual(Array(16).fill('pass'));
     expect(r.level).toBe('L2');
@@ -204,7 +207,7 @@ describe('step 2: level (level_below_minimum)', () => {
 
   it('minLevel L3 without a receipt key leaves nothing behind (no append, no replay record)', async () => {
     const ledger = new MemoryLedger();
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const r = await verify(await sign(alice, claims(alice)), {
       settings: resolveSettings({ minLevel: 'L3' }),
       ledger,
@@ -742,7 +745,7 @@ describe('step 13: iat (iat_in_future, iat_too_old)', () => {
 
 describe('step 14: replay', () => {
   it('refuses the same jti a second time', async () => {
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const c = claims(alice);
     const t = await sign(alice, c);
     expectValid(await verify(t, { replay }));
@@ -751,7 +754,7 @@ describe('step 14: replay', () => {
   });
 
   it('refuses another token reusing an accepted jti', async () => {
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const c = claims(alice);
     expectValid(await verify(await sign(alice, c), { replay }));
     const r = await verify(await sign(alice, { ...c, exec_act: 'other' }), { replay });
@@ -759,7 +762,7 @@ describe('step 14: replay', () => {
   });
 
   it('does not record an invalid token', async () => {
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const c = claims(alice);
     await verify(await sign(alice, c), { replay, audience: CAROL_ID });
     expect(replay.size).toBe(0);
@@ -767,7 +770,7 @@ describe('step 14: replay', () => {
   });
 
   it('is skipped with replayCache off', async () => {
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const settings = resolveSettings({ replayCache: false });
     const t = await sign(alice, claims(alice));
     expectValid(await verify(t, { replay, settings }));
@@ -999,13 +1002,13 @@ describe('step 15: DAG rules', () => {
     expect(r2.codes).toEqual(['temporal_violation', 'workflow_mismatch', 'parent_policy']);
   });
 
-  it('uses an explicit index over the ledger', async () => {
+  it('uses an explicit store over the ledger', async () => {
     const parent = claims(alice);
     const withParent = await accepted(await sign(alice, parent));
     const ledger = new MemoryLedger();
     const r = await verify(await sign(bob, claims(bob, { pred: [parent.jti] })), {
       ledger,
-      index: withParent.index,
+      store: withParent,
     });
     expectValid(r);
     expect(await ledger.size()).toBe(1);
@@ -1015,7 +1018,7 @@ describe('step 15: DAG rules', () => {
 describe('step 16: append and record', () => {
   it('appends a valid token to the ledger and records its jti for replay', async () => {
     const ledger = new MemoryLedger();
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const c = claims(alice, { wid: uuid() });
     const t = await sign(alice, c);
     const r = await verify(t, { ledger, replay });
@@ -1027,8 +1030,8 @@ describe('step 16: append and record', () => {
     expect(r.entry?.receipt).toBeUndefined();
     expect(r.level).toBe('L2');
     expect(await ledger.size()).toBe(1);
-    expect(ledger.index.tasks(String(c.jti))).toHaveLength(1);
-    expect(replay.has(String(c.jti), String(c.wid), NOW)).toBe(true);
+    expect(await ledger.tasks([String(c.jti)])).toHaveLength(1);
+    expect(replay.has(String(c.jti), NOW)).toBe(true);
 
     const again = await verify(t, { ledger, replay });
     expectFailure(again, 'replay', 14, String(c.jti), false);
@@ -1038,7 +1041,7 @@ describe('step 16: append and record', () => {
 
   it('appends nothing and records nothing for an invalid token', async () => {
     const ledger = new MemoryLedger();
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const r = await verify(await sign(alice, claims(alice, { iat: NOW - 2000, exp: NOW - 1400 })), {
       ledger,
       replay,
@@ -1052,12 +1055,12 @@ describe('step 16: append and record', () => {
   });
 
   it('records for replay without a ledger', async () => {
-    const replay = new ReplayCache();
+    const replay = new MemoryReplayStore();
     const c = claims(alice);
     const r = await verify(await sign(alice, c), { replay });
     expectValid(r);
     expect(stepN(r, 16).status).toBe('pass');
-    expect(replay.has(String(c.jti), undefined, NOW)).toBe(true);
+    expect(replay.has(String(c.jti), NOW)).toBe(true);
   });
 
   it('makes the token L3 with a signed receipt when the ledger has a key', async () => {

@@ -4,16 +4,16 @@
  * where they can, so a report lists every problem. Never throws for bad input.
  */
 import { quote } from './text.ts';
-import { compactVerify, errors as joseErrors, type CryptoKey } from 'jose';
+import type { JWK } from 'jose';
 import type { LedgerEntry } from './chain.ts';
-import { decodeBase64Url } from './base64url.ts';
 import { checkClaims, checkExt, checkPredCount, int, str } from './claims.ts';
 import type { ErrorCode, Problem } from './codes.ts';
-import { checkArrival, taskRecord, type TaskIndex } from './dag.ts';
+import { arrivalRules, taskRecord, type TaskRecord, type TaskStore } from './dag.ts';
 import { decodeToken, type DecodeProblem, type JsonObject } from './decode.ts';
-import { importedKey, importTrustedKey } from './keys.ts';
+import { OptionsError, StoreError } from './errors.ts';
 import type { Ledger } from './ledger.ts';
-import { ReplayCache } from './replay.ts';
+import type { ReplayStore } from './replay.ts';
+import { resolveWithResolver, type KeyResolver, type ResolverOutcome } from './resolver.ts';
 import {
   DEFAULT_SETTINGS,
   isForbiddenAlg,
@@ -22,11 +22,16 @@ import {
   type Settings,
   type Version,
 } from './settings.ts';
+import { checkSignature, type KeyCandidate, type SignatureOutcome } from './signature.ts';
 import { STEP_BY_ID, STEPS, type StepId, type StepInfo } from './steps.ts';
-import { resolveKey, type TrustedKey, type TrustStore } from './trust.ts';
+import { parseTrustStore, resolveKey, type TrustStore } from './trust.ts';
 
+export type { SignatureOutcome } from './signature.ts';
+
+/** A step's outcome in a report. */
 export type StepStatus = 'pass' | 'fail' | 'skip';
 
+/** One of the sixteen steps in a {@link VerificationReport}. */
 export interface StepReport extends StepInfo {
   status: StepStatus;
   problems: Problem[];
@@ -34,25 +39,67 @@ export interface StepReport extends StepInfo {
   note?: string;
 }
 
+/** The JSON form of a trust store or JWKS (ECT-PROFILE.md section 6), as {@link parseTrustStore} reads it. */
+export interface TrustStoreDocument {
+  issuers?: Record<string, { keys: readonly JWK[] }>;
+  keys?: readonly JWK[];
+}
+
+/** What {@link VerifyOptions.onVerify} is called with, once per verification. */
+export interface VerifyEvent {
+  /** The token's `jti` when it has a string one. */
+  jti: string | null;
+  valid: boolean;
+  /** The report's primary code (null when valid or when the verification threw). */
+  code: ErrorCode | null;
+  /** The report; absent when the verification threw (a store failed: see `error`). */
+  report?: VerificationReport;
+  /** The {@link StoreError} the verification threw, when it did. */
+  error?: unknown;
+  /** Wall-clock milliseconds the verification took (in verifyTokens' batches: the batch's average). */
+  durationMs: number;
+}
+
+/** The options of {@link verifyToken}: who verifies, with which keys, stores and settings. */
 export interface VerifyOptions {
-  trust: TrustStore;
-  settings?: Settings;
-  /** The verifier's own id, looked for in `aud` (step 11); none for an auditor. */
+  /** The verifier's own id, looked for in `aud` (step 11); none (or null) for an auditor. */
   audience?: string | null;
+  /**
+   * The trusted keys (step 6): a parsed trust store, or its JSON form (a trust store document or
+   * a plain JWKS, parsed once per object; a bad one throws a `TrustStoreError`). Give this or
+   * `resolveKey`.
+   */
+  trust?: TrustStore | TrustStoreDocument;
+  /** Resolves the key for a `kid` and `iss` (step 6) instead of a trust store. */
+  resolveKey?: KeyResolver;
+  /** Accepted tasks for the DAG rules (step 15); default: the ledger, when there is one. */
+  store?: TaskStore;
+  /** Where accepted `jti`s are checked and recorded (step 14), e.g. a `MemoryReplayStore`; none: step 14 is skipped. */
+  replay?: ReplayStore;
+  /** Valid tokens are appended here (step 16); also the DAG store when `store` is not given. */
+  ledger?: Ledger;
+  /** Default: DEFAULT_SETTINGS (see resolveSettings and settingsFromEnv). */
+  settings?: Settings;
   /** The verifier's clock, Unix seconds; defaults to the real clock. */
   now?: number;
-  /** Accepted tasks for the DAG rules (step 15); defaults to the ledger's index. */
-  index?: TaskIndex;
-  replay?: ReplayCache;
-  /** Valid tokens are appended here (step 16). */
-  ledger?: Ledger;
   /**
-   * 'arrival' (default) runs every step; 'stored' runs steps 1-10 only, for a
-   * token already in a ledger: an old ledger is not "expired" (section 7).
+   * Called once per verification, when it is over (the reference implementations' `LogVerify` /
+   * `on_verify_attempt`). An exception thrown by the hook is ignored: it cannot change the outcome.
+   */
+  onVerify?: (event: VerifyEvent) => void;
+  /**
+   * 'arrival' (default) runs every step; 'stored' runs steps 1-10 only, for a token already in a
+   * ledger: an old ledger is not "expired" (section 7).
    */
   mode?: 'arrival' | 'stored';
 }
 
+/** The options of the synchronous stored-mode verifiers (verifyStoredWith, validStoredReport). */
+export type StoredVerifyOptions = Pick<VerifyOptions, 'settings' | 'audience' | 'now'> & {
+  trust: TrustStore | TrustStoreDocument;
+};
+
+/** What verification found: every step's outcome, the first failing code, the decoded token. */
 export interface VerificationReport {
   token: string;
   valid: boolean;
@@ -80,36 +127,163 @@ const NO_PROBLEMS = Object.freeze([]) as unknown as Problem[];
 
 const TYP_RE = /^(application\/)?(exec\+jwt|wimse-exec\+jwt)$/i;
 
-/**
- * Step 7's outcome: the trusted key whose signature check passed, or why none did. What a worker
- * sends back instead of a whole report (see verifyStoredWith).
- */
-export type SignatureOutcome =
-  { ok: true; kid: string; issuer: string | null } | { ok: false; message: string };
-
-/** What the steps wait for: a signature check (step 7) or an append (step 16). */
+/** What the steps wait for: a key, a signature check, task records, the replay store, an append. */
 type Pending =
+  | { kind: 'key'; kid: string; iss: string | undefined }
   | {
       kind: 'signature';
       token: string;
       parts: readonly [string, string, string];
       alg: string;
-      candidates: TrustedKey[];
+      candidates: readonly KeyCandidate[];
       crit: unknown[];
     }
+  | { kind: 'tasks'; jtis: readonly string[] }
+  | { kind: 'seen'; jti: string; now: number }
+  | { kind: 'record'; jti: string; until: number; now: number }
   | { kind: 'append'; token: string; payload: JsonObject; now: number };
 
-export async function verifyToken(input: string, opts: VerifyOptions): Promise<VerificationReport> {
-  const run = verification(input, opts);
-  let next = run.next();
-  while (!next.done) {
-    const job = next.value;
-    next =
-      job.kind === 'signature'
-        ? run.next(await checkSignature(job.token, job.parts, job.alg, job.candidates, job.crit))
-        : run.next(await opts.ledger!.append(job.token, job.payload, { now: job.now }));
+type Answer = ResolverOutcome | SignatureOutcome | readonly TaskRecord[] | boolean | LedgerEntry;
+
+/** The options as the steps read them: the trust store parsed, a resolver or a store only when given. */
+interface Plan {
+  trust: TrustStore | null;
+  resolver: boolean;
+  settings: Settings;
+  audience: string | null;
+  now: number;
+  stored: boolean;
+  store: boolean;
+  replay: ReplayStore | null;
+  ledger: Ledger | null;
+}
+
+/** Trust store documents parsed once per object. */
+const parsedTrust = new WeakMap<object, TrustStore>();
+
+function trustStoreOf(trust: TrustStore | TrustStoreDocument): TrustStore {
+  if ('kind' in trust && (trust.kind === 'issuers' || trust.kind === 'jwks') && Array.isArray(trust.keys))
+    return trust as TrustStore;
+  let store = parsedTrust.get(trust);
+  if (!store) parsedTrust.set(trust, (store = parseTrustStore(trust)));
+  return store;
+}
+
+function planOf(opts: VerifyOptions): Plan {
+  if (opts.trust && opts.resolveKey)
+    throw new OptionsError('give verifyToken either trust or resolveKey, not both');
+  if (!opts.trust && !opts.resolveKey)
+    throw new OptionsError(
+      'verifyToken needs the trusted keys: a trust store or JWKS (trust), or a key resolver (resolveKey)',
+    );
+  if (opts.resolveKey !== undefined && typeof opts.resolveKey !== 'function')
+    throw new OptionsError('resolveKey must be a function (kid, iss) => JWK | CryptoKey | undefined');
+  return {
+    trust: opts.trust ? trustStoreOf(opts.trust) : null,
+    resolver: !opts.trust,
+    settings: opts.settings ?? DEFAULT_SETTINGS,
+    audience: opts.audience || null,
+    now: opts.now ?? Math.floor(Date.now() / 1000),
+    stored: opts.mode === 'stored',
+    store: Boolean(opts.store ?? opts.ledger),
+    replay: opts.replay ?? null,
+    ledger: opts.ledger ?? null,
+  };
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Does what a step waits for, with the caller's resolver, stores and ledger. */
+async function answer(job: Pending, opts: VerifyOptions): Promise<Answer> {
+  switch (job.kind) {
+    case 'key':
+      return resolveWithResolver(opts.resolveKey!, job.kid, job.iss);
+    case 'signature':
+      return checkSignature(job.token, job.parts, job.alg, job.candidates, job.crit);
+    case 'tasks': {
+      let got: unknown;
+      try {
+        got = await (opts.store ?? opts.ledger)!.tasks(job.jtis);
+      } catch (e) {
+        throw new StoreError(
+          `the task store failed to look up ${job.jtis.length} task(s) for the DAG rules (step 15): ${messageOf(e)}; the token was not accepted`,
+          e,
+        );
+      }
+      if (!Array.isArray(got))
+        throw new StoreError(
+          `the task store's tasks() resolved to ${got === null ? 'null' : typeof got}, not an array of task records; the token was not accepted`,
+          got,
+        );
+      return got as readonly TaskRecord[];
+    }
+    case 'seen':
+    case 'record':
+      try {
+        const replay = opts.replay!;
+        return job.kind === 'seen'
+          ? Boolean(await replay.has!(job.jti, job.now))
+          : (await replay.checkAndRecord(job.jti, job.until, job.now)) === true;
+      } catch (e) {
+        throw new StoreError(
+          `the replay store failed (step 14): ${messageOf(e)}; the token was not accepted`,
+          e,
+        );
+      }
+    case 'append':
+      try {
+        return await opts.ledger!.append(job.token, job.payload, { now: job.now });
+      } catch (e) {
+        throw new StoreError(
+          `the ledger failed to append the token (step 16): ${messageOf(e)}; it was not accepted (its jti is recorded for replay)`,
+          e,
+        );
+      }
   }
-  return next.value;
+}
+
+const clock = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
+
+/** Calls the hook, which must not change the outcome. */
+function notify(opts: VerifyOptions, event: VerifyEvent): void {
+  try {
+    opts.onVerify?.(event);
+  } catch {
+    // an observability hook that throws is the hook's problem, not the token's
+  }
+}
+
+/**
+ * Verifies one token (ECT-PROFILE.md section 4): the sixteen steps, with the replay store, the
+ * DAG store and the ledger when given. Never throws for a bad token: the report says what is
+ * wrong. Throws an `OptionsError` for unusable options, a `TrustStoreError` for a bad trust
+ * document, and a `StoreError` when a store or the ledger fails (the token is then not accepted).
+ */
+export async function verifyToken(input: string, opts: VerifyOptions): Promise<VerificationReport> {
+  const started = clock();
+  const plan = planOf(opts);
+  try {
+    const run = verification(input, plan);
+    let next = run.next();
+    while (!next.done) next = run.next(await answer(next.value, opts));
+    const report = next.value;
+    if (opts.onVerify)
+      notify(opts, {
+        jti: report.jti,
+        valid: report.valid,
+        code: report.code,
+        report,
+        durationMs: clock() - started,
+      });
+    return report;
+  } catch (error) {
+    if (opts.onVerify) {
+      const d = decodeToken(input);
+      const jti = d.ok ? str(d.decoded.payload.jti) : undefined;
+      notify(opts, { jti: jti ?? null, valid: false, code: null, error, durationMs: clock() - started });
+    }
+    throw error;
+  }
 }
 
 /** Tokens per round of verifyTokens: enough to keep each pass in cache, few enough to keep it there. */
@@ -127,9 +301,10 @@ const OFF_THREAD_CRYPTO =
  * decoded and checked first, then their signatures are checked, then their reports finished.
  * Alternating the two for each token costs more where the signature is checked on this thread
  * (the signature's native code and the parsing evict each other from the CPU's caches); where it
- * is checked on another thread, the next tokens are decoded while it runs. With a replay cache, a ledger or a task index (steps
- * that depend on the tokens before), this is verifyToken one token at a time. The clock (when
- * `now` is not given) is read once for the whole set. `onProgress` is called after each round.
+ * is checked on another thread, the next tokens are decoded while it runs. With a replay store, a
+ * ledger or a task store (steps that depend on the tokens before), or a key resolver, this is
+ * verifyToken one token at a time. The clock (when `now` is not given) is read once for the
+ * whole set. `onProgress` is called after each round; `onVerify` once per token.
  */
 export async function verifyTokens(
   inputs: readonly string[],
@@ -137,19 +312,20 @@ export async function verifyTokens(
   onProgress?: (done: number, total: number) => void,
 ): Promise<VerificationReport[]> {
   const reports: VerificationReport[] = [];
-  const stateless = opts.mode === 'stored' || (!opts.replay && !opts.ledger && !opts.index);
+  const plan = planOf(opts);
+  const stateless = !plan.resolver && (plan.stored || (!plan.replay && !plan.ledger && !plan.store));
   if (!stateless) {
     for (const input of inputs) reports.push(await verifyToken(input, opts));
     onProgress?.(inputs.length, inputs.length);
     return reports;
   }
-  const withNow = { ...opts, now: opts.now ?? Math.floor(Date.now() / 1000) };
   const begin = (input: string) => {
-    const run = verification(input, withNow);
+    const run = verification(input, plan);
     return { run, step: run.next() };
   };
   let round = inputs.slice(0, BATCH).map(begin);
   for (let start = 0; start < inputs.length; start += BATCH) {
+    const started = clock();
     const following = inputs.slice(start + BATCH, start + 2 * BATCH);
     const next: typeof round = [];
     const check = ({ step }: (typeof round)[number]) => {
@@ -179,6 +355,11 @@ export async function verifyTokens(
       if (!last.done) throw new Error('verifyTokens: unexpected step');
       reports.push(last.value);
     });
+    if (opts.onVerify) {
+      const durationMs = (clock() - started) / Math.max(1, round.length);
+      for (const report of reports.slice(-round.length))
+        notify(opts, { jti: report.jti, valid: report.valid, code: report.code, report, durationMs });
+    }
     onProgress?.(reports.length, inputs.length);
     round = next;
   }
@@ -194,10 +375,11 @@ export async function verifyTokens(
  */
 export function verifyStoredWith(
   input: string,
-  opts: Omit<VerifyOptions, 'mode' | 'ledger' | 'replay' | 'index'>,
+  opts: StoredVerifyOptions,
   outcome: SignatureOutcome | null,
 ): VerificationReport {
-  const run = verification(input, { ...opts, mode: 'stored' });
+  const { trust, settings, audience, now } = opts;
+  const run = verification(input, planOf({ trust, settings, audience, now, mode: 'stored' }));
   let next = run.next();
   while (!next.done) {
     if (next.value.kind !== 'signature' || !outcome)
@@ -225,7 +407,7 @@ export function validStoredReport(
   token: string,
   payload: JsonObject,
   outcome: SignatureOutcome | null,
-  opts: Omit<VerifyOptions, 'mode' | 'ledger' | 'replay' | 'index'>,
+  opts: StoredVerifyOptions,
 ): VerificationReport {
   let full: VerificationReport | undefined;
   const made = () => (full ??= verifyStoredWith(token, opts, outcome));
@@ -259,16 +441,11 @@ export function validStoredReport(
 
 /**
  * The sixteen steps. A generator, so that one text of the procedure serves both the asynchronous
- * verifier (which checks signatures and appends) and the synchronous one of verifyStoredWith: it
- * yields what it waits for and is resumed with the answer.
+ * verifier (which resolves keys, checks signatures, reads the stores and appends) and the
+ * synchronous one of verifyStoredWith: it yields what it waits for and is resumed with the answer.
  */
-function* verification(
-  input: string,
-  opts: VerifyOptions,
-): Generator<Pending, VerificationReport, SignatureOutcome | LedgerEntry> {
-  const settings = opts.settings ?? DEFAULT_SETTINGS;
-  const now = opts.now ?? Math.floor(Date.now() / 1000);
-  const stored = opts.mode === 'stored';
+function* verification(input: string, plan: Plan): Generator<Pending, VerificationReport, Answer> {
+  const { settings, now, stored } = plan;
   const steps = STEPS.map((info): StepReport => ({
     n: info.n,
     id: info.id,
@@ -348,7 +525,7 @@ function* verification(
         message: `this is an ${d.level} token (unsigned claims) but the verifier requires at least ${minLevel}; an L1 token may be a signed token stripped of its signature`,
       },
     ]);
-  } else if (minLevel === 'L3' && !stored && !opts.ledger?.signsReceipts) {
+  } else if (minLevel === 'L3' && !stored && !plan.ledger?.signsReceipts) {
     fail('level', [
       {
         code: 'level_below_minimum',
@@ -359,7 +536,7 @@ function* verification(
   } else pass('level', `${d.level} meets the minimum ${minLevel}`);
 
   // 3-7: the JOSE header and signature, for JWS only
-  let key: TrustedKey[] = [];
+  let key: readonly KeyCandidate[] = [];
   if (d.level === 'L1') {
     for (const id of ['typ', 'alg', 'crit', 'key', 'signature'] as const)
       skip(id, 'L1 has no header and no signature');
@@ -416,16 +593,36 @@ function* verification(
     for (const name of ['jwk', 'jku', 'x5u', 'x5c'] as const) {
       if (name in h)
         report.warnings.push(
-          `the header carries "${name}"; embedded key material is ignored, keys come only from the trust store`,
+          `the header carries "${name}"; embedded key material is ignored, keys come only from the ${plan.trust ? 'trust store' : 'key resolver'}`,
         );
     }
 
-    const resolution = resolveKey(opts.trust, payload.iss, h.kid);
-    if (resolution.ok) {
-      key = resolution.candidates;
-      if (resolution.warning) report.warnings.push(resolution.warning);
-      pass('key', `kid ${quote(h.kid)}${key[0]!.issuer ? ` bound to ${key[0]!.issuer}` : ''}`);
-    } else fail('key', [resolution.problem]);
+    if (plan.trust) {
+      const resolution = resolveKey(plan.trust, payload.iss, h.kid);
+      if (resolution.ok) {
+        key = resolution.candidates;
+        if (resolution.warning) report.warnings.push(resolution.warning);
+        pass('key', `kid ${quote(h.kid)}${key[0]!.issuer ? ` bound to ${key[0]!.issuer}` : ''}`);
+      } else fail('key', [resolution.problem]);
+    } else if (typeof h.kid !== 'string' || !h.kid) {
+      fail('key', [
+        {
+          code: 'unknown_key',
+          claim: 'kid',
+          message:
+            h.kid === undefined
+              ? 'the JWS header has no "kid", so no key can be resolved'
+              : `the header "kid" must be a non-empty string, got ${quote(h.kid)}`,
+        },
+      ]);
+    } else {
+      const iss = str(payload.iss);
+      const resolved = (yield { kind: 'key', kid: h.kid, iss }) as ResolverOutcome;
+      if (resolved.ok) {
+        key = [resolved.candidate];
+        pass('key', `kid ${quote(h.kid)} from the key resolver${iss === undefined ? '' : ` for ${iss}`}`);
+      } else fail('key', [resolved.problem]);
+    }
 
     if (!key.length) skip('signature', 'no trusted key to check the signature with');
     else if (!algAllowed) skip('signature', `not checked: alg ${quote(alg)} is not allowed`);
@@ -458,22 +655,23 @@ function* verification(
   }
 
   // 11. audience
-  if (!opts.audience) skip('audience', 'the verifier has no id of its own (an auditor)');
+  const audience = plan.audience;
+  if (!audience) skip('audience', 'the verifier has no id of its own (an auditor)');
   else {
     const aud = payload.aud;
     const list = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
     check(
       'audience',
-      list.includes(opts.audience)
+      list.includes(audience)
         ? []
         : [
             {
               code: 'audience_mismatch',
               claim: 'aud',
-              message: `this verifier (${opts.audience}) is not in aud ${quote(aud)}`,
+              message: `this verifier (${audience}) is not in aud ${quote(aud)}`,
             },
           ],
-      `${opts.audience} is in aud`,
+      `${audience} is in aud`,
     );
   }
 
@@ -516,139 +714,56 @@ function* verification(
     check('iat', problems, `issued ${now - iat} s ago`);
   }
 
-  // 14. replay
+  // 14. replay: reported here, checked (and recorded) after step 15, once every other step has
+  // passed, so that an invalid token never consumes its jti.
   const jti = str(payload.jti);
-  const wid = str(payload.wid);
-  if (!settings.replayCache || !opts.replay) skip('replay', 'no replay cache');
-  else if (!jti) skip('replay', 'no usable jti (see step 8)');
-  else {
-    check(
-      'replay',
-      opts.replay.has(jti, wid, now)
-        ? [
-            {
-              code: 'replay',
-              claim: 'jti',
-              message: `jti ${jti} was already accepted by this verifier within its lifetime`,
-            },
-          ]
-        : [],
-      'jti not seen before',
-    );
-  }
+  const replay = settings.replayCache ? plan.replay : null;
 
   // 15. DAG rules
-  const index = opts.index ?? opts.ledger?.index;
   const task = taskRecord(payload);
-  if (!index) skip('dag', 'no store of accepted tasks');
+  if (!plan.store) skip('dag', 'no store of accepted tasks');
   else if (!task) skip('dag', 'no usable jti (see step 8)');
   else if (at('pred_count').status === 'fail')
     skip('dag', 'not run: too many predecessors to look up (see step 10)');
-  else
-    check(
-      'dag',
-      checkArrival(task, index, settings),
-      `${task.pred.length} predecessor(s) found and consistent`,
-    );
+  else {
+    // The rules' walk asks for the tasks it needs one depth level at a time: each is one yield.
+    const rules = arrivalRules(task, settings);
+    let step = rules.next();
+    while (!step.done)
+      step = rules.next((yield { kind: 'tasks', jtis: step.value }) as readonly TaskRecord[]);
+    check('dag', step.value, `${task.pred.length} predecessor(s) found and consistent`);
+  }
 
-  // 16. append and record
+  // 14, checked now.
+  const replayed = (): Problem[] => [
+    {
+      code: 'replay',
+      claim: 'jti',
+      message: `jti ${jti} was already accepted by this verifier within its lifetime (replay is checked on the jti alone, whatever the wid)`,
+    },
+  ];
+  const invalid = steps.some((s) => s.status === 'fail');
+  if (!replay) skip('replay', 'no replay cache');
+  else if (!jti) skip('replay', 'no usable jti (see step 8)');
+  else if (exp === undefined) skip('replay', 'no usable exp (see step 8)');
+  else if (invalid) {
+    if (!replay.has) skip('replay', 'not checked: the token is invalid, so its jti is not recorded');
+    else if ((yield { kind: 'seen', jti, now }) as boolean) fail('replay', replayed());
+    else pass('replay', 'jti not seen before (not recorded: the token is invalid)');
+  } else if ((yield { kind: 'record', jti, until: exp + skew, now }) as boolean)
+    pass('replay', 'jti not seen before; recorded');
+  else fail('replay', replayed());
+
+  // 16. append
   const failed = steps.some((s) => s.status === 'fail');
   if (failed) skip('append', 'not appended: the token is invalid');
-  else {
-    if (opts.replay && jti && exp !== undefined) opts.replay.record(jti, wid, exp + skew);
-    if (opts.ledger) {
-      report.entry = (yield { kind: 'append', token: report.token, payload, now: now * 1000 }) as LedgerEntry;
-      if (report.entry.receipt) report.level = 'L3';
-      pass(
-        'append',
-        `appended as entry ${report.entry.seq}${report.entry.receipt ? ' with a signed receipt (L3)' : ''}`,
-      );
-    } else pass('append', opts.replay ? 'recorded for replay; no ledger' : 'no ledger');
-  }
+  else if (plan.ledger) {
+    report.entry = (yield { kind: 'append', token: report.token, payload, now: now * 1000 }) as LedgerEntry;
+    if (report.entry.receipt) report.level = 'L3';
+    pass(
+      'append',
+      `appended as entry ${report.entry.seq}${report.entry.receipt ? ' with a signed receipt (L3)' : ''}`,
+    );
+  } else pass('append', 'no ledger');
   return finish();
-}
-
-/** WebCrypto parameters for the ECDSA algorithms, whose JWS signature (r || s) WebCrypto takes as it is. */
-const ECDSA: Readonly<Record<string, { name: 'ECDSA'; hash: string }>> = {
-  ES256: { name: 'ECDSA', hash: 'SHA-256' },
-  ES384: { name: 'ECDSA', hash: 'SHA-384' },
-  ES512: { name: 'ECDSA', hash: 'SHA-512' },
-};
-
-const asciiEncoder = new TextEncoder();
-
-/** The JWS signing input `header.payload` as bytes: both parts are base64url (ASCII), checked at step 1. */
-function asciiBytes(header: string, payload: string): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(header.length + 1 + payload.length);
-  asciiEncoder.encodeInto(`${header}.${payload}`, bytes);
-  return bytes;
-}
-
-const mismatch = (kid: string) =>
-  `the signature does not verify under trusted key ${quote(kid)}: the token was changed after signing, or signed by another key`;
-
-function checkSignature(
-  token: string,
-  parts: readonly [string, string, string],
-  alg: string,
-  candidates: TrustedKey[],
-  crit: unknown[],
-): Promise<SignatureOutcome> {
-  // The common case, kept lean: one trusted key, already imported, an ECDSA signature.
-  const ecdsa = ECDSA[alg];
-  const only = candidates.length === 1 ? candidates[0]! : undefined;
-  const key = ecdsa && only ? importedKey(only, alg) : undefined;
-  if (ecdsa && only && key) {
-    const signature = decodeBase64Url(parts[2]) as Uint8Array<ArrayBuffer>;
-    return crypto.subtle
-      .verify(ecdsa, key, signature, asciiBytes(parts[0], parts[1]))
-      .then((ok): SignatureOutcome =>
-        ok ? { ok: true, kid: only.kid, issuer: only.issuer } : { ok: false, message: mismatch(only.kid) },
-      );
-  }
-  return checkSignatureWithAnyKey(token, parts, alg, candidates, crit);
-}
-
-async function checkSignatureWithAnyKey(
-  token: string,
-  parts: readonly [string, string, string],
-  alg: string,
-  candidates: TrustedKey[],
-  crit: unknown[],
-): Promise<SignatureOutcome> {
-  let last = 'the signature does not verify under the trusted key';
-  // The header and payload are already decoded and checked strictly (step 1), so ECDSA goes
-  // straight to WebCrypto instead of through jose's second parse: verification is the hot path.
-  const ecdsa = ECDSA[alg];
-  const signingInput = ecdsa ? asciiBytes(parts[0], parts[1]) : undefined;
-  const signature = ecdsa ? decodeBase64Url(parts[2]) : undefined;
-  // crit was judged at step 5; tell jose the names are known so it still checks the signature.
-  const critOption = () =>
-    Object.fromEntries(crit.filter((c): c is string => typeof c === 'string').map((c) => [c, false]));
-  for (const candidate of candidates) {
-    let cryptoKey: CryptoKey;
-    try {
-      cryptoKey = importedKey(candidate, alg) ?? (await importTrustedKey(candidate, alg));
-    } catch (e) {
-      last = `trusted key ${quote(candidate.kid)} cannot be used with ${alg}: ${e instanceof Error ? e.message : String(e)}`;
-      continue;
-    }
-    if (ecdsa && signingInput && signature) {
-      if (await crypto.subtle.verify(ecdsa, cryptoKey, signature as Uint8Array<ArrayBuffer>, signingInput)) {
-        return { ok: true, kid: candidate.kid, issuer: candidate.issuer };
-      }
-      last = mismatch(candidate.kid);
-      continue;
-    }
-    try {
-      await compactVerify(token, cryptoKey, { algorithms: [alg], crit: critOption() });
-      return { ok: true, kid: candidate.kid, issuer: candidate.issuer };
-    } catch (e) {
-      last =
-        e instanceof joseErrors.JWSSignatureVerificationFailed
-          ? mismatch(candidate.kid)
-          : `the signature could not be checked: ${e instanceof Error ? e.message : String(e)}`;
-    }
-  }
-  return { ok: false, message: last };
 }

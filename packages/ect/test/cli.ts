@@ -22,8 +22,17 @@ export interface Run {
 
 /** `ect <args>` from the project folder, without ECT_DEBUG (which would print stack traces). */
 export function ect(...args: string[]): Run {
-  const env = { ...process.env };
-  delete env.ECT_DEBUG;
+  return ectWith({}, ...args);
+}
+
+/**
+ * `ect <args>` with these environment variables; none of the caller's ECT_* variables (settings,
+ * ECT_DEBUG) are passed on, so runs do not depend on the shell they start from.
+ */
+export function ectWith(vars: Record<string, string>, ...args: string[]): Run {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('ECT_')) delete env[name];
+  Object.assign(env, vars);
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',

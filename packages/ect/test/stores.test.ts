@@ -5,11 +5,11 @@
  */
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLedger, ReplayCache, SharedStoreError, type LedgerKey } from '../src/index.ts';
+import { MemoryLedger, MemoryReplayStore, SharedStoreError, type LedgerKey } from '../src/index.ts';
 import { RedisReplayStore } from '../src/stores/redis.ts';
 import { migrate, PostgresLedger, SCHEMA_VERSION } from '../src/stores/postgres.ts';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './servers.ts';
-import { l1, ledgerSuite, replayStoreSuite, type LedgerLike } from './store-suites.ts';
+import { l1, ledgerSuite, replayStoreSuite } from './store-suites.ts';
 
 let redis: RedisServer;
 let postgres: PostgresServer;
@@ -39,24 +39,9 @@ async function redisReplay(prefix = `p${process.pid}:${++schemas}:`) {
   return s;
 }
 
-// TODO(i13 merge): MemoryReplayStore and MemoryLedger.tasks replace these two adapters.
-replayStoreSuite('memory', async () => {
-  const cache = new ReplayCache();
-  return {
-    async checkAndRecord(jti, until, now = Math.floor(Date.now() / 1000)) {
-      if (cache.has(jti, undefined, now)) return false;
-      cache.record(jti, undefined, until);
-      return true;
-    },
-  };
-});
+replayStoreSuite('memory', async () => new MemoryReplayStore());
 replayStoreSuite('Redis', () => redisReplay());
-ledgerSuite('memory', async (opts) => {
-  const l = new MemoryLedger(opts);
-  return Object.assign(l, {
-    tasks: async (jtis: readonly string[]) => jtis.flatMap((j) => l.index.tasks(j)),
-  }) as LedgerLike;
-});
+ledgerSuite('memory', async (opts) => new MemoryLedger(opts));
 ledgerSuite('PostgreSQL', (opts) => pgLedger(opts));
 
 const future = () => Math.floor(Date.now() / 1000) + 600;

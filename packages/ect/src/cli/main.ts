@@ -11,19 +11,23 @@ import {
   auditTokens,
   createToken,
   decodeToken,
+  ClaimsError,
   EctError,
   generateSigningKey,
   MemoryLedger,
+  MemoryReplayStore,
+  OptionsError,
   parseTrustStore,
-  ReplayCache,
   resolveSettings,
-  oneLine,
+  settingsFromEnv,
   splitInput,
   verifyToken,
   type JsonObject,
   type Settings,
   type TrustStore,
 } from '../index.ts';
+import { oneLine } from '../text.ts';
+import { cmdDemo } from './demo.ts';
 
 const USAGE = `usage: ect <command> [options] [arguments]
 
@@ -36,10 +40,16 @@ commands:
   create --key F [--version 00|01] [--level L1|L2] [--kid ID] <payload-file or ->
                                          sign a claims object (fills iat, exp, jti, pred)
   keygen [--kid ID]                      make an ES256 key pair
+  demo                                   two agents exchange ECTs, then three faults are caught
 
 <input> is a token, @path for a file, or - for standard input; a file may hold
 one token per line, a JSON array, an Execution-Context header line, or a
 workbench ledger export.
+Settings come from --config F (a JSON object of settings), over the ECT_*
+environment variables (ECT_CLOCK_SKEW, ECT_IAT_MAX_AGE, ECT_DEFAULT_EXPIRY,
+ECT_MAX_PREDECESSORS, ECT_TRAVERSAL_LIMIT, ECT_REQUIRE_UUID,
+ECT_ENFORCE_PARENT_POLICY, ECT_ALLOWED_ALGS, ECT_MIN_LEVEL, ECT_JTI_REPLAY_SIZE,
+ECT_JTI_REPLAY_TTL), over the defaults.
 exit status: 0 all valid, 1 something invalid, 2 usage or file error`;
 
 class UsageError extends Error {}
@@ -98,10 +108,17 @@ function loadTrust(path: string | undefined): TrustStore {
   }
 }
 
+/** The settings: --config over the ECT_* environment variables over the defaults. */
 function loadSettings(path: string | undefined): Settings {
-  if (!path) return resolveSettings({});
+  let base: Settings;
   try {
-    return resolveSettings(readJson(path, 'config'));
+    base = settingsFromEnv(process.env);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (!path) return base;
+  try {
+    return resolveSettings(readJson(path, 'config'), base);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`config ${JSON.stringify(path)}: ${(e as Error).message}`);
@@ -162,7 +179,7 @@ async function cmdVerify(argv: string[]): Promise<number> {
       if (d.ok) await ledger.append(d.decoded.token, d.decoded.payload);
     }
   }
-  const replay = new ReplayCache();
+  const replay = MemoryReplayStore.fromSettings(settings);
   let status = 0;
   for (const token of tokens) {
     const r = await verifyToken(token, {
@@ -218,6 +235,7 @@ async function cmdCreate(argv: string[]): Promise<number> {
   const payload = readJson(positionals[0]!, 'payload');
   if (!payload || typeof payload !== 'object' || Array.isArray(payload))
     throw new UsageError('the payload must be a JSON object of claims');
+  const settings = loadSettings(undefined);
   let key: JsonObject | undefined;
   if (values.key) {
     const k = readJson(values.key, 'key');
@@ -234,15 +252,16 @@ async function cmdCreate(argv: string[]): Promise<number> {
       ...(level ? { level } : {}),
       ...(key ? { key } : {}),
       ...(values.kid ? { kid: values.kid } : {}),
+      settings,
     });
     process.stdout.write(`${created.token}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof EctError && e.code === 'usage') throw new UsageError(e.message);
-    if (e instanceof EctError) {
-      print({ error: { code: e.code, message: e.message, problems: e.problems } });
+    if (e instanceof ClaimsError) {
+      print({ error: { code: e.problems[0]?.code ?? e.code, message: e.message, problems: e.problems } });
       return 1;
     }
+    if (e instanceof OptionsError) throw new UsageError(e.message);
     throw new UsageError(`cannot sign with that key: ${(e as Error).message}`);
   }
 }
@@ -261,6 +280,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   audit: cmdAudit,
   create: cmdCreate,
   keygen: cmdKeygen,
+  demo: cmdDemo,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -280,7 +300,9 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (e) {
     const message =
-      e instanceof UsageError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+      e instanceof UsageError || e instanceof EctError
+        ? e.message
+        : `internal error: ${(e as Error)?.message ?? String(e)}`;
     process.stderr.write(`ect ${command}: ${oneLine(message)}\n`); // may quote untrusted file content
     if (process.env.ECT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return 2;

@@ -30,7 +30,7 @@ import {
 } from '../chain.ts';
 import { taskRecord, type TaskRecord } from '../dag.ts';
 import { decodeToken } from '../decode.ts';
-import { matchesQuery, type LedgerQuery } from '../ledger.ts';
+import { matchesQuery, type Ledger, type LedgerQuery } from '../ledger.ts';
 import { redactUrl, SharedStoreError, type SharedStoreReason } from '../store-error.ts';
 import { migrateSchema, SCHEMA_VERSION, schemaIdent, schemaVersion } from './postgres-schema.ts';
 
@@ -137,7 +137,7 @@ const messageOf = (e: unknown) =>
       ? e.message || e.name
       : String(e);
 
-export class PostgresLedger {
+export class PostgresLedger implements Ledger {
   readonly #pool: Pool;
   readonly #s: string;
   readonly #schema: string;

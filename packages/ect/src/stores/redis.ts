@@ -14,6 +14,7 @@
  * Needs the `redis` package (node-redis 6), an optional peer dependency of wimse-ect.
  */
 import { createClient } from 'redis';
+import type { ReplayStore } from '../replay.ts';
 import { redactUrl, SharedStoreError } from '../store-error.ts';
 
 export interface RedisReplayOptions {
@@ -27,7 +28,7 @@ type Client = ReturnType<typeof createClient>;
 
 const STORE = 'redis';
 
-export class RedisReplayStore {
+export class RedisReplayStore implements ReplayStore {
   readonly #client: Client;
   readonly #prefix: string;
   readonly #where: string;
@@ -117,14 +118,30 @@ export class RedisReplayStore {
         expiration: { type: 'EXAT', value: at },
       });
     } catch (e) {
-      throw new SharedStoreError(
-        'unavailable',
-        STORE,
-        `the Redis replay store at ${this.#where} did not answer (${messageOf(e, this.#lastError)}): the token's replay check could not be made, so it is not accepted`,
-        { cause: e },
-      );
+      throw this.#unavailable(e);
     }
     return reply === 'OK';
+  }
+
+  /**
+   * Whether `jti` is recorded and live, without recording it (`EXISTS`): lets the verifier report
+   * a token that fails another step as a replay too. Rejects like checkAndRecord.
+   */
+  async has(jti: string, _now?: number): Promise<boolean> {
+    try {
+      return (await this.#client.exists(this.#prefix + jti)) === 1;
+    } catch (e) {
+      throw this.#unavailable(e);
+    }
+  }
+
+  #unavailable(e: unknown): SharedStoreError {
+    return new SharedStoreError(
+      'unavailable',
+      STORE,
+      `the Redis replay store at ${this.#where} did not answer (${messageOf(e, this.#lastError)}): the token's replay check could not be made, so it is not accepted`,
+      { cause: e },
+    );
   }
 
   /** Closes the connection (waits for replies still due). */

@@ -15,8 +15,8 @@ import {
   encodeBase64UrlText,
   generateSigningKey,
   MemoryLedger,
+  MemoryReplayStore,
   parseTrustStore,
-  ReplayCache,
   resolveSettings,
   verifyToken,
   type ErrorCode,
@@ -25,8 +25,8 @@ import {
   type LedgerEntry,
   type LedgerKey,
   type Settings,
-  type TaskIndex,
   type TaskRecord,
+  type TaskStore,
   type TrustStore,
   type VerificationReport,
 } from 'wimse-ect';
@@ -132,7 +132,7 @@ interface AgentRuntime {
   kid: string;
   key: GeneratedKey;
   trust: TrustStore;
-  replay: ReplayCache;
+  replay: MemoryReplayStore;
 }
 
 interface StoreRuntime {
@@ -180,15 +180,15 @@ export function renderRequest(to: ScenarioAgent, token: string): HttpRequestView
   };
 }
 
-/** A task index that shows some records in place of the store's own (the "cycle" fault's corruption). */
-class OverlayIndex implements TaskIndex {
+/** A task store that shows some records in place of the store's own (the "cycle" fault's corruption). */
+class OverlayStore implements TaskStore {
   constructor(
-    private readonly base: TaskIndex,
+    private readonly base: TaskStore,
     private readonly replaced: ReadonlyMap<string, TaskRecord>,
   ) {}
-  tasks(jti: string): readonly TaskRecord[] {
-    const r = this.replaced.get(jti);
-    return r ? [r] : this.base.tasks(jti);
+  async tasks(jtis: readonly string[]): Promise<readonly TaskRecord[]> {
+    const fromBase = await this.base.tasks(jtis.filter((j) => !this.replaced.has(j)));
+    return [...fromBase, ...jtis.flatMap((j) => this.replaced.get(j) ?? [])];
   }
 }
 
@@ -286,7 +286,7 @@ export class Simulation {
     };
     for (const m of made) {
       // Every agent trusts every agent of the scenario (keys exchanged out of band, across domains too).
-      this.#agents.set(m.agent.name, { ...m, trust: parseTrustStore(doc), replay: new ReplayCache() });
+      this.#agents.set(m.agent.name, { ...m, trust: parseTrustStore(doc), replay: new MemoryReplayStore() });
     }
     for (const agent of this.scenario.agents) {
       const name = storeNameOf(this.scenario, agent);
@@ -489,14 +489,14 @@ export class Simulation {
       );
     }
 
-    let index: TaskIndex | undefined;
+    let overlay: TaskStore | undefined;
     const store = this.#storeOf(receiver.agent);
     if (this.#hasFault('cycle', task.id)) {
       const parentJti = this.#jti.get(task.pred[0]!)!;
-      const stored = store.ledger.index.tasks(parentJti);
+      const stored = await store.ledger.tasks([parentJti]);
       const base: TaskRecord = stored[0] ?? { jti: parentJti, pred: [] };
       const corrupted: TaskRecord = { ...base, pred: [...base.pred, claims.jti as string] };
-      index = new OverlayIndex(store.ledger.index, new Map([[parentJti, corrupted]]));
+      overlay = new OverlayStore(store.ledger, new Map([[parentJti, corrupted]]));
       faults.push('cycle');
       notes.push(
         `${store.name} corrupted before delivery: its record of ${task.pred[0]} (${parentJti}) now also names this token (${String(
@@ -517,7 +517,7 @@ export class Simulation {
       {
         notes,
         faults,
-        ...(index ? { index } : {}),
+        ...(overlay ? { store: overlay } : {}),
       },
     );
     this.#sent.set(task.id, { token, claims: sentClaims });
@@ -624,7 +624,7 @@ export class Simulation {
     claims: JsonObject,
     issuedAt: number | undefined,
     receivedAt: number,
-    extra: { notes: string[]; faults: FaultKind[]; index?: TaskIndex },
+    extra: { notes: string[]; faults: FaultKind[]; store?: TaskStore },
   ): Promise<SimStep> {
     const store = this.#storeOf(receiver.agent);
     const report = await verifyToken(token, {
@@ -635,7 +635,7 @@ export class Simulation {
       ledger: store.ledger,
       replay: receiver.replay,
       mode: 'arrival',
-      ...(extra.index ? { index: extra.index } : {}),
+      ...(extra.store ? { store: extra.store } : {}),
     });
     let outcome: StepOutcome = report.valid ? 'accepted' : 'refused';
     let entry = report.entry;
@@ -649,10 +649,10 @@ export class Simulation {
         const payload = report.payload!;
         entry = await store.ledger.append(report.token, payload, { now: receivedAt * 1000 });
         const exp = payload.exp as number;
-        receiver.replay.record(
+        await receiver.replay.checkAndRecord(
           payload.jti as string,
-          payload.wid as string | undefined,
           exp + this.settings.clockSkew,
+          receivedAt,
         );
       }
     }

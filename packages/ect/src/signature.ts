@@ -1,0 +1,124 @@
+/**
+ * Step 7: checking a JWS signature under the keys step 6 resolved. ECDSA goes straight to
+ * WebCrypto (the header and payload are already decoded and checked strictly at step 1, so a
+ * second parse by jose would only cost time on the hot path); other algorithms through jose.
+ */
+import { compactVerify, errors as joseErrors, type CryptoKey, type JWK } from 'jose';
+import { decodeBase64Url } from './base64url.ts';
+import { importedKey, importTrustedKey } from './keys.ts';
+import { quote } from './text.ts';
+import type { TrustedKey } from './trust.ts';
+
+/** A key that may have signed a token: from the trust store (a JWK), or from a key resolver (a JWK or a CryptoKey). */
+export interface KeyCandidate {
+  kid: string;
+  /** The issuer the key is bound to; null for a plain JWKS key. */
+  issuer: string | null;
+  jwk?: JWK;
+  cryptoKey?: CryptoKey;
+}
+
+/**
+ * Step 7's outcome: the trusted key whose signature check passed, or why none did. What a worker
+ * sends back instead of a whole report (see verifyStoredWith).
+ */
+export type SignatureOutcome =
+  { ok: true; kid: string; issuer: string | null } | { ok: false; message: string };
+
+/** WebCrypto parameters for the ECDSA algorithms, whose JWS signature (r || s) WebCrypto takes as it is. */
+const ECDSA: Readonly<Record<string, { name: 'ECDSA'; hash: string }>> = {
+  ES256: { name: 'ECDSA', hash: 'SHA-256' },
+  ES384: { name: 'ECDSA', hash: 'SHA-384' },
+  ES512: { name: 'ECDSA', hash: 'SHA-512' },
+};
+
+const asciiEncoder = new TextEncoder();
+
+/** The JWS signing input `header.payload` as bytes: both parts are base64url (ASCII), checked at step 1. */
+function asciiBytes(header: string, payload: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(header.length + 1 + payload.length);
+  asciiEncoder.encodeInto(`${header}.${payload}`, bytes);
+  return bytes;
+}
+
+const mismatch = (kid: string) =>
+  `the signature does not verify under trusted key ${quote(kid)}: the token was changed after signing, or signed by another key`;
+
+const unusable = (kid: string, alg: string, e: unknown) =>
+  `trusted key ${quote(kid)} cannot be used with ${alg}: ${e instanceof Error ? e.message : String(e)}`;
+
+/** The candidate's CryptoKey for `alg` when it is at hand without waiting (given, or imported before). */
+function readyKey(candidate: KeyCandidate, alg: string): CryptoKey | undefined {
+  return candidate.cryptoKey ?? (candidate.jwk ? importedKey(candidate as TrustedKey, alg) : undefined);
+}
+
+/** Checks the signature of a JWS whose parts step 1 decoded; valid when any candidate verifies it. */
+export function checkSignature(
+  token: string,
+  parts: readonly [string, string, string],
+  alg: string,
+  candidates: readonly KeyCandidate[],
+  crit: unknown[],
+): Promise<SignatureOutcome> {
+  // The common case, kept lean: one key, already imported, an ECDSA signature.
+  const ecdsa = ECDSA[alg];
+  const only = candidates.length === 1 ? candidates[0]! : undefined;
+  const key = ecdsa && only ? readyKey(only, alg) : undefined;
+  if (ecdsa && only && key) {
+    const signature = decodeBase64Url(parts[2]) as Uint8Array<ArrayBuffer>;
+    return crypto.subtle.verify(ecdsa, key, signature, asciiBytes(parts[0], parts[1])).then(
+      (ok): SignatureOutcome =>
+        ok ? { ok: true, kid: only.kid, issuer: only.issuer } : { ok: false, message: mismatch(only.kid) },
+      // A key of another type or without the "verify" usage (a resolver's CryptoKey).
+      (e: unknown): SignatureOutcome => ({ ok: false, message: unusable(only.kid, alg, e) }),
+    );
+  }
+  return checkSignatureWithAnyKey(token, parts, alg, candidates, crit);
+}
+
+async function checkSignatureWithAnyKey(
+  token: string,
+  parts: readonly [string, string, string],
+  alg: string,
+  candidates: readonly KeyCandidate[],
+  crit: unknown[],
+): Promise<SignatureOutcome> {
+  let last = 'the signature does not verify under the trusted key';
+  const ecdsa = ECDSA[alg];
+  const signingInput = ecdsa ? asciiBytes(parts[0], parts[1]) : undefined;
+  const signature = ecdsa ? decodeBase64Url(parts[2]) : undefined;
+  // crit was judged at step 5; tell jose the names are known so it still checks the signature.
+  const critOption = () =>
+    Object.fromEntries(crit.filter((c): c is string => typeof c === 'string').map((c) => [c, false]));
+  for (const candidate of candidates) {
+    let cryptoKey: CryptoKey;
+    try {
+      cryptoKey = readyKey(candidate, alg) ?? (await importTrustedKey(candidate as TrustedKey, alg));
+    } catch (e) {
+      last = unusable(candidate.kid, alg, e);
+      continue;
+    }
+    if (ecdsa && signingInput && signature) {
+      let ok: boolean;
+      try {
+        ok = await crypto.subtle.verify(ecdsa, cryptoKey, signature as Uint8Array<ArrayBuffer>, signingInput);
+      } catch (e) {
+        last = unusable(candidate.kid, alg, e);
+        continue;
+      }
+      if (ok) return { ok: true, kid: candidate.kid, issuer: candidate.issuer };
+      last = mismatch(candidate.kid);
+      continue;
+    }
+    try {
+      await compactVerify(token, cryptoKey, { algorithms: [alg], crit: critOption() });
+      return { ok: true, kid: candidate.kid, issuer: candidate.issuer };
+    } catch (e) {
+      last =
+        e instanceof joseErrors.JWSSignatureVerificationFailed
+          ? mismatch(candidate.kid)
+          : `the signature could not be checked: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  return { ok: false, message: last };
+}
