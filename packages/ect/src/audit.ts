@@ -8,7 +8,8 @@ import type { ErrorCode } from './codes.ts';
 import { edgeProblems, taskRecord, type TaskRecord } from './dag.ts';
 import { DEFAULT_SETTINGS, type Settings } from './settings.ts';
 import type { TrustStore } from './trust.ts';
-import { verifyTokens, type VerificationReport } from './verify.ts';
+import type { VerificationReport } from './report.ts';
+import { verifyTokens } from './verify-set.ts';
 
 export interface Violation {
   code: ErrorCode;

@@ -4,7 +4,7 @@ import { UUID_RE } from './claims.ts';
 import { createToken, type CreateOptions } from './create.ts';
 import { decodeToken } from './decode.ts';
 import { resolveSettings } from './settings.ts';
-import { verifyToken } from './verify.ts';
+import { verifyToken } from './index.ts';
 import { claims, makeAgent, NOW, sign, trustFor, uuid } from '../test/fixtures.ts';
 import type { JsonObject } from './decode.ts';
 

@@ -62,7 +62,7 @@ export class MemoryTaskStore implements TaskStore {
   /** What {@link MemoryTaskStore.tasks} resolves to, at once: for callers in a synchronous context. */
   tasksNow(jtis: readonly string[]): TaskRecord[] {
     const out: TaskRecord[] = [];
-    for (const jti of new Set(jtis)) {
+    for (const jti of jtis.length > 1 ? new Set(jtis) : jtis) {
       const list = this.#byJti.get(jti);
       if (list) out.push(...list);
     }
@@ -80,9 +80,6 @@ function pickParent(all: readonly TaskRecord[] | undefined, wid: string | undefi
   if (!all?.length) return undefined;
   return (wid !== undefined && all.find((t) => t.wid === wid)) || all[0];
 }
-
-/** One record per (wid, jti): the walk's notion of "the same ancestor", whatever objects a store returns. */
-const nodeKey = (t: TaskRecord) => (t.wid === undefined ? `\u0001${t.jti}` : `${t.wid}\u0000${t.jti}`);
 
 /** The per-edge rules 4-6 (temporal, workflow, parent policy) for one child/parent pair. */
 export function edgeProblems(child: TaskRecord, parent: TaskRecord, settings: Settings): Problem[] {
@@ -145,63 +142,123 @@ export function* arrivalRules(
   task: TaskRecord,
   settings: Settings,
 ): Generator<readonly string[], Problem[], readonly TaskRecord[]> {
-  const { jti, wid } = task;
-  const cycle: Problem[] = [];
-  const edges: Problem[] = [];
-  const missing: Problem[] = [];
+  // The work is done in ArrivalWalk's methods, not here: V8 cannot optimise a long loop inside a
+  // generator while it runs (no on-stack replacement), and a 1,000-deep walk in here took ten
+  // times as long (measured: 2.8 vs 0.2 ms).
+  const walk = new ArrivalWalk(task, settings);
+  let need = walk.start();
+  while (need.length) need = walk.feed(yield need);
+  return walk.problems();
+}
 
-  // Records fetched so far, by jti (an empty list: asked for, not there).
-  const known = new Map<string, TaskRecord[]>();
-  function* fetch(jtis: readonly string[]): Generator<readonly string[], void, readonly TaskRecord[]> {
-    const wanted = [...new Set(jtis.filter((j) => !known.has(j)))];
-    if (!wanted.length) return;
-    for (const j of wanted) known.set(j, []);
-    const got: unknown = yield wanted;
+/** One walk of the arrival rules, fed the store's records a depth level at a time. */
+class ArrivalWalk {
+  readonly #task: TaskRecord;
+  readonly #settings: Settings;
+  readonly #cycle: Problem[] = [];
+  readonly #edges: Problem[] = [];
+  readonly #missing: Problem[] = [];
+  /** Records fetched so far, by jti (an empty list: asked for, not there). Within one walk a jti
+   * is fetched once, so a record is one object however often it is reached. */
+  readonly #known = new Map<string, TaskRecord[]>();
+  readonly #seen = new Set<TaskRecord>();
+  /** The ancestors of the current depth level, each with the predecessor of the task that led to it. */
+  #level: { rec: TaskRecord; via: string }[] = [];
+  #overLimit = false;
+  /** Whether the first answer (the task's own jti and its predecessors) is still awaited. */
+  #first = true;
+
+  constructor(task: TaskRecord, settings: Settings) {
+    this.#task = task;
+    this.#settings = settings;
+  }
+
+  /** The jtis to ask for first: the task's own and its predecessors'. */
+  start(): string[] {
+    const need = this.#unknown([this.#task.jti, ...this.#task.pred]);
+    return need.length ? need : this.feed([]);
+  }
+
+  /** Files the store's answer to the last request and returns the next request ([]: done). */
+  feed(got: unknown): string[] {
+    this.#take(got);
+    if (this.#first) {
+      this.#first = false;
+      this.#parents();
+    } else this.#advance();
+    while (this.#level.length && !this.#overLimit) {
+      const wanted: string[] = [];
+      for (const { rec } of this.#level)
+        for (const p of rec.pred) if (p !== this.#task.jti && !this.#known.has(p)) wanted.push(p);
+      const need = this.#unknown(wanted);
+      if (need.length) return need;
+      this.#advance(); // everything this level needs is known already
+    }
+    return [];
+  }
+
+  /** The jtis of `jtis` not asked for yet, each once, now marked as asked for. */
+  #unknown(jtis: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const j of jtis) {
+      if (this.#known.has(j)) continue;
+      this.#known.set(j, []);
+      out.push(j);
+    }
+    return out;
+  }
+
+  /** Files a store's answer; a store may answer more than it was asked: only what was asked counts. */
+  #take(got: unknown): void {
     if (!Array.isArray(got))
       throw new TypeError(`the task store's tasks() resolved to ${typeof got}, not an array of task records`);
     for (const r of got as readonly TaskRecord[]) {
-      // A store may answer more than it was asked: only the records asked for count.
-      if (r && typeof r === 'object' && Array.isArray(r.pred)) known.get(r.jti)?.push(r);
+      if (r && typeof r === 'object' && Array.isArray(r.pred)) this.#known.get(r.jti)?.push(r);
     }
   }
 
-  yield* fetch([jti, ...task.pred]);
-
-  if (task.pred.includes(jti)) {
-    cycle.push({ code: 'cycle', pred: jti, message: `"pred" names this task's own jti ${jti}` });
-  }
-  // Walk the ancestors once, a depth level at a time: it finds a way back to this task (a
-  // corrupted or merged store) and counts distinct ancestors for the traversal limit.
-  const limit = settings.traversalLimit;
-  const seen = new Set<string>();
-  // Each ancestor of a level remembers which of this task's predecessors led to it.
-  let level: { rec: TaskRecord; via: string }[] = [];
-  for (const p of task.pred) {
-    const parent = pickParent(known.get(p), wid);
-    if (!parent) {
-      missing.push({
-        code: 'parent_not_found',
-        pred: p,
-        message: `predecessor ${p} is not in the store of accepted tasks`,
+  /** The task's own edges: parent existence and the per-edge rules; the parents are the first level. */
+  #parents(): void {
+    const task = this.#task;
+    if (task.pred.includes(task.jti)) {
+      this.#cycle.push({
+        code: 'cycle',
+        pred: task.jti,
+        message: `"pred" names this task's own jti ${task.jti}`,
       });
-      continue;
     }
-    edges.push(...edgeProblems(task, parent, settings));
-    const k = nodeKey(parent);
-    if (!seen.has(k)) {
-      seen.add(k);
-      level.push({ rec: parent, via: p });
+    for (const p of task.pred) {
+      const parent = pickParent(this.#known.get(p), task.wid);
+      if (!parent) {
+        this.#missing.push({
+          code: 'parent_not_found',
+          pred: p,
+          message: `predecessor ${p} is not in the store of accepted tasks`,
+        });
+        continue;
+      }
+      this.#edges.push(...edgeProblems(task, parent, this.#settings));
+      if (!this.#seen.has(parent)) {
+        this.#seen.add(parent);
+        this.#level.push({ rec: parent, via: p });
+      }
     }
+    this.#overLimit = this.#seen.size > this.#settings.traversalLimit;
   }
-  let overLimit = seen.size > limit;
-  while (level.length && !overLimit) {
-    yield* fetch(level.flatMap(({ rec }) => rec.pred.filter((p) => p !== jti)));
-    const following: typeof level = [];
-    for (const { rec: anc, via } of level) {
+
+  /**
+   * One level further: the walk finds a way back to this task (a corrupted or merged store) and
+   * counts distinct ancestors for the traversal limit.
+   */
+  #advance(): void {
+    const { jti, wid } = this.#task;
+    const limit = this.#settings.traversalLimit;
+    const following: { rec: TaskRecord; via: string }[] = [];
+    for (const { rec: anc, via } of this.#level) {
       for (const p of anc.pred) {
         if (p === jti && (wid === undefined || anc.wid === undefined || anc.wid === wid)) {
-          if (!cycle.some((c) => c.pred === via)) {
-            cycle.push({
+          if (!this.#cycle.some((c) => c.pred === via)) {
+            this.#cycle.push({
               code: 'cycle',
               pred: via,
               message: `ancestor ${anc.jti} (reached through ${via}) names this task ${jti} as its predecessor: the store holds a loop`,
@@ -209,44 +266,46 @@ export function* arrivalRules(
           }
           continue;
         }
-        const next = pickParent(known.get(p), anc.wid);
-        if (!next) continue;
-        const k = nodeKey(next);
-        if (seen.has(k)) continue;
-        seen.add(k);
-        if (seen.size > limit) {
-          overLimit = true;
-          break;
+        const next = pickParent(this.#known.get(p), anc.wid);
+        if (!next || this.#seen.has(next)) continue;
+        this.#seen.add(next);
+        if (this.#seen.size > limit) {
+          this.#overLimit = true;
+          this.#level = [];
+          return;
         }
         following.push({ rec: next, via });
       }
-      if (overLimit) break;
     }
-    level = following;
+    this.#level = following;
   }
 
-  const duplicates = (known.get(jti) ?? []).filter((t) => wid === undefined || t.wid === wid);
-  const duplicate: Problem[] = duplicates.length
-    ? [
-        {
-          code: 'duplicate_jti',
-          claim: 'jti',
-          message:
-            wid === undefined
-              ? `the store already holds a task with jti ${jti}`
-              : `the store already holds a task with jti ${jti} in workflow ${wid}`,
-        },
-      ]
-    : [];
-  const order = ['temporal_violation', 'workflow_mismatch', 'parent_policy'];
-  edges.sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code));
-  const traversal: Problem[] = overLimit
-    ? [
-        {
-          code: 'traversal_limit',
-          message: `this task has more than ${limit} distinct ancestors (traversalLimit); the walk stopped there`,
-        },
-      ]
-    : [];
-  return [...cycle, ...duplicate, ...missing, ...edges, ...traversal];
+  /** The problems, in the section's order. */
+  problems(): Problem[] {
+    const { jti, wid } = this.#task;
+    const duplicates = (this.#known.get(jti) ?? []).filter((t) => wid === undefined || t.wid === wid);
+    const duplicate: Problem[] = duplicates.length
+      ? [
+          {
+            code: 'duplicate_jti',
+            claim: 'jti',
+            message:
+              wid === undefined
+                ? `the store already holds a task with jti ${jti}`
+                : `the store already holds a task with jti ${jti} in workflow ${wid}`,
+          },
+        ]
+      : [];
+    const order = ['temporal_violation', 'workflow_mismatch', 'parent_policy'];
+    const edges = [...this.#edges].sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code));
+    const traversal: Problem[] = this.#overLimit
+      ? [
+          {
+            code: 'traversal_limit',
+            message: `this task has more than ${this.#settings.traversalLimit} distinct ancestors (traversalLimit); the walk stopped there`,
+          },
+        ]
+      : [];
+    return [...this.#cycle, ...duplicate, ...this.#missing, ...edges, ...traversal];
+  }
 }

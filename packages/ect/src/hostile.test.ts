@@ -16,7 +16,7 @@ import { MemoryLedger } from './ledger.ts';
 import { MemoryReplayStore } from './replay.ts';
 import { SettingsError } from './errors.ts';
 import { resolveSettings } from './settings.ts';
-import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
+import { verifyToken, type VerificationReport, type VerifyOptions } from './index.ts';
 import { claims, l1Token, makeAgent, NOW, sign, trustFor, uuid, type Agent } from '../test/fixtures.ts';
 
 const alice = await makeAgent('a');

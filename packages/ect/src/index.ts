@@ -14,21 +14,18 @@ export { createToken, fillClaims, TYP_BY_VERSION, type CreateOptions, type Creat
 export { generateSigningKey, importPrivateJwk, importPublicJwk, type GeneratedKey } from './keys.ts';
 
 // Verifying
-export {
-  verifyToken,
-  verifyTokens,
-  verifyStoredWith,
-  validStoredReport,
-  signatureOutcomeOf,
-  type VerifyOptions,
-  type VerifyEvent,
-  type StoredVerifyOptions,
-  type TrustStoreDocument,
-  type VerificationReport,
-  type StepReport,
-  type StepStatus,
-  type SignatureOutcome,
-} from './verify.ts';
+export { verifyToken } from './verify.ts';
+export { verifyTokens, verifyStoredWith, validStoredReport, signatureOutcomeOf } from './verify-set.ts';
+export type {
+  VerifyOptions,
+  VerifyEvent,
+  StoredVerifyOptions,
+  TrustStoreDocument,
+  VerificationReport,
+  StepReport,
+  StepStatus,
+} from './report.ts';
+export type { SignatureOutcome } from './signature.ts';
 export type { KeyResolver, ResolvedKey } from './resolver.ts';
 export { parseTrustStore, serializeTrustStore, type TrustStore, type TrustedKey } from './trust.ts';
 export { STEPS, STEP_IDS, type StepId, type StepInfo } from './steps.ts';

@@ -13,7 +13,7 @@ import { decodeBase64Url, encodeBase64Url, encodeBase64UrlText } from './base64u
 import type { ErrorCode } from './codes.ts';
 import type { JsonObject } from './decode.ts';
 import { resolveSettings } from './settings.ts';
-import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
+import { verifyToken, type VerificationReport, type VerifyOptions } from './index.ts';
 import { claims, handToken, makeAgent, NOW, sign, trustFor, type Agent } from '../test/fixtures.ts';
 
 const alice = await makeAgent('a');

@@ -81,6 +81,11 @@ export class MemoryLedger implements Ledger {
     return this.#tasks.tasks(jtis);
   }
 
+  /** What {@link MemoryLedger.tasks} resolves to, at once: for callers in a synchronous context. */
+  tasksNow(jtis: readonly string[]): TaskRecord[] {
+    return this.#tasks.tasksNow(jtis);
+  }
+
   get signsReceipts(): boolean {
     return this.#key !== undefined;
   }

@@ -17,7 +17,7 @@ import { splitInput, type SplitResult } from './input.ts';
 import { MemoryLedger } from './ledger.ts';
 import { MemoryReplayStore } from './replay.ts';
 import { resolveSettings, type Level } from './settings.ts';
-import { verifyToken, type VerificationReport } from './verify.ts';
+import { verifyToken, type VerificationReport } from './index.ts';
 import { claims, jwksFor, makeAgent, NOW, sign, trustFor, type Agent } from '../test/fixtures.ts';
 
 const alice = await makeAgent('a');

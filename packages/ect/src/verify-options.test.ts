@@ -20,7 +20,7 @@ import { EctError, OptionsError, StoreError } from './errors.ts';
 import { MemoryLedger } from './ledger.ts';
 import { MemoryReplayStore, type ReplayStore } from './replay.ts';
 import type { KeyResolver } from './resolver.ts';
-import { verifyToken, verifyTokens, type VerifyEvent, type VerifyOptions } from './verify.ts';
+import { verifyToken, verifyTokens, type VerifyEvent, type VerifyOptions } from './index.ts';
 
 const alice = await makeAgent('a');
 const bob = await makeAgent('b');

@@ -20,7 +20,7 @@ import {
   verifyStoredWith,
   verifyToken,
   verifyTokens,
-} from './verify.ts';
+} from './index.ts';
 
 /**
  * verifyStoredWith and validStoredReport rebuild, without crypto, the report verifyToken makes of

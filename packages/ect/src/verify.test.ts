@@ -8,7 +8,7 @@ import { generateSigningKey } from './keys.ts';
 import { MemoryLedger } from './ledger.ts';
 import { MemoryReplayStore } from './replay.ts';
 import { resolveSettings } from './settings.ts';
-import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
+import { verifyToken, type VerificationReport, type VerifyOptions } from './index.ts';
 import {
   claims,
   flipChar,

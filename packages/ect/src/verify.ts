@@ -4,123 +4,26 @@
  * where they can, so a report lists every problem. Never throws for bad input.
  */
 import { quote } from './text.ts';
-import type { JWK } from 'jose';
 import type { LedgerEntry } from './chain.ts';
 import { checkClaims, checkExt, checkPredCount, int, str } from './claims.ts';
-import type { ErrorCode, Problem } from './codes.ts';
-import { arrivalRules, taskRecord, type TaskRecord, type TaskStore } from './dag.ts';
-import { decodeToken, type DecodeProblem, type JsonObject } from './decode.ts';
+import type { Problem } from './codes.ts';
+import { arrivalRules, MemoryTaskStore, taskRecord, type TaskRecord } from './dag.ts';
+import { decodeToken, type JsonObject } from './decode.ts';
 import { OptionsError, StoreError } from './errors.ts';
-import type { Ledger } from './ledger.ts';
+import { MemoryLedger, type Ledger } from './ledger.ts';
 import type { ReplayStore } from './replay.ts';
-import { resolveWithResolver, type KeyResolver, type ResolverOutcome } from './resolver.ts';
-import {
-  DEFAULT_SETTINGS,
-  isForbiddenAlg,
-  LEVEL_RANK,
-  type Level,
-  type Settings,
-  type Version,
-} from './settings.ts';
+import type {
+  StepReport,
+  TrustStoreDocument,
+  VerificationReport,
+  VerifyEvent,
+  VerifyOptions,
+} from './report.ts';
+import { resolveWithResolver, type ResolverOutcome } from './resolver.ts';
+import { DEFAULT_SETTINGS, isForbiddenAlg, LEVEL_RANK, type Settings } from './settings.ts';
 import { checkSignature, type KeyCandidate, type SignatureOutcome } from './signature.ts';
-import { STEP_BY_ID, STEPS, type StepId, type StepInfo } from './steps.ts';
+import { STEP_BY_ID, STEPS, type StepId } from './steps.ts';
 import { parseTrustStore, resolveKey, type TrustStore } from './trust.ts';
-
-export type { SignatureOutcome } from './signature.ts';
-
-/** A step's outcome in a report. */
-export type StepStatus = 'pass' | 'fail' | 'skip';
-
-/** One of the sixteen steps in a {@link VerificationReport}. */
-export interface StepReport extends StepInfo {
-  status: StepStatus;
-  problems: Problem[];
-  /** What passed, or why the step was skipped. */
-  note?: string;
-}
-
-/** The JSON form of a trust store or JWKS (ECT-PROFILE.md section 6), as {@link parseTrustStore} reads it. */
-export interface TrustStoreDocument {
-  issuers?: Record<string, { keys: readonly JWK[] }>;
-  keys?: readonly JWK[];
-}
-
-/** What {@link VerifyOptions.onVerify} is called with, once per verification. */
-export interface VerifyEvent {
-  /** The token's `jti` when it has a string one. */
-  jti: string | null;
-  valid: boolean;
-  /** The report's primary code (null when valid or when the verification threw). */
-  code: ErrorCode | null;
-  /** The report; absent when the verification threw (a store failed: see `error`). */
-  report?: VerificationReport;
-  /** The {@link StoreError} the verification threw, when it did. */
-  error?: unknown;
-  /** Wall-clock milliseconds the verification took (in verifyTokens' batches: the batch's average). */
-  durationMs: number;
-}
-
-/** The options of {@link verifyToken}: who verifies, with which keys, stores and settings. */
-export interface VerifyOptions {
-  /** The verifier's own id, looked for in `aud` (step 11); none (or null) for an auditor. */
-  audience?: string | null;
-  /**
-   * The trusted keys (step 6): a parsed trust store, or its JSON form (a trust store document or
-   * a plain JWKS, parsed once per object; a bad one throws a `TrustStoreError`). Give this or
-   * `resolveKey`.
-   */
-  trust?: TrustStore | TrustStoreDocument;
-  /** Resolves the key for a `kid` and `iss` (step 6) instead of a trust store. */
-  resolveKey?: KeyResolver;
-  /** Accepted tasks for the DAG rules (step 15); default: the ledger, when there is one. */
-  store?: TaskStore;
-  /** Where accepted `jti`s are checked and recorded (step 14), e.g. a `MemoryReplayStore`; none: step 14 is skipped. */
-  replay?: ReplayStore;
-  /** Valid tokens are appended here (step 16); also the DAG store when `store` is not given. */
-  ledger?: Ledger;
-  /** Default: DEFAULT_SETTINGS (see resolveSettings and settingsFromEnv). */
-  settings?: Settings;
-  /** The verifier's clock, Unix seconds; defaults to the real clock. */
-  now?: number;
-  /**
-   * Called once per verification, when it is over (the reference implementations' `LogVerify` /
-   * `on_verify_attempt`). An exception thrown by the hook is ignored: it cannot change the outcome.
-   */
-  onVerify?: (event: VerifyEvent) => void;
-  /**
-   * 'arrival' (default) runs every step; 'stored' runs steps 1-10 only, for a token already in a
-   * ledger: an old ledger is not "expired" (section 7).
-   */
-  mode?: 'arrival' | 'stored';
-}
-
-/** The options of the synchronous stored-mode verifiers (verifyStoredWith, validStoredReport). */
-export type StoredVerifyOptions = Pick<VerifyOptions, 'settings' | 'audience' | 'now'> & {
-  trust: TrustStore | TrustStoreDocument;
-};
-
-/** What verification found: every step's outcome, the first failing code, the decoded token. */
-export interface VerificationReport {
-  token: string;
-  valid: boolean;
-  /** The first failing step's first code; null when valid. */
-  code: ErrorCode | null;
-  /** Every code raised, in step order, without repeats. */
-  codes: ErrorCode[];
-  /** L1/L2 from the token; L3 once a ledger with a key issued a receipt. */
-  level: Level | null;
-  version: Version | null;
-  header: JsonObject | null;
-  payload: JsonObject | null;
-  jti: string | null;
-  steps: StepReport[];
-  /** Where decoding failed, for pointing at the spot. */
-  decodeProblem?: DecodeProblem;
-  /** The trusted key whose signature check passed. */
-  key?: { kid: string; issuer: string | null };
-  warnings: string[];
-  entry?: LedgerEntry;
-}
 
 /** The problems of a step that has none: one shared, frozen empty list (most steps of most tokens). */
 const NO_PROBLEMS = Object.freeze([]) as unknown as Problem[];
@@ -146,7 +49,7 @@ type Pending =
 type Answer = ResolverOutcome | SignatureOutcome | readonly TaskRecord[] | boolean | LedgerEntry;
 
 /** The options as the steps read them: the trust store parsed, a resolver or a store only when given. */
-interface Plan {
+export interface Plan {
   trust: TrustStore | null;
   resolver: boolean;
   settings: Settings;
@@ -169,7 +72,7 @@ function trustStoreOf(trust: TrustStore | TrustStoreDocument): TrustStore {
   return store;
 }
 
-function planOf(opts: VerifyOptions): Plan {
+export function planOf(opts: VerifyOptions): Plan {
   if (opts.trust && opts.resolveKey)
     throw new OptionsError('give verifyToken either trust or resolveKey, not both');
   if (!opts.trust && !opts.resolveKey)
@@ -242,10 +145,10 @@ async function answer(job: Pending, opts: VerifyOptions): Promise<Answer> {
   }
 }
 
-const clock = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
+export const clock = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
 /** Calls the hook, which must not change the outcome. */
-function notify(opts: VerifyOptions, event: VerifyEvent): void {
+export function notify(opts: VerifyOptions, event: VerifyEvent): void {
   try {
     opts.onVerify?.(event);
   } catch {
@@ -264,8 +167,14 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
   const plan = planOf(opts);
   try {
     const run = verification(input, plan);
+    // The in-memory stores answer the DAG walk at once, without a turn of the event loop per level.
+    const store = opts.store ?? opts.ledger;
+    const memory = store instanceof MemoryTaskStore || store instanceof MemoryLedger ? store : null;
     let next = run.next();
-    while (!next.done) next = run.next(await answer(next.value, opts));
+    while (!next.done) {
+      const job = next.value;
+      next = run.next(memory && job.kind === 'tasks' ? memory.tasksNow(job.jtis) : await answer(job, opts));
+    }
     const report = next.value;
     if (opts.onVerify)
       notify(opts, {
@@ -286,165 +195,12 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
   }
 }
 
-/** Tokens per round of verifyTokens: enough to keep each pass in cache, few enough to keep it there. */
-const BATCH = 500;
-
-/**
- * Whether WebCrypto checks signatures on a thread of its own, the promise settling later (Node's
- * thread pool). Chromium checks them within the call itself.
- */
-const OFF_THREAD_CRYPTO =
-  typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
-
-/**
- * The reports verifyToken would make of each token, one after another, made faster: the tokens are
- * decoded and checked first, then their signatures are checked, then their reports finished.
- * Alternating the two for each token costs more where the signature is checked on this thread
- * (the signature's native code and the parsing evict each other from the CPU's caches); where it
- * is checked on another thread, the next tokens are decoded while it runs. With a replay store, a
- * ledger or a task store (steps that depend on the tokens before), or a key resolver, this is
- * verifyToken one token at a time. The clock (when `now` is not given) is read once for the
- * whole set. `onProgress` is called after each round; `onVerify` once per token.
- */
-export async function verifyTokens(
-  inputs: readonly string[],
-  opts: VerifyOptions,
-  onProgress?: (done: number, total: number) => void,
-): Promise<VerificationReport[]> {
-  const reports: VerificationReport[] = [];
-  const plan = planOf(opts);
-  const stateless = !plan.resolver && (plan.stored || (!plan.replay && !plan.ledger && !plan.store));
-  if (!stateless) {
-    for (const input of inputs) reports.push(await verifyToken(input, opts));
-    onProgress?.(inputs.length, inputs.length);
-    return reports;
-  }
-  const begin = (input: string) => {
-    const run = verification(input, plan);
-    return { run, step: run.next() };
-  };
-  let round = inputs.slice(0, BATCH).map(begin);
-  for (let start = 0; start < inputs.length; start += BATCH) {
-    const started = clock();
-    const following = inputs.slice(start + BATCH, start + 2 * BATCH);
-    const next: typeof round = [];
-    const check = ({ step }: (typeof round)[number]) => {
-      const job = step.done ? undefined : step.value;
-      return job?.kind === 'signature'
-        ? checkSignature(job.token, job.parts, job.alg, job.candidates, job.crit)
-        : undefined;
-    };
-    let outcomes: (SignatureOutcome | undefined)[] = [];
-    if (OFF_THREAD_CRYPTO) {
-      for (const run of round) {
-        const pending = check(run);
-        // Decode a token of the next round while the signature is checked on the other thread:
-        // still one signature check at a time.
-        if (next.length < following.length) next.push(begin(following[next.length]!));
-        outcomes.push(pending && (await pending));
-      }
-    } else {
-      // Checked within each call: one after another, without a turn of the event loop between.
-      outcomes = await Promise.all(round.map(check));
-    }
-    while (next.length < following.length) next.push(begin(following[next.length]!));
-    round.forEach(({ run, step }, k) => {
-      let last = step;
-      if (!last.done) last = run.next(outcomes[k]!);
-      // Nothing else to wait for without a ledger: a stateless run ends after its signature.
-      if (!last.done) throw new Error('verifyTokens: unexpected step');
-      reports.push(last.value);
-    });
-    if (opts.onVerify) {
-      const durationMs = (clock() - started) / Math.max(1, round.length);
-      for (const report of reports.slice(-round.length))
-        notify(opts, { jti: report.jti, valid: report.valid, code: report.code, report, durationMs });
-    }
-    onProgress?.(reports.length, inputs.length);
-    round = next;
-  }
-  return reports;
-}
-
-/**
- * Steps 1-10 ('stored' mode) with the outcome of step 7 already known, because it was checked
- * elsewhere (a worker, with the same trust store and settings): synchronous and no crypto. The
- * report is the one verifyToken would make. `outcome` is trusted as given: pass only what this
- * workbench's own verification computed for this very token (`signatureOutcomeOf`); null when
- * the signature check did not run there.
- */
-export function verifyStoredWith(
-  input: string,
-  opts: StoredVerifyOptions,
-  outcome: SignatureOutcome | null,
-): VerificationReport {
-  const { trust, settings, audience, now } = opts;
-  const run = verification(input, planOf({ trust, settings, audience, now, mode: 'stored' }));
-  let next = run.next();
-  while (!next.done) {
-    if (next.value.kind !== 'signature' || !outcome)
-      throw new Error('verifyStoredWith: the signature outcome does not match the token');
-    next = run.next(outcome);
-  }
-  return next.value;
-}
-
-/** Step 7's outcome in a report: the key that verified, the failure, or null when it did not run. */
-export function signatureOutcomeOf(report: VerificationReport): SignatureOutcome | null {
-  if (report.key) return { ok: true, kid: report.key.kid, issuer: report.key.issuer };
-  const step = report.steps[STEP_BY_ID.signature.n - 1];
-  if (step?.status !== 'fail') return null;
-  return { ok: false, message: step.problems[0]?.message ?? '' };
-}
-
-/**
- * The report of a stored token already found valid elsewhere (a worker), built when first looked
- * at: `token`, `valid`, `code`, `codes`, `payload` and `jti` are there at once (what a whole-set
- * audit reads), the rest (steps, header, key, warnings…) comes from verifyStoredWith on first
- * access. `payload` must be the decoded payload of this very token.
- */
-export function validStoredReport(
-  token: string,
-  payload: JsonObject,
-  outcome: SignatureOutcome | null,
-  opts: StoredVerifyOptions,
-): VerificationReport {
-  let full: VerificationReport | undefined;
-  const made = () => (full ??= verifyStoredWith(token, opts, outcome));
-  return {
-    token,
-    valid: true,
-    code: null,
-    codes: [],
-    payload,
-    jti: str(payload.jti) ?? null,
-    get level() {
-      return made().level;
-    },
-    get version() {
-      return made().version;
-    },
-    get header() {
-      return made().header;
-    },
-    get steps() {
-      return made().steps;
-    },
-    get key() {
-      return made().key;
-    },
-    get warnings() {
-      return made().warnings;
-    },
-  };
-}
-
 /**
  * The sixteen steps. A generator, so that one text of the procedure serves both the asynchronous
  * verifier (which resolves keys, checks signatures, reads the stores and appends) and the
  * synchronous one of verifyStoredWith: it yields what it waits for and is resumed with the answer.
  */
-function* verification(input: string, plan: Plan): Generator<Pending, VerificationReport, Answer> {
+export function* verification(input: string, plan: Plan): Generator<Pending, VerificationReport, Answer> {
   const { settings, now, stored } = plan;
   const steps = STEPS.map((info): StepReport => ({
     n: info.n,
