@@ -18,7 +18,8 @@
 import type { ErrorCode } from './codes.ts';
 import type { JsonObject } from './decode.ts';
 import type { Level } from './settings.ts';
-import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
+import type { VerificationReport, VerifyOptions } from './report.ts';
+import { verifyToken } from './verify.ts';
 import type { LedgerEntry } from './chain.ts';
 
 export const EXECUTION_CONTEXT_HEADER = 'Execution-Context';
