@@ -280,7 +280,11 @@ export class PostgresLedger implements Ledger {
   }
 
   /** One transaction: lock, read the head, chain and receipt the batch, insert, commit. */
-  async #write(batch: PendingAppend[], tried: { entries?: LedgerEntry[] }): Promise<LedgerEntry[]> {
+  async #write(
+    batch: readonly { token: string; claims: Record<string, unknown>; now: number }[],
+    tried: { entries?: LedgerEntry[] },
+    skipExisting = false,
+  ): Promise<(LedgerEntry | null)[]> {
     const client = await checkout(this.#pool);
     let lost: Error | undefined;
     try {
@@ -291,8 +295,23 @@ export class PostgresLedger implements Ledger {
       );
       let seq = Number(head.rows[0]?.seq ?? 0);
       let prevHash = head.rows[0]?.entry_hash ?? GENESIS_HASH;
+      // Under the lock, so that no other appender adds one of these tokens meanwhile.
+      const skip = new Set<string>();
+      if (skipExisting) {
+        const found = await client.query<{ token: string }>(
+          `SELECT token FROM ${this.#s}.entries WHERE token = ANY($1::text[])`,
+          [batch.map((p) => p.token)],
+        );
+        for (const r of found.rows) skip.add(r.token);
+      }
       const entries: LedgerEntry[] = [];
+      const aligned: (LedgerEntry | null)[] = [];
       for (const p of batch) {
+        if (skip.has(p.token)) {
+          aligned.push(null);
+          continue;
+        }
+        if (skipExisting) skip.add(p.token);
         const entry: LedgerEntry = {
           seq: ++seq,
           token: p.token,
@@ -303,6 +322,7 @@ export class PostgresLedger implements Ledger {
           entryHash: await computeEntryHash(prevHash, p.token),
         };
         entries.push(entry);
+        aligned.push(entry);
         prevHash = entry.entryHash;
       }
       const key = this.#key;
@@ -328,7 +348,7 @@ export class PostgresLedger implements Ledger {
         ],
       );
       await client.query('COMMIT');
-      return entries;
+      return aligned;
     } catch (e) {
       if (isTransient(e)) lost = e as Error;
       else await client.query('ROLLBACK').catch((r: Error) => (lost = r));
@@ -358,6 +378,44 @@ export class PostgresLedger implements Ledger {
         await sleep(Math.min(100 * 2 ** attempt, 1000));
       }
     }
+  }
+
+  /**
+   * Appends `items` in one transaction: all of them or none (an import). With `skipExisting`,
+   * tokens already in the ledger (or earlier in `items`) are left out. Returns the entries
+   * appended, in order.
+   */
+  async appendMany(
+    items: readonly { token: string; claims: Record<string, unknown> }[],
+    opts: { now?: number; skipExisting?: boolean } = {},
+  ): Promise<LedgerEntry[]> {
+    if (this.#stored && !this.#key)
+      throw this.#error(
+        'config',
+        `this ledger signs a receipt for every entry with key ${this.#stored.kid}; appending needs that key`,
+      );
+    const now = opts.now ?? Date.now();
+    const tried: { entries?: LedgerEntry[] } = {};
+    let written: (LedgerEntry | null)[];
+    try {
+      written = await this.#write(
+        items.map((it) => ({ ...it, now })),
+        tried,
+        opts.skipExisting ?? false,
+      );
+    } catch (e) {
+      const outcome =
+        tried.entries && isTransient(e)
+          ? await this.#committed(tried.entries, Date.now() + this.#retryMs)
+          : 'absent';
+      if (outcome === 'present') return tried.entries!;
+      throw this.#error(
+        classify(e),
+        `${outcome === 'absent' ? 'nothing was written' : 'whether it was written is unknown'}: ${messageOf(e)}`,
+        e,
+      );
+    }
+    return written.filter((e): e is LedgerEntry => e !== null);
   }
 
   async size(): Promise<number> {
