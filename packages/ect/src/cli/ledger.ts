@@ -63,11 +63,11 @@ function loadTrust(path: string | undefined): TrustStore {
 async function withLedger<T>(
   db: string,
   opts: Parameters<typeof openPostgresLedger>[1],
-  use: (l: PostgresLedger) => Promise<T>,
+  run: (l: PostgresLedger) => Promise<T>,
 ): Promise<T> {
   const ledger = await openPostgresLedger(db, opts);
   try {
-    return await use(ledger);
+    return await run(ledger);
   } finally {
     await ledger.close();
   }
