@@ -47,8 +47,16 @@ const hex = (buf: ArrayBuffer): string => {
   return s;
 };
 
+/**
+ * The bytes whose SHA-256 is an entry's `entry_hash`: `prev_hash ‖ token` as UTF-8. For a store
+ * that hashes with a synchronous SHA-256 of its platform (node:crypto) inside its append lock.
+ */
+export function entryHashInput(prevHash: string, token: string): Uint8Array<ArrayBuffer> {
+  return utf8Encode(prevHash + token);
+}
+
 export async function computeEntryHash(prevHash: string, token: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', utf8Encode(prevHash + token)));
+  return hex(await crypto.subtle.digest('SHA-256', entryHashInput(prevHash, token)));
 }
 
 export async function signReceipt(entry: LedgerEntry, key: LedgerKey): Promise<string> {

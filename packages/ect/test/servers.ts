@@ -77,9 +77,18 @@ let hooked = false;
 function atExit(fn: () => void): () => void {
   if (!hooked) {
     hooked = true;
-    process.on('exit', () => {
+    const cleanAll = () => {
       for (const f of cleanups) f();
-    });
+      cleanups.clear();
+    };
+    process.on('exit', cleanAll);
+    // Interrupted (Ctrl-C, a timeout's SIGTERM): 'exit' would not run, the servers would stay.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        cleanAll();
+        process.kill(process.pid, signal);
+      });
+    }
   }
   cleanups.add(fn);
   return () => cleanups.delete(fn);

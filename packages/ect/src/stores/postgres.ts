@@ -19,8 +19,9 @@
  */
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
+import { createHash } from 'node:crypto';
 import {
-  computeEntryHash,
+  entryHashInput,
   GENESIS_HASH,
   signReceipt,
   verifyChain,
@@ -319,7 +320,10 @@ export class PostgresLedger implements Ledger {
           claims: p.claims,
           appendedAt: p.now,
           prevHash,
-          entryHash: await computeEntryHash(prevHash, p.token),
+          // node:crypto's synchronous SHA-256 over the core's hash input: no turn of the event loop
+          // per entry while the ledger lock is held (each let other verifications run: measured
+          // under load, a batch of 30 held the lock for tens of ms).
+          entryHash: createHash('sha256').update(entryHashInput(prevHash, p.token)).digest('hex'),
         };
         entries.push(entry);
         aligned.push(entry);
