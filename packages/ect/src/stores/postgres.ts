@@ -464,21 +464,43 @@ export class PostgresLedger implements Ledger {
     return rows.map(toEntry).filter((e) => matchesQuery(e, q));
   }
 
-  /** The TaskStore look-up: every stored task whose jti is one of `jtis`, in one query. */
-  async tasks(jtis: readonly string[]): Promise<readonly TaskRecord[]> {
-    if (!jtis.length) return [];
-    const wanted = new Set(jtis);
-    const rows = await this.#read<{ token: string }>(
-      `SELECT token FROM ${this.#s}.entries WHERE jti = ANY($1::text[]) ORDER BY seq`,
-      [[...new Set(jtis.map(pgText))]],
-    );
-    const out: TaskRecord[] = [];
-    for (const { token } of rows) {
-      const d = decodeToken(token);
-      const rec = d.ok ? taskRecord(d.decoded.payload) : null;
-      if (rec && wanted.has(rec.jti)) out.push(rec);
+  /**
+   * The TaskStore look-up: every stored task whose jti is one of `jtis`. The look-ups of all the
+   * verifications running in this process within one turn of the event loop are answered by one
+   * query (`jti = ANY(…)`): with many verifications in flight, one query for all of them.
+   */
+  tasks(jtis: readonly string[]): Promise<readonly TaskRecord[]> {
+    if (!jtis.length) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.#lookups.push({ jtis, resolve, reject });
+      if (this.#lookups.length === 1) setImmediate(() => void this.#lookUp());
+    });
+  }
+
+  readonly #lookups: { jtis: readonly string[]; resolve(r: TaskRecord[]): void; reject(e: unknown): void }[] =
+    [];
+
+  async #lookUp(): Promise<void> {
+    const waiting = this.#lookups.splice(0);
+    try {
+      const rows = await this.#read<{ token: string }>(
+        `SELECT token FROM ${this.#s}.entries WHERE jti = ANY($1::text[]) ORDER BY seq`,
+        [[...new Set(waiting.flatMap((w) => w.jtis.map(pgText)))]],
+        `ect-tasks-${this.#schema}`,
+      );
+      const byJti = new Map<string, TaskRecord[]>();
+      for (const { token } of rows) {
+        const d = decodeToken(token);
+        const rec = d.ok ? taskRecord(d.decoded.payload) : null;
+        if (!rec) continue;
+        const list = byJti.get(rec.jti);
+        if (list) list.push(rec);
+        else byJti.set(rec.jti, [rec]);
+      }
+      for (const w of waiting) w.resolve([...new Set(w.jtis)].flatMap((j) => byJti.get(j) ?? []));
+    } catch (e) {
+      for (const w of waiting) w.reject(e);
     }
-    return out;
   }
 
   /** The chain and receipt check of the core over every entry, under the ledger's own key. */
@@ -495,9 +517,11 @@ export class PostgresLedger implements Ledger {
     await this.#pool.end();
   }
 
-  async #read<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {
+  async #read<R extends object>(sql: string, params: unknown[] = [], name?: string): Promise<R[]> {
     try {
-      return (await this.#pool.query<R & QueryResultRow>(sql, params)).rows;
+      // A named statement is parsed and planned once per connection.
+      const query = name ? { name, text: sql, values: params } : { text: sql, values: params };
+      return (await this.#pool.query<R & QueryResultRow>(query)).rows;
     } catch (e) {
       throw this.#error(classify(e), `read failed: ${messageOf(e)}`, e);
     }
