@@ -62,6 +62,7 @@ function workflowTokens(): { jti: string; token: string }[] {
 test('a bundle exported from PostgreSQL opens in the Ledger tab with its chain and audit intact', async ({
   page,
 }) => {
+  test.setTimeout(240_000); // five runs of the ect command, each a few seconds on a loaded machine
   const db = postgres.createDatabase('shared_ledger');
   const tokens = workflowTokens();
   // The trust store of the two agents, and a ledger key: every entry gets a signed receipt.
