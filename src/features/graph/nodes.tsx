@@ -11,13 +11,6 @@ import type { GNode, GroupInfo } from './model.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { visibleString } from '../../components/visible.ts';
 
-export const TASK_W = 212;
-export const TASK_H = 76;
-export const GHOST_W = 196;
-export const GHOST_H = 52;
-export const GROUP_W = 232;
-export const GROUP_H = 92;
-
 export type TaskNodeType = Node<
   {
     node: GNode;

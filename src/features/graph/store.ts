@@ -6,7 +6,16 @@
 import { create } from 'zustand';
 import { useLedgers } from '../../state/ledgers.ts';
 import type { Direction } from './layout/layered.ts';
-import { NO_FILTERS, type Filters, type GroupMode } from './model.ts';
+import {
+  countVisible,
+  effectiveMode,
+  groupOf,
+  NO_FILTERS,
+  visibleNodes,
+  type Filters,
+  type GraphModel,
+  type GroupMode,
+} from './model.ts';
 
 export interface GraphViewState {
   /** A model node key (`t12`, `g3`) or a group key (`G:iss:…`). */
@@ -60,3 +69,19 @@ export const useGraphView = create<GraphViewState>()((set) => ({
 useLedgers.subscribe((s, prev) => {
   if (s.currentId !== prev.currentId) useGraphView.getState().reset();
 });
+
+/** Selects model node i and centres it, clearing filters or expanding its group when they hide it. */
+export function revealNode(model: GraphModel, i: number): void {
+  const st = useGraphView.getState();
+  let vis = visibleNodes(model, st.filters);
+  if (!vis[i]) {
+    st.setFilters(NO_FILTERS);
+    vis = visibleNodes(model, NO_FILTERS);
+  }
+  const md = effectiveMode(st.grouping, countVisible(vis));
+  if (md !== 'none') {
+    const g = groupOf(model, i, md);
+    if (!st.expanded.has(g)) st.expand(g);
+  }
+  st.select(model.nodes[i]!.key, { center: true });
+}
