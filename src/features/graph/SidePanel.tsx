@@ -14,7 +14,7 @@ import { CopyButton } from '../../components/CopyButton.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import type { GraphModel, GroupInfo } from './model.ts';
-import { taintSources } from './model.ts';
+import { taintSources } from './traverse.ts';
 
 const STATUS_PILL = {
   valid: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',

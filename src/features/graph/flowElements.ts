@@ -8,7 +8,8 @@ import { MarkerType, Position } from '@xyflow/react';
 import { visibleString } from '../../components/visible.ts';
 import { EDGE_STYLE, edgeStatus } from './geometry.ts';
 import type { Direction } from './layout/layered.ts';
-import { lineage, type GraphModel, type View } from './model.ts';
+import type { GraphModel, View } from './model.ts';
+import { lineage } from './traverse.ts';
 import type { EctEdgeType, GraphNodeType } from './nodes.tsx';
 import { sizeOf } from './sizes.ts';
 

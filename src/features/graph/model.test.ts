@@ -17,15 +17,14 @@ import {
   effectiveMode,
   facets,
   groupKey,
-  lineage,
   NO_FILTERS,
   searchJti,
   shortIssuer,
-  taintSources,
   visibleNodes,
   type GraphModel,
 } from './model.ts';
 import { renderSvg } from './svg.ts';
+import { lineage, taintSources } from './traverse.ts';
 
 const alice = await makeAgent('alice');
 const bob = await makeAgent('bob');

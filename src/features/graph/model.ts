@@ -422,46 +422,6 @@ export function groupOf(model: GraphModel, i: number, mode: 'iss' | 'wid'): stri
   return groupKey(mode, groupValue(model, i, mode));
 }
 
-// ---------------------------------------------------------------- lineage
-
-/** Every ancestor and descendant of the model nodes `from` (cycles terminate), themselves included. */
-export function lineage(model: GraphModel, from: number | readonly number[]): Uint8Array {
-  const start = typeof from === 'number' ? [from] : from;
-  const mark = new Uint8Array(model.nodes.length);
-  for (const i of start) mark[i] = 1;
-  for (const dir of ['parents', 'children'] as const) {
-    const seen = new Uint8Array(model.nodes.length);
-    const queue = [...start];
-    for (const i of start) seen[i] = 1;
-    for (let q = 0; q < queue.length; q++) {
-      for (const j of model.nodes[queue[q]!]![dir]) {
-        if (seen[j]) continue;
-        seen[j] = 1;
-        mark[j] = 1;
-        queue.push(j);
-      }
-    }
-  }
-  return mark;
-}
-
-/** The invalid ancestors a tainted node inherits its taint from (nearest first). */
-export function taintSources(model: GraphModel, i: number): number[] {
-  const seen = new Uint8Array(model.nodes.length);
-  seen[i] = 1;
-  const queue = [i];
-  const out: number[] = [];
-  for (let q = 0; q < queue.length; q++) {
-    for (const p of model.nodes[queue[q]!]!.parents) {
-      if (seen[p]) continue;
-      seen[p] = 1;
-      if (model.nodes[p]!.status === 'invalid') out.push(p);
-      else queue.push(p);
-    }
-  }
-  return out;
-}
-
 /** The effective grouping: 'auto' collapses by agent past the threshold. */
 export function effectiveMode(grouping: GroupMode | 'auto', visibleCount: number): GroupMode {
   if (grouping !== 'auto') return grouping;
