@@ -10,7 +10,7 @@ import '@xyflow/react/dist/style.css';
 import './graph.css';
 import { useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import { DemoGuide, DemoLedgerButton } from '../../components/DemoLedger.tsx';
+import { DemoLedgerButton } from '../../components/DemoLedger.tsx';
 import { useKeyring } from '../../state/keyring.ts';
 import { useLedgers } from '../../state/ledgers.ts';
 import { useRouter } from '../../state/router.ts';
@@ -56,22 +56,14 @@ export function GraphPage() {
     body = <EmptyState />;
   } else {
     body = (
-      <>
-        <DemoGuide />
-        <ReactFlowProvider>
-          <Explorer audit={audit} />
-        </ReactFlowProvider>
-      </>
+      <ReactFlowProvider>
+        <Explorer audit={audit} />
+      </ReactFlowProvider>
     );
   }
   return (
-    <div
-      className="flex flex-col gap-3"
-      // Full width: a graph needs the room the app's centred column does not give.
-      style={{ width: 'calc(100vw - 3rem)', marginLeft: 'calc(50% - (100vw - 3rem) / 2)' }}
-    >
-      {body}
-    </div>
+    // The shell gives the Graph tab the whole width and the height below its header.
+    <div className="flex min-h-0 flex-1 flex-col overflow-y-auto">{body}</div>
   );
 }
 

@@ -9,11 +9,10 @@ export function Legend() {
   );
   return (
     <div
-      className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-700 dark:text-slate-300"
+      className="flex flex-col gap-1.5 text-xs text-slate-700 dark:text-slate-300"
       aria-label="Legend"
       data-testid="graph-legend"
     >
-      <span className="font-semibold">Legend</span>
       <span>
         <span
           className={`${sw} border border-slate-300 border-l-4 border-l-emerald-600 bg-white dark:bg-slate-900`}
@@ -42,6 +41,9 @@ export function Legend() {
       <span>{line('#d97706', undefined, 3)} edge violation (labelled)</span>
       <span>{line('#ca8a04', '2 3')} clock-skew near miss</span>
       <span>{line('#94a3b8', '6 4')} to a missing parent</span>
+      <span>
+        <span className={`${sw} border-2 border-violet-600`} /> on the critical path (when shown)
+      </span>
     </div>
   );
 }

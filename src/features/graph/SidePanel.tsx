@@ -13,6 +13,7 @@ import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
+import { LineageControls, RootCauseButton } from './LineageControls.tsx';
 import type { GraphModel, GroupInfo } from './model.ts';
 import { taintSources } from './traverse.ts';
 
@@ -245,6 +246,7 @@ function TaskDetail({
                 </li>
               ))}
             </ul>
+            <RootCauseButton model={model} i={i} />
           </div>
         )}
         {own.length > 0 && (
@@ -278,6 +280,7 @@ function TaskDetail({
         </section>
       )}
 
+      <LineageControls model={model} i={i} />
       <Relatives model={model} i={i} onPick={onPick} />
 
       <details open={stepFailed} className="group">
@@ -384,6 +387,7 @@ function GhostDetail({ model, i, onPick }: { model: GraphModel; i: number; onPic
           <span className="font-semibold">Fix:</span> {e.fix}
         </p>
       </div>
+      <LineageControls model={model} i={i} />
       <Relatives model={model} i={i} onPick={onPick} />
     </div>
   );

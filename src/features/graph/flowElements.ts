@@ -134,11 +134,17 @@ export function focusOf(layout: Laid, selected: string | null): Focus | null {
   return { related, selView };
 }
 
+const withClass = (className: string | undefined, more: string) =>
+  className ? `${className} ${more}` : more;
+
 export function focusNodes(nodes: GraphNodeType[], focus: Focus | null): GraphNodeType[] {
   if (!focus) return nodes;
   return nodes.map((b, i) => {
     if (!focus.related[i]) return b;
-    return { ...b, className: i === focus.selView ? 'is-related is-selected' : 'is-related' };
+    return {
+      ...b,
+      className: withClass(b.className, i === focus.selView ? 'is-related is-selected' : 'is-related'),
+    };
   });
 }
 
@@ -147,8 +153,32 @@ export function focusEdges(edges: EctEdgeType[], layout: Laid | null, focus: Foc
   const v = layout.view;
   return edges.map((b, k) => {
     const e = v.edges[k]!;
-    return focus.related[e.source] && focus.related[e.target] ? { ...b, className: 'is-related' } : b;
+    return focus.related[e.source] && focus.related[e.target]
+      ? { ...b, className: withClass(b.className, 'is-related') }
+      : b;
   });
+}
+
+/** The critical paths marked (`is-critical`) on the nodes drawn one by one and the edges between them. */
+export function markCritical(
+  nodes: GraphNodeType[],
+  edges: EctEdgeType[],
+  layout: Laid,
+  paths: { nodes: Uint8Array; edges: Uint8Array },
+): { nodes: GraphNodeType[]; edges: EctEdgeType[] } {
+  const v = layout.view;
+  return {
+    nodes: nodes.map((b, i) => {
+      const vn = v.nodes[i]!;
+      return vn.kind !== 'group' && paths.nodes[vn.model]
+        ? { ...b, className: withClass(b.className, 'is-critical') }
+        : b;
+    }),
+    edges: edges.map((b, k) => {
+      const m = v.edges[k]!.model;
+      return m !== null && paths.edges[m] ? { ...b, className: withClass(b.className, 'is-critical') } : b;
+    }),
+  };
 }
 
 /** The view node that shows `key` (a model node's own node, or its group), or -1. */

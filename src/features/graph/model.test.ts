@@ -14,7 +14,6 @@ import {
   buildModel,
   buildView,
   countVisible,
-  effectiveMode,
   facets,
   groupKey,
   NO_FILTERS,
@@ -23,6 +22,7 @@ import {
   visibleNodes,
   type GraphModel,
 } from './model.ts';
+import { viewPlan } from './overview.ts';
 import { renderSvg } from './svg.ts';
 import { lineage, taintSources } from './traverse.ts';
 
@@ -144,9 +144,10 @@ describe('buildView', () => {
   });
 
   it('auto grouping starts past the threshold', () => {
-    expect(effectiveMode('auto', 2000)).toBe('none');
-    expect(effectiveMode('auto', 2001)).toBe('iss');
-    expect(effectiveMode('wid', 3)).toBe('wid');
+    const visible = visibleNodes(model, NO_FILTERS);
+    expect(viewPlan(model, visible, 2000, 'auto').mode).toBe('none');
+    expect(viewPlan(model, visible, 2001, 'auto')).toMatchObject({ mode: 'iss', problemsFirst: true });
+    expect(viewPlan(model, visible, 3, 'wid').mode).toBe('wid');
   });
 });
 

@@ -258,7 +258,13 @@ export function visibleNodes(model: GraphModel, f: Filters): Uint8Array {
 
 export type GroupMode = 'none' | 'iss' | 'wid';
 
-/** Past this many visible nodes the view collapses by agent unless told otherwise. */
+/**
+ * The grouping asked for: 'auto' draws every node up to AUTO_GROUP_THRESHOLD and the problems
+ * first past it; 'problems' pins the problems and collapses the rest (overview.ts).
+ */
+export type GroupSetting = GroupMode | 'auto' | 'problems';
+
+/** Past this many visible nodes, 'auto' shows the problems first and collapses the rest. */
 export const AUTO_GROUP_THRESHOLD = 2000;
 
 export interface GroupInfo {
@@ -304,7 +310,7 @@ export function groupKey(mode: 'iss' | 'wid', value: string): string {
   return `G:${mode}:${value}`;
 }
 
-function groupValue(model: GraphModel, i: number, mode: 'iss' | 'wid'): string {
+export function groupValue(model: GraphModel, i: number, mode: 'iss' | 'wid'): string {
   const n = model.nodes[i]!;
   if (n.kind === 'ghost') {
     // A ghost goes with its first child.
@@ -314,12 +320,16 @@ function groupValue(model: GraphModel, i: number, mode: 'iss' | 'wid'): string {
   return (mode === 'iss' ? n.iss : n.wid) ?? NONE;
 }
 
-/** The drawn graph: the nodes `visible` lets through, collapsed by `mode` except the `expanded` groups. */
+/**
+ * The drawn graph: the nodes `visible` lets through, collapsed by `mode` except the `expanded`
+ * groups and the `pinned` nodes (drawn one by one whatever their group).
+ */
 export function buildView(
   model: GraphModel,
   visible: Uint8Array,
   mode: GroupMode,
   expanded: ReadonlySet<string>,
+  pinned: Uint8Array | null = null,
 ): View {
   const placeOf = new Int32Array(model.nodes.length).fill(-1);
   const nodes: ViewNode[] = [];
@@ -332,7 +342,7 @@ export function buildView(
       continue;
     }
     const n = model.nodes[i]!;
-    if (mode !== 'none') {
+    if (mode !== 'none' && !pinned?.[i]) {
       const value = groupValue(model, i, mode);
       const key = groupKey(mode, value);
       if (!expanded.has(key)) {
@@ -420,12 +430,6 @@ export function buildView(
 /** The group a model node would fall in under `mode`. */
 export function groupOf(model: GraphModel, i: number, mode: 'iss' | 'wid'): string {
   return groupKey(mode, groupValue(model, i, mode));
-}
-
-/** The effective grouping: 'auto' collapses by agent past the threshold. */
-export function effectiveMode(grouping: GroupMode | 'auto', visibleCount: number): GroupMode {
-  if (grouping !== 'auto') return grouping;
-  return visibleCount > AUTO_GROUP_THRESHOLD ? 'iss' : 'none';
 }
 
 export function countVisible(visible: Uint8Array): number {

@@ -1,65 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditReport } from 'wimse-ect';
-import { buildModel, type GraphModel } from './model.ts';
 import { lineageQuery, parseSelection, selectNodes, type Selection } from './selection.ts';
+import { jtiOf, modelOf, namesOf, type TaskSpec } from './testModel.ts';
 
 /**
- * A hand-made audit (the selection only reads the model's shape): a chain root → a → b → c,
- * a side branch a → s, an invalid task bad under b with a tainted child t, and a missing parent.
+ * A chain root → a → b → c, a side branch a → s, an invalid task bad under b with a tainted
+ * child t, and a task whose parent is missing.
  *
  *   root ─ a ─ b ─ c
  *          │   └─ bad ─ t
  *          └─ s
- *   (missing) ─ orphan
+ *   (gone) ─ orphan
  */
-const tasks = [
-  ['root', 'plan', 'spiffe://x/agent/a', 'w1', []],
-  ['a', 'build', 'spiffe://x/agent/b', 'w1', ['root']],
-  ['b', 'test', 'spiffe://x/agent/c', 'w1', ['a']],
-  ['c', 'deploy_prod', 'spiffe://x/agent/a', 'w1', ['b']],
-  ['s', 'lint', 'spiffe://x/agent/b', 'w1', ['a']],
-  ['bad', 'publish', 'spiffe://x/agent/c', 'w2', ['b']],
-  ['t', 'announce', 'spiffe://x/agent/a', 'w2', ['bad']],
-  ['orphan', 'fetch', 'spiffe://x/agent/b', 'w2', ['gone']],
-] as const;
-const jtiOf = (name: string) => `${name}-0000-4000-8000-000000000000`;
-const index = new Map<string, number>(tasks.map(([name], i) => [name, i]));
-
-function audit(): AuditReport {
-  const invalid = new Set(['bad', 'orphan']);
-  return {
-    nodes: tasks.map(([name, act, iss, wid, pred], i) => ({
-      index: i,
-      jti: jtiOf(name),
-      valid: !invalid.has(name),
-      tainted: name === 't',
-      codes: name === 'bad' ? ['invalid_signature'] : name === 'orphan' ? ['parent_not_found'] : [],
-      record: { jti: jtiOf(name), wid, iat: 1000 + i, pred: pred.map(jtiOf) },
-      report: { payload: { iss, exec_act: act } },
-    })),
-    edges: tasks.flatMap(([name, , , , pred]) =>
-      pred.map((p) => ({
-        from: index.get(name)!,
-        to: index.get(p) ?? null,
-        pred: jtiOf(p),
-        codes: index.has(p) ? [] : ['parent_not_found'],
-      })),
-    ),
-    violations: [],
-    missing: [jtiOf('gone')],
-  } as unknown as AuditReport;
-}
-
-const model: GraphModel = buildModel(audit(), 30);
+const tasks: TaskSpec[] = [
+  { name: 'root', act: 'plan', iss: 'agent/a' },
+  { name: 'a', act: 'build', iss: 'agent/b', pred: ['root'] },
+  { name: 'b', act: 'test', iss: 'agent/c', pred: ['a'] },
+  { name: 'c', act: 'deploy_prod', iss: 'agent/a', pred: ['b'] },
+  { name: 's', act: 'lint', iss: 'agent/b', pred: ['a'] },
+  {
+    name: 'bad',
+    act: 'publish',
+    iss: 'agent/c',
+    wid: 'w2',
+    pred: ['b'],
+    status: 'invalid',
+    codes: ['invalid_signature'],
+  },
+  { name: 't', act: 'announce', iss: 'agent/a', wid: 'w2', pred: ['bad'], status: 'tainted' },
+  {
+    name: 'orphan',
+    act: 'fetch',
+    iss: 'agent/b',
+    wid: 'w2',
+    pred: ['gone'],
+    status: 'invalid',
+    codes: ['parent_not_found'],
+  },
+];
+const model = modelOf(tasks);
 
 function names(text: string): string[] {
   const r = parseSelection(text);
   if (!r.ok) throw new Error(`${text}: ${r.message} at ${r.at}`);
-  const mark = selectNodes(model, r.selection!);
-  return model.nodes
-    .map((n, i): string | null => (mark[i] ? (n.kind === 'ghost' ? 'ghost' : tasks[i]![0]) : null))
-    .filter((x): x is string => x !== null)
-    .sort();
+  return namesOf(model, selectNodes(model, r.selection!), tasks);
 }
 
 describe('parseSelection', () => {
@@ -134,7 +117,7 @@ describe('selectNodes', () => {
     expect(names('iss:agent/c')).toEqual(['b', 'bad']);
     expect(names('wid:w2')).toEqual(['bad', 'orphan', 't']);
     expect(names('status:invalid')).toEqual(['bad', 'orphan']);
-    expect(names('status:missing')).toEqual(['ghost']);
+    expect(names('status:missing')).toEqual(['?gone']);
     expect(names('code:invalid_signature')).toEqual(['bad']);
   });
 
@@ -145,7 +128,7 @@ describe('selectNodes', () => {
     expect(names('test+1')).toEqual(['b', 'bad', 'c']);
     expect(names('+test+')).toEqual(['a', 'b', 'bad', 'c', 'root', 't']);
     expect(names('1+test+1')).toEqual(['a', 'b', 'bad', 'c']);
-    expect(names('+fetch')).toEqual(['ghost', 'orphan']); // a missing parent is upstream too
+    expect(names('+fetch')).toEqual(['?gone', 'orphan']); // a missing parent is upstream too
   });
 
   it('combines with and, or, not', () => {

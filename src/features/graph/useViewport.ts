@@ -1,7 +1,11 @@
 /**
- * The canvas's viewport: fit a new drawing, centre the selection when asked
- * (search, timeline, links: `centerTick`), and bring a clicked node into view
- * when the side panel opening hides it.
+ * The canvas's viewport: fit a new drawing; centre and zoom on the selection
+ * when asked (search, violations, timeline, links: `centerTick`), framing the
+ * other end of an edge with it; keep a clicked node in view when the side
+ * panel opening narrows the canvas. A centring asked for while the view is
+ * being laid out again (a group expanded to show the node) waits for that
+ * layout: centring on the old one and then fitting the new one would leave
+ * the view at fit-to-all.
  */
 import { useEffect, useRef, type RefObject } from 'react';
 import { useReactFlow } from '@xyflow/react';
@@ -15,14 +19,25 @@ export const FIT = {
   minZoom: 0.02,
 } as const;
 
+/** The zoom a centred node is shown at (its text readable), unless the view is closer already. */
+const CENTRE_ZOOM = 1;
+const MAX_CENTRE_ZOOM = 1.6;
+/** Room kept around framed nodes, in screen pixels. */
+const FRAME_PAD = 48;
+
 export function useViewport({
   layout,
+  done,
   selected,
+  frame,
   centerTick,
   canvasRef,
 }: {
   layout: Laid | null;
+  /** Whether `layout` is of the view drawn now. */
+  done: boolean;
   selected: string | null;
+  frame: readonly string[];
   centerTick: number;
   canvasRef: RefObject<HTMLDivElement | null>;
 }): void {
@@ -32,35 +47,52 @@ export function useViewport({
   const revealed = useRef<string | null>(null);
   useEffect(() => {
     if (!layout) return;
+    const pending = centerTick !== centeredTick.current && selected !== null;
+    // A centring waits for the layout of the view it was asked in.
+    if (pending && !done) return;
     const id = requestAnimationFrame(() => {
       const el = canvasRef.current;
-      const vi = viewIndexOf(layout, selected);
+      if (!el) return;
       // The canvas's size now (the side panel may just have opened), not React Flow's last measure.
-      const move = (how: 'center' | 'reveal') => {
-        if (!el || vi < 0) return;
-        const [w, h] = sizeOf(layout.view.nodes[vi]!.kind);
-        const vp = rf.getViewport();
-        const zoom = how === 'center' ? Math.min(2, Math.max(vp.zoom, 0.9)) : vp.zoom;
-        const cx = layout.x[vi]! + w / 2;
-        const cy = layout.y[vi]! + h / 2;
-        if (how === 'reveal') {
-          const left = layout.x[vi]! * zoom + vp.x;
-          const top = layout.y[vi]! * zoom + vp.y;
-          const inside =
-            left >= 0 && top >= 0 && left + w * zoom <= el.clientWidth && top + h * zoom <= el.clientHeight;
-          if (inside) return;
+      const W = el.clientWidth;
+      const H = el.clientHeight;
+      const box = (vis: number[]) => {
+        let x0 = Infinity;
+        let y0 = Infinity;
+        let x1 = -Infinity;
+        let y1 = -Infinity;
+        for (const vi of vis) {
+          const [w, h] = sizeOf(layout.view.nodes[vi]!.kind);
+          x0 = Math.min(x0, layout.x[vi]!);
+          y0 = Math.min(y0, layout.y[vi]!);
+          x1 = Math.max(x1, layout.x[vi]! + w);
+          y1 = Math.max(y1, layout.y[vi]! + h);
         }
+        return { x0, y0, x1, y1 };
+      };
+      const goTo = (b: { x0: number; y0: number; x1: number; y1: number }, zoom: number) =>
         void rf.setViewport(
-          { x: el.clientWidth / 2 - cx * zoom, y: el.clientHeight / 2 - cy * zoom, zoom },
+          { x: W / 2 - ((b.x0 + b.x1) / 2) * zoom, y: H / 2 - ((b.y0 + b.y1) / 2) * zoom, zoom },
           { duration: 250 },
         );
-      };
-      if (centerTick !== centeredTick.current && selected !== null && vi >= 0) {
+      if (pending) {
         centeredTick.current = centerTick;
-        fittedFor.current = layout;
-        revealed.current = selected;
-        move('center');
-        return;
+        const vis = [selected, ...frame].map((k) => viewIndexOf(layout, k)).filter((vi) => vi >= 0);
+        if (vis.length) {
+          fittedFor.current = layout;
+          revealed.current = selected;
+          const b = box([...new Set(vis)]);
+          const fitZoom = Math.min(
+            (W - 2 * FRAME_PAD) / Math.max(1, b.x1 - b.x0),
+            (H - 2 * FRAME_PAD) / Math.max(1, b.y1 - b.y0),
+          );
+          const zoom = Math.max(
+            0.05,
+            Math.min(MAX_CENTRE_ZOOM, fitZoom, Math.max(rf.getViewport().zoom, CENTRE_ZOOM)),
+          );
+          goTo(b, zoom);
+          return;
+        }
       }
       if (fittedFor.current !== layout) {
         fittedFor.current = layout;
@@ -70,9 +102,16 @@ export function useViewport({
       }
       if (selected !== revealed.current) {
         revealed.current = selected;
-        move('reveal');
+        const vi = viewIndexOf(layout, selected);
+        if (vi < 0) return;
+        const vp = rf.getViewport();
+        const b = box([vi]);
+        const left = b.x0 * vp.zoom + vp.x;
+        const top = b.y0 * vp.zoom + vp.y;
+        const inside = left >= 0 && top >= 0 && b.x1 * vp.zoom + vp.x <= W && b.y1 * vp.zoom + vp.y <= H;
+        if (!inside) goTo(b, vp.zoom);
       }
     });
     return () => cancelAnimationFrame(id);
-  }, [layout, centerTick, selected, rf, canvasRef]);
+  }, [layout, done, centerTick, selected, frame, rf, canvasRef]);
 }
