@@ -18,7 +18,9 @@ import { DemoGuide, DemoLedgerButton } from '../../components/DemoLedger.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
+import { CompareBar, CompareMenu } from './Compare.tsx';
 import { criticalOf } from './critical.ts';
+import { DiffDetail } from './DiffDetail.tsx';
 import { flowEdges, flowNodes, focusEdges, focusNodes, focusOf, markCritical } from './flowElements.ts';
 import { Legend } from './Legend.tsx';
 import { LoadTokens } from './LoadTokens.tsx';
@@ -32,6 +34,7 @@ import { SidePanel } from './SidePanel.tsx';
 import { useGraphView, type PanelTab } from './store.ts';
 import { Summary } from './Summary.tsx';
 import { Timeline } from './Timeline.tsx';
+import { useCompare } from './useCompare.ts';
 import { useExport } from './useExport.ts';
 import { useGraphRoute } from './useGraphRoute.ts';
 import { useLayout } from './useLayout.ts';
@@ -68,7 +71,13 @@ const TABS: { tab: PanelTab; label: string }[] = [
 
 export function Explorer({ audit }: { audit: AuditReport }) {
   const clockSkew = useVerifierSettings((s) => s.settings.clockSkew);
-  const model = useMemo(() => buildModel(audit, clockSkew), [audit, clockSkew]);
+  const base = useMemo(() => buildModel(audit, clockSkew), [audit, clockSkew]);
+  // Comparing with another ledger: the graph is the two merged (diff.ts).
+  const compare = useGraphView((s) => s.compare);
+  const currentId = useLedgers((s) => s.currentId);
+  const cmp = useCompare(compare, audit, clockSkew);
+  const model: GraphModel = cmp.status === 'ready' ? cmp.model : base;
+  const comparing = compare !== null;
   const filters = useGraphView((s) => s.filters);
   const query = useGraphView((s) => s.query);
   const grouping = useGraphView((s) => s.grouping);
@@ -134,7 +143,8 @@ export function Explorer({ audit }: { audit: AuditReport }) {
   const notice = useGraphRoute(model);
   useEscapeClears();
 
-  const items = useMemo(() => violationItems(audit, model), [audit, model]);
+  // The violations are those of the open ledger (a comparison lists its differences instead).
+  const items = useMemo(() => (comparing ? [] : violationItems(audit, base)), [comparing, audit, base]);
   const nav = useViolationNav(model, items);
   useViolationKeys(nav.next, nav.prev);
 
@@ -187,6 +197,7 @@ export function Explorer({ audit }: { audit: AuditReport }) {
             <LoadTokens open />
             <DemoLedgerButton />
           </Menu>
+          <CompareMenu current={currentId} />
           <Menu label="Export" title="The drawing as PNG or SVG, the audit as a JSON report">
             <div className="flex flex-wrap gap-1">
               <Button disabled={exporting} onClick={() => void exportAs('png')}>
@@ -195,7 +206,9 @@ export function Explorer({ audit }: { audit: AuditReport }) {
               <Button disabled={exporting} onClick={() => void exportAs('svg')}>
                 SVG
               </Button>
-              <Button onClick={() => void exportAs('json')}>JSON report</Button>
+              <Button disabled={comparing} onClick={() => void exportAs('json')}>
+                JSON report
+              </Button>
             </div>
             <p className="text-xs text-slate-600 dark:text-slate-400">
               The image is of the view as drawn now (filters, grouping, selection), every node of it.
@@ -229,6 +242,7 @@ export function Explorer({ audit }: { audit: AuditReport }) {
           <Button onClick={() => reveal(breakIndex)}>Show entry #{chainBreak.seq}</Button>
         </div>
       )}
+      {comparing && <CompareBar state={cmp} nameA={ledgerName ?? 'the open ledger'} />}
       {(notice || exportError || layoutError) && (
         <p
           role="alert"
@@ -279,9 +293,15 @@ export function Explorer({ audit }: { audit: AuditReport }) {
                   <ViewControls model={model} />
                 </>
               )}
-              {panel === 'violations' && (
-                <ViolationsPanel model={model} items={items} current={nav.current} go={nav.go} />
-              )}
+              {panel === 'violations' &&
+                (comparing ? (
+                  <p className="text-sm text-slate-700 dark:text-slate-300">
+                    While two ledgers are compared, the graph marks what differs; “Only the differences” in
+                    the bar above shows nothing else. Stop comparing to step through this ledger's violations.
+                  </p>
+                ) : (
+                  <ViolationsPanel model={model} items={items} current={nav.current} go={nav.go} />
+                ))}
               {panel === 'legend' && <Legend />}
             </div>
           </aside>
@@ -344,16 +364,25 @@ export function Explorer({ audit }: { audit: AuditReport }) {
         </div>
         {detailsOpen && (
           <div className="absolute inset-y-0 right-0 z-30 flex w-full max-w-[28rem] min-w-0 flex-col lg:static lg:w-[420px] lg:shrink-0">
-            <SidePanel
-              model={model}
-              audit={audit}
-              selected={selected}
-              group={selectedGroup}
-              chainBreak={breakAt}
-              onPick={reveal}
-              onExpand={onExpand}
-              onClose={() => useGraphView.getState().select(null)}
-            />
+            {cmp.status === 'ready' ? (
+              <DiffDetail
+                model={model}
+                selected={selected}
+                names={{ a: ledgerName ?? 'A', b: cmp.name }}
+                onClose={() => useGraphView.getState().select(null)}
+              />
+            ) : (
+              <SidePanel
+                model={model}
+                audit={audit}
+                selected={selected}
+                group={selectedGroup}
+                chainBreak={breakAt}
+                onPick={reveal}
+                onExpand={onExpand}
+                onClose={() => useGraphView.getState().select(null)}
+              />
+            )}
           </div>
         )}
       </div>

@@ -7,7 +7,6 @@
 import { useId, useState } from 'react';
 import { Button } from '../../components/Button.tsx';
 import type { GraphModel } from './model.ts';
-import { revealNode } from './reveal.ts';
 import { lineageQuery } from './selection.ts';
 import { useGraphView } from './store.ts';
 import { taintSources } from './traverse.ts';
@@ -20,10 +19,9 @@ export function LineageControls({ model, i }: { model: GraphModel; i: number }) 
   const depthId = useId();
   if (n.jti === null) return null;
   const jti = n.jti;
-  const show = (up: boolean, down: boolean) => {
-    useGraphView.getState().setQuery(lineageQuery(jti, up ? depth : 0, down ? depth : 0));
-    revealNode(model, i);
-  };
+  // The new view is fitted when it is drawn: the whole lineage in sight, the node still selected.
+  const show = (up: boolean, down: boolean) =>
+    useGraphView.getState().setView({ query: lineageQuery(jti, up ? depth : 0, down ? depth : 0) });
   return (
     <section aria-label="Lineage" className="flex flex-col gap-1" data-testid="lineage-controls">
       <h4 className="text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
@@ -70,9 +68,11 @@ export function RootCauseButton({ model, i }: { model: GraphModel; i: number }) 
       className="mt-1 py-0.5 text-xs"
       data-testid="root-cause"
       onClick={() => {
+        // Only the causes and the paths from them are drawn, fitted; the nearest cause selected.
         const sources = taintSources(model, i);
-        useGraphView.getState().setQuery(`cause:${/[\s()+"]/.test(jti) ? `"${jti}"` : jti}`);
-        if (sources.length) revealNode(model, sources[0]!, { frame: [i, ...sources.slice(1)] });
+        const st = useGraphView.getState();
+        st.setQuery(`cause:${/[\s()+"]/.test(jti) ? `"${jti}"` : jti}`);
+        if (sources.length) st.select(model.nodes[sources[0]!]!.key);
       }}
     >
       Show the root cause

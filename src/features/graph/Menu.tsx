@@ -5,7 +5,16 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Button } from '../../components/Button.tsx';
 
-export function Menu({ label, title, children }: { label: string; title?: string; children: ReactNode }) {
+export function Menu({
+  label,
+  title,
+  children,
+}: {
+  label: string;
+  title?: string;
+  /** The panel's content; a function gets a `close` to call once a choice is made. */
+  children: ReactNode | ((close: () => void) => ReactNode);
+}) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   const id = useId();
@@ -40,7 +49,7 @@ export function Menu({ label, title, children }: { label: string; title?: string
           id={id}
           className="absolute top-full right-0 z-40 mt-1 flex w-[min(26rem,calc(100vw-1rem))] flex-col gap-2 rounded-md border border-slate-200 bg-white p-2 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900"
         >
-          {children}
+          {typeof children === 'function' ? children(() => setOpen(false)) : children}
         </div>
       )}
     </div>

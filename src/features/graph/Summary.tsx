@@ -16,7 +16,7 @@ export const Summary = memo(function Summary({
     </span>
   );
   return (
-    <div className="flex min-w-0 flex-wrap items-baseline gap-x-3">
+    <div className="flex min-w-0 flex-[1_1_14rem] flex-wrap items-baseline gap-x-3 xl:flex-none">
       <h2 className="max-w-full truncate text-base font-semibold">
         <span className="sr-only">Workflow graph: </span>
         {ledgerName ?? 'Workflow graph'}

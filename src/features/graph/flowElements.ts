@@ -85,12 +85,14 @@ export function flowNodes(
 export function flowEdges(layout: Laid): EctEdgeType[] {
   const v = layout.view;
   return v.edges.map((e): EctEdgeType => {
+    const diff = e.model === null ? undefined : layout.model.edges[e.model]!.diff;
     const data = {
       codes: e.codes,
       nearMiss: e.nearMiss,
       count: e.count,
       ghost: e.ghost,
       selfLoop: e.source === e.target,
+      ...(diff ? { diff } : {}),
     };
     const status = edgeStatus(data);
     return {

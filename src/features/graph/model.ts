@@ -29,6 +29,17 @@ export interface GNode {
   /** Short forms for labels. */
   shortJti: string;
   shortIss: string;
+  /** In a comparison of two ledgers (diff.ts): where the node is, and its verdict on each side. */
+  diff?: NodeDiff;
+}
+
+export type DiffMark = 'same' | 'onlyA' | 'onlyB' | 'changed';
+
+export interface NodeDiff {
+  mark: DiffMark;
+  /** The verdict in ledger A (the open one) and B, or null where the node is not. */
+  a: { status: NodeStatus; codes: readonly ErrorCode[] } | null;
+  b: { status: NodeStatus; codes: readonly ErrorCode[] } | null;
 }
 
 export interface GEdge {
@@ -44,6 +55,8 @@ export interface GEdge {
    * the clock skew (no violation, but worth a warning); 0 otherwise.
    */
   nearMiss: number;
+  /** In a comparison: the edge is in A only, in B only, or in both. */
+  diff?: 'onlyA' | 'onlyB' | 'same';
 }
 
 export interface GraphModel {

@@ -30,6 +30,8 @@ export interface EdgeData extends Record<string, unknown> {
   count: number;
   ghost: boolean;
   selfLoop: boolean;
+  /** In a comparison: the edge is in A only, in B only, or in both. */
+  diff?: 'onlyA' | 'onlyB' | 'same';
 }
 export type EctEdgeType = Edge<EdgeData, 'ect'>;
 
@@ -40,6 +42,16 @@ const STATUS_TEXT = {
   ghost: 'missing',
 } as const;
 const MAX_BADGES = 3;
+
+/** In a comparison: the badge that says where a node is, and how its verdict changed. */
+function diffBadge(n: GNode): string | null {
+  const d = n.diff;
+  if (!d || d.mark === 'same') return null;
+  if (d.mark === 'onlyA') return '− only in A';
+  if (d.mark === 'onlyB') return '+ only in B';
+  const word = (v: NonNullable<typeof d.a>) => (v.status === 'ghost' ? 'missing' : v.status);
+  return `${word(d.a!)} → ${word(d.b!)}`;
+}
 
 /** iat as an UTC time of day, e.g. 23:47:00Z. */
 function clock(iat: number): string {
@@ -79,12 +91,14 @@ export const TaskNode = memo(function TaskNode({
 }: NodeProps<TaskNodeType>) {
   const n = data.node;
   const brk = data.chainBreak;
-  const shown = n.codes.slice(0, brk ? MAX_BADGES - 1 : MAX_BADGES);
+  const diff = diffBadge(n);
+  const shown = n.codes.slice(0, (brk ? MAX_BADGES - 1 : MAX_BADGES) - (diff ? 1 : 0));
   return (
     <div
-      className={`gnode gnode--${n.status}${brk ? ' gnode--chainbreak' : ''}`}
+      className={`gnode gnode--${n.status}${brk ? ' gnode--chainbreak' : ''}${n.diff ? ` gnode--diff-${n.diff.mark}` : ''}`}
       data-testid="graph-node"
       data-status={n.status}
+      data-diff={n.diff?.mark}
       data-chain-break={brk ? 'true' : undefined}
       data-jti={n.jti ?? ''}
       data-codes={n.codes.join(' ')}
@@ -106,6 +120,11 @@ export const TaskNode = memo(function TaskNode({
         </span>
       </div>
       <div className="gnode__codes">
+        {diff && (
+          <span className="gbadge gbadge--diff" data-testid="node-diff">
+            {diff}
+          </span>
+        )}
         {brk && (
           <span className="gbadge gbadge--chainbreak" data-testid="node-chain-break">
             chain break
@@ -138,9 +157,10 @@ export const GhostNode = memo(function GhostNode({
   const n = data.node;
   return (
     <div
-      className="gnode gnode--ghost"
+      className={`gnode gnode--ghost${n.diff ? ` gnode--diff-${n.diff.mark}` : ''}`}
       data-testid="graph-node"
       data-status="ghost"
+      data-diff={n.diff?.mark}
       data-jti={n.jti ?? ''}
       title={`Missing parent: ${visibleString(n.jti ?? '')}\nNamed in pred by ${n.children.length} token(s) but not in this set`}
     >
@@ -224,7 +244,14 @@ export const EctEdge = memo(function EctEdge(props: EdgeProps<EctEdgeType>) {
   const label = edgeLabel(d);
   const w = label ? labelWidth(label) : 0;
   return (
-    <g data-testid="graph-edge" data-status={status} data-codes={d.codes.join(' ')} data-edge={id}>
+    <g
+      data-testid="graph-edge"
+      data-status={status}
+      data-codes={d.codes.join(' ')}
+      data-edge={id}
+      data-diff={d.diff}
+      className={d.diff && d.diff !== 'same' ? `gedge-diff--${d.diff}` : undefined}
+    >
       <path
         d={path}
         fill="none"

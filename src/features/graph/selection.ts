@@ -6,6 +6,7 @@
  *   iss:agent/b  wid:7c1e   by issuer (any part of it), by workflow id prefix
  *   status:invalid  code:cycle   by verdict (valid, invalid, tainted, missing) or violation code
  *   cause:9e1d              the root cause of a task: the invalid ancestors that taint it and the paths
+ *   diff:changed            comparing two ledgers: onlyA, onlyB, changed (verdict) or same
  *   +X   X+   +X+           X and everything upstream (its ancestors), downstream, or both
  *   2+X  X+1  2+X+2         the same, at most that many steps
  *   A and B, A or B, not A, ( … )   combined; `and` binds tighter than `or`
@@ -14,10 +15,10 @@
  * nodes it selects. Pure: no React, no DOM.
  */
 import type { ErrorCode } from 'wimse-ect';
-import type { GraphModel, NodeStatus } from './model.ts';
+import type { DiffMark, GraphModel, NodeStatus } from './model.ts';
 import { reach, rootCause } from './traverse.ts';
 
-export const ATOM_KEYS = ['jti', 'act', 'iss', 'wid', 'status', 'code', 'cause'] as const;
+export const ATOM_KEYS = ['jti', 'act', 'iss', 'wid', 'status', 'code', 'cause', 'diff'] as const;
 export type AtomKey = (typeof ATOM_KEYS)[number] | 'any';
 
 export type Selection =
@@ -42,6 +43,15 @@ class SyntaxProblem extends Error {
     super(message);
   }
 }
+
+const DIFF_WORDS: Record<string, DiffMark> = {
+  onlya: 'onlyA',
+  a: 'onlyA',
+  onlyb: 'onlyB',
+  b: 'onlyB',
+  changed: 'changed',
+  same: 'same',
+};
 
 const STATUS_WORDS: Record<string, NodeStatus> = {
   valid: 'valid',
@@ -131,6 +141,9 @@ function atomOf(tok: Extract<Tok, { t: 'word' }>): Selection {
     if (value === '') throw new SyntaxProblem(`“${key}:” needs a value`, tok.at);
     if (key === 'status' && !(value.toLowerCase() in STATUS_WORDS)) {
       throw new SyntaxProblem(`status is one of valid, invalid, tainted, missing (not “${value}”)`, tok.at);
+    }
+    if (key === 'diff' && !(value.toLowerCase() in DIFF_WORDS)) {
+      throw new SyntaxProblem(`diff is one of onlyA, onlyB, changed, same (not “${value}”)`, tok.at);
     }
     return { kind: 'atom', key: key as AtomKey, value };
   }
@@ -304,6 +317,9 @@ function atomNodes(model: GraphModel, key: AtomKey, value: string): Uint8Array {
         break;
       case 'code':
         hit = nd.codes.includes(value as ErrorCode);
+        break;
+      case 'diff':
+        hit = nd.diff?.mark === DIFF_WORDS[lower];
         break;
       case 'any':
         hit = actIs(nd.act) || prefixOf(nd.jti);
