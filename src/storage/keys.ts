@@ -5,7 +5,15 @@
  * The trust store used for verification is derived from it.
  */
 import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
-import { generateSigningKey, parseTrustStore, type TrustStore } from 'wimse-ect';
+import {
+  generateSigningKey,
+  parseTrustStore,
+  quote,
+  unusableKeyReason,
+  type SkippedKey,
+  type TrustedKey,
+  type TrustStore,
+} from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
 
 export interface StoredKey {
@@ -31,12 +39,23 @@ export class KeyImportError extends Error {
   }
 }
 
-/** The trust store the verifier uses: every key's public part, bound to its issuer. */
+/**
+ * The trust store the verifier uses: every usable key's public part, bound to its issuer. A stored
+ * key the core finds unusable (kept from before the profile's rules on usable keys) is listed as
+ * skipped, never trusted.
+ */
 export function trustStoreOf(keys: readonly StoredKey[]): TrustStore {
-  return {
+  const store: { kind: 'issuers'; keys: TrustedKey[]; skipped: SkippedKey[] } = {
     kind: 'issuers',
-    keys: keys.map((k) => ({ jwk: k.publicJwk, kid: k.kid, issuer: k.issuer })),
+    keys: [],
+    skipped: [],
   };
+  for (const k of keys) {
+    const reason = unusableKeyReason(k.publicJwk);
+    if (reason) store.skipped.push({ where: `key ${quote(k.name)}`, kid: k.kid, issuer: k.issuer, reason });
+    else store.keys.push({ jwk: k.publicJwk, kid: k.kid, issuer: k.issuer });
+  }
+  return store;
 }
 
 /** `{"keys": [...]}` of every public key. */

@@ -49,7 +49,7 @@ export function importTrustedKey(key: TrustedKey, alg: string): Promise<CryptoKe
   if (!byAlg) imported.set(key, (byAlg = new Map()));
   let p = byAlg.get(alg);
   if (!p) {
-    p = importJWK(key.jwk, alg) as Promise<CryptoKey>;
+    p = importJWK(importable(key.jwk), alg) as Promise<CryptoKey>;
     byAlg.set(alg, p);
     const map = byAlg;
     p.then(
@@ -62,6 +62,19 @@ export function importTrustedKey(key: TrustedKey, alg: string): Promise<CryptoKe
     );
   }
   return p;
+}
+
+/**
+ * The JWK as WebCrypto imports it for verifying: without `key_ops` and `ext`, which jose would
+ * hand to WebCrypto as they are (a public key listing "sign", an empty list, or a non-boolean
+ * `ext` makes the import or the verify call throw). A usable key's `key_ops` contain "verify"
+ * (trust.ts), which is the one usage asked for.
+ */
+function importable(jwk: JWK): JWK {
+  if (jwk.key_ops === undefined && jwk.ext === undefined) return jwk;
+  const { key_ops: _ops, ext: _ext, ...rest } = jwk;
+  void [_ops, _ext];
+  return rest;
 }
 
 /** The trusted key's CryptoKey for `alg` if importTrustedKey has already made it, else undefined. */

@@ -280,40 +280,36 @@ describe('receipts', () => {
 });
 
 describe('ReplayCache', () => {
-  it('remembers a (wid, jti) until its time is up', () => {
+  it('remembers a jti until its time is up', () => {
     const cache = new ReplayCache();
-    expect(cache.has('j', 'w', NOW)).toBe(false);
-    cache.record('j', 'w', NOW + 630);
-    expect(cache.has('j', 'w', NOW)).toBe(true);
-    expect(cache.has('j', 'w', NOW + 630)).toBe(true);
-    expect(cache.has('j', 'w', NOW + 631)).toBe(false);
+    expect(cache.has('j', NOW)).toBe(false);
+    cache.record('j', NOW + 630);
+    expect(cache.has('j', NOW)).toBe(true);
+    expect(cache.has('j', NOW + 630)).toBe(true);
+    expect(cache.has('j', NOW + 631)).toBe(false);
   });
 
-  it('keys entries by (wid, jti)', () => {
+  it('keys entries on the jti alone; recording again replaces the time', () => {
     const cache = new ReplayCache();
-    cache.record('j', 'w1', NOW + 600);
-    expect(cache.has('j', 'w2', NOW)).toBe(false);
-    expect(cache.has('j', undefined, NOW)).toBe(false);
-    expect(cache.has('k', 'w1', NOW)).toBe(false);
-    cache.record('j', 'w2', NOW + 600);
-    cache.record('j', undefined, NOW + 600);
-    expect(cache.size).toBe(3);
-    expect(cache.has('j', undefined, NOW)).toBe(true);
-    cache.record('j', 'w1', NOW + 900); // recording again replaces, not adds
-    expect(cache.size).toBe(3);
-    expect(cache.has('j', 'w1', NOW + 800)).toBe(true);
+    cache.record('j', NOW + 600);
+    expect(cache.has('k', NOW)).toBe(false);
+    cache.record('k', NOW + 600);
+    expect(cache.size).toBe(2);
+    cache.record('j', NOW + 900); // recording again replaces, not adds
+    expect(cache.size).toBe(2);
+    expect(cache.has('j', NOW + 800)).toBe(true);
   });
 
   it('prune forgets only entries past their time', () => {
     const cache = new ReplayCache();
-    cache.record('a', 'w', NOW + 10);
-    cache.record('b', 'w', NOW + 100);
-    cache.record('c', undefined, NOW + 50);
+    cache.record('a', NOW + 10);
+    cache.record('b', NOW + 100);
+    cache.record('c', NOW + 50);
     cache.prune(NOW + 50);
     expect(cache.size).toBe(2);
-    expect(cache.has('a', 'w', NOW)).toBe(false);
-    expect(cache.has('b', 'w', NOW)).toBe(true);
-    expect(cache.has('c', undefined, NOW)).toBe(true);
+    expect(cache.has('a', NOW)).toBe(false);
+    expect(cache.has('b', NOW)).toBe(true);
+    expect(cache.has('c', NOW)).toBe(true);
     cache.prune(NOW + 101);
     expect(cache.size).toBe(0);
   });

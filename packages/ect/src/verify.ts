@@ -517,19 +517,19 @@ function* verification(
   }
 
   // 14. replay
+  // Keyed on jti alone (section 4): another wid does not make a reused jti new.
   const jti = str(payload.jti);
-  const wid = str(payload.wid);
   if (!settings.replayCache || !opts.replay) skip('replay', 'no replay cache');
   else if (!jti) skip('replay', 'no usable jti (see step 8)');
   else {
     check(
       'replay',
-      opts.replay.has(jti, wid, now)
+      opts.replay.has(jti, now)
         ? [
             {
               code: 'replay',
               claim: 'jti',
-              message: `jti ${jti} was already accepted by this verifier within its lifetime`,
+              message: `jti ${jti} was already accepted by this verifier within its lifetime (replay is checked on the jti alone, whatever the wid)`,
             },
           ]
         : [],
@@ -555,7 +555,7 @@ function* verification(
   const failed = steps.some((s) => s.status === 'fail');
   if (failed) skip('append', 'not appended: the token is invalid');
   else {
-    if (opts.replay && jti && exp !== undefined) opts.replay.record(jti, wid, exp + skew);
+    if (opts.replay && jti && exp !== undefined) opts.replay.record(jti, exp + skew);
     if (opts.ledger) {
       report.entry = (yield { kind: 'append', token: report.token, payload, now: now * 1000 }) as LedgerEntry;
       if (report.entry.receipt) report.level = 'L3';
@@ -587,6 +587,9 @@ function asciiBytes(header: string, payload: string): Uint8Array<ArrayBuffer> {
 const mismatch = (kid: string) =>
   `the signature does not verify under trusted key ${quote(kid)}: the token was changed after signing, or signed by another key`;
 
+const unusable = (kid: string, alg: string, e: unknown) =>
+  `trusted key ${quote(kid)} cannot be used with ${alg}: ${e instanceof Error ? e.message : String(e)}`;
+
 function checkSignature(
   token: string,
   parts: readonly [string, string, string],
@@ -600,11 +603,11 @@ function checkSignature(
   const key = ecdsa && only ? importedKey(only, alg) : undefined;
   if (ecdsa && only && key) {
     const signature = decodeBase64Url(parts[2]) as Uint8Array<ArrayBuffer>;
-    return crypto.subtle
-      .verify(ecdsa, key, signature, asciiBytes(parts[0], parts[1]))
-      .then((ok): SignatureOutcome =>
+    return crypto.subtle.verify(ecdsa, key, signature, asciiBytes(parts[0], parts[1])).then(
+      (ok): SignatureOutcome =>
         ok ? { ok: true, kid: only.kid, issuer: only.issuer } : { ok: false, message: mismatch(only.kid) },
-      );
+      (e: unknown): SignatureOutcome => ({ ok: false, message: unusable(only.kid, alg, e) }),
+    );
   }
   return checkSignatureWithAnyKey(token, parts, alg, candidates, crit);
 }
@@ -630,13 +633,18 @@ async function checkSignatureWithAnyKey(
     try {
       cryptoKey = importedKey(candidate, alg) ?? (await importTrustedKey(candidate, alg));
     } catch (e) {
-      last = `trusted key ${quote(candidate.kid)} cannot be used with ${alg}: ${e instanceof Error ? e.message : String(e)}`;
+      last = unusable(candidate.kid, alg, e);
       continue;
     }
     if (ecdsa && signingInput && signature) {
-      if (await crypto.subtle.verify(ecdsa, cryptoKey, signature as Uint8Array<ArrayBuffer>, signingInput)) {
-        return { ok: true, kid: candidate.kid, issuer: candidate.issuer };
+      let ok: boolean;
+      try {
+        ok = await crypto.subtle.verify(ecdsa, cryptoKey, signature as Uint8Array<ArrayBuffer>, signingInput);
+      } catch (e) {
+        last = unusable(candidate.kid, alg, e);
+        continue;
       }
+      if (ok) return { ok: true, kid: candidate.kid, issuer: candidate.issuer };
       last = mismatch(candidate.kid);
       continue;
     }

@@ -18,7 +18,9 @@ import {
   ReplayCache,
   resolveSettings,
   oneLine,
+  quote,
   splitInput,
+  stringifyJson,
   verifyToken,
   type JsonObject,
   type Settings,
@@ -83,19 +85,32 @@ function tokensFrom(inputs: string[]): string[] {
         input === '-' ? 'standard input' : input.startsWith('@') ? input.slice(1) : 'the argument';
       throw new UsageError(`no token in ${where}`);
     }
-    tokens.push(...found);
+    // One by one: spreading 150,000 tokens as arguments overflows the stack.
+    for (const t of found) tokens.push(t);
   }
   return tokens;
 }
 
-function loadTrust(path: string | undefined): TrustStore {
+/**
+ * The trust store or JWKS at `path`. A document of another shape is a usage error; keys that
+ * cannot verify are left out (ECT-PROFILE.md section 6), each named on stderr with its reason.
+ */
+function loadTrust(path: string | undefined, command: string): TrustStore {
   if (!path) throw new UsageError('--trust F is required: a trust store or JWKS file');
+  let store: TrustStore;
   try {
-    return parseTrustStore(readJson(path, 'trust store'));
+    store = parseTrustStore(readJson(path, 'trust store'));
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`trust store ${JSON.stringify(path)}: ${(e as Error).message}`);
   }
+  for (const s of store.skipped) {
+    const kid = s.kid === null ? '' : ` (kid ${quote(s.kid)})`;
+    process.stderr.write(
+      `ect ${command}: note: trust store key ${s.where}${kid} skipped: it ${oneLine(s.reason)}\n`,
+    );
+  }
+  return store;
 }
 
 function loadSettings(path: string | undefined): Settings {
@@ -115,7 +130,8 @@ function parseNow(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+/** One JSON line on stdout; decoded claims may nest deeper than JSON.stringify can go (stringifyJson). */
+const print = (value: unknown) => process.stdout.write(`${stringifyJson(value)}\n`);
 
 /** Parses `--name value` options (all take a value) and positionals; unknown options are usage errors. */
 function parse<K extends string>(argv: string[], names: readonly K[]) {
@@ -149,7 +165,7 @@ async function cmdDecode(argv: string[]): Promise<number> {
 
 async function cmdVerify(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, ['trust', 'audience', 'now', 'ledger', 'config']);
-  const trust = loadTrust(values.trust);
+  const trust = loadTrust(values.trust, 'verify');
   const settings = loadSettings(values.config);
   const now = parseNow(values.now);
   if (!positionals.length) throw new UsageError('verify needs at least one <input>');
@@ -177,14 +193,22 @@ async function cmdVerify(argv: string[]): Promise<number> {
     const problems = r.steps.flatMap((s) =>
       s.problems.map((p) => ({ step: s.n, code: p.code, message: p.message })),
     );
-    print({ jti: r.jti, valid: r.valid, code: r.code, codes: r.codes, level: r.level, problems });
+    print({
+      jti: r.jti,
+      valid: r.valid,
+      code: r.code,
+      codes: r.codes,
+      level: r.level,
+      problems,
+      ...(r.warnings.length ? { warnings: r.warnings } : {}),
+    });
   }
   return status;
 }
 
 async function cmdAudit(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, ['trust', 'now', 'config']);
-  const trust = loadTrust(values.trust);
+  const trust = loadTrust(values.trust, 'audit');
   const settings = loadSettings(values.config);
   const now = parseNow(values.now);
   if (positionals.length !== 1) throw new UsageError('audit takes exactly one <ledger-file>');
@@ -287,4 +311,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// A test may import this module to call main() in-process (the same code path, without a
+// process per run); it sets this flag first so that importing does not run a command.
+if (!(globalThis as { ECT_CLI_IMPORTED?: boolean }).ECT_CLI_IMPORTED) {
+  // A reader that stops early (`ect decode … | head`) closes the pipe: that ends the output, quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+  process.exitCode = await main(process.argv.slice(2));
+}
