@@ -182,4 +182,26 @@ describe('renderSvg', () => {
     expect(svg).toContain('downstream of invalid');
     expect(svg).toContain('tampered');
   });
+
+  it("colours a group's counts by status: tainted in amber, also beside invalid ones", () => {
+    const draw = (dark: boolean) => {
+      const v = buildView(model, visibleNodes(model, NO_FILTERS), 'wid', new Set());
+      const r = layeredLayout({
+        n: v.nodes.length,
+        src: Int32Array.from(v.edges.map((e) => e.source)),
+        dst: Int32Array.from(v.edges.map((e) => e.target)),
+        width: 232,
+        height: 92,
+        direction: 'LR',
+      });
+      const opts = { model, view: v, direction: 'LR' as const, x: r.x, y: r.y, related: null };
+      return renderSvg({ ...opts, size: () => [232, 92], selected: undefined, dark }).svg;
+    };
+    // One workflow: 4 invalid tasks and 1 tainted in one group.
+    const light = draw(false);
+    expect(light).toMatch(/fill="#dc2626">4 invalid · \d+ violations<\/text>/);
+    expect(light).toContain('fill="#92400e">1 tainted</text>');
+    expect(light).not.toMatch(/fill="#059669">[^<]*tainted/);
+    expect(draw(true)).toContain('fill="#fde68a">1 tainted</text>');
+  });
 });
