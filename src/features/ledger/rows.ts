@@ -22,7 +22,9 @@ export interface Row {
   receipt: boolean;
   status: RowStatus;
   codes: readonly ErrorCode[];
-  /** Lowercase jti, iss, exec_act and wid, for the free-text search. */
+  /** The predecessor ids the entry names. */
+  pred: readonly string[];
+  /** Lowercase jti, iss, exec_act, wid, pred and codes, for the free-text search. */
   hay: string;
 }
 
@@ -39,6 +41,10 @@ export function buildRows(entries: readonly EntryRecord[], audit: AuditReport | 
     const iss = str(c.iss);
     const act = str(c.exec_act);
     const wid = str(c.wid);
+    // -01 names its predecessors in `pred`, -00 in `par`.
+    const links = Array.isArray(c.pred) ? c.pred : Array.isArray(c.par) ? c.par : [];
+    const pred = links.filter((p): p is string => typeof p === 'string');
+    const codes = node?.codes ?? [];
     rows[i] = {
       index: i,
       seq: e.seq,
@@ -50,15 +56,16 @@ export function buildRows(entries: readonly EntryRecord[], audit: AuditReport | 
       iat: typeof c.iat === 'number' ? c.iat : null,
       receipt: e.receipt !== undefined,
       status: !node ? 'pending' : !node.valid ? 'invalid' : node.tainted ? 'tainted' : 'valid',
-      codes: node?.codes ?? [],
-      hay: `${jti}\n${iss}\n${act}\n${wid}`.toLowerCase(),
+      codes,
+      pred,
+      hay: `${jti}\n${iss}\n${act}\n${wid}\n${pred.join('\n')}\n${codes.join('\n')}`.toLowerCase(),
     };
   }
   return rows;
 }
 
 export interface Filters {
-  /** Free text: a jti prefix, or any part of iss, exec_act, jti, wid. */
+  /** Free text: any part of jti, iss, exec_act, wid, a pred entry or a violation code. */
   q: string;
   wid: string;
   iss: string;

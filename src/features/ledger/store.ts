@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import { ImportCancelled, useLedgers, type ImportResult } from '../../state/ledgers.ts';
 import { describeStorageError } from './format.ts';
+import type { Sort } from './order.ts';
 import { NO_FILTERS, type Filters } from './rows.ts';
 import { announceLedgerChange } from '../../state/ledgerChannel.ts';
 
@@ -16,6 +17,9 @@ export type ImportOutcome =
 
 interface LedgerViewState {
   filters: Filters;
+  /** The table's order: null for ledger order. */
+  sort: Sort | null;
+  setSort(sort: Sort | null): void;
   /** The selected entry's sequence number (stable across re-audits and filters). */
   selectedSeq: number | null;
   /** The import running now: where its text came from, how to stop it, whether its file is still being read. */
@@ -36,6 +40,8 @@ interface LedgerViewState {
 
 export const useLedgerView = create<LedgerViewState>()((set, get) => ({
   filters: NO_FILTERS,
+  sort: null,
+  setSort: (sort) => set({ sort }),
   selectedSeq: null,
   running: null,
   outcome: null,
