@@ -259,24 +259,28 @@ export function Explorer({ audit }: { audit: AuditReport }) {
             aria-label="View, violations and legend"
             className="absolute inset-y-0 left-0 z-20 flex w-[min(20rem,calc(100%-2.5rem))] flex-col gap-2 overflow-hidden rounded-md border border-slate-200 bg-white p-2 shadow-lg lg:static lg:w-72 lg:shrink-0 lg:shadow-none dark:border-slate-800 dark:bg-slate-900"
           >
-            <div role="tablist" aria-label="Panel" className="flex gap-1">
-              {TABS.map(({ tab, label }) => (
-                <button
-                  key={tab}
-                  type="button"
-                  role="tab"
-                  aria-selected={panel === tab}
-                  onClick={() => setPanel(tab)}
-                  className={`rounded-md px-2 py-0.5 text-xs font-medium ${
-                    panel === tab
-                      ? 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-100'
-                      : 'text-slate-600 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-800'
-                  }`}
-                >
-                  {label}
-                  {tab === 'violations' && ` (${items.length.toLocaleString('en')})`}
-                </button>
-              ))}
+            <div className="flex items-center gap-1">
+              <div role="tablist" aria-label="Panel" className="flex gap-1">
+                {TABS.map(({ tab, label }) => (
+                  <button
+                    key={tab}
+                    type="button"
+                    role="tab"
+                    id={`graph-tab-${tab}`}
+                    aria-selected={panel === tab}
+                    aria-controls="graph-tabpanel"
+                    onClick={() => setPanel(tab)}
+                    className={`rounded-md px-2 py-0.5 text-xs font-medium ${
+                      panel === tab
+                        ? 'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-100'
+                        : 'text-slate-600 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-800'
+                    }`}
+                  >
+                    {label}
+                    {tab === 'violations' && ` (${items.length.toLocaleString('en')})`}
+                  </button>
+                ))}
+              </div>
               <button
                 type="button"
                 onClick={() => setPanel(null)}
@@ -286,7 +290,12 @@ export function Explorer({ audit }: { audit: AuditReport }) {
                 ✕
               </button>
             </div>
-            <div role="tabpanel" className="flex min-h-0 flex-1 flex-col gap-2 overflow-y-auto">
+            <div
+              role="tabpanel"
+              id="graph-tabpanel"
+              aria-labelledby={`graph-tab-${panel}`}
+              className="flex min-h-0 flex-1 flex-col gap-2 overflow-y-auto"
+            >
               {panel === 'filters' && (
                 <>
                   <DemoGuide />
