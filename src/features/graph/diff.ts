@@ -37,7 +37,7 @@ function keys(m: GraphModel, side: 'A' | 'B'): string[] {
 }
 
 const sameCodes = (x: readonly string[], y: readonly string[]) =>
-  x.length === y.length && [...x].sort().join(' ') === [...y].sort().join(' ');
+  x.length === y.length && (x.length === 0 || [...x].sort().join(' ') === [...y].sort().join(' '));
 
 export function buildDiffModel(a: AuditReport, b: AuditReport, clockSkew: number): DiffModel {
   const mA = buildModel(a, clockSkew);
@@ -50,12 +50,7 @@ export function buildDiffModel(a: AuditReport, b: AuditReport, clockSkew: number
   const fromB: number[] = [];
   const verdict = (n: GNode) => ({ status: n.status, codes: n.codes });
   // A's nodes in their order, then those only in B; tasks before missing parents, as buildModel does.
-  const order: { side: 'A' | 'B'; i: number }[] = [];
-  for (const ghosts of [false, true]) {
-    mA.nodes.forEach((n, i) => (n.kind === 'ghost') === ghosts && order.push({ side: 'A', i }));
-    mB.nodes.forEach((n, i) => (n.kind === 'ghost') === ghosts && order.push({ side: 'B', i }));
-  }
-  for (const { side, i } of order) {
+  const take = (side: 'A' | 'B', i: number) => {
     const key = side === 'A' ? kA[i]! : kB[i]!;
     const src = side === 'A' ? mA.nodes[i]! : mB.nodes[i]!;
     let u = at.get(key);
@@ -67,27 +62,31 @@ export function buildDiffModel(a: AuditReport, b: AuditReport, clockSkew: number
         key: `d${u}`,
         parents: [],
         children: [],
-        diff: { mark: side === 'A' ? 'onlyA' : 'onlyB', a: null, b: null },
+        diff: { mark: 'same', a: null, b: null },
       });
+    } else if (side === 'B' && src.kind === 'task') {
+      // What B says is drawn (the later run), where B has it as a task.
+      const diff = nodes[u]!.diff!;
+      nodes[u] = { ...src, key: `d${u}`, parents: [], children: [], diff };
     }
-    const node = nodes[u]!;
+    const diff = nodes[u]!.diff!;
     if (side === 'A') {
-      node.diff!.a = verdict(src);
+      diff.a = verdict(src);
       fromA[i] = u;
     } else {
-      node.diff!.b = verdict(src);
+      diff.b = verdict(src);
       fromB[i] = u;
-      // What B says is drawn (the later run), where B has it as a task.
-      if (src.kind === 'task')
-        nodes[u] = { ...src, key: node.key, parents: [], children: [], diff: node.diff! };
     }
+  };
+  for (const ghosts of [false, true]) {
+    for (let i = 0; i < mA.nodes.length; i++) if ((mA.nodes[i]!.kind === 'ghost') === ghosts) take('A', i);
+    for (let i = 0; i < mB.nodes.length; i++) if ((mB.nodes[i]!.kind === 'ghost') === ghosts) take('B', i);
   }
   for (const n of nodes) {
     const d = n.diff!;
-    if (d.a && d.b) {
-      const same = d.a.status === d.b.status && sameCodes(d.a.codes, d.b.codes);
-      d.mark = same ? 'same' : 'changed';
-    }
+    if (d.a && d.b)
+      d.mark = d.a.status === d.b.status && sameCodes(d.a.codes, d.b.codes) ? 'same' : 'changed';
+    else d.mark = d.a ? 'onlyA' : 'onlyB';
   }
   // Edges: one per (parent, child, pred) of either side.
   const edges: GEdge[] = [];
@@ -124,7 +123,11 @@ export function buildDiffModel(a: AuditReport, b: AuditReport, clockSkew: number
     else {
       counts.tokens++;
       counts[n.status === 'ghost' ? 'valid' : n.status]++;
-      if (n.jti !== null) byJti.set(n.jti, [...(byJti.get(n.jti) ?? []), u]);
+      if (n.jti !== null) {
+        const list = byJti.get(n.jti);
+        if (list) list.push(u);
+        else byJti.set(n.jti, [u]);
+      }
     }
     diffCounts[n.diff!.mark satisfies DiffMark]++;
   });
