@@ -68,10 +68,12 @@ test('the ledger table sorts, searches pred and codes, and exports what it shows
   const csv = readFileSync((await download.path())!, 'utf8')
     .trimEnd()
     .split('\r\n');
-  expect(csv[0]).toBe('seq,appended_at,jti,wid,iss,exec_act,iat,iat_utc,status,codes,pred,receipt');
+  expect(csv[0]).toBe(
+    'seq,appended_at,jti,wid,iss,exec_act,iat,iat_utc,status,codes,ledger_problems,pred,receipt',
+  );
   expect(csv).toHaveLength(3);
   expect(csv[1]).toContain(`,${expected.cycleA!.jti},`);
-  expect(csv[1]).toContain(',invalid,cycle,');
+  expect(csv[1]).toContain(',invalid,cycle,,');
   expect(csv[1]).toContain(`,${expected.cycleB!.jti},`); // its pred
   expect(csv[2]).toContain(`,${expected.cycleB!.jti},`);
 });

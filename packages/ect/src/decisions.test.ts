@@ -13,7 +13,7 @@ import type { JsonObject } from './decode.ts';
 import { MemoryLedger } from './ledger.ts';
 import { ReplayCache } from './replay.ts';
 import { resolveSettings } from './settings.ts';
-import { parseTrustStore, type TrustStore } from './trust.ts';
+import { MAX_KEYS_PER_KID, parseTrustStore, type TrustStore } from './trust.ts';
 import { verifyToken, type VerificationReport, type VerifyOptions } from './verify.ts';
 
 const alice = await makeAgent('a');
@@ -276,6 +276,33 @@ describe('several keys under one kid (rotation)', () => {
       const r = await verify(await signWith(stranger.privateKey, 'ES256', 'rot', rootClaims()), { trust });
       expect(brief(r)).toEqual({ valid: false, code: 'invalid_signature' });
     }
+  });
+
+  it(`tries at most ${MAX_KEYS_PER_KID} keys per kid, and says so in a warning`, async () => {
+    // 10,000 keys under one kid (a hostile store: every one was tried, 3.2 s per token). The
+    // signer listed 3rd verifies; listed last, it is never reached.
+    const signer = await issuer('ES256', 'many');
+    const decoy = (await issuer('ES256', 'many')).publicJwk;
+    const token = await signWith(signer.privateKey, 'ES256', 'many', rootClaims());
+    const decoys = Array.from({ length: 9_999 }, () => decoy);
+    for (const doc of [
+      { issuers: { [ISS]: { keys: [decoy, decoy, signer.publicJwk, ...decoys.slice(3)] } } },
+      { keys: [decoy, decoy, signer.publicJwk, ...decoys.slice(3)] },
+    ]) {
+      const r = await verify(token, { trust: parseTrustStore(doc) });
+      expect(brief(r)).toEqual({ valid: true, code: null });
+      expect(r.warnings.find((w) => w.includes('were tried'))).toMatch(
+        new RegExp(`has 9999 keys with kid "many".*only the first ${MAX_KEYS_PER_KID} were tried`),
+      );
+    }
+    const last = parseTrustStore({ issuers: { [ISS]: { keys: [...decoys, signer.publicJwk] } } });
+    const r = await verify(token, { trust: last });
+    expect(brief(r)).toEqual({ valid: false, code: 'invalid_signature' });
+    expect(r.warnings.some((w) => w.includes('10000 keys with kid "many"'))).toBe(true);
+    // Within the bound, no warning.
+    const few = parseTrustStore({ issuers: { [ISS]: { keys: [...decoys.slice(0, 7), signer.publicJwk] } } });
+    expect((await verify(token, { trust: few })).warnings).toEqual([]);
+    expect(brief(await verify(token, { trust: few }))).toEqual({ valid: true, code: null });
   });
 
   it('keys of different types under one kid: the one that fits the algorithm verifies', async () => {

@@ -205,7 +205,52 @@ export function serializeTrustStore(store: TrustStore): {
 }
 
 export type KeyResolution =
-  { ok: true; candidates: TrustedKey[]; warning?: string } | { ok: false; problem: Problem };
+  | {
+      ok: true;
+      candidates: TrustedKey[];
+      warning?: string;
+      /** Set when more keys share the kid than are tried (MAX_KEYS_PER_KID): a warning for the report. */
+      capped?: string;
+    }
+  | { ok: false; problem: Problem };
+
+/**
+ * The most keys tried for one token: of the keys of its issuer (or the unbound keys) that share
+ * its `kid`, the first ones listed. Key rotation puts a few keys under one kid; a verifier that
+ * tried every one would let a trust store of 10,000 keys under one kid cost 3.2 s per token
+ * (issue 17), so past this bound the report says how many keys were left untried.
+ */
+export const MAX_KEYS_PER_KID = 8;
+
+function capped(
+  keys: TrustedKey[],
+  kid: string,
+  issuer: string | null,
+): { candidates: TrustedKey[]; capped?: string } {
+  if (keys.length <= MAX_KEYS_PER_KID) return { candidates: keys };
+  return {
+    candidates: keys.slice(0, MAX_KEYS_PER_KID),
+    capped: `the trust store has ${keys.length} keys with kid ${quote(kid)}${issuer === null ? ' bound to no issuer' : ` for issuer ${quote(issuer)}`}; only the first ${MAX_KEYS_PER_KID} were tried (a bound on the work per token), so a signature by any of the other ${keys.length - MAX_KEYS_PER_KID} does not verify here`,
+  };
+}
+
+/** The store's keys by kid, made once per list of keys (step 6 looks a kid up for every token). */
+const byKidIndex = new WeakMap<readonly TrustedKey[], { size: number; index: Map<string, TrustedKey[]> }>();
+
+function keysWithKid(store: TrustStore, kid: string): TrustedKey[] {
+  let cached = byKidIndex.get(store.keys);
+  if (!cached || cached.size !== store.keys.length) {
+    const index = new Map<string, TrustedKey[]>();
+    for (const k of store.keys) {
+      const list = index.get(k.kid);
+      if (list) list.push(k);
+      else index.set(k.kid, [k]);
+    }
+    cached = { size: store.keys.length, index };
+    byKidIndex.set(store.keys, cached);
+  }
+  return cached.index.get(kid) ?? [];
+}
 
 /** Step 6: the keys that may have signed a token with this `iss` and `kid`. */
 export function resolveKey(store: TrustStore, iss: unknown, kid: unknown): KeyResolution {
@@ -222,12 +267,12 @@ export function resolveKey(store: TrustStore, iss: unknown, kid: unknown): KeyRe
       },
     };
   }
-  const byKid = store.keys.filter((k) => k.kid === kid);
+  const byKid = keysWithKid(store, kid);
   const bound = byKid.filter((k) => k.issuer !== null);
   const unbound = byKid.filter((k) => k.issuer === null);
   const unboundMatch = (): KeyResolution => ({
     ok: true,
-    candidates: unbound,
+    ...capped(unbound, kid, null),
     warning: `issuer unchecked: key ${quote(kid)} comes from a plain JWKS, bound to no issuer, so it is matched by kid alone and "iss" is not checked`,
   });
   const issuers = [...new Set(bound.map((k) => k.issuer))];
@@ -251,7 +296,7 @@ export function resolveKey(store: TrustStore, iss: unknown, kid: unknown): KeyRe
         };
   }
   const mine = bound.filter((k) => k.issuer === iss);
-  if (mine.length) return { ok: true, candidates: mine };
+  if (mine.length) return { ok: true, ...capped(mine, kid, iss) };
   if (bound.length) {
     return {
       ok: false,

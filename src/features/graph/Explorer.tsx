@@ -90,20 +90,23 @@ export function Explorer({ audit }: { audit: AuditReport }) {
   const panel = useGraphView((s) => s.panel);
   const timelineOpen = useGraphView((s) => s.timelineOpen);
   const ledgerName = useLedgers((s) => s.ledgers.find((l) => l.id === s.currentId)?.name ?? null);
-  // Where the ledger's hash chain breaks (an entry changed after it was appended): its node is marked.
+  // The ledger check's problems (chain, sequence, receipts, checkpoint): each marked on its entry's
+  // node; the first is where the ledger stops proving what the graph draws.
   const chainBreak = useLedgers((s) => s.chain?.firstBreak ?? null);
+  const problems = useLedgers((s) => s.problems);
   const entries = useLedgers((s) => s.entries);
+  const ledgerProblemsAt = useCallback(
+    (index: number) =>
+      entries.length === audit.nodes.length && entries[index] ? problems.get(entries[index].seq) : undefined,
+    [entries, audit, problems],
+  );
   const breakIndex = useMemo(() => {
     if (!chainBreak || entries.length !== audit.nodes.length) return -1;
     const guess = chainBreak.seq - 1;
-    return entries[guess]?.seq === chainBreak.seq
-      ? guess
-      : entries.findIndex((e) => e.seq === chainBreak.seq);
+    return entries[guess]?.seq === chainBreak.seq ? guess : entries.findIndex((e) => e.seq >= chainBreak.seq);
   }, [chainBreak, entries, audit]);
-  const breakAt = useMemo(
-    () => (breakIndex >= 0 && chainBreak ? { index: breakIndex, message: chainBreak.message } : null),
-    [breakIndex, chainBreak],
-  );
+  // In a comparison, model indices are not the audit's: no entry to mark.
+  const noProblems = useCallback(() => undefined, []);
 
   // ---- what is drawn: filters and the selection query, then the grouping plan
   const selection = useMemo(() => selectionOf(query), [query]);
@@ -124,8 +127,11 @@ export function Explorer({ audit }: { audit: AuditReport }) {
   // React Flow's nodes and edges: built once per layout; a selection only re-classes the related ones.
   const onExpand = useCallback((key: string) => useGraphView.getState().expand(key), []);
   const baseNodes = useMemo(
-    () => (layout ? flowNodes(layout, { onExpand, chainBreak: breakAt }) : []),
-    [layout, onExpand, breakAt],
+    () =>
+      layout
+        ? flowNodes(layout, { onExpand, ledgerProblemsAt: comparing ? noProblems : ledgerProblemsAt })
+        : [],
+    [layout, onExpand, comparing, noProblems, ledgerProblemsAt],
   );
   const baseEdges = useMemo(() => (layout ? flowEdges(layout) : []), [layout]);
   const focus = useMemo(() => (layout ? focusOf(layout, selected) : null), [layout, selected]);
@@ -228,18 +234,23 @@ export function Explorer({ audit }: { audit: AuditReport }) {
           </Button>
         </div>
       </div>
-      {chainBreak && breakIndex >= 0 && (
+      {chainBreak && (
         <div
           role="alert"
           data-testid="graph-chain-break"
           className="flex flex-wrap items-center gap-2 rounded-md border border-violet-400 bg-violet-50 px-3 py-1 text-sm text-violet-950 dark:border-violet-700 dark:bg-violet-950/40 dark:text-violet-100"
         >
           <span className="min-w-0 flex-1">
-            <strong>The ledger's hash chain breaks at entry #{chainBreak.seq}:</strong>{' '}
+            <strong>
+              The ledger check fails at entry #{chainBreak.seq}
+              {problems.size > 1 ? ` (and ${problems.size - 1} more)` : ''}:
+            </strong>{' '}
             <VisibleText text={chainBreak.message} /> What this graph draws from that entry on is not proven
-            by the ledger.
+            by the ledger; every entry with a problem is marked.
           </span>
-          <Button onClick={() => reveal(breakIndex)}>Show entry #{chainBreak.seq}</Button>
+          {breakIndex >= 0 && (
+            <Button onClick={() => reveal(breakIndex)}>Show entry #{entries[breakIndex]!.seq}</Button>
+          )}
         </div>
       )}
       {comparing && <CompareBar state={cmp} nameA={ledgerName ?? 'the open ledger'} />}
@@ -386,7 +397,7 @@ export function Explorer({ audit }: { audit: AuditReport }) {
                 audit={audit}
                 selected={selected}
                 group={selectedGroup}
-                chainBreak={breakAt}
+                ledgerProblems={ledgerProblemsAt}
                 onPick={reveal}
                 onExpand={onExpand}
                 onClose={() => useGraphView.getState().select(null)}

@@ -5,6 +5,7 @@
  * elements the same objects, so React Flow re-renders only those).
  */
 import { MarkerType, Position } from '@xyflow/react';
+import type { LedgerProblem } from 'wimse-ect';
 import { visibleString } from '../../components/visible.ts';
 import { EDGE_STYLE, edgeStatus } from './geometry.ts';
 import type { Direction } from './layout/layered.ts';
@@ -35,8 +36,8 @@ export function flowNodes(
   layout: Laid,
   opts: {
     onExpand: (key: string) => void;
-    /** The model node where the ledger's hash chain breaks, and why. */
-    chainBreak: { index: number; message: string } | null;
+    /** The ledger check's problems at an entry (its audit index), if any. */
+    ledgerProblemsAt: (index: number) => readonly LedgerProblem[] | undefined;
   },
 ): GraphNodeType[] {
   const lr = layout.direction === 'LR';
@@ -70,11 +71,11 @@ export function flowNodes(
         ariaLabel: `Missing parent ${visibleString(node.jti ?? '')}`,
       };
     }
-    const brk = opts.chainBreak;
+    const problems = opts.ledgerProblemsAt(node.index);
     return {
       ...common,
       type: 'task',
-      data: brk && v.model === brk.index ? { node, chainBreak: brk.message } : { node },
+      data: problems ? { node, ledgerProblems: problems } : { node },
       ariaLabel: `${visibleString(node.act ?? 'task')} by ${visibleString(node.shortIss)}, ${node.status}${
         node.codes.length ? `: ${node.codes.join(', ')}` : ''
       }`,

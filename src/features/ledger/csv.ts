@@ -19,6 +19,7 @@ export const CSV_COLUMNS = [
   'iat_utc',
   'status',
   'codes',
+  'ledger_problems',
   'pred',
   'receipt',
 ] as const;
@@ -51,6 +52,7 @@ export function rowsToCsv(rows: readonly Row[]): string {
         iso(r.iat),
         r.status,
         r.codes.join(' '),
+        r.ledger.join(' '),
         r.pred.join(' '),
         r.receipt,
       ]

@@ -102,13 +102,15 @@ describe('the ledger table', () => {
   it('exports the rows shown as CSV, formulas defused and invisible characters escaped', () => {
     const csv = rowsToCsv(sortRows(rows, { key: 'iat', dir: 'asc' }));
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('seq,appended_at,jti,wid,iss,exec_act,iat,iat_utc,status,codes,pred,receipt');
+    expect(lines[0]).toBe(
+      'seq,appended_at,jti,wid,iss,exec_act,iat,iat_utc,status,codes,ledger_problems,pred,receipt',
+    );
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['3', '4', '1', '2']);
     expect(lines[1]).toBe(
-      `3,2025-12-31T23:50:00.003Z,bb-3,w2,spiffe://x/agent/c,"deploy, ""prod""",100,1970-01-01T00:01:40.000Z,invalid,cycle,aa-2,false`,
+      `3,2025-12-31T23:50:00.003Z,bb-3,w2,spiffe://x/agent/c,"deploy, ""prod""",100,1970-01-01T00:01:40.000Z,invalid,cycle,,aa-2,false`,
     );
     expect(lines[2]).toContain(',evil\\u202etxt,');
-    expect(lines[2]).toContain(',invalid,parent_not_found cycle,gone,');
+    expect(lines[2]).toContain(',invalid,parent_not_found cycle,,gone,');
     expect(lines[4]).toContain(`,"'=HYPERLINK(""x"")",,,tainted,`);
     expect(csvCell('-1')).toBe("'-1");
     expect(csvCell(-1)).toBe('-1');

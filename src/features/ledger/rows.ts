@@ -4,7 +4,7 @@
  * once per ledger/audit change so that filtering 100,000 rows on every keystroke is a plain
  * linear scan.
  */
-import type { AuditReport, ErrorCode } from 'wimse-ect';
+import type { AuditReport, ErrorCode, LedgerProblem, LedgerProblemCode } from 'wimse-ect';
 import type { EntryRecord } from '../../storage/ledger.ts';
 
 export type RowStatus = 'valid' | 'tainted' | 'invalid' | 'pending';
@@ -22,15 +22,23 @@ export interface Row {
   receipt: boolean;
   status: RowStatus;
   codes: readonly ErrorCode[];
+  /** The ledger check's problems at this entry (chain, sequence, receipt, checkpoint), by code. */
+  ledger: readonly LedgerProblemCode[];
   /** The predecessor ids the entry names. */
   pred: readonly string[];
-  /** Lowercase jti, iss, exec_act, wid, pred and codes, for the free-text search. */
+  /** Lowercase jti, iss, exec_act, wid, pred, violation and ledger codes, for the free-text search. */
   hay: string;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export function buildRows(entries: readonly EntryRecord[], audit: AuditReport | null): Row[] {
+const NONE: readonly LedgerProblemCode[] = [];
+
+export function buildRows(
+  entries: readonly EntryRecord[],
+  audit: AuditReport | null,
+  problems: ReadonlyMap<number, readonly LedgerProblem[]> = new Map(),
+): Row[] {
   const nodes = audit && audit.nodes.length === entries.length ? audit.nodes : null;
   const rows = new Array<Row>(entries.length);
   for (let i = 0; i < entries.length; i++) {
@@ -45,6 +53,7 @@ export function buildRows(entries: readonly EntryRecord[], audit: AuditReport | 
     const links = Array.isArray(c.pred) ? c.pred : Array.isArray(c.par) ? c.par : [];
     const pred = links.filter((p): p is string => typeof p === 'string');
     const codes = node?.codes ?? [];
+    const ledger = ledgerCodes(problems.get(e.seq));
     rows[i] = {
       index: i,
       seq: e.seq,
@@ -57,11 +66,16 @@ export function buildRows(entries: readonly EntryRecord[], audit: AuditReport | 
       receipt: e.receipt !== undefined,
       status: !node ? 'pending' : !node.valid ? 'invalid' : node.tainted ? 'tainted' : 'valid',
       codes,
+      ledger,
       pred,
-      hay: `${jti}\n${iss}\n${act}\n${wid}\n${pred.join('\n')}\n${codes.join('\n')}`.toLowerCase(),
+      hay: `${jti}\n${iss}\n${act}\n${wid}\n${pred.join('\n')}\n${codes.join('\n')}\n${ledger.join('\n')}`.toLowerCase(),
     };
   }
   return rows;
+}
+
+function ledgerCodes(list: readonly LedgerProblem[] | undefined): readonly LedgerProblemCode[] {
+  return list?.length ? [...new Set(list.map((p) => p.code))] : NONE;
 }
 
 export interface Filters {

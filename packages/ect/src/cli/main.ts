@@ -26,6 +26,7 @@ import {
   type Settings,
   type TrustStore,
 } from '../index.ts';
+import { auditLedger, LedgerFileError, preloadableTokens, readLedgerFile, readPins } from './ledgerio.ts';
 
 const USAGE = `usage: ect <command> [options] [arguments]
 
@@ -33,8 +34,9 @@ commands:
   decode <input>...                      decode tokens without verifying
   verify --trust F [--audience ID] [--now S] [--ledger F] [--config F] <input>...
                                          verify tokens in order against a trust store
-  audit --trust F [--now S] [--config F] <ledger-file>
-                                         audit a whole set of tokens (DAG rules at once)
+  audit --trust F [--now S] [--config F] [--ledger-key F] [--checkpoint F] <ledger-file>
+                                         audit a whole set of tokens (DAG rules at once), and
+                                         a ledger export's chain, receipts and checkpoints
   create --key F [--version 00|01] [--level L1|L2] [--kid ID] <payload-file or ->
                                          sign a claims object (fills iat, exp, jti, pred)
   keygen [--kid ID]                      make an ES256 key pair
@@ -106,8 +108,9 @@ function loadTrust(path: string | undefined, command: string): TrustStore {
   }
   for (const s of store.skipped) {
     const kid = s.kid === null ? '' : ` (kid ${quote(s.kid)})`;
+    // The place, kid and reason quote the file: one printable line.
     process.stderr.write(
-      `ect ${command}: note: trust store key ${s.where}${kid} skipped: it ${oneLine(s.reason)}\n`,
+      `ect ${command}: warning: ${oneLine(`trust store key ${s.where}${kid} skipped: it ${s.reason}`)}\n`,
     );
   }
   return store;
@@ -172,11 +175,12 @@ async function cmdVerify(argv: string[]): Promise<number> {
   const tokens = tokensFrom(positionals);
   const ledger = new MemoryLedger();
   if (values.ledger) {
-    // The ledger is preloaded as it is: not verified again, not in the replay cache.
-    for (const t of splitInput(readText(values.ledger, 'ledger')).tokens) {
-      const d = decodeToken(t);
-      if (d.ok) await ledger.append(d.decoded.token, d.decoded.payload);
-    }
+    // Checked as a stored set (a bundle's chain first); not in the replay cache.
+    const file = readLedgerFile(readText(values.ledger, 'ledger'), values.ledger);
+    const opts = { trust, settings, ...(now === undefined ? {} : { now }) };
+    const warn = (m: string) => process.stderr.write(`ect verify: warning: ${m}\n`);
+    for (const t of await preloadableTokens(file, values.ledger, opts, warn))
+      await ledger.append(t.token, t.claims);
   }
   const replay = new ReplayCache();
   let status = 0;
@@ -207,13 +211,19 @@ async function cmdVerify(argv: string[]): Promise<number> {
 }
 
 async function cmdAudit(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, ['trust', 'now', 'config']);
+  const { values, positionals } = parse(argv, ['trust', 'now', 'config', 'ledger-key', 'checkpoint']);
   const trust = loadTrust(values.trust, 'audit');
   const settings = loadSettings(values.config);
   const now = parseNow(values.now);
   if (positionals.length !== 1) throw new UsageError('audit takes exactly one <ledger-file>');
-  const tokens = splitInput(readText(positionals[0]!, 'ledger file')).tokens;
-  const report = await auditTokens(tokens, { trust, settings, ...(now === undefined ? {} : { now }) });
+  const file = readLedgerFile(readText(positionals[0]!, 'ledger file'), positionals[0]!);
+  const pins = await readPins({ ledgerKey: values['ledger-key'], checkpoint: values.checkpoint }, readText);
+  if ((pins.pinnedKey || pins.checkpoint) && !file.bundle)
+    throw new UsageError(
+      '--ledger-key and --checkpoint check a ledger export (bundle); this file is a list of tokens',
+    );
+  const ledger = file.bundle ? await auditLedger(file.bundle, pins) : null;
+  const report = await auditTokens(file.tokens, { trust, settings, ...(now === undefined ? {} : { now }) });
   print({
     nodes: report.nodes.map((n) => ({ jti: n.jti, valid: n.valid, tainted: n.tainted, codes: n.codes })),
     violations: report.violations.map((v) => ({
@@ -222,8 +232,9 @@ async function cmdAudit(argv: string[]): Promise<number> {
       ...(v.pred === undefined ? {} : { pred: v.pred }),
       message: v.message,
     })),
+    ...(ledger ? { ledger } : {}),
   });
-  return report.violations.length ? 1 : 0;
+  return report.violations.length || (ledger && !ledger.intact) ? 1 : 0;
 }
 
 async function cmdCreate(argv: string[]): Promise<number> {
@@ -304,7 +315,9 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (e) {
     const message =
-      e instanceof UsageError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+      e instanceof UsageError || e instanceof LedgerFileError
+        ? e.message
+        : `internal error: ${(e as Error)?.message ?? String(e)}`;
     process.stderr.write(`ect ${command}: ${oneLine(message)}\n`); // may quote untrusted file content
     if (process.env.ECT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return 2;
