@@ -26,7 +26,7 @@ const TOKENS = [...defectTokens, nearMiss];
 
 async function loadIntoGraph(page: Page, tokens: string[]) {
   await page.goto('./#/graph');
-  await expect(page.getByTestId('graph-empty')).toBeVisible();
+  await expect(page.getByTestId('graph-empty')).toBeVisible({ timeout: 30_000 });
   const box = page.getByLabel('Tokens to add to the ledger');
   if (tokens.length <= 100) await box.fill(tokens.join('\n'));
   else {
