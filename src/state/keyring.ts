@@ -7,7 +7,13 @@ import type { JWK } from 'jose';
 import { create } from 'zustand';
 import type { TrustStore } from 'wimse-ect';
 import { workbenchDb } from '../storage/db.ts';
-import { KeyStore, trustStoreOf, type StoredKey } from '../storage/keys.ts';
+import {
+  KeyStore,
+  trustStoreOf,
+  type ImportKeysOptions,
+  type ImportKeysResult,
+  type StoredKey,
+} from '../storage/keys.ts';
 import { EXAMPLE_AGENTS } from './exampleAgents.ts';
 
 const SEEDED_FLAG = 'keyring.exampleAgentsSeeded';
@@ -27,6 +33,8 @@ export interface KeyringState {
     extractable?: boolean;
   }): Promise<StoredKey>;
   importPublic(text: string, opts?: { issuer?: string | null; name?: string }): Promise<StoredKey[]>;
+  /** Imports any key text (JWK, JWKS, trust store, keygen output, PEM), private keys included. */
+  importKeys(text: string, opts?: ImportKeysOptions): Promise<ImportKeysResult>;
   update(id: string, patch: { name?: string; issuer?: string | null }): Promise<void>;
   remove(id: string): Promise<void>;
   exportPrivateJwk(id: string): Promise<JWK>;
@@ -94,6 +102,7 @@ export const useKeyring = create<KeyringState>()((set) => {
     },
     generate: (opts) => change(() => keyStore().generate(opts)),
     importPublic: (text, opts) => change(() => keyStore().importPublic(text, opts)),
+    importKeys: (text, opts) => change(() => keyStore().importKeys(text, opts)),
     update: (id, patch) => change(() => keyStore().update(id, patch)),
     remove: (id) => change(() => keyStore().remove(id)),
     exportPrivateJwk: (id) => change(() => keyStore().exportPrivateJwk(id)),

@@ -3,33 +3,27 @@ import { Button } from '../../components/Button.tsx';
 import { useKeyring } from '../../state/keyring.ts';
 import { ERROR_BOX, errorText, HINT, INPUT, MONO_INPUT, OK_TEXT, PANEL, PANEL_TITLE } from './ui.ts';
 import { useFormAction } from './useFormAction.ts';
+import { ImportedKeysList, importSummary } from '../../components/ImportedKeys.tsx';
+import type { ImportKeysResult } from '../../storage/keys.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
 
 /** Files larger than this are refused before reading: key files are a few kilobytes. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-/** Whether the JSON text carried private key members (dropped on import), to say so. */
-function hadPrivateParts(text: string): boolean {
-  try {
-    let found = false;
-    JSON.parse(text.replace(/^\uFEFF/, ''), (key, value: unknown) => {
-      if (key === 'd' && typeof value === 'string') found = true;
-      return value;
-    });
-    return found;
-  } catch {
-    return false;
-  }
-}
-
-/** Import public keys from a JWK, a JWKS or a trust store: pasted, chosen, or dropped. */
+/**
+ * Import keys in any shape users bring them (a JWK, public or private; a JWKS; a trust store; the
+ * output of `ect keygen`; PEM), pasted, chosen or dropped; lists what the import added.
+ */
 export function ImportForm({ disabled }: { disabled: boolean }) {
-  const importPublic = useKeyring((s) => s.importPublic);
+  const importKeys = useKeyring((s) => s.importKeys);
   const id = useId();
   const fileInput = useRef<HTMLInputElement>(null);
   const [text, setText] = useState('');
   const [issuer, setIssuer] = useState('');
   const [name, setName] = useState('');
+  const [kid, setKid] = useState('');
+  const [extractable, setExtractable] = useState(false);
+  const [report, setReport] = useState<ImportKeysResult | null>(null);
   const [source, setSource] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const { busy, error, done, setError, setDone, run } = useFormAction();
@@ -75,28 +69,28 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
       onDrop={onDrop}
     >
       <h2 id={`${id}-title`} className={PANEL_TITLE}>
-        Import public keys
+        Import keys
       </h2>
       <p className={`${HINT} mt-1`}>
-        A JWK, a JWKS <code>{'{"keys": [...]}'}</code> or a trust store <code>{'{"issuers": {...}}'}</code>:
-        paste it, choose a file, or drop a file on this box. Private parts (<code>d</code>) are dropped:
-        imported keys only verify.
+        A JWK (public or private), a JWKS <code>{'{"keys": [...]}'}</code>, a trust store{' '}
+        <code>{'{"issuers": {...}}'}</code>, the output of <code>ect keygen</code>{' '}
+        <code>{'{"private": …, "public": …}'}</code>, or PEM (<code>PUBLIC KEY</code>,{' '}
+        <code>PRIVATE KEY</code> in PKCS#8, <code>CERTIFICATE</code>) for EC P-256/384/521, RSA or Ed25519:
+        paste it, choose a file, or drop a file on this box. A private key can then sign on the Create tab; it
+        is kept non-extractable unless you ask otherwise.
       </p>
       <form
         className="mt-3"
         onSubmit={(e) => {
           e.preventDefault();
-          const privateDropped = hadPrivateParts(text);
+          setReport(null);
           run(
-            () => importPublic(text, { issuer, name }),
-            (added) => {
+            () => importKeys(text, { issuer, name, kid, extractable }),
+            (result) => {
               setText('');
               setSource(null);
-              return added.length
-                ? `Imported ${added.length} key${added.length > 1 ? 's' : ''}: ${added
-                    .map((k) => `${k.kid}${k.issuer ? ` (${k.issuer})` : ' (unbound)'}`)
-                    .join(', ')}.${privateDropped ? ' The private parts in the file were dropped.' : ''}`
-                : 'Nothing new: every key in it is already stored.';
+              setReport(result);
+              return importSummary(result);
             },
             // The text stays as it was, to fix and try again; stored keys are untouched.
             (err) => `Nothing was imported: ${errorText(err)}`,
@@ -107,14 +101,14 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
           <div className="flex flex-col gap-1">
             <div className="flex flex-wrap items-end justify-between gap-2">
               <label htmlFor={`${id}-text`} className="text-sm font-medium">
-                JWK, JWKS or trust store
+                Key, JWKS, trust store or PEM
               </label>
               <div className="flex items-center gap-2">
                 <input
                   ref={fileInput}
                   id={`${id}-file`}
                   type="file"
-                  accept=".json,.jwk,.jwks,application/json,text/plain"
+                  accept=".json,.jwk,.jwks,.pem,.key,.pub,.crt,application/json,application/x-pem-file,text/plain"
                   className="sr-only"
                   aria-label="Choose a key file"
                   onChange={(e) => {
@@ -129,7 +123,9 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
               id={`${id}-text`}
               className={`${MONO_INPUT} min-h-32 resize-y text-xs`}
               value={text}
-              placeholder={'{"keys": [{"kty": "EC", "crv": "P-256", "x": "…", "y": "…", "kid": "…"}]}'}
+              placeholder={
+                '{"keys": [{"kty": "EC", "crv": "P-256", "x": "…", "y": "…", "kid": "…"}]}\n\nor\n\n-----BEGIN PRIVATE KEY-----\n…'
+              }
               spellCheck={false}
               autoComplete="off"
               aria-describedby={`${id}-source`}
@@ -158,10 +154,42 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
                 onChange={(e) => setIssuer(e.target.value)}
               />
               <p id={`${id}-issuer-hint`} className={HINT}>
-                JWK and JWKS keys carry no issuer; left unbound they match by kid only. Keys under
+                JWK, JWKS and PEM keys carry no issuer; left unbound they match by kid only. Keys under
                 &quot;issuers&quot; keep their own.
               </p>
             </div>
+            <div className="flex flex-col gap-1">
+              <label htmlFor={`${id}-kid`} className="text-sm font-medium">
+                Key id for a key without one (optional)
+              </label>
+              <input
+                id={`${id}-kid`}
+                className={MONO_INPUT}
+                value={kid}
+                placeholder="default for PEM: the key's RFC 7638 thumbprint"
+                spellCheck={false}
+                autoComplete="off"
+                aria-describedby={`${id}-kid-hint`}
+                onChange={(e) => setKid(e.target.value)}
+              />
+              <p id={`${id}-kid-hint`} className={HINT}>
+                Tokens name their key by <code>kid</code>: give the kid their header carries.
+              </p>
+            </div>
+            <label className="flex items-start gap-2 text-sm">
+              <input
+                type="checkbox"
+                className="mt-0.5"
+                checked={extractable}
+                onChange={(e) => setExtractable(e.target.checked)}
+              />
+              <span>
+                Keep imported private keys extractable
+                <span className={`block ${HINT}`}>
+                  Off: a private key can sign here but can never be read out again, not even by this page.
+                </span>
+              </span>
+            </label>
             <div className="flex flex-col gap-1">
               <label htmlFor={`${id}-name`} className="text-sm font-medium">
                 Name (optional)
@@ -182,9 +210,12 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
             </p>
           )}
           {done && (
-            <p role="status" className={`${OK_TEXT} break-all`} data-testid="import-done">
-              <VisibleText text={done} />
-            </p>
+            <div role="status" className={`${OK_TEXT} break-all`} data-testid="import-done">
+              <p>
+                <VisibleText text={done} />
+              </p>
+              {report && <ImportedKeysList result={report} />}
+            </div>
           )}
           <div>
             <Button type="submit" variant="primary">
