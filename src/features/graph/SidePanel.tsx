@@ -11,6 +11,7 @@ import { Button } from '../../components/Button.tsx';
 import { CodeLink } from '../../components/CodeLink.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
+import { isTrustCode, TrustKeyAction, trustTarget } from '../../components/TrustKey.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import type { GraphModel, GroupInfo } from './model.ts';
@@ -254,6 +255,11 @@ function TaskDetail({
             ))}
           </ul>
         )}
+        {[...new Set(own.map((v) => v.code))].filter(isTrustCode).map((code) => (
+          <p key={code} className="mt-2">
+            <TrustKeyAction code={code} {...trustTarget(report.header, report.payload)} />
+          </p>
+        ))}
       </section>
 
       {asParent.length > 0 && (

@@ -10,6 +10,7 @@ import { Badge } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
+import { isTrustCode, TrustKeyAction, trustTarget } from '../../components/TrustKey.tsx';
 import { JsonBlock } from '../../components/JsonBlock.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
@@ -337,6 +338,11 @@ function VerdictBanner({ report, fresh }: { report: VerificationReport | undefin
       {others.length > 0 && (
         <p className="mt-0.5 text-xs">
           Also: {others.map((c) => explain(c).title.toLowerCase() + ` (${c})`).join('; ')}. See the trace.
+        </p>
+      )}
+      {isTrustCode(code) && (
+        <p className="mt-2">
+          <TrustKeyAction code={code} {...trustTarget(report.header, report.payload)} />
         </p>
       )}
     </div>

@@ -1,4 +1,7 @@
-import { useId, useRef, useState, type DragEvent } from 'react';
+import { useDeferredValue, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
+import { WrongPlaceOffer } from '../../components/WrongPlace.tsx';
+import { classifyText } from '../../state/fileKind.ts';
+import { useHandoff } from '../../state/handoff.ts';
 import { Button } from '../../components/Button.tsx';
 import { useKeyring } from '../../state/keyring.ts';
 import { ERROR_BOX, errorText, HINT, INPUT, MONO_INPUT, OK_TEXT, PANEL, PANEL_TITLE } from './ui.ts';
@@ -27,6 +30,18 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
   const [source, setSource] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const { busy, error, done, setError, setDone, run } = useFormAction();
+  // Text sent from another tab (keys dropped on the ledger import, pasted into Inspect).
+  useEffect(() => {
+    const pending = useHandoff.getState().takeText('keys');
+    if (pending) {
+      setText(pending.text);
+      setSource(`Sent here from ${pending.from}: check it, then Import.`);
+    }
+  }, []);
+  // Tokens, a ledger bundle or a scenario pasted here: say what it is and offer its place.
+  const deferred = useDeferredValue(text);
+  const what = useMemo(() => classifyText(deferred), [deferred]);
+  const elsewhere = what.kind === 'tokens' || what.kind === 'ledger-bundle' || what.kind === 'scenario';
 
   const readFile = (file: File | undefined) => {
     if (!file) return;
@@ -204,6 +219,15 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
               />
             </div>
           </div>
+          {elsewhere && (
+            <WrongPlaceOffer
+              text={deferred}
+              kind={what}
+              here="keys"
+              expected="a key"
+              onSent={() => setText('')}
+            />
+          )}
           {error && (
             <p role="alert" className={ERROR_BOX} data-testid="import-error">
               <VisibleText text={error} />

@@ -4,6 +4,7 @@ import { Button } from '../../components/Button.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CodeLink } from '../../components/CodeLink.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
+import { isTrustCode, TrustKeyAction, trustTarget } from '../../components/TrustKey.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import {
   decodeJsonPart,
@@ -132,6 +133,11 @@ export function EntryDetail({
           <h3 className={h3}>Why</h3>
           {node.codes.map((code) => (
             <CodeExplanation key={code} code={code} violations={own.filter((v) => v.code === code)} />
+          ))}
+          {node.codes.filter(isTrustCode).map((code) => (
+            <p key={`trust-${code}`}>
+              <TrustKeyAction code={code} {...trustTarget(node.report.header, node.report.payload)} />
+            </p>
           ))}
           {node.tainted && (
             <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40">

@@ -1,5 +1,7 @@
 import { VisibleText } from '../../components/VisibleText.tsx';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { WrongPlaceOffer } from '../../components/WrongPlace.tsx';
+import { useHandoff } from '../../state/handoff.ts';
 import { Button } from '../../components/Button.tsx';
 import { useLedgers, type ImportProgress } from '../../state/ledgers.ts';
 import { inputClass } from './inputClass.ts';
@@ -15,6 +17,16 @@ export function ImportPanel({ compact }: { compact: boolean }) {
   const running = useLedgerView((s) => s.running);
   const start = useLedgerView((s) => s.startImport);
   const ready = useLedgers((s) => s.status === 'ready' && s.currentId !== null);
+
+  // Text sent here from another tab (tokens pasted into Inspect or Keys & trust): into the box.
+  const [from, setFrom] = useState<string | null>(null);
+  useEffect(() => {
+    const pending = useHandoff.getState().takeText('ledger');
+    if (pending) {
+      setText(pending.text);
+      setFrom(pending.from);
+    }
+  }, []);
 
   const importPasted = async () => {
     const outcome = await start(text, 'the pasted text');
@@ -74,6 +86,11 @@ export function ImportPanel({ compact }: { compact: boolean }) {
           />
         </div>
       </div>
+      {from && text && (
+        <p role="status" className="text-xs text-slate-600 dark:text-slate-400" data-testid="import-from">
+          Sent here from {from}: check it, then Import pasted.
+        </p>
+      )}
       <ImportStatus />
     </section>
   );
@@ -176,6 +193,19 @@ function Outcome({ outcome }: { outcome: ImportOutcome }) {
       <p role="status" className="text-sm" data-testid="import-outcome">
         Import of {outcome.source} cancelled: nothing was written.{dismiss}
       </p>
+    );
+  }
+  if (outcome.kind === 'elsewhere') {
+    return (
+      <div data-testid="import-outcome">
+        <WrongPlaceOffer
+          text={outcome.text}
+          kind={outcome.what}
+          here="ledger"
+          expected="tokens or a ledger bundle: nothing was added to the ledger"
+          onSent={() => useLedgerView.getState().dismissOutcome()}
+        />
+      </div>
     );
   }
   if (outcome.kind === 'error') {

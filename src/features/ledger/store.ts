@@ -8,11 +8,14 @@ import { ImportCancelled, useLedgers, type ImportResult } from '../../state/ledg
 import { describeStorageError } from './format.ts';
 import { NO_FILTERS, type Filters } from './rows.ts';
 import { announceLedgerChange } from '../../state/ledgerChannel.ts';
+import { classifyText, type FileKind } from '../../state/fileKind.ts';
 
 export type ImportOutcome =
   | { kind: 'done'; source: string; result: ImportResult; ms: number }
   | { kind: 'cancelled'; source: string }
-  | { kind: 'error'; source: string; message: string };
+  | { kind: 'error'; source: string; message: string }
+  /** The text is not for a ledger (keys, a scenario): nothing was imported; the right place is offered. */
+  | { kind: 'elsewhere'; source: string; text: string; what: FileKind };
 
 interface LedgerViewState {
   filters: Filters;
@@ -55,6 +58,11 @@ export const useLedgerView = create<LedgerViewState>()((set, get) => ({
       const body = typeof text === 'string' ? text : await text();
       if (controller.signal.aborted) throw new ImportCancelled();
       set((s) => (s.running ? { running: { ...s.running, reading: false } } : {}));
+      const what = classifyText(body);
+      if (what.kind === 'keys' || what.kind === 'scenario') {
+        set({ running: null, outcome: { kind: 'elsewhere', source, text: body, what } });
+        return get().outcome;
+      }
       const result = await useLedgers.getState().importText(body, { signal: controller.signal });
       outcome = { kind: 'done', source, result, ms: performance.now() - startedAt };
       if (result.added) announceLedgerChange(useLedgers.getState().currentId);
