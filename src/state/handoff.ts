@@ -24,6 +24,8 @@ interface HandoffState {
   sendText(route: Route, text: string, from: string): void;
   /** The text waiting for `route`, once (null when there is none). */
   takeText(route: Route): PendingText | null;
+  /** The text waiting for `route`, left in place (for a state initializer; take it in an effect). */
+  peekText(route: Route): PendingText | null;
 }
 
 export const useHandoff = create<HandoffState>()((set, get) => ({
@@ -36,6 +38,10 @@ export const useHandoff = create<HandoffState>()((set, get) => ({
   },
   pendingText: null,
   sendText: (route, text, from) => set({ pendingText: { route, text, from } }),
+  peekText: (route) => {
+    const pending = get().pendingText;
+    return pending?.route === route ? pending : null;
+  },
   takeText: (route) => {
     const pending = get().pendingText;
     if (pending?.route !== route) return null;

@@ -21,23 +21,20 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
   const importKeys = useKeyring((s) => s.importKeys);
   const id = useId();
   const fileInput = useRef<HTMLInputElement>(null);
-  const [text, setText] = useState('');
+  // Text sent from another tab (keys dropped on the ledger import, pasted into Inspect) starts here.
+  const [text, setText] = useState(() => useHandoff.getState().peekText('keys')?.text ?? '');
   const [issuer, setIssuer] = useState('');
   const [name, setName] = useState('');
   const [kid, setKid] = useState('');
   const [extractable, setExtractable] = useState(false);
   const [report, setReport] = useState<ImportKeysResult | null>(null);
-  const [source, setSource] = useState<string | null>(null);
+  const [source, setSource] = useState<string | null>(() => {
+    const from = useHandoff.getState().peekText('keys')?.from;
+    return from ? `Sent here from ${from}: check it, then Import.` : null;
+  });
   const [dragging, setDragging] = useState(false);
   const { busy, error, done, setError, setDone, run } = useFormAction();
-  // Text sent from another tab (keys dropped on the ledger import, pasted into Inspect).
-  useEffect(() => {
-    const pending = useHandoff.getState().takeText('keys');
-    if (pending) {
-      setText(pending.text);
-      setSource(`Sent here from ${pending.from}: check it, then Import.`);
-    }
-  }, []);
+  useEffect(() => void useHandoff.getState().takeText('keys'), []);
   // Tokens, a ledger bundle or a scenario pasted here: say what it is and offer its place.
   const deferred = useDeferredValue(text);
   const what = useMemo(() => classifyText(deferred), [deferred]);

@@ -12,21 +12,14 @@ const FILE_TYPES = '.json,.txt,.jsonl,.ndjson,.jwt,application/json,text/plain';
 
 /** Import by paste or file (dropping a file on the page lands here too): progress, Cancel, result. */
 export function ImportPanel({ compact }: { compact: boolean }) {
-  const [text, setText] = useState('');
+  // Text sent here from another tab (tokens pasted into Inspect or Keys & trust) starts in the box.
+  const [text, setText] = useState(() => useHandoff.getState().peekText('ledger')?.text ?? '');
+  const [from] = useState(() => useHandoff.getState().peekText('ledger')?.from ?? null);
+  useEffect(() => void useHandoff.getState().takeText('ledger'), []);
   const fileRef = useRef<HTMLInputElement>(null);
   const running = useLedgerView((s) => s.running);
   const start = useLedgerView((s) => s.startImport);
   const ready = useLedgers((s) => s.status === 'ready' && s.currentId !== null);
-
-  // Text sent here from another tab (tokens pasted into Inspect or Keys & trust): into the box.
-  const [from, setFrom] = useState<string | null>(null);
-  useEffect(() => {
-    const pending = useHandoff.getState().takeText('ledger');
-    if (pending) {
-      setText(pending.text);
-      setFrom(pending.from);
-    }
-  }, []);
 
   const importPasted = async () => {
     const outcome = await start(text, 'the pasted text');
