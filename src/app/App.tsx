@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { onDatabaseBlocked } from '../storage/db.ts';
+import { TrustKeyDialogHost } from '../components/TrustKey.tsx';
 import { CreatePage } from '../features/create/CreatePage.tsx';
 import { InspectPage } from '../features/inspect/InspectPage.tsx';
 import { KeysPage } from '../features/keys/KeysPage.tsx';
@@ -96,6 +97,7 @@ export function App() {
         </div>
       )}
       <TourBanner />
+      <TrustKeyDialogHost />
       <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
         {route === 'inspect' && <InspectPage />}
         {route === 'create' && <CreatePage />}

@@ -5,6 +5,7 @@
  * view verifying against it (Inspect, the Ledger's and the Graph's audits) verifies again.
  */
 import { useId, useRef, useState, type DragEvent } from 'react';
+import { create } from 'zustand';
 import type { ImportKeysResult } from '../storage/keys.ts';
 import { useKeyring } from '../state/keyring.ts';
 import { useRouter } from '../state/router.ts';
@@ -33,40 +34,44 @@ export function trustTarget(
   };
 }
 
-/** The button, and the dialog it opens. */
-export function TrustKeyAction({
-  code,
-  issuer,
-  kid,
-  className = '',
-}: {
+interface TrustRequest {
   code: TrustCode;
   issuer: string;
   kid: string;
-  className?: string;
-}) {
-  const [open, setOpen] = useState(false);
+}
+
+/**
+ * The dialog's one instance lives in the app shell (TrustKeyDialogHost): the button that opens it
+ * sits in a verdict that goes away as soon as the key is trusted, and the dialog must outlive it.
+ */
+const useTrustDialog = create<{ request: TrustRequest | null }>()(() => ({ request: null }));
+
+/** The button that opens the dialog for a token's issuer and kid. */
+export function TrustKeyAction({ code, issuer, kid, className = '' }: TrustRequest & { className?: string }) {
   return (
-    <>
-      <Button
-        variant="primary"
-        className={className}
-        onClick={() => setOpen(true)}
-        data-testid="trust-key-button"
-        title="Paste or drop the issuer's public key; the token is verified again at once"
-      >
-        {code === 'unknown_key' ? 'Add the issuer’s key…' : 'Add this issuer’s key…'}
-      </Button>
-      {/* The form renders only while the dialog is open: each opening starts afresh. */}
-      <Dialog
-        open={open}
-        title="Trust the issuer's key"
-        onClose={() => setOpen(false)}
-        testId="trust-key-dialog"
-      >
-        <TrustKeyForm code={code} issuer={issuer} kid={kid} onClose={() => setOpen(false)} />
-      </Dialog>
-    </>
+    <Button
+      variant="primary"
+      className={className}
+      onClick={() => useTrustDialog.setState({ request: { code, issuer, kid } })}
+      data-testid="trust-key-button"
+      title="Paste or drop the issuer's public key; the token is verified again at once"
+    >
+      {code === 'unknown_key' ? 'Add the issuer’s key…' : 'Add this issuer’s key…'}
+    </Button>
+  );
+}
+
+/** Mounted once, in the app shell. */
+export function TrustKeyDialogHost() {
+  const request = useTrustDialog((s) => s.request);
+  const close = () => useTrustDialog.setState({ request: null });
+  return (
+    <Dialog open={request !== null} title="Trust the issuer's key" onClose={close} testId="trust-key-dialog">
+      {/* Rendered only while open, keyed by the request: each opening starts afresh. */}
+      {request && (
+        <TrustKeyForm key={`${request.code} ${request.issuer} ${request.kid}`} {...request} onClose={close} />
+      )}
+    </Dialog>
   );
 }
 
