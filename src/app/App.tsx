@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { onDatabaseBlocked } from '../storage/db.ts';
 import { TrustKeyDialogHost } from '../components/TrustKey.tsx';
+import { ExampleAgentsChoice } from '../components/ExampleAgentsChoice.tsx';
 import { CreatePage } from '../features/create/CreatePage.tsx';
 import { InspectPage } from '../features/inspect/InspectPage.tsx';
 import { KeysPage } from '../features/keys/KeysPage.tsx';
@@ -96,6 +97,7 @@ export function App() {
           {keyringError} Keys cannot be saved in this browser session; decoding still works.
         </div>
       )}
+      <ExampleAgentsChoice />
       <TourBanner />
       <TrustKeyDialogHost />
       <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">

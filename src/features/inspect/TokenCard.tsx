@@ -10,6 +10,7 @@ import { Badge } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
+import { ExampleKeyNote, useExampleKeyMatcher } from '../../components/ExampleKey.tsx';
 import { isTrustCode, TrustKeyAction, trustTarget } from '../../components/TrustKey.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
@@ -262,6 +263,7 @@ function SharePanel({ id, token }: { id: string; token: string }) {
 }
 
 function VerdictBanner({ report, fresh }: { report: VerificationReport | undefined; fresh: boolean }) {
+  const exampleAgent = useExampleKeyMatcher()(report?.key);
   if (!report) {
     return (
       <div
@@ -299,6 +301,7 @@ function VerdictBanner({ report, fresh }: { report: VerificationReport | undefin
           {keyText}; {report.steps.length - skipped.length} steps passed
           {skipped.length > 0 && `, ${skipped.length} skipped (steps ${skipped.join(', ')})`}.
         </p>
+        {exampleAgent && <ExampleKeyNote agent={exampleAgent} />}
       </div>
     );
   }
@@ -332,6 +335,7 @@ function VerdictBanner({ report, fresh }: { report: VerificationReport | undefin
           Also: {others.map((c) => explain(c).title.toLowerCase() + ` (${c})`).join('; ')}. See the trace.
         </p>
       )}
+      {exampleAgent && <ExampleKeyNote agent={exampleAgent} />}
       {isTrustCode(code) && (
         <p className="mt-2">
           <TrustKeyAction code={code} {...trustTarget(report.header, report.payload)} />

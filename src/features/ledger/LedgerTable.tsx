@@ -1,3 +1,5 @@
+import { ExampleKeyPill, useExampleKeyMatcher } from '../../components/ExampleKey.tsx';
+import type { ExampleAgent } from '../../state/exampleAgents.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { visibleString } from '../../components/visible.ts';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -32,6 +34,7 @@ export function LedgerTable({
   const select = useLedgerView((s) => s.select);
   const open = useLedgerView((s) => s.open);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const exampleOf = useExampleKeyMatcher();
   const focusAfterMove = useRef(false);
 
   // The React Compiler cannot memoize around TanStack Virtual; this app does not use the compiler.
@@ -138,6 +141,7 @@ export function LedgerTable({
                       tabbable={v.index === tabbable}
                       chainBreak={breakSeq !== null && row.seq === breakSeq}
                       unproven={breakSeq !== null && row.seq > breakSeq}
+                      exampleAgent={exampleOf(row.signer ?? undefined)}
                       onOpen={open}
                     />
                   );
@@ -173,6 +177,7 @@ const LedgerRow = memo(function LedgerRow({
   tabbable,
   chainBreak,
   unproven,
+  exampleAgent,
   onOpen,
 }: {
   row: Row;
@@ -182,6 +187,8 @@ const LedgerRow = memo(function LedgerRow({
   tabbable: boolean;
   chainBreak: boolean;
   unproven: boolean;
+  /** The example agent whose published key signed it, if one did. */
+  exampleAgent: ExampleAgent | null;
   onOpen: (seq: number) => void;
 }) {
   const tone = chainBreak
@@ -203,6 +210,7 @@ const LedgerRow = memo(function LedgerRow({
       data-jti={row.jti}
       data-status={row.status}
       data-codes={row.codes.join(' ')}
+      data-example-key={exampleAgent ? 'true' : undefined}
       data-chain-break={chainBreak ? 'true' : undefined}
       onClick={() => onOpen(row.seq)}
       onKeyDown={(e) => {
@@ -260,6 +268,7 @@ const LedgerRow = memo(function LedgerRow({
         data-testid="row-status"
       >
         <StatusBadges row={row} chainBreak={chainBreak} />
+        {exampleAgent && <ExampleKeyPill agent={exampleAgent} />}
       </div>
       <div role="gridcell" className="px-2 text-center">
         {row.receipt ? (

@@ -22,6 +22,8 @@ export interface Row {
   receipt: boolean;
   status: RowStatus;
   codes: readonly ErrorCode[];
+  /** The trusted key whose signature check passed (kid, issuer), once audited. */
+  signer: { kid: string; issuer: string | null } | null;
   /** Lowercase jti, iss, exec_act and wid, for the free-text search. */
   hay: string;
 }
@@ -51,6 +53,7 @@ export function buildRows(entries: readonly EntryRecord[], audit: AuditReport | 
       receipt: e.receipt !== undefined,
       status: !node ? 'pending' : !node.valid ? 'invalid' : node.tainted ? 'tainted' : 'valid',
       codes: node?.codes ?? [],
+      signer: node?.report?.key ?? null,
       hay: `${jti}\n${iss}\n${act}\n${wid}`.toLowerCase(),
     };
   }
