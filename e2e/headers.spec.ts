@@ -80,7 +80,7 @@ test('no tab trips the policy: React Flow, the virtual table and the dialogs sty
   await page.getByRole('link', { name: 'Simulate', exact: true }).click();
   await page.getByRole('button', { name: 'Run all' }).click();
   await expect(page.getByTestId('sim-status')).toContainText('run finished');
-  await page.getByRole('link', { name: 'Create', exact: true }).click();
+  await page.getByRole('navigation', { name: 'Workbench' }).getByRole('link', { name: 'Create' }).click();
   await page.getByLabel('exec_act', { exact: true }).fill('csp_check');
   await page.getByRole('button', { name: 'Sign', exact: true }).click();
   await page.getByRole('link', { name: 'Learn', exact: true }).click();
