@@ -12,6 +12,7 @@ import {
   trustStoreOf,
   type ImportKeysOptions,
   type ImportKeysResult,
+  type ImportResult,
   type StoredKey,
 } from '../storage/keys.ts';
 import { EXAMPLE_AGENTS, exampleAgentOfJwk } from './exampleAgents.ts';
@@ -34,7 +35,7 @@ export interface KeyringState {
     kid?: string;
     extractable?: boolean;
   }): Promise<StoredKey>;
-  importPublic(text: string, opts?: { issuer?: string | null; name?: string }): Promise<StoredKey[]>;
+  importPublic(text: string, opts?: { issuer?: string | null; name?: string }): Promise<ImportResult>;
   /** Imports any key text (JWK, JWKS, trust store, keygen output, PEM), private keys included. */
   importKeys(text: string, opts?: ImportKeysOptions): Promise<ImportKeysResult>;
   update(id: string, patch: { name?: string; issuer?: string | null }): Promise<void>;

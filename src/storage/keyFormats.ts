@@ -15,7 +15,7 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
-import { isForbiddenAlg, parseTrustStore } from 'wimse-ect';
+import { isForbiddenAlg, parseTrustStore, quote, unusableKeyReason } from 'wimse-ect';
 
 export interface KeyCandidate {
   kid: string;
@@ -40,6 +40,8 @@ export type KeyTextKind = 'pem' | 'jwk' | 'jwks' | 'trust-store' | 'keygen';
 export interface ReadKeys {
   kind: KeyTextKind;
   candidates: KeyCandidate[];
+  /** Keys of a JWKS or trust store that cannot verify (the core's rules), with where and why. */
+  skipped: { where: string; kid: string | null; reason: string }[];
 }
 
 export class KeyFormatError extends Error {
@@ -51,14 +53,18 @@ export class KeyFormatError extends Error {
 
 /** What the import accepts, said in every error about the text's shape. */
 export const ACCEPTED_KEY_TEXT =
-  'a JWK (public or private), a JWKS {"keys": [...]}, a trust store {"issuers": {...}}, `ect keygen` output {"private": ..., "public": ...}, or PEM (SPKI public key, PKCS#8 private key, certificate)';
+  'a JWK, a JWKS {"keys": [...]}, a trust store {"issuers": {...}}, `ect keygen` output {"private": ..., "public": ...}, or PEM (SPKI public key, PKCS#8 private key, certificate)';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
-/** The public part of a JWK: private members, key_ops and ext dropped (a private JWK's key_ops say "sign"). */
+/**
+ * The public part of a JWK: private members dropped, and for a private JWK its key_ops and ext
+ * too (they describe the private half: "sign", where the public half verifies).
+ */
 export function publicJwkOf(jwk: JWK): JWK {
   const out: Record<string, unknown> = { ...jwk };
-  for (const m of [...PRIVATE_MEMBERS, 'key_ops', 'ext']) delete out[m];
+  const members: string[] = isPrivateJwk(jwk) ? [...PRIVATE_MEMBERS, 'key_ops', 'ext'] : [...PRIVATE_MEMBERS];
+  for (const m of members) delete out[m];
   return out as JWK;
 }
 
@@ -93,84 +99,94 @@ export async function readKeyText(text: string, opts: { kid?: string } = {}): Pr
   const source = text.replace(/^\uFEFF/, '').trim();
   if (!source) throw new KeyFormatError(`empty: paste or choose ${ACCEPTED_KEY_TEXT}`);
   const givenKid = opts.kid?.trim() || undefined;
-  if (source.includes('-----BEGIN ')) return { kind: 'pem', candidates: await readPem(source, givenKid) };
+  if (source.includes('-----BEGIN ')) {
+    return { kind: 'pem', candidates: await readPem(source, givenKid), skipped: [] };
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(source);
   } catch (e) {
     throw new KeyFormatError(describeJsonError(source, e));
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new KeyFormatError(`not a key: expected ${ACCEPTED_KEY_TEXT}`);
-  }
-  const o = doc as Record<string, unknown>;
-  const raw: { jwk: unknown; issuer: string | null; where: string }[] = [];
-  let kind: KeyTextKind;
-  if (typeof o.kty === 'string') {
-    kind = 'jwk';
-    raw.push({ jwk: o, issuer: null, where: 'the JWK' });
-  } else if (isObject(o.private) && isObject(o.public)) {
-    kind = 'keygen';
-    // The private JWK holds the public members too; the public one is checked to be its pair.
-    const priv = o.private as JWK;
-    const pub = o.public as JWK;
-    if (!sameKeyMaterial(publicJwkOf(priv), pub)) {
-      throw new KeyFormatError('"public" is not the public half of "private": they hold different keys');
-    }
-    raw.push({ jwk: { ...pub, ...priv }, issuer: null, where: '"private"' });
-  } else if (o.issuers !== undefined || Array.isArray(o.keys)) {
-    kind = o.issuers !== undefined ? 'trust-store' : 'jwks';
-    // The core's parser checks the shape and says what is wrong; it drops private members, so the
-    // keys are read again here, in its order (issuers first, then "keys"), to keep them.
-    try {
-      parseTrustStore(withKids(o, givenKid));
-    } catch (e) {
-      throw new KeyFormatError((e as Error).message);
-    }
-    if (isObject(o.issuers)) {
-      for (const [issuer, entry] of Object.entries(o.issuers as Record<string, { keys: unknown[] }>)) {
-        entry.keys.forEach((jwk, i) =>
-          raw.push({ jwk, issuer, where: `issuers[${JSON.stringify(issuer)}].keys[${i}]` }),
-        );
+  const o = (isObject(doc) ? doc : {}) as Record<string, unknown>;
+  if (typeof o.kty === 'string' || (isObject(o.private) && isObject(o.public))) {
+    const keygen = typeof o.kty !== 'string';
+    let jwk = o as JWK;
+    if (keygen) {
+      // The private JWK holds the public members too; the public one is checked to be its pair.
+      const priv = o.private as JWK;
+      const pub = o.public as JWK;
+      if (!sameKeyMaterial(publicJwkOf(priv), pub)) {
+        throw new KeyFormatError('"public" is not the public half of "private": they hold different keys');
       }
+      jwk = { ...pub, ...priv };
     }
-    if (Array.isArray(o.keys)) {
-      o.keys.forEach((jwk, i) => raw.push({ jwk, issuer: null, where: `keys[${i}]` }));
-    }
-  } else {
-    throw new KeyFormatError(`not a key: expected ${ACCEPTED_KEY_TEXT}`);
-  }
-  if (!raw.length) throw new KeyFormatError('empty: it holds no keys');
-  const candidates: KeyCandidate[] = [];
-  for (const r of raw) {
-    const jwk = r.jwk as JWK;
-    if (typeof jwk.kty !== 'string') throw new KeyFormatError(`${r.where} has no "kty"`);
-    const hasKid = typeof jwk.kid === 'string' && jwk.kid !== '';
-    if (!hasKid && !(givenKid && raw.length === 1)) {
+    const withKid = jwk.kid === undefined && givenKid ? { ...jwk, kid: givenKid } : jwk;
+    const reason = unusableKeyReason(publicJwkOf(withKid));
+    if (reason) {
       throw new KeyFormatError(
-        `${r.where} has no "kid": tokens select their key by kid, so every trusted key needs one; give it in the Key id field`,
+        `the JWK ${reason}${reason.startsWith('has no "kid"') ? '; give it in the Key id field' : ''}`,
       );
     }
-    const kid = hasKid ? jwk.kid! : givenKid!;
-    candidates.push(
-      candidateOf(
-        jwk,
-        kid,
-        r.issuer,
-        r.where,
-        hasKid ? 'text' : 'given',
-        kind === 'keygen' ? 'keygen' : 'JWK',
-      ),
+    return {
+      kind: keygen ? 'keygen' : 'jwk',
+      candidates: [
+        candidateOf(
+          withKid,
+          withKid.kid!,
+          null,
+          'the JWK',
+          withKid === jwk ? 'text' : 'given',
+          keygen ? 'keygen' : 'JWK',
+        ),
+      ],
+      skipped: [],
+    };
+  }
+  // A JWKS or a trust store: the core reads its shape and says which keys cannot verify (and
+  // why); it drops private members, so the keys are walked again here, in its order (issuers
+  // first, then "keys"), to keep them.
+  let store;
+  try {
+    store = parseTrustStore(withKids(doc, givenKid));
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new KeyFormatError(
+      /^(a trust store|"issuers"|"keys")/.test(message)
+        ? `${message} (accepted: ${ACCEPTED_KEY_TEXT})`
+        : message,
     );
   }
-  return { kind, candidates };
+  const raw: { jwk: JWK; issuer: string | null; where: string }[] = [];
+  const filled = withKids(doc, givenKid) as { issuers?: Record<string, { keys: JWK[] }>; keys?: JWK[] };
+  for (const [issuer, entry] of Object.entries(filled.issuers ?? {})) {
+    entry.keys.forEach((jwk, i) => raw.push({ jwk, issuer, where: `issuers[${quote(issuer)}].keys[${i}]` }));
+  }
+  (filled.keys ?? []).forEach((jwk, i) => raw.push({ jwk, issuer: null, where: `keys[${i}]` }));
+  const left = new Set(store.skipped.map((k) => k.where));
+  const candidates = raw
+    .filter((r) => !left.has(r.where))
+    .map((r) => candidateOf(r.jwk, r.jwk.kid!, r.issuer, r.where, 'text', 'JWK'));
+  return {
+    kind: filled.issuers !== undefined ? 'trust-store' : 'jwks',
+    candidates,
+    skipped: store.skipped.map((k) => ({ where: k.where, kid: k.kid, reason: k.reason })),
+  };
 }
 
-/** A trust store or JWKS with the given kid filled into its one kid-less key, for the core's parser. */
-function withKids(o: Record<string, unknown>, kid: string | undefined): unknown {
-  if (!kid || !Array.isArray(o.keys) || o.keys.length !== 1 || o.issuers !== undefined) return o;
-  const [only] = o.keys as Record<string, unknown>[];
-  return isObject(only) && only.kid === undefined ? { ...o, keys: [{ ...only, kid }] } : o;
+/** A JWKS with the given kid filled into its one kid-less key. */
+function withKids(doc: unknown, kid: string | undefined): unknown {
+  if (
+    !kid ||
+    !isObject(doc) ||
+    !Array.isArray(doc.keys) ||
+    doc.keys.length !== 1 ||
+    doc.issuers !== undefined
+  ) {
+    return doc;
+  }
+  const [only] = doc.keys as unknown[];
+  return isObject(only) && only.kid === undefined ? { ...doc, keys: [{ ...only, kid }] } : doc;
 }
 
 function candidateOf(
@@ -181,19 +197,9 @@ function candidateOf(
   kidFrom: KeyCandidate['kidFrom'],
   format: string,
 ): KeyCandidate {
-  if (jwk.kty === 'oct') {
-    throw new KeyFormatError(
-      `${where} is not a public key: it is a symmetric key (kty "oct"), a shared secret, which cannot verify ECT signatures`,
-    );
-  }
   const alg = algForJwk(jwk);
   if (isForbiddenAlg(alg)) {
     throw new KeyFormatError(`${where} is for "${alg}", which no ECT verifier accepts`);
-  }
-  if (jwk.kty === 'RSA' && rsaBits(jwk) < 2048) {
-    throw new KeyFormatError(
-      `${where} is an RSA key of ${rsaBits(jwk)} bits: ECT verifiers need at least 2048 (the profile, section 6)`,
-    );
   }
   const publicJwk = { ...publicJwkOf(jwk), kid };
   const priv = isPrivateJwk(jwk);
@@ -286,6 +292,8 @@ async function readPem(source: string, givenKid: string | undefined): Promise<Ke
       givenKid ? 'given' : 'thumbprint',
       reader.format,
     );
+    const reason = unusableKeyReason(c.publicJwk);
+    if (reason) throw new KeyFormatError(`${where} ${reason}`);
     out.push(c);
   }
   return out;

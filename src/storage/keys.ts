@@ -1,35 +1,21 @@
 /**
- * The key store: signing keys made in the browser (private part as a
- * WebCrypto key, non-extractable unless the user asked otherwise) and public
- * keys imported from JWK, JWKS or trust-store files, each bound to an issuer.
+ * The key store: signing keys made in the browser or imported (private part as
+ * a WebCrypto key, non-extractable unless the user asked otherwise) and public
+ * keys imported from JWK, JWKS, trust-store or PEM files, each bound to an issuer.
  * The trust store used for verification is derived from it.
  */
 import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
-import { generateSigningKey, type TrustStore } from 'wimse-ect';
+import {
+  generateSigningKey,
+  keyImportProblem,
+  quote,
+  unusableKeyReason,
+  type SkippedKey,
+  type TrustedKey,
+  type TrustStore,
+} from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
 import { readKeyText, sameKeyMaterial, type KeyTextKind, type ReadKeys } from './keyFormats.ts';
-
-export interface ImportKeysOptions {
-  /** Binds keys that carry no issuer (a JWK, a JWKS, PEM) to this issuer. */
-  issuer?: string | null;
-  name?: string;
-  /** The kid of a key that has none (PEM, a JWK without "kid"); else PEM keys get their thumbprint. */
-  kid?: string;
-  /** Keep imported private keys extractable (default: non-extractable, they sign but never leave). */
-  extractable?: boolean;
-  /** Drop private parts: import public keys only. */
-  publicOnly?: boolean;
-}
-
-export interface ImportKeysResult {
-  kind: KeyTextKind;
-  /** New keys. */
-  added: StoredKey[];
-  /** Public keys already stored that got their private part from this import. */
-  completed: StoredKey[];
-  /** Keys already stored as they are: nothing new. */
-  already: StoredKey[];
-}
 
 export interface StoredKey {
   id: string;
@@ -49,6 +35,41 @@ export interface StoredKey {
   createdAt: number;
 }
 
+/** A key of an imported document that was left out, and why (a phrase after `where`). */
+export interface SkippedImport {
+  /** Where it is in the document: "the JWK", "keys[2]", 'issuers["…"].keys[0]', or 'key "kid"'. */
+  where: string;
+  kid: string | null;
+  reason: string;
+}
+
+export interface ImportResult {
+  /** The keys stored (keys already held are not stored twice). */
+  added: StoredKey[];
+  /** The keys that cannot verify, each with its reason. */
+  skipped: SkippedImport[];
+}
+
+export interface ImportKeysOptions {
+  /** Binds keys that carry no issuer (a JWK, a JWKS, PEM) to this issuer. */
+  issuer?: string | null;
+  name?: string;
+  /** The kid of a key that has none (PEM, a JWK without "kid"); else PEM keys get their thumbprint. */
+  kid?: string;
+  /** Keep imported private keys extractable (default: non-extractable, they sign but never leave). */
+  extractable?: boolean;
+  /** Drop private parts: import public keys only. */
+  publicOnly?: boolean;
+}
+
+export interface ImportKeysResult extends ImportResult {
+  kind: KeyTextKind;
+  /** Public keys already stored that got their private part from this import. */
+  completed: StoredKey[];
+  /** Keys already stored as they are: nothing new. */
+  already: StoredKey[];
+}
+
 export class KeyImportError extends Error {
   constructor(message: string) {
     super(message);
@@ -56,12 +77,23 @@ export class KeyImportError extends Error {
   }
 }
 
-/** The trust store the verifier uses: every key's public part, bound to its issuer. */
+/**
+ * The trust store the verifier uses: every usable key's public part, bound to its issuer. A stored
+ * key the core finds unusable (kept from before the profile's rules on usable keys) is listed as
+ * skipped, never trusted.
+ */
 export function trustStoreOf(keys: readonly StoredKey[]): TrustStore {
-  return {
+  const store: { kind: 'issuers'; keys: TrustedKey[]; skipped: SkippedKey[] } = {
     kind: 'issuers',
-    keys: keys.map((k) => ({ jwk: k.publicJwk, kid: k.kid, issuer: k.issuer })),
+    keys: [],
+    skipped: [],
   };
+  for (const k of keys) {
+    const reason = unusableKeyReason(k.publicJwk);
+    if (reason) store.skipped.push({ where: `key ${quote(k.name)}`, kid: k.kid, issuer: k.issuer, reason });
+    else store.keys.push({ jwk: k.publicJwk, kid: k.kid, issuer: k.issuer });
+  }
+  return store;
 }
 
 /** `{"keys": [...]}` of every public key. */
@@ -123,17 +155,20 @@ export class KeyStore {
   async importPublic(
     text: string,
     opts: { issuer?: string | null; name?: string } = {},
-  ): Promise<StoredKey[]> {
-    return (await this.importKeys(text, { ...opts, publicOnly: true })).added;
+  ): Promise<ImportResult> {
+    const { added, skipped } = await this.importKeys(text, { ...opts, publicOnly: true });
+    return { added, skipped };
   }
 
   /**
    * Imports keys from any text `readKeyText` reads: a JWK (public or private), a JWKS, a trust
    * store, `ect keygen` output, PEM. A private key becomes a WebCrypto key that can sign,
    * non-extractable unless `extractable`; a public key only verifies. Keys without an issuer are
-   * bound to `issuer` when given; `kid` names a key that has none. All or nothing: every key must
-   * be usable before any is stored. Says what it added, what it completed (a public key already
-   * stored, now with its private part) and what it already held.
+   * bound to `issuer` when given; `kid` names a key that has none. Keys that cannot verify
+   * (ECT-PROFILE.md section 6: no kid, "use" not sig, "key_ops" without verify, RSA under 2048
+   * bits, or not importable) are left out and listed with their reason; a document of another
+   * shape, or one with no usable key, imports nothing. Says what it added, what it completed (a
+   * public key already stored, now with its private part) and what it already held.
    */
   async importKeys(text: string, opts: ImportKeysOptions = {}): Promise<ImportKeysResult> {
     let read: ReadKeys;
@@ -143,25 +178,33 @@ export class KeyStore {
       throw new KeyImportError((e as Error).message);
     }
     const { kind, candidates: found } = read;
+    const skipped: SkippedImport[] = [...read.skipped];
+    if (!found.length && !skipped.length) throw new KeyImportError('empty: it holds no keys');
+    const single = kind === 'jwk' || kind === 'keygen';
     const issuer = opts.issuer?.trim() || null;
     const name = opts.name?.trim();
     const extractable = opts.extractable ?? false;
     const firstCreatedAt = await this.nextCreatedAt();
     const candidates: StoredKey[] = [];
     for (const [i, c] of found.entries()) {
-      const where = found.length > 1 || kind !== 'jwk' ? `key ${JSON.stringify(c.kid)}` : 'the JWK';
-      // Every key must be usable before anything is stored: an import adds all or nothing.
-      try {
-        await importJWK(c.publicJwk, c.alg);
-      } catch (e) {
-        throw new KeyImportError(`${where} is not a usable public key: ${(e as Error).message}`);
+      const where = single ? 'the JWK' : `key ${quote(c.kid)}`;
+      // The one check the core leaves to a form: that WebCrypto can import the key at all.
+      const problem = await keyImportProblem(c.publicJwk);
+      if (problem) {
+        skipped.push({ where, kid: c.kid, reason: problem });
+        continue;
       }
       let privateKey: CryptoKey | undefined;
       if (c.privateJwk && !opts.publicOnly) {
         try {
           privateKey = (await importJWK(c.privateJwk, c.alg, { extractable })) as CryptoKey;
         } catch (e) {
-          throw new KeyImportError(`${where} is not a usable private key: ${(e as Error).message}`);
+          skipped.push({
+            where,
+            kid: c.kid,
+            reason: `cannot be imported as a private key for ${c.alg}: ${(e as Error).message}`,
+          });
+          continue;
         }
       }
       candidates.push({
@@ -177,33 +220,34 @@ export class KeyStore {
         createdAt: firstCreatedAt + i,
       });
     }
+    if (!candidates.length) {
+      throw new KeyImportError(
+        `${skipped.length > 1 ? 'no usable key: ' : ''}${skipped.map((k) => `${k.where} ${k.reason}`).join('; ')}`,
+      );
+    }
     // Only IndexedDB work inside the transaction (another await would end it early).
     return this.db.transaction('rw', this.db.keys, async () => {
       // The same key (same issuer, kid and key material) again is skipped: re-importing an export is
-      // harmless; with a private part the stored public key lacked, it is completed.
-      // The same issuer and kid with other key material would make verification ambiguous: refused.
+      // harmless; with a private part the stored public key lacked, it is completed. Other key
+      // material under an issuer's kid is a rotated key: kept beside the first (ECT-PROFILE.md
+      // section 6: a signature is valid if any key of that kid verifies it).
       const seen: StoredKey[] = await this.db.keys.toArray();
-      const result: ImportKeysResult = { kind, added: [], completed: [], already: [] };
+      const result: ImportKeysResult = { kind, added: [], completed: [], already: [], skipped };
       for (const k of candidates) {
-        const clash = seen.find((s) => s.issuer === k.issuer && s.kid === k.kid);
-        if (clash) {
-          if (!sameKeyMaterial(clash.publicJwk, k.publicJwk)) {
-            throw new KeyImportError(
-              `kid ${JSON.stringify(k.kid)} is already used by another key ${
-                k.issuer ? `of issuer ${JSON.stringify(k.issuer)}` : 'bound to no issuer'
-              }: two different keys under one kid would make verification ambiguous; nothing was imported`,
-            );
-          }
-          if (k.privateKey && !clash.privateKey) {
+        const same = seen.find(
+          (s) => s.issuer === k.issuer && s.kid === k.kid && sameKeyMaterial(s.publicJwk, k.publicJwk),
+        );
+        if (same) {
+          if (k.privateKey && !same.privateKey) {
             const changes = {
               privateKey: k.privateKey,
               extractable: k.extractable,
               ...(k.alg ? { alg: k.alg } : {}),
             };
-            await this.db.keys.update(clash.id, changes);
-            Object.assign(clash, changes);
-            result.completed.push(clash);
-          } else result.already.push(clash);
+            await this.db.keys.update(same.id, changes);
+            Object.assign(same, changes);
+            result.completed.push(same);
+          } else result.already.push(same);
           continue;
         }
         seen.push(k);

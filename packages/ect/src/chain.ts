@@ -1,6 +1,6 @@
 /**
  * The ledger's hash chain and receipts (ECT-PROFILE.md section 8), shared by
- * every `Ledger` implementation.
+ * every `Ledger` implementation. Checking them is ledgerCheck.ts's job.
  *
  * entry_hash = SHA-256(prev_hash ‖ token), both as text: `prev_hash` is the
  * previous entry's hash in lowercase hex (64 zeros for the first entry) and
@@ -72,61 +72,4 @@ export async function verifyReceipt(receipt: string, key: CryptoKey): Promise<Re
   } catch {
     return null;
   }
-}
-
-export interface ChainBreak {
-  seq: number;
-  reason: 'seq_gap' | 'prev_mismatch' | 'hash_mismatch' | 'receipt_invalid';
-  message: string;
-}
-
-export interface ChainReport {
-  ok: boolean;
-  length: number;
-  /** The last entry's hash, or the genesis hash for an empty ledger. */
-  head: string;
-  /** The first entry where the chain breaks; every later entry is unproven. */
-  firstBreak?: ChainBreak;
-}
-
-/** Recomputes the chain over `entries` (in order) and checks receipts when a key is given. */
-export async function verifyChain(
-  entries: readonly LedgerEntry[],
-  receiptKey?: CryptoKey,
-): Promise<ChainReport> {
-  let prev = GENESIS_HASH;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    const fail = (reason: ChainBreak['reason'], message: string): ChainReport => ({
-      ok: false,
-      length: entries.length,
-      head: entries[entries.length - 1]!.entryHash,
-      firstBreak: { seq: e.seq, reason, message },
-    });
-    if (e.seq !== i + 1) return fail('seq_gap', `entry ${i + 1} carries sequence number ${e.seq}`);
-    if (e.prevHash !== prev) {
-      return fail(
-        'prev_mismatch',
-        `entry ${e.seq} points to previous hash ${e.prevHash.slice(0, 12)}…, but entry ${e.seq - 1} hashes to ${prev.slice(0, 12)}…`,
-      );
-    }
-    const expected = await computeEntryHash(prev, e.token);
-    if (expected !== e.entryHash) {
-      return fail(
-        'hash_mismatch',
-        `entry ${e.seq} (jti ${e.jti}) was changed after it was appended: its token hashes to ${expected.slice(0, 12)}…, not ${e.entryHash.slice(0, 12)}…`,
-      );
-    }
-    if (receiptKey && e.receipt !== undefined) {
-      const r = await verifyReceipt(e.receipt, receiptKey);
-      if (!r || r.seq !== e.seq || r.entry_hash !== e.entryHash) {
-        return fail(
-          'receipt_invalid',
-          `entry ${e.seq}'s receipt does not verify under the ledger key or does not match the entry`,
-        );
-      }
-    }
-    prev = e.entryHash;
-  }
-  return { ok: true, length: entries.length, head: prev };
 }

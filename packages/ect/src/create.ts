@@ -5,11 +5,20 @@
  */
 import { CompactSign, type CryptoKey, type JWK } from 'jose';
 import { encodeBase64UrlText, utf8Encode } from './base64url.ts';
-import { checkClaims, checkExt, checkPredCount, CLAIM_NAMES, detectVersion } from './claims.ts';
+import {
+  checkClaims,
+  checkExt,
+  checkPredCount,
+  CLAIM_NAMES,
+  detectVersion,
+  jsonDeeperThan,
+  jsonDepth,
+} from './claims.ts';
 import { EctError } from './codes.ts';
 import type { JsonObject } from './decode.ts';
 import { importPrivateJwk } from './keys.ts';
 import { DEFAULT_SETTINGS, isForbiddenAlg, type Settings, type Version } from './settings.ts';
+import { quote } from './text.ts';
 
 export const TYP_BY_VERSION: Readonly<Record<Version, string>> = { '01': 'exec+jwt', '00': 'wimse-exec+jwt' };
 
@@ -86,8 +95,10 @@ export async function createToken(claims: JsonObject, opts: CreateOptions = {}):
     );
   }
 
+  refuseDeepPayload(payload);
+  const json = JSON.stringify(payload);
   if (level === 'L1') {
-    return { token: encodeBase64UrlText(JSON.stringify(payload)), header: null, payload, level, version };
+    return { token: encodeBase64UrlText(json), header: null, payload, level, version };
   }
   if (!opts.key) throw new EctError('usage', 'an L2 token needs a signing key');
   const jwk = isCryptoKey(opts.key) ? undefined : opts.key;
@@ -106,10 +117,27 @@ export async function createToken(claims: JsonObject, opts: CreateOptions = {}):
   }
   const key = jwk ? await importPrivateJwk(jwk, alg) : (opts.key as CryptoKey);
   const header = { alg, typ: TYP_BY_VERSION[version], kid };
-  const token = await new CompactSign(utf8Encode(JSON.stringify(payload)))
-    .setProtectedHeader(header)
-    .sign(key);
+  const token = await new CompactSign(utf8Encode(json)).setProtectedHeader(header).sign(key);
   return { token, header, payload, level, version };
+}
+
+/**
+ * The deepest nesting a created payload may have, counted as jsonDepth does (the payload itself is
+ * 1). JSON.stringify overflows the stack somewhere past 7,000 levels in V8 (less in other
+ * engines): a fixed limit far below that makes the refusal the same everywhere. No claim needs
+ * more (the extension object is limited to 5).
+ */
+export const MAX_CREATE_DEPTH = 1000;
+
+/** Refuses a payload nested deeper than MAX_CREATE_DEPTH, naming the claim. */
+function refuseDeepPayload(payload: JsonObject): void {
+  if (!jsonDeeperThan(payload, MAX_CREATE_DEPTH)) return;
+  const claim = Object.keys(payload).find((k) => jsonDeeperThan(payload[k], MAX_CREATE_DEPTH - 1));
+  const depth = claim === undefined ? jsonDepth(payload) : jsonDepth(payload[claim]) + 1;
+  throw new EctError(
+    'usage',
+    `the payload is nested ${depth.toLocaleString('en-US')} levels deep${claim === undefined ? '' : ` (in claim ${quote(claim)})`}; a payload to sign may nest at most ${MAX_CREATE_DEPTH.toLocaleString('en-US')} levels: flatten that claim`,
+  );
 }
 
 function isCryptoKey(k: CryptoKey | JWK): k is CryptoKey {

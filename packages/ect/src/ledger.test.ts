@@ -6,11 +6,11 @@ import {
   computeEntryHash,
   GENESIS_HASH,
   signReceipt,
-  verifyChain,
   verifyReceipt,
   type LedgerEntry,
   type LedgerKey,
 } from './chain.ts';
+import { verifyChain } from './ledgerCheck.ts';
 import type { JsonObject } from './decode.ts';
 import { generateSigningKey } from './keys.ts';
 import { MemoryLedger } from './ledger.ts';
@@ -82,7 +82,14 @@ describe('MemoryLedger: appending', () => {
     expect(GENESIS_HASH).toBe('0'.repeat(64));
     expect(await ledger.size()).toBe(0);
     expect(await ledger.entries()).toEqual([]);
-    expect(await ledger.verifyChain()).toEqual({ ok: true, length: 0, head: GENESIS_HASH });
+    expect(await ledger.verifyChain()).toEqual({
+      ok: true,
+      length: 0,
+      lastSeq: 0,
+      head: GENESIS_HASH,
+      receipts: 0,
+      problems: [],
+    });
   });
 
   it('keeps the append order with seq 1..n and the token, jti, claims and time of each', async () => {
@@ -179,7 +186,14 @@ describe('verifyChain', () => {
     const { ledger } = await filled(5);
     const entries = await ledger.entries();
     const report = await verifyChain(entries);
-    expect(report).toEqual({ ok: true, length: 5, head: entries[4]!.entryHash });
+    expect(report).toEqual({
+      ok: true,
+      length: 5,
+      lastSeq: 5,
+      head: entries[4]!.entryHash,
+      receipts: 0,
+      problems: [],
+    });
     expect(await ledger.verifyChain()).toEqual(report);
   });
 
@@ -190,7 +204,7 @@ describe('verifyChain', () => {
     const report = await verifyChain(copy);
     expect(report.ok).toBe(false);
     expect(report.length).toBe(5);
-    expect(report.firstBreak).toMatchObject({ seq: 3, reason: 'hash_mismatch' });
+    expect(report.firstBreak).toMatchObject({ seq: 3, code: 'chain_broken' });
     // The ledger itself was not touched.
     expect((await ledger.verifyChain()).ok).toBe(true);
     expect((await ledger.entries())[2]!.token).toBe(items[2]!.token);
@@ -200,7 +214,7 @@ describe('verifyChain', () => {
     const { ledger } = await filled(3);
     const copy = copies(await ledger.entries());
     copy[1]!.entryHash = sha256('something else');
-    expect((await verifyChain(copy)).firstBreak).toMatchObject({ seq: 2, reason: 'hash_mismatch' });
+    expect((await verifyChain(copy)).firstBreak).toMatchObject({ seq: 2, code: 'chain_broken' });
   });
 
   it('points at the entry whose prev hash was changed (prev_mismatch)', async () => {
@@ -208,7 +222,7 @@ describe('verifyChain', () => {
     const copy = copies(await ledger.entries());
     copy[2]!.prevHash = sha256('another history');
     const report = await verifyChain(copy);
-    expect(report.firstBreak).toMatchObject({ seq: 3, reason: 'prev_mismatch' });
+    expect(report.firstBreak).toMatchObject({ seq: 3, code: 'chain_broken' });
   });
 
   it('reports a removed entry as a seq_gap at the entry after it', async () => {
@@ -217,7 +231,7 @@ describe('verifyChain', () => {
     copy.splice(2, 1);
     const report = await verifyChain(copy);
     expect(report.ok).toBe(false);
-    expect(report.firstBreak).toMatchObject({ seq: 4, reason: 'seq_gap' });
+    expect(report.firstBreak).toMatchObject({ seq: 4, code: 'sequence_gap' });
   });
 });
 
@@ -262,58 +276,53 @@ describe('receipts', () => {
     copy[1]!.receipt = await signReceipt(copy[1]!, forger.key);
     const report = await verifyChain(copy, publicKey);
     expect(report.ok).toBe(false);
-    expect(report.firstBreak).toMatchObject({ seq: 2, reason: 'receipt_invalid' });
-    // Without the ledger key, receipts are not checked.
-    expect((await verifyChain(copy)).ok).toBe(true);
+    expect(report.firstBreak).toMatchObject({ seq: 2, code: 'receipt_invalid' });
+    expect(report.problems).toHaveLength(1);
   });
 
-  it('a genuine receipt of another entry fails verifyChain with receipt_invalid', async () => {
+  it('a genuine receipt of another entry fails verifyChain with receipt_mismatch', async () => {
     const { key, publicKey } = await ledgerKey();
     const { ledger } = await filled(2, new MemoryLedger({ key }));
     const copy = copies(await ledger.entries());
     [copy[0]!.receipt, copy[1]!.receipt] = [copy[1]!.receipt, copy[0]!.receipt];
     expect((await verifyChain(copy, publicKey)).firstBreak).toMatchObject({
       seq: 1,
-      reason: 'receipt_invalid',
+      code: 'receipt_mismatch',
     });
   });
 });
 
 describe('ReplayCache', () => {
-  it('remembers a (wid, jti) until its time is up', () => {
+  it('remembers a jti until its time is up', () => {
     const cache = new ReplayCache();
-    expect(cache.has('j', 'w', NOW)).toBe(false);
-    cache.record('j', 'w', NOW + 630);
-    expect(cache.has('j', 'w', NOW)).toBe(true);
-    expect(cache.has('j', 'w', NOW + 630)).toBe(true);
-    expect(cache.has('j', 'w', NOW + 631)).toBe(false);
+    expect(cache.has('j', NOW)).toBe(false);
+    cache.record('j', NOW + 630);
+    expect(cache.has('j', NOW)).toBe(true);
+    expect(cache.has('j', NOW + 630)).toBe(true);
+    expect(cache.has('j', NOW + 631)).toBe(false);
   });
 
-  it('keys entries by (wid, jti)', () => {
+  it('keys entries on the jti alone; recording again replaces the time', () => {
     const cache = new ReplayCache();
-    cache.record('j', 'w1', NOW + 600);
-    expect(cache.has('j', 'w2', NOW)).toBe(false);
-    expect(cache.has('j', undefined, NOW)).toBe(false);
-    expect(cache.has('k', 'w1', NOW)).toBe(false);
-    cache.record('j', 'w2', NOW + 600);
-    cache.record('j', undefined, NOW + 600);
-    expect(cache.size).toBe(3);
-    expect(cache.has('j', undefined, NOW)).toBe(true);
-    cache.record('j', 'w1', NOW + 900); // recording again replaces, not adds
-    expect(cache.size).toBe(3);
-    expect(cache.has('j', 'w1', NOW + 800)).toBe(true);
+    cache.record('j', NOW + 600);
+    expect(cache.has('k', NOW)).toBe(false);
+    cache.record('k', NOW + 600);
+    expect(cache.size).toBe(2);
+    cache.record('j', NOW + 900); // recording again replaces, not adds
+    expect(cache.size).toBe(2);
+    expect(cache.has('j', NOW + 800)).toBe(true);
   });
 
   it('prune forgets only entries past their time', () => {
     const cache = new ReplayCache();
-    cache.record('a', 'w', NOW + 10);
-    cache.record('b', 'w', NOW + 100);
-    cache.record('c', undefined, NOW + 50);
+    cache.record('a', NOW + 10);
+    cache.record('b', NOW + 100);
+    cache.record('c', NOW + 50);
     cache.prune(NOW + 50);
     expect(cache.size).toBe(2);
-    expect(cache.has('a', 'w', NOW)).toBe(false);
-    expect(cache.has('b', 'w', NOW)).toBe(true);
-    expect(cache.has('c', undefined, NOW)).toBe(true);
+    expect(cache.has('a', NOW)).toBe(false);
+    expect(cache.has('b', NOW)).toBe(true);
+    expect(cache.has('c', NOW)).toBe(true);
     cache.prune(NOW + 101);
     expect(cache.size).toBe(0);
   });

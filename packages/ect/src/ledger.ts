@@ -3,16 +3,8 @@
  * implementation. The IndexedDB ledger of the app implements the same
  * interface in src/storage/.
  */
-import { importJWK, type CryptoKey } from 'jose';
-import {
-  computeEntryHash,
-  GENESIS_HASH,
-  signReceipt,
-  verifyChain,
-  type ChainReport,
-  type LedgerEntry,
-  type LedgerKey,
-} from './chain.ts';
+import { computeEntryHash, GENESIS_HASH, signReceipt, type LedgerEntry, type LedgerKey } from './chain.ts';
+import { verifyChain, type ChainReport } from './ledgerCheck.ts';
 import { MemoryTaskIndex, taskRecord, type TaskIndex } from './dag.ts';
 
 export interface LedgerQuery {
@@ -37,6 +29,7 @@ export interface Ledger {
   entries(from?: number, to?: number): Promise<LedgerEntry[]>;
   byJti(jti: string): Promise<LedgerEntry[]>;
   query(q: LedgerQuery): Promise<LedgerEntry[]>;
+  /** The hash chain, sequence and receipts checked (ledgerCheck.ts): every problem at its entry. */
   verifyChain(): Promise<ChainReport>;
 }
 
@@ -110,12 +103,8 @@ export class MemoryLedger implements Ledger {
     return this.#entries.filter((e) => matchesQuery(e, q));
   }
 
-  async verifyChain(): Promise<ChainReport> {
-    const key: CryptoKey | undefined = this.#key ? await importPublic(this.#key) : undefined;
-    return verifyChain(this.#entries, key);
+  /** The one ledger check (ledgerCheck.ts) over every entry, receipts under the ledger's key. */
+  verifyChain(): Promise<ChainReport> {
+    return verifyChain(this.#entries, this.#key?.publicJwk);
   }
-}
-
-async function importPublic(key: LedgerKey): Promise<CryptoKey> {
-  return (await importJWK(key.publicJwk, 'ES256')) as CryptoKey;
 }

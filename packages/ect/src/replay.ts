@@ -1,24 +1,23 @@
 /**
  * Replay cache (step 14): the `jti`s this verifier accepted, each kept until
  * its token could no longer pass the `exp` check anyway.
+ *
+ * Keyed on `jti` alone, whatever the `wid` (ECT-PROFILE.md section 4, the reference
+ * implementations' `JTISeen(jti)`): a token that reuses an accepted `jti` in another workflow is
+ * a replay, although `duplicate_jti` in the store is scoped by `wid` (section 7).
  */
 export class ReplayCache {
   readonly #seen = new Map<string, number>();
 
-  static key(jti: string, wid: string | undefined): string {
-    // A jti is unique within its workflow (ECT-PROFILE §3), so the key is (wid, jti).
-    return `${wid ?? ''}\u0000${jti}`;
-  }
-
-  /** True when the token was accepted before and is still within its lifetime. */
-  has(jti: string, wid: string | undefined, now: number): boolean {
-    const until = this.#seen.get(ReplayCache.key(jti, wid));
+  /** True when a token with this `jti` was accepted before and is still within its lifetime. */
+  has(jti: string, now: number): boolean {
+    const until = this.#seen.get(jti);
     return until !== undefined && now <= until;
   }
 
-  /** Remembers an accepted token until `until` (Unix seconds: its exp plus the clock skew). */
-  record(jti: string, wid: string | undefined, until: number): void {
-    this.#seen.set(ReplayCache.key(jti, wid), until);
+  /** Remembers an accepted `jti` until `until` (Unix seconds: its exp plus the clock skew). */
+  record(jti: string, until: number): void {
+    this.#seen.set(jti, until);
   }
 
   /** Forgets entries past their lifetime; call now and then to bound memory. */

@@ -43,16 +43,23 @@ export function isForbiddenAlg(alg: string): boolean {
   return alg.toLowerCase() === 'none' || /^HS\d+$/i.test(alg);
 }
 
-/** Asymmetric JWS algorithms a setting may add for algorithm agility. */
+/**
+ * Asymmetric JWS algorithms a setting may add for algorithm agility (ECT-PROFILE.md section 2).
+ * RSA ones need keys of at least 2048 bits; `EdDSA` and `Ed25519` are two names, each allowed on
+ * its own.
+ */
 export const SUPPORTED_ALGS = [
   'ES256',
   'ES384',
   'ES512',
-  'EdDSA',
-  'Ed25519',
+  'RS256',
+  'RS384',
+  'RS512',
   'PS256',
   'PS384',
   'PS512',
+  'EdDSA',
+  'Ed25519',
 ] as const;
 
 export const LEVEL_RANK: Readonly<Record<Level, number>> = { L1: 1, L2: 2, L3: 3 };

@@ -22,13 +22,18 @@ export interface Run {
 
 /** `ect <args>` from the project folder, without ECT_DEBUG (which would print stack traces). */
 export function ect(...args: string[]): Run {
+  return ectWithin(CLI_TIMEOUT - 5_000, ...args);
+}
+
+/** `ect <args>`, stopped after `timeout` ms: for the few runs that take longer (150,000 tokens). */
+export function ectWithin(timeout: number, ...args: string[]): Run {
   const env = { ...process.env };
   delete env.ECT_DEBUG;
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env,
-    timeout: CLI_TIMEOUT - 5_000,
+    timeout,
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -9,6 +9,7 @@ import { useFormAction } from './useFormAction.ts';
 import { ImportedKeysList, importSummary } from '../../components/ImportedKeys.tsx';
 import type { ImportKeysResult } from '../../storage/keys.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
+import { SkippedKeys } from './SkippedKeys.tsx';
 
 /** Files larger than this are refused before reading: key files are a few kilobytes. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -89,7 +90,9 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
         <code>{'{"private": …, "public": …}'}</code>, or PEM (<code>PUBLIC KEY</code>,{' '}
         <code>PRIVATE KEY</code> in PKCS#8, <code>CERTIFICATE</code>) for EC P-256/384/521, RSA or Ed25519:
         paste it, choose a file, or drop a file on this box. A private key can then sign on the Create tab; it
-        is kept non-extractable unless you ask otherwise.
+        is kept non-extractable unless you ask otherwise. Keys that cannot verify (no <code>kid</code>,{' '}
+        <code>use</code> other than <code>sig</code>, <code>key_ops</code> without <code>verify</code>, RSA
+        under 2048 bits) are left out and listed.
       </p>
       <form
         className="mt-3"
@@ -238,6 +241,7 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
               {report && <ImportedKeysList result={report} />}
             </div>
           )}
+          {done && report && <SkippedKeys skipped={report.skipped} />}
           <div>
             <Button type="submit" variant="primary">
               {busy ? 'Importing…' : 'Import'}

@@ -649,11 +649,7 @@ export class Simulation {
         const payload = report.payload!;
         entry = await store.ledger.append(report.token, payload, { now: receivedAt * 1000 });
         const exp = payload.exp as number;
-        receiver.replay.record(
-          payload.jti as string,
-          payload.wid as string | undefined,
-          exp + this.settings.clockSkew,
-        );
+        receiver.replay.record(payload.jti as string, exp + this.settings.clockSkew);
       }
     }
     const decodedClaims = decodeToken(token);
