@@ -20,7 +20,7 @@ export function ExampleAgentsChoice() {
   };
   return (
     <section
-      aria-label="Keep the example agents?"
+      aria-label="Published test keys in your keyring"
       data-testid="example-agents-choice"
       className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-100"
     >

@@ -16,15 +16,22 @@ export function useExampleKeyMatcher() {
 export const EXAMPLE_KEY_WARNING =
   'signed with a published example key: its private key is public (the conformance vectors’ test key), so anyone can make such a token, and it proves nothing about who did';
 
-/** A small pill for tables and lists. */
-export function ExampleKeyPill({ agent }: { agent: ExampleAgent }) {
+/** A small pill for tables and lists; `compact` (table rows) shows only a mark, its words for screen readers. */
+export function ExampleKeyPill({ agent, compact = false }: { agent: ExampleAgent; compact?: boolean }) {
   return (
     <span
       className="inline-flex shrink-0 items-center rounded bg-amber-200 px-1.5 py-px font-mono text-[11px] font-semibold text-amber-950 dark:bg-amber-800 dark:text-amber-50"
       title={`${agent.name}: ${EXAMPLE_KEY_WARNING}`}
       data-testid="example-key-badge"
     >
-      example key
+      {compact ? (
+        <>
+          <span aria-hidden="true">⚠ test key</span>
+          <span className="sr-only">signed with a published example key</span>
+        </>
+      ) : (
+        'example key'
+      )}
     </span>
   );
 }

@@ -256,7 +256,7 @@ function TokenOptions({
             : 'base64url JSON, no signature: self-asserted. Verifiers refuse it unless their minimum level is L1.'}
         </p>
       </div>
-      <div className="flex min-w-0 flex-1 flex-col gap-1">
+      <div className="flex min-w-0 flex-1 basis-72 flex-col gap-1">
         <label htmlFor="create-key" className="text-sm font-medium">
           Signing key
         </label>

@@ -236,6 +236,7 @@ const LedgerRow = memo(function LedgerRow({
           </span>
         )}
         #{row.seq}
+        <StatusMark status={row.status} />
       </div>
       <div
         role="gridcell"
@@ -273,7 +274,7 @@ const LedgerRow = memo(function LedgerRow({
         data-testid="row-status"
       >
         <StatusBadges row={row} chainBreak={chainBreak} />
-        {exampleAgent && <ExampleKeyPill agent={exampleAgent} />}
+        {exampleAgent && <ExampleKeyPill agent={exampleAgent} compact />}
       </div>
       <div role="gridcell" className="px-2 text-center">
         {row.receipt ? (
@@ -290,6 +291,27 @@ const LedgerRow = memo(function LedgerRow({
     </div>
   );
 });
+
+/**
+ * The verdict as a mark beside the sequence number, on narrow screens only: there the status
+ * column is further right than the screen (the table scrolls sideways to it).
+ */
+function StatusMark({ status }: { status: Row['status'] }) {
+  const [mark, cls] =
+    status === 'valid'
+      ? ['✓', 'text-emerald-700 dark:text-emerald-300']
+      : status === 'tainted'
+        ? ['!', 'text-amber-700 dark:text-amber-300']
+        : status === 'invalid'
+          ? ['✗', 'text-red-700 dark:text-red-300']
+          : ['…', 'text-slate-500'];
+  return (
+    <span className={`ml-1 font-sans font-bold sm:hidden ${cls}`} data-testid="row-mark" title={status}>
+      <span aria-hidden="true">{mark}</span>
+      <span className="sr-only">{status}</span>
+    </span>
+  );
+}
 
 /** The end of a long value ("…ple.com/agent/a"): for issuers the distinguishing part is last. */
 function tail(value: string, max: number): string {
