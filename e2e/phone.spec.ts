@@ -23,11 +23,11 @@ async function shot(page: Page, name: string) {
 /** The page itself never scrolls sideways: what overflows, overflows inside its own scroller. */
 async function noHorizontalOverflow(page: Page, where: string) {
   const { scroll, width, culprits } = await page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const culprits: string[] = [];
+    const screen = document.documentElement.clientWidth;
+    const wide: string[] = [];
     for (const el of document.querySelectorAll<HTMLElement>('body *')) {
       const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.right <= width + 1) continue;
+      if (r.width === 0 || r.right <= screen + 1) continue;
       // Inside a box that scrolls or clips sideways: not the page's overflow.
       let p = el.parentElement;
       let contained = false;
@@ -35,7 +35,7 @@ async function noHorizontalOverflow(page: Page, where: string) {
         const ox = getComputedStyle(p).overflowX;
         if (
           (ox === 'auto' || ox === 'scroll' || ox === 'hidden' || ox === 'clip') &&
-          p.getBoundingClientRect().right <= width + 1
+          p.getBoundingClientRect().right <= screen + 1
         ) {
           contained = true;
           break;
@@ -47,7 +47,7 @@ async function noHorizontalOverflow(page: Page, where: string) {
           `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 60)} right=${Math.round(r.right)}`,
         );
     }
-    return { scroll: document.documentElement.scrollWidth, width, culprits: culprits.slice(0, 5) };
+    return { scroll: document.documentElement.scrollWidth, width: screen, culprits: wide.slice(0, 5) };
   });
   expect(culprits, `${where}: elements wider than the screen`).toEqual([]);
   expect(scroll, `${where}: the page scrolls sideways`).toBeLessThanOrEqual(width);
