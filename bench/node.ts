@@ -6,7 +6,10 @@
  *
  *   verify: full-profile verification of a set (verifyTokens) vs raw WebCrypto verify of the same
  *           signatures, one thread; verifyToken one token after another as well
- *   audit:  whole-set audit of 10,000 and 100,000 tokens (growth should be linear)
+ *   audit:  whole-set audit of 10,000 and 100,000 tokens (growth should be linear); and of one long
+ *           workflow of 50,000 tasks (each names the one before, every third also a random earlier
+ *           one: from the 10,001st on, each passes the traversal limit) vs raw WebCrypto verify of
+ *           the same tokens, through the core's auditTokens and through the `ect audit` CLI
  *   layout: our layered layout vs dagre (`ranker: 'tight-tree'`) on the same random ECT-like
  *           DAGs of 1,000, 5,000 and 20,000 nodes; dagre at 20,000 runs in a child process
  *           killed after DAGRE_CAP_S seconds (default 60), reported as "> cap" (a lower bound)
@@ -14,6 +17,9 @@
  * BENCH_QUICK=1 shrinks the sizes for a smoke run.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { graphlib, layout as dagreLayout } from '@dagrejs/dagre';
 import { layeredLayout } from '../src/features/graph/layout/layered.ts';
@@ -82,6 +88,7 @@ if (process.argv[2] === '--dagre-child') {
   process.exit(0);
 }
 const NOW = 1767225600;
+const loadAtStart = loadavg();
 const rows: [string, string][] = [];
 const figures: Record<string, number> = {};
 const record = (name: string, value: number, shown: string) => {
@@ -93,14 +100,25 @@ const agent = await generateSigningKey({ kid: 'bench-key' });
 const iss = 'spiffe://example.com/agent/bench';
 const trust = parseTrustStore({ issuers: { [iss]: { keys: [agent.publicJwk] } } });
 
-/** A workflow of `n` tokens: each names one or two earlier tasks (a DAG with fan-in). */
-async function makeTokens(n: number): Promise<string[]> {
+/**
+ * A set of `n` tokens. 'random': each names a random earlier task and every third also the one
+ * before (a DAG with fan-in; few ancestors each). 'workflow': one long workflow (one wid), each
+ * task naming the one before and every third also a random earlier one (task i has i ancestors).
+ */
+async function makeTokens(n: number, shape: 'random' | 'workflow' = 'random'): Promise<string[]> {
   const ids: string[] = [];
   const tokens: string[] = [];
+  const wid = crypto.randomUUID();
   for (let i = 0; i < n; i++) {
     const jti = crypto.randomUUID();
-    const pred = i === 0 ? [] : [ids[Math.floor(Math.random() * i)]!];
-    if (i > 2 && i % 3 === 0) pred.push(ids[i - 1]!);
+    const pred: string[] = [];
+    if (shape === 'random') {
+      if (i > 0) pred.push(ids[Math.floor(Math.random() * i)]!);
+      if (i > 2 && i % 3 === 0) pred.push(ids[i - 1]!);
+    } else {
+      if (i > 0) pred.push(ids[i - 1]!);
+      if (i > 0 && i % 3 === 0) pred.push(ids[Math.floor(Math.random() * i)]!);
+    }
     const claims: JsonObject = {
       iss,
       aud: ['https://ledger.example.com'],
@@ -109,11 +127,33 @@ async function makeTokens(n: number): Promise<string[]> {
       jti,
       exec_act: 'step',
       pred: [...new Set(pred)],
+      ...(shape === 'workflow' ? { wid } : {}),
     };
     tokens.push((await createToken(claims, { key: agent.privateKey, kid: agent.kid, now: NOW })).token);
     ids.push(jti);
   }
   return tokens;
+}
+
+/** Raw WebCrypto verify of the tokens' signatures, one after another (inputs prepared beforehand). */
+async function rawVerifier(tokens: readonly string[]): Promise<() => Promise<void>> {
+  const key = await crypto.subtle.importKey(
+    'jwk',
+    agent.publicJwk,
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['verify'],
+  );
+  const prepared = tokens.map((t) => {
+    const [h, p, s] = t.split('.') as [string, string, string];
+    return { data: new TextEncoder().encode(`${h}.${p}`), sig: Buffer.from(s, 'base64url') };
+  });
+  return async () => {
+    for (const x of prepared) {
+      if (!(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, x.sig, x.data)))
+        throw new Error('raw verify failed');
+    }
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -132,48 +172,45 @@ async function timeIt(run: () => Promise<unknown>, repeat = 3): Promise<number> 
 {
   const n = quick ? 300 : 3000;
   const tokens = await makeTokens(n);
-  const key = await crypto.subtle.importKey(
-    'jwk',
-    agent.publicJwk,
-    { name: 'ECDSA', namedCurve: 'P-256' },
-    false,
-    ['verify'],
-  );
-  const prepared = tokens.map((t) => {
-    const [h, p, s] = t.split('.') as [string, string, string];
-    return { data: new TextEncoder().encode(`${h}.${p}`), sig: Buffer.from(s, 'base64url') };
-  });
+  const rawVerify = await rawVerifier(tokens);
   const opts = { trust, now: NOW, audience: 'https://ledger.example.com' };
-  // Rounds of raw, set and single, interleaved: the machine's drift hits all three alike.
-  const times = { raw: [] as number[], core: [] as number[], single: [] as number[] };
+  const runs = {
+    raw: rawVerify,
+    core: async () => {
+      const reports = await verifyTokens(tokens, opts);
+      const bad = reports.find((r) => !r.valid);
+      if (bad) throw new Error(`core verify failed: ${bad.code}`);
+    },
+    // One call per token, each report dropped at once (as in session 1's figures).
+    single: async () => {
+      for (const t of tokens) {
+        const r = await verifyToken(t, opts);
+        if (!r.valid) throw new Error(`core verify failed: ${r.code}`);
+      }
+    },
+    // One call per token, the reports kept: what the set returns.
+    singleKept: async () => {
+      const reports = [];
+      for (const t of tokens) reports.push(await verifyToken(t, opts));
+      if (reports.some((r) => !r.valid)) throw new Error('core verify failed');
+    },
+  };
+  // Rounds of each, interleaved: the machine's drift hits all alike. Wall time, and the process's
+  // CPU time (all threads: WebCrypto's thread pool too), which other work on the machine disturbs less.
+  const wall: Record<keyof typeof runs, number[]> = { raw: [], core: [], single: [], singleKept: [] };
+  const cpu: Record<keyof typeof runs, number[]> = { raw: [], core: [], single: [], singleKept: [] };
   for (let round = 0; round < (quick ? 3 : 5); round++) {
-    times.raw.push(
-      await timeIt(async () => {
-        for (const x of prepared) {
-          if (!(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, x.sig, x.data)))
-            throw new Error('raw verify failed');
-        }
-      }, 1),
-    );
-    times.core.push(
-      await timeIt(async () => {
-        const reports = await verifyTokens(tokens, opts);
-        const bad = reports.find((r) => !r.valid);
-        if (bad) throw new Error(`core verify failed: ${bad.code}`);
-      }, 1),
-    );
-    times.single.push(
-      await timeIt(async () => {
-        for (const t of tokens) {
-          const r = await verifyToken(t, opts);
-          if (!r.valid) throw new Error(`core verify failed: ${r.code}`);
-        }
-      }, 1),
-    );
+    for (const [name, run] of Object.entries(runs) as [keyof typeof runs, () => Promise<void>][]) {
+      const c0 = process.cpuUsage();
+      wall[name].push(await timeIt(run, 1));
+      const c = process.cpuUsage(c0);
+      cpu[name].push((c.user + c.system) / 1000);
+    }
   }
-  const raw = median(times.raw);
-  const core = median(times.core);
-  const single = median(times.single);
+  const raw = median(wall.raw);
+  const core = median(wall.core);
+  const single = median(wall.single);
+  const singleKept = median(wall.singleKept);
   const rawRate = n / (raw / 1000);
   const coreRate = n / (core / 1000);
   const singleRate = n / (single / 1000);
@@ -188,7 +225,23 @@ async function timeIt(run: () => Promise<unknown>, repeat = 3): Promise<number> 
   record(
     'verify.single_vs_raw',
     singleRate / rawRate,
-    `${(singleRate / rawRate).toFixed(2)} verifyToken / raw (informational)`,
+    `${(singleRate / rawRate).toFixed(2)} verifyToken / raw (reports dropped)`,
+  );
+  record(
+    'verify.single_kept_vs_raw',
+    raw / singleKept,
+    `${(raw / singleKept).toFixed(2)} verifyToken / raw, the reports kept (what the set returns)`,
+  );
+  record(
+    'verify.core_vs_single',
+    single / core,
+    `${(single / core).toFixed(2)} set / one at a time, rates (target >= 1: the set never slower)`,
+  );
+  const cpuPer = (name: keyof typeof runs) => (median(cpu[name]) * 1000) / n;
+  record(
+    'verify.cpu_us_per_token',
+    cpuPer('core'),
+    `CPU per token: set ${cpuPer('core').toFixed(0)} µs, one at a time ${cpuPer('single').toFixed(0)} µs (kept ${cpuPer('singleKept').toFixed(0)} µs), raw ${cpuPer('raw').toFixed(0)} µs`,
   );
 }
 
@@ -207,6 +260,65 @@ async function timeIt(run: () => Promise<unknown>, repeat = 3): Promise<number> 
     tLarge / tSmall,
     `${(tLarge / tSmall).toFixed(2)}x for ${large / small}x the tokens (target <= 12)`,
   );
+}
+
+// 2b. one long workflow: the traversal limit on every task past the 10,000th (issue 17)
+{
+  const n = quick ? 12000 : 50000;
+  const tokens = await makeTokens(n, 'workflow');
+  const rawVerify = await rawVerifier(tokens);
+  const expected = n - 10001; // tasks 10,001 and on have more than traversalLimit (10,000) ancestors
+  const audit = async () => {
+    const report = await auditTokens(tokens, { trust });
+    const over = report.violations.filter((v) => v.code === 'traversal_limit').length;
+    if (over !== expected || report.violations.length !== over)
+      throw new Error(`workflow audit: ${over} traversal_limit of ${report.violations.length} violations`);
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'ect-bench-'));
+  const ledgerFile = join(dir, 'ledger.txt');
+  const trustFile = join(dir, 'trust.json');
+  writeFileSync(ledgerFile, tokens.join('\n'));
+  writeFileSync(trustFile, JSON.stringify({ issuers: { [iss]: { keys: [agent.publicJwk] } } }));
+  const cli = () => runCli(['audit', '--trust', trustFile, ledgerFile]);
+  await cli(); // builds the CLI bundle when sources changed
+  // Interleaved, so that the machine's drift hits all alike.
+  const times = { raw: [] as number[], audit: [] as number[], cli: [] as number[] };
+  for (let round = 0; round < (quick ? 1 : 2); round++) {
+    times.raw.push(await timeIt(rawVerify, 1));
+    times.audit.push(await timeIt(audit, 1));
+    times.cli.push(await timeIt(cli, 1));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const raw = median(times.raw);
+  const core = median(times.audit);
+  const viaCli = median(times.cli);
+  record(`audit.workflow_${n}_raw_ms`, raw, `${raw.toFixed(0)} ms raw WebCrypto verify of ${n} tokens`);
+  record(
+    'audit.workflow_vs_raw',
+    core / raw,
+    `${(core / raw).toFixed(2)}x raw: auditTokens of one ${n}-task workflow (${core.toFixed(0)} ms, ${expected} past the traversal limit; target <= 3)`,
+  );
+  record(
+    'audit.workflow_cli_vs_raw',
+    viaCli / raw,
+    `${(viaCli / raw).toFixed(2)}x raw: \`ect audit\` of the same, a process reading a file and printing JSON (${viaCli.toFixed(0)} ms)`,
+  );
+}
+
+/** Runs the `ect` CLI (scripts/ect.mjs) to its end, output discarded; exit codes 0 and 1 are answers. */
+function runCli(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const script = fileURLToPath(new URL('../scripts/ect.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 || code === 1
+        ? resolve()
+        : reject(new Error(`ect ${args[0]} exited ${code}: ${err.trim()}`)),
+    );
+  });
 }
 
 // 3. layout: ours (layered) vs dagre tight-tree, on the same graphs
@@ -294,6 +406,13 @@ function dagreCapped(n: number, capS: number): Promise<number | null> {
 }
 
 const width = Math.max(...rows.map(([n]) => n.length));
+const loadAtEnd = loadavg();
+const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+figures['load.start_1min'] = Math.round(loadAtStart[0]! * 100) / 100;
+figures['load.end_1min'] = Math.round(loadAtEnd[0]! * 100) / 100;
 console.log(`ECT Workbench bench (Node ${process.version}, ${quick ? 'quick' : 'full'})`);
+console.log(
+  `machine: ${availableParallelism()} cores; load average (1, 5, 15 min) at start ${loads(loadAtStart)}, at end ${loads(loadAtEnd)}`,
+);
 for (const [name, shown] of rows) console.log(`${name.padEnd(width)}  ${shown}`);
 console.log(JSON.stringify(figures));

@@ -391,18 +391,18 @@ test('entries changed through devtools: the Graph marks the chain break and the 
   // Re-audit reads the ledger again: its chain and every token.
   await page.getByRole('button', { name: 'Re-audit' }).click();
   const banner = page.getByTestId('graph-chain-break');
-  await expect(banner).toContainText("The ledger's hash chain breaks at entry #5:");
+  await expect(banner).toContainText('The ledger check fails at entry #5 (and 1 more):');
   await expect(banner).toContainText('was changed after it was appended');
-  // The swapped entry verifies on its own; the chain marks it all the same.
+  // The swapped entry verifies on its own; the chain marks it all the same. So does the edited one.
   const broken = page.locator('[data-testid="graph-node"][data-chain-break="true"]');
-  await expect(broken).toHaveCount(1);
-  await expect(broken).toHaveAttribute('data-jti', swappedJti);
-  await expect(broken.getByTestId('node-chain-break')).toHaveText('chain break');
-  // The edited entry fails its signature.
-  await expect(page.locator(`[data-testid="graph-node"][data-jti="${tamperedJti}"]`)).toHaveAttribute(
-    'data-codes',
-    /invalid_signature/,
-  );
+  await expect(broken).toHaveCount(2);
+  const swappedNode = page.locator(`[data-testid="graph-node"][data-jti="${swappedJti}"]`);
+  await expect(swappedNode).toHaveAttribute('data-ledger-problems', 'chain_broken');
+  await expect(swappedNode.getByTestId('node-chain-break')).toHaveText('chain_broken');
+  // The edited entry fails its signature, and the chain marks it too.
+  const tamperedNode = page.locator(`[data-testid="graph-node"][data-jti="${tamperedJti}"]`);
+  await expect(tamperedNode).toHaveAttribute('data-codes', /invalid_signature/);
+  await expect(tamperedNode).toHaveAttribute('data-ledger-problems', 'chain_broken');
   await banner.getByRole('button', { name: 'Show entry #5' }).click();
   await expect(page.getByTestId('node-panel').getByTestId('panel-chain-break')).toContainText(
     'changed after it was appended',

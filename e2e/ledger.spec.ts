@@ -472,7 +472,10 @@ test.describe('Ledger', () => {
     await expect(broken).toHaveCount(1);
     await expect(broken).toHaveAttribute('data-seq', '5');
     await page.getByRole('button', { name: 'Show entry #5' }).click();
-    await expect(page.getByTestId('entry-detail')).toContainText('the chain breaks here');
+    await expect(page.getByTestId('entry-chain')).toHaveText('the ledger check fails here:');
+    await expect(
+      page.getByTestId('entry-ledger-problems').getByTestId('ledger-problem').first(),
+    ).toHaveAttribute('data-code', 'chain_broken');
   });
 
   test('two tabs on one ledger: an import in one shows in the other', async ({ page, context }) => {

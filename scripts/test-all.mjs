@@ -18,6 +18,14 @@ const stages = [
     capture: true,
     count: countConformance,
   },
+  // The library as users install it: npm pack, an offline install, Node, TypeScript, npx ect, Vite.
+  {
+    name: 'package',
+    cmd: 'node',
+    args: ['scripts/test-package.mjs'],
+    capture: true,
+    count: countConformance,
+  },
   { name: 'chromium', cmd: 'node', args: ['scripts/ensure-chromium.mjs'] },
   // The e2e specs and the bench import the library as its users do, from its built package.
   { name: 'library build', cmd: 'node', args: ['scripts/build-package.mjs'] },
@@ -41,6 +49,7 @@ function countPlaywright(file) {
   return { passed: s.expected + s.flaky, failed: s.unexpected };
 }
 
+/** The closing `N passed, N failed` line of the conformance runner and of scripts/test-package.mjs. */
 function countConformance(_file, output) {
   const m = output.match(/^(\d+) passed, (\d+) failed$/m);
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;

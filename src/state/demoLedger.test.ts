@@ -10,6 +10,7 @@ const trust: TrustStore = {
     void _d;
     return { jwk: pub, kid: String(a.jwk.kid), issuer: a.issuer };
   }),
+  skipped: [],
 };
 
 describe('the demo ledger', () => {

@@ -5,7 +5,13 @@
  */
 import { Dexie, type DexieOptions, type EntityTable, type Table } from 'dexie';
 import type { StoredKey } from './keys.ts';
-import { segmentsOf, type LedgerMeta, type SegmentRecord, type V2EntryRecord } from './ledger.ts';
+import {
+  removeOrphanSegments,
+  segmentsOf,
+  type LedgerMeta,
+  type SegmentRecord,
+  type V2EntryRecord,
+} from './ledger.ts';
 
 export interface MetaRecord {
   key: string;
@@ -42,6 +48,11 @@ export class WorkbenchDb extends Dexie {
         const rows = await tx.table<V2EntryRecord>('entries').orderBy('[ledgerId+seq]').toArray();
         await tx.table<SegmentRecord>('segments').bulkAdd(segmentsOf(rows));
       });
+    // Version 4: entries of ledgers that no longer exist are removed. Before it, a ledger deleted in
+    // one tab while another imported into it kept the import's segments, invisible and undeletable.
+    this.version(4)
+      .stores({})
+      .upgrade((tx) => removeOrphanSegments(tx.table('ledgers'), tx.table('segments')));
   }
 }
 

@@ -14,6 +14,8 @@ import {
   IndexedDbLedger,
   LedgerCatalog,
   LedgerConflictError,
+  LedgerDeletedError,
+  removeOrphanSegments,
   SEGMENT_SIZE,
   type V2EntryRecord,
 } from './ledger.ts';
@@ -29,6 +31,19 @@ const claims = (i: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/**
+ * An unsigned (L1) token carrying `c` and a `label` that makes it unique, and its claims: the
+ * ledger check compares the claims a store keeps with those decoded from the token.
+ */
+const item = (label: string, c: Record<string, unknown>) => {
+  const labelled = { ...c, label };
+  return { token: encodeBase64UrlText(JSON.stringify(labelled)), claims: labelled };
+};
+const t = (label: string, c: Record<string, unknown>): [string, Record<string, unknown>] => {
+  const made = item(label, c);
+  return [made.token, made.claims];
+};
+
 async function openNew(db: WorkbenchDb, opts = {}) {
   const meta = await new LedgerCatalog(db).create('test', opts);
   return IndexedDbLedger.open(db, meta.id);
@@ -39,8 +54,8 @@ describe('IndexedDbLedger', () => {
     const ledger = await openNew(freshDb());
     const memory = new MemoryLedger();
     for (let i = 1; i <= 5; i++) {
-      const a = await ledger.append(`token-${i}`, claims(i), { now: 1000 });
-      const b = await memory.append(`token-${i}`, claims(i), { now: 1000 });
+      const a = await ledger.append(...t(`token-${i}`, claims(i)), { now: 1000 });
+      const b = await memory.append(...t(`token-${i}`, claims(i)), { now: 1000 });
       expect(a.entryHash).toBe(b.entryHash);
       expect(a.seq).toBe(i);
     }
@@ -53,7 +68,7 @@ describe('IndexedDbLedger', () => {
   it('keeps its task index for the DAG rules, and rebuilds it on open', async () => {
     const db = freshDb();
     const ledger = await openNew(db);
-    await ledger.appendBatch([1, 2, 3].map((i) => ({ token: `t${i}`, claims: claims(i) })));
+    await ledger.appendBatch([1, 2, 3].map((i) => item(`t${i}`, claims(i))));
     expect(await ledger.tasks([claims(2).jti])).toHaveLength(1);
     const reopened = await IndexedDbLedger.open(db, ledger.id);
     expect((await reopened.tasks([claims(3).jti]))[0]!.pred).toEqual([claims(2).jti]);
@@ -65,7 +80,7 @@ describe('IndexedDbLedger', () => {
     const tabB = await IndexedDbLedger.open(db, tabA.id);
     const writes: Promise<unknown>[] = [];
     for (let i = 1; i <= 20; i++) {
-      writes.push((i % 2 ? tabA : tabB).append(`token-${i}`, claims(i)));
+      writes.push((i % 2 ? tabA : tabB).append(...t(`token-${i}`, claims(i))));
     }
     await Promise.all(writes);
     const entries = await tabA.entries();
@@ -80,7 +95,7 @@ describe('IndexedDbLedger', () => {
     const tabA = await openNew(db);
     const tabB = await IndexedDbLedger.open(db, tabA.id);
     const batch = (tag: string, n: number) =>
-      Array.from({ length: n }, (_, i) => ({ token: `${tag}-${i}`, claims: claims(i + 1) }));
+      Array.from({ length: n }, (_, i) => item(`${tag}-${i}`, claims(i + 1)));
     await Promise.all([
       tabA.appendBatch(batch('a', 1500)),
       tabB.appendBatch(batch('b', 1500)),
@@ -106,25 +121,25 @@ describe('IndexedDbLedger', () => {
   it('a segment already written at the same first sequence number: ConstraintError, retried, nothing written', async () => {
     const db = freshDb();
     const ledger = await openNew(db);
-    await ledger.append('first', claims(1));
+    await ledger.append(...t('first', claims(1)));
     // A record at [ledger, 2] that the head (found by lastSeq) does not show: every try to write
     // entry 2 collides with it.
     await db.segments.add({ ledgerId: ledger.id, firstSeq: 2, lastSeq: 1, entries: [] });
     const add = db.segments.add.bind(db.segments);
     let tries = 0;
     db.segments.add = (...args: Parameters<typeof add>) => (tries++, add(...args));
-    await expect(ledger.append('second', claims(2))).rejects.toThrow(LedgerConflictError);
+    await expect(ledger.append(...t('second', claims(2)))).rejects.toThrow(LedgerConflictError);
     expect(tries).toBe(20);
-    expect((await ledger.entries()).map((e) => e.token)).toEqual(['first']);
+    expect((await ledger.entries()).map((e) => e.token)).toEqual([t('first', claims(1))[0]]);
     // Once it is gone, the same ledger appends on.
     await db.segments.delete([ledger.id, 2]);
-    await ledger.append('second', claims(2));
+    await ledger.append(...t('second', claims(2)));
     expect((await ledger.verifyChain()).ok).toBe(true);
   });
 
   it('reads any range of entries across segment boundaries', async () => {
     const ledger = await openNew(freshDb());
-    const items = Array.from({ length: 2500 }, (_, i) => ({ token: `t${i + 1}`, claims: claims(i + 1) }));
+    const items = Array.from({ length: 2500 }, (_, i) => item(`t${i + 1}`, claims(i + 1)));
     await ledger.appendBatch(items.slice(0, 1200));
     await ledger.appendBatch(items.slice(1200));
     const all = await ledger.entries();
@@ -161,7 +176,7 @@ describe('IndexedDbLedger', () => {
     for (const [id, memory] of Object.entries(memories)) {
       const n = id === 'big' ? 2345 : 3;
       for (let i = 1; i <= n; i++) {
-        const e = await memory.append(`${id}-${i}`, claims(i, { wid: `w${i % 4}` }), { now: i * 1000 });
+        const e = await memory.append(...t(`${id}-${i}`, claims(i, { wid: `w${i % 4}` })), { now: i * 1000 });
         rows.push({ ...e, ledgerId: id, wid: `w${i % 4}`, iss: claims(i).iss, exec_act: claims(i).exec_act });
       }
       await old
@@ -173,7 +188,7 @@ describe('IndexedDbLedger', () => {
 
     const db = new WorkbenchDb(name, { indexedDB, IDBKeyRange });
     const big = await IndexedDbLedger.open(db, 'big');
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['keys', 'ledgers', 'meta', 'segments']);
+    expect(db.tables.map((table) => table.name).sort()).toEqual(['keys', 'ledgers', 'meta', 'segments']);
     expect(await big.entries()).toEqual(rows.filter((r) => r.ledgerId === 'big'));
     expect(big.head).toEqual({ seq: 2345, hash: (await memories.big.entries()).at(-1)!.entryHash });
     expect((await big.verifyChain()).ok).toBe(true);
@@ -184,7 +199,7 @@ describe('IndexedDbLedger', () => {
     expect((await signed.entries()).map((e) => e.receipt)).toEqual(rows.slice(-3).map((r) => r.receipt));
     expect((await signed.verifyChain()).ok).toBe(true);
     // and the migrated ledger appends on from where it was
-    await big.append('big-2346', claims(2346));
+    await big.append(...t('big-2346', claims(2346)));
     expect((await big.verifyChain()).ok).toBe(true);
     expect(
       (await db.segments.where('[ledgerId+firstSeq]').between(['big', 0], ['big', Infinity]).toArray()).map(
@@ -196,26 +211,23 @@ describe('IndexedDbLedger', () => {
   it('writes a batch all at once or not at all', async () => {
     const db = freshDb();
     const ledger = await openNew(db);
-    await ledger.append('first', claims(1));
+    await ledger.append(...t('first', claims(1)));
     // A claims object that IndexedDB cannot store (a function) fails the whole batch.
     const bad = { ...claims(3), oops: () => 1 };
     await expect(
-      ledger.appendBatch([
-        { token: 'second', claims: claims(2) },
-        { token: 'third', claims: bad },
-      ]),
+      ledger.appendBatch([item('second', claims(2)), { token: 'third', claims: bad }]),
     ).rejects.toThrow();
-    expect((await ledger.entries()).map((e) => e.token)).toEqual(['first']);
+    expect((await ledger.entries()).map((e) => e.token)).toEqual([t('first', claims(1))[0]]);
     // and the ledger still appends after the failure
-    await ledger.append('second', claims(2));
+    await ledger.append(...t('second', claims(2)));
     expect(await ledger.size()).toBe(2);
     expect((await ledger.verifyChain()).ok).toBe(true);
   });
 
   it('an aborted append writes nothing, and reports its preparation as it goes', async () => {
     const ledger = await openNew(freshDb());
-    await ledger.append('first', claims(1));
-    const items = Array.from({ length: 600 }, (_, i) => ({ token: `t${i + 2}`, claims: claims(i + 2) }));
+    await ledger.append(...t('first', claims(1)));
+    const items = Array.from({ length: 600 }, (_, i) => item(`t${i + 2}`, claims(i + 2)));
     const controller = new AbortController();
     const seen: number[] = [];
     const run = ledger.appendBatch(items, {
@@ -239,7 +251,7 @@ describe('IndexedDbLedger', () => {
   it('a refresh during an append neither misses nor double-counts its entries', async () => {
     const db = freshDb();
     const ledger = await openNew(db);
-    const write = ledger.appendBatch([1, 2, 3].map((i) => ({ token: `t${i}`, claims: claims(i) })));
+    const write = ledger.appendBatch([1, 2, 3].map((i) => item(`t${i}`, claims(i))));
     const fresh = await ledger.refresh(); // queued behind the append
     await write;
     expect(fresh).toBe(0);
@@ -249,7 +261,7 @@ describe('IndexedDbLedger', () => {
   it('finds entries by jti, workflow, issuer, action and time', async () => {
     const ledger = await openNew(freshDb());
     for (let i = 1; i <= 6; i++)
-      await ledger.append(`t${i}`, claims(i, { wid: i <= 3 ? 'w1' : 'w2' }), { now: i * 1000 });
+      await ledger.append(...t(`t${i}`, claims(i, { wid: i <= 3 ? 'w1' : 'w2' })), { now: i * 1000 });
     expect((await ledger.byJti(claims(4).jti)).map((e) => e.seq)).toEqual([4]);
     expect((await ledger.query({ wid: 'w1' })).map((e) => e.seq)).toEqual([1, 2, 3]);
     expect((await ledger.query({ iss: 'spiffe://example.com/agent/a' })).map((e) => e.seq)).toEqual([
@@ -263,7 +275,7 @@ describe('IndexedDbLedger', () => {
   it('chain verification points at the first entry edited behind its back', async () => {
     const db = freshDb();
     const ledger = await openNew(db);
-    for (let i = 1; i <= 4; i++) await ledger.append(`token-${i}`, claims(i));
+    for (let i = 1; i <= 4; i++) await ledger.append(...t(`token-${i}`, claims(i)));
     // As devtools would: the token of entry 3 rewritten inside its segment.
     await db.segments
       .where('[ledgerId+firstSeq]')
@@ -273,7 +285,7 @@ describe('IndexedDbLedger', () => {
       });
     const report = await ledger.verifyChain();
     expect(report.ok).toBe(false);
-    expect(report.firstBreak).toMatchObject({ seq: 3, reason: 'hash_mismatch' });
+    expect(report.firstBreak).toMatchObject({ seq: 3, code: 'chain_broken' });
   });
 
   it('signs a receipt per entry when the ledger has a key', async () => {
@@ -282,7 +294,7 @@ describe('IndexedDbLedger', () => {
       key: { kid: k.kid, privateKey: k.privateKey, publicJwk: k.publicJwk },
     });
     expect(ledger.signsReceipts).toBe(true);
-    const e = await ledger.append('token-1', claims(1));
+    const e = await ledger.append(...t('token-1', claims(1)));
     expect(e.receipt?.split('.')).toHaveLength(3);
     expect((await ledger.verifyChain()).ok).toBe(true);
   });
@@ -292,11 +304,69 @@ describe('IndexedDbLedger', () => {
     const catalog = new LedgerCatalog(db);
     const a = await openNew(db);
     const b = await openNew(db);
-    await a.append('a1', claims(1));
-    await b.append('b1', claims(1));
+    await a.append(...t('a1', claims(1)));
+    await b.append(...t('b1', claims(1)));
     await catalog.remove(a.id);
     expect((await db.segments.toArray()).map((s) => [s.ledgerId, s.entries.length])).toEqual([[b.id, 1]]);
     expect((await catalog.list()).map((l) => l.id)).toEqual([b.id]);
+  });
+
+  it('a ledger deleted in another tab cannot receive an append: it fails cleanly, nothing is left', async () => {
+    const name = `ledger-test-${++dbCount}`;
+    const tabA = new WorkbenchDb(name, { indexedDB, IDBKeyRange });
+    const tabB = new WorkbenchDb(name, { indexedDB, IDBKeyRange });
+    const ledger = await openNew(tabA);
+    await ledger.append(...t('first', claims(1)));
+    await new LedgerCatalog(tabB).remove(ledger.id);
+    const items = Array.from({ length: 2000 }, (_, i) => item(`t${i}`, claims(i + 2)));
+    await expect(ledger.appendBatch(items)).rejects.toThrow(LedgerDeletedError);
+    await expect(ledger.appendBatch(items)).rejects.toThrow(
+      /the ledger “test” was deleted .*nothing was written/,
+    );
+    expect(await tabA.segments.count()).toBe(0);
+  });
+
+  it('a delete racing a 2,000-entry import: either order, nothing orphaned', async () => {
+    for (let run = 0; run < 3; run++) {
+      const name = `ledger-test-${++dbCount}`;
+      const tabA = new WorkbenchDb(name, { indexedDB, IDBKeyRange });
+      const tabB = new WorkbenchDb(name, { indexedDB, IDBKeyRange });
+      const ledger = await openNew(tabA);
+      const items = Array.from({ length: 2000 }, (_, i) => item(`t${i}`, claims(i + 1)));
+      const importing = ledger.appendBatch(items).then(
+        () => 'written',
+        (e: unknown) => (e instanceof LedgerDeletedError ? 'refused' : `failed: ${String(e)}`),
+      );
+      // The delete starts at once (run 0), during the hashing (run 1), or after it (run 2).
+      if (run) await new Promise((r) => setTimeout(r, run === 1 ? 5 : 0));
+      if (run === 2) await importing;
+      await new LedgerCatalog(tabB).remove(ledger.id);
+      expect(['written', 'refused']).toContain(await importing);
+      expect(await tabB.segments.count()).toBe(0);
+      expect(await tabB.ledgers.count()).toBe(0);
+    }
+  });
+
+  it('opening the database removes what a delete racing an import left before version 4', async () => {
+    const name = `ledger-test-${++dbCount}`;
+    // The app as it was: versions 1 to 3, with the segments of a ledger that is gone.
+    const old = new Dexie(name, { indexedDB, IDBKeyRange });
+    old.version(1).stores({ keys: 'id, kid, issuer, createdAt', meta: 'key' });
+    old.version(2).stores({ ledgers: 'id, name, createdAt', entries: '[ledgerId+seq]' });
+    old.version(3).stores({ entries: null, segments: '[ledgerId+firstSeq], [ledgerId+lastSeq]' });
+    const segment = (ledgerId: string, firstSeq: number) => ({
+      ledgerId,
+      firstSeq,
+      lastSeq: firstSeq,
+      entries: [{ token: 'x', claims: {}, appendedAt: 0, prevHash: GENESIS_HASH, entryHash: GENESIS_HASH }],
+    });
+    await old.table('ledgers').add({ id: 'kept', name: 'kept', createdAt: 1 });
+    await old.table('segments').bulkAdd([segment('kept', 1), segment('gone', 1), segment('gone', 2)]);
+    old.close();
+
+    const db = new WorkbenchDb(name, { indexedDB, IDBKeyRange });
+    expect((await db.segments.toArray()).map((s) => [s.ledgerId, s.firstSeq])).toEqual([['kept', 1]]);
+    expect(await removeOrphanSegments(db.ledgers, db.segments)).toBe(0);
   });
 
   it('stores a token whose claims nest 10,000 levels deep, and reads its claims back whole', async () => {
@@ -307,10 +377,7 @@ describe('IndexedDbLedger', () => {
     const token = `${encodeBase64UrlText('{"alg":"ES256"}')}.${encodeBase64UrlText(payload)}.AAAA`;
     const decoded = decodeToken(token);
     if (!decoded.ok) throw new Error(decoded.problem.message);
-    await ledger.appendBatch([
-      { token: 'shallow', claims: claims(2) },
-      { token, claims: decoded.decoded.payload },
-    ]);
+    await ledger.appendBatch([item('shallow', claims(2)), { token, claims: decoded.decoded.payload }]);
     const [segment] = await db.segments.toArray();
     expect(segment!.entries[1]!.claims).toEqual({});
     const [read] = await ledger.byJti(claims(1).jti);

@@ -19,10 +19,11 @@
  * sequence number already written fails with a ConstraintError, and the append retries). One
  * transaction per batch: a batch is either all in or not at all.
  */
-import { Dexie } from 'dexie';
-import { importJWK, type CryptoKey, type JWK } from 'jose';
+import { Dexie, type Table } from 'dexie';
+import type { JWK } from 'jose';
 import {
   computeEntryHash,
+  createCheckpoint,
   decodeToken,
   jsonDeeperThan,
   GENESIS_HASH,
@@ -157,6 +158,16 @@ export function segmentsOf(rows: readonly V2EntryRecord[]): SegmentRecord[] {
     seg.lastSeq = row.seq;
   }
   return out;
+}
+
+/** The ledger was deleted (in this tab or another) before an append could be written. */
+export class LedgerDeletedError extends Error {
+  constructor(name: string) {
+    super(
+      `the ledger “${name}” was deleted (perhaps in another tab) before this import was written: nothing was written`,
+    );
+    this.name = 'LedgerDeletedError';
+  }
 }
 
 export class LedgerConflictError extends Error {
@@ -305,7 +316,11 @@ export class IndexedDbLedger implements Ledger {
       opts.signal?.throwIfAborted();
       let batch: EntryRecord[];
       try {
-        batch = await this.#db.transaction('rw', this.#db.segments, async () => {
+        // The ledger's record is in the transaction's scope: a delete (which takes both stores)
+        // runs wholly before it, and is then seen here, or wholly after it, and then takes the
+        // batch with it. Never a batch written under a ledger that no longer exists.
+        batch = await this.#db.transaction('rw', this.#db.ledgers, this.#db.segments, async () => {
+          if (!(await this.#db.ledgers.get(this.id))) throw new LedgerDeletedError(this.name);
           if ((await this.#storedHead()) !== base.seq) throw new StaleHead();
           return this.#write(items, base, now, opts);
         });
@@ -426,16 +441,35 @@ export class IndexedDbLedger implements Ledger {
     );
   }
 
+  /** The core's ledger check over every entry as stored, receipts under the key the ledger declares. */
   async verifyChain(): Promise<ChainReport> {
-    const key = this.#meta.key ? await publicCryptoKey(this.#meta.key.publicJwk) : undefined;
-    return verifyChain(await this.entries(), key);
+    return verifyChain(await this.entries(), this.#meta.key?.publicJwk);
+  }
+
+  /**
+   * A checkpoint of the ledger at `size` entries with head `head`, signed by the ledger key (null
+   * for a ledger without one). Sign only a state the check found intact.
+   */
+  checkpoint(size: number, head: string): Promise<string> | null {
+    return this.#meta.key ? createCheckpoint({ size, head }, this.#meta.key) : null;
   }
 }
 
 class StaleHead extends Error {}
 
-async function publicCryptoKey(jwk: JWK): Promise<CryptoKey> {
-  return (await importJWK(jwk, 'ES256')) as CryptoKey;
+/**
+ * Deletes the segments of ledgers that no longer exist (what an import racing a delete left before
+ * version 4 of the database); returns how many. Reads primary keys only, not the entries.
+ */
+export async function removeOrphanSegments(
+  ledgers: { toCollection(): { primaryKeys(): PromiseLike<string[]> } },
+  segments: Table<SegmentRecord, [string, number]>,
+): Promise<number> {
+  const known = new Set(await ledgers.toCollection().primaryKeys());
+  const keys = await segments.toCollection().primaryKeys();
+  const orphans = keys.filter(([ledgerId]) => !known.has(ledgerId));
+  if (orphans.length) await segments.bulkDelete(orphans);
+  return orphans.length;
 }
 
 /** The list of ledgers: create, rename, delete (with their entries). */

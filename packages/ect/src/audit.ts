@@ -4,6 +4,7 @@
  * node and edge at once, in any order. Violations name the node (and edge)
  * they belong to, so a graph view can draw them there.
  */
+import { overTraversalLimit, stronglyConnected } from './ancestors.ts';
 import type { ErrorCode } from './codes.ts';
 import { edgeProblems, taskRecord, type TaskRecord } from './dag.ts';
 import { DEFAULT_SETTINGS, type Settings } from './settings.ts';
@@ -11,6 +12,9 @@ import type { TrustStore } from './trust.ts';
 import type { VerificationReport } from './report.ts';
 import { verifyTokens } from './verify-set.ts';
 
+export { overTraversalLimit, stronglyConnected } from './ancestors.ts';
+
+/** A problem the whole-set audit found, on a node or on an edge. */
 export interface Violation {
   code: ErrorCode;
   /** The node the violation belongs to (the child, for an edge); null for an undecodable token. */
@@ -22,6 +26,7 @@ export interface Violation {
   message: string;
 }
 
+/** A token of the audited set: its report, its task record, and whether it is valid or tainted. */
 export interface AuditNode {
   index: number;
   jti: string | null;
@@ -33,6 +38,7 @@ export interface AuditNode {
   record: TaskRecord | null;
 }
 
+/** An edge of the audited DAG: from a child to the parent its `pred` names (null when absent from the set). */
 export interface AuditEdge {
   /** Child node index. */
   from: number;
@@ -42,6 +48,7 @@ export interface AuditEdge {
   codes: ErrorCode[];
 }
 
+/** What auditTokens found: the nodes, the edges, every violation, and the parents named but absent. */
 export interface AuditReport {
   nodes: AuditNode[];
   edges: AuditEdge[];
@@ -50,6 +57,7 @@ export interface AuditReport {
   missing: string[];
 }
 
+/** The options of {@link auditTokens}. */
 export interface AuditOptions {
   trust: TrustStore;
   settings?: Settings;
@@ -59,6 +67,7 @@ export interface AuditOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Audits a whole set of tokens (ECT-PROFILE.md section 7): each verified in stored mode (steps 1-10), then the DAG rules over every node and edge at once. */
 export async function auditTokens(tokens: readonly string[], opts: AuditOptions): Promise<AuditReport> {
   const settings = opts.settings ?? DEFAULT_SETTINGS;
   const verifyOpts = {
@@ -112,15 +121,19 @@ export function auditReports(
   }
 
   // duplicate_jti: every copy of a jti shared within a workflow (or where either copy has no wid).
+  // Counted per wid, not copy against copy: 50,000 copies of one jti must not cost 50,000² steps.
   for (const list of byJti.values()) {
     if (list.length < 2) continue;
+    const perWid = new Map<string | undefined, number>();
+    for (const i of list) {
+      const wid = nodes[i]!.record!.wid;
+      perWid.set(wid, (perWid.get(wid) ?? 0) + 1);
+    }
+    const withoutWid = perWid.get(undefined) ?? 0;
     for (const i of list) {
       const wi = nodes[i]!.record!.wid;
-      const clash = list.some((j) => {
-        if (j === i) return false;
-        const wj = nodes[j]!.record!.wid;
-        return wi === undefined || wj === undefined || wi === wj;
-      });
+      // Another copy without a wid, or (for a copy without one) any other copy, or one in its workflow.
+      const clash = wi === undefined || withoutWid > 0 || perWid.get(wi)! > 1;
       if (clash) {
         violations.push({
           code: 'duplicate_jti',
@@ -231,106 +244,4 @@ export function auditReports(
     }
   }
   return { nodes, edges, violations, missing: [...missing] };
-}
-
-/** Tarjan's algorithm, iterative (deep chains must not overflow the stack). Returns a component id per node. */
-export function stronglyConnected(adj: readonly (readonly number[])[]): number[] {
-  const n = adj.length;
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const comp = new Array<number>(n).fill(-1);
-  const stack: number[] = [];
-  let counter = 0;
-  let compCount = 0;
-  const work: [number, number][] = [];
-  for (let root = 0; root < n; root++) {
-    if (index[root] !== -1) continue;
-    work.push([root, 0]);
-    while (work.length) {
-      const top = work[work.length - 1]!;
-      const [v, i] = top;
-      if (i === 0) {
-        index[v] = low[v] = counter++;
-        stack.push(v);
-        onStack[v] = 1;
-      }
-      const next = adj[v]!;
-      if (i < next.length) {
-        top[1] = i + 1;
-        const w = next[i]!;
-        if (index[w] === -1) work.push([w, 0]);
-        else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
-        continue;
-      }
-      work.pop();
-      if (work.length) {
-        const parent = work[work.length - 1]![0];
-        low[parent] = Math.min(low[parent]!, low[v]!);
-      }
-      if (low[v] === index[v]) {
-        let w: number;
-        do {
-          w = stack.pop()!;
-          onStack[w] = 0;
-          comp[w] = compCount;
-        } while (w !== v);
-        compCount++;
-      }
-    }
-  }
-  return comp;
-}
-
-/**
- * Nodes with more than `limit` distinct ancestors. Linear in the common case:
- * an upper bound (sum over parents) clears most nodes and the longest path
- * convicts others; only the rest get a bounded walk.
- */
-export function overTraversalLimit(parentsOf: readonly (readonly number[])[], limit: number): number[] {
-  const n = parentsOf.length;
-  const childrenOf: number[][] = parentsOf.map(() => []);
-  parentsOf.forEach((ps, c) => ps.forEach((p) => childrenOf[p]!.push(c)));
-  // Kahn's order from roots down; nodes in or below a loop never get an order.
-  const pending = new Int32Array(n);
-  parentsOf.forEach((ps, c) => (pending[c] = ps.length));
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) if (pending[i] === 0) order.push(i);
-  for (let q = 0; q < order.length; q++)
-    for (const c of childrenOf[order[q]!]!) if (--pending[c]! === 0) order.push(c);
-  const upper = new Float64Array(n);
-  const depth = new Float64Array(n);
-  const ordered = new Uint8Array(n);
-  const result: number[] = [];
-  const cap = limit + 1;
-  for (const v of order) {
-    ordered[v] = 1;
-    let ub = 0;
-    let d = 0;
-    for (const p of parentsOf[v]!) {
-      ub = Math.min(cap, ub + upper[p]! + 1);
-      d = Math.max(d, depth[p]! + 1);
-    }
-    upper[v] = ub;
-    depth[v] = d;
-    if (ub <= limit) continue;
-    if (d > limit || countAncestors(parentsOf, v, limit) > limit) result.push(v);
-  }
-  for (let v = 0; v < n; v++) if (!ordered[v] && countAncestors(parentsOf, v, limit) > limit) result.push(v);
-  return result.sort((a, b) => a - b);
-}
-
-/** Distinct ancestors of `v`, counting stops just past `limit`. */
-function countAncestors(parentsOf: readonly (readonly number[])[], v: number, limit: number): number {
-  const seen = new Set<number>();
-  const queue = [v];
-  for (let q = 0; q < queue.length; q++) {
-    for (const p of parentsOf[queue[q]!]!) {
-      if (p === v || seen.has(p)) continue;
-      seen.add(p);
-      if (seen.size > limit) return seen.size;
-      queue.push(p);
-    }
-  }
-  return seen.size;
 }

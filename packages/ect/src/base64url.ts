@@ -78,6 +78,7 @@ function checkedDecode(input: string): Uint8Array {
   return joseBase64url.decode(input);
 }
 
+/** Bytes as base64url without padding. */
 export function encodeBase64Url(bytes: Uint8Array): string {
   return joseBase64url.encode(bytes);
 }
@@ -99,6 +100,7 @@ export function utf8Encode(text: string): Uint8Array<ArrayBuffer> {
   return utf8Encoder.encode(text);
 }
 
+/** UTF-8 text as base64url without padding. */
 export function encodeBase64UrlText(text: string): string {
   return encodeBase64Url(utf8Encode(text));
 }

@@ -1,6 +1,6 @@
 /**
  * The ledger's hash chain and receipts (ECT-PROFILE.md section 8), shared by
- * every `Ledger` implementation.
+ * every `Ledger` implementation. Checking them is ledgerCheck.ts's job.
  *
  * entry_hash = SHA-256(prev_hash ‖ token), both as text: `prev_hash` is the
  * previous entry's hash in lowercase hex (64 zeros for the first entry) and
@@ -9,9 +9,12 @@
 import { CompactSign, compactVerify, type CryptoKey, type JWK } from 'jose';
 import { utf8Encode } from './base64url.ts';
 
+/** The previous hash of a ledger's first entry: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
+/** The `typ` of a ledger receipt's JWS header. */
 export const RECEIPT_TYP = 'ect-receipt+jwt';
 
+/** One entry of a ledger: the token, its claims, its place in the hash chain and its receipt. */
 export interface LedgerEntry {
   /** 1 for the first entry, then +1 per append. */
   seq: number;
@@ -26,6 +29,7 @@ export interface LedgerEntry {
   receipt?: string;
 }
 
+/** The claims a receipt signs: the entry's sequence number, hash, append time and jti. */
 export interface ReceiptClaims {
   seq: number;
   entry_hash: string;
@@ -34,6 +38,7 @@ export interface ReceiptClaims {
   jti: string;
 }
 
+/** A ledger's own signing key: with it, every append gets a signed receipt (L3). */
 export interface LedgerKey {
   kid: string;
   privateKey: CryptoKey;
@@ -55,10 +60,12 @@ export function entryHashInput(prevHash: string, token: string): Uint8Array<Arra
   return utf8Encode(prevHash + token);
 }
 
+/** An entry's hash: SHA-256 of the previous entry's hash and the token, as lowercase hex. For Ledger implementations. */
 export async function computeEntryHash(prevHash: string, token: string): Promise<string> {
   return hex(await crypto.subtle.digest('SHA-256', entryHashInput(prevHash, token)));
 }
 
+/** Signs an entry's receipt with the ledger key (ES256, typ ect-receipt+jwt). For Ledger implementations. */
 export async function signReceipt(entry: LedgerEntry, key: LedgerKey): Promise<string> {
   const claims: ReceiptClaims = {
     seq: entry.seq,
@@ -80,61 +87,4 @@ export async function verifyReceipt(receipt: string, key: CryptoKey): Promise<Re
   } catch {
     return null;
   }
-}
-
-export interface ChainBreak {
-  seq: number;
-  reason: 'seq_gap' | 'prev_mismatch' | 'hash_mismatch' | 'receipt_invalid';
-  message: string;
-}
-
-export interface ChainReport {
-  ok: boolean;
-  length: number;
-  /** The last entry's hash, or the genesis hash for an empty ledger. */
-  head: string;
-  /** The first entry where the chain breaks; every later entry is unproven. */
-  firstBreak?: ChainBreak;
-}
-
-/** Recomputes the chain over `entries` (in order) and checks receipts when a key is given. */
-export async function verifyChain(
-  entries: readonly LedgerEntry[],
-  receiptKey?: CryptoKey,
-): Promise<ChainReport> {
-  let prev = GENESIS_HASH;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    const fail = (reason: ChainBreak['reason'], message: string): ChainReport => ({
-      ok: false,
-      length: entries.length,
-      head: entries[entries.length - 1]!.entryHash,
-      firstBreak: { seq: e.seq, reason, message },
-    });
-    if (e.seq !== i + 1) return fail('seq_gap', `entry ${i + 1} carries sequence number ${e.seq}`);
-    if (e.prevHash !== prev) {
-      return fail(
-        'prev_mismatch',
-        `entry ${e.seq} points to previous hash ${e.prevHash.slice(0, 12)}…, but entry ${e.seq - 1} hashes to ${prev.slice(0, 12)}…`,
-      );
-    }
-    const expected = await computeEntryHash(prev, e.token);
-    if (expected !== e.entryHash) {
-      return fail(
-        'hash_mismatch',
-        `entry ${e.seq} (jti ${e.jti}) was changed after it was appended: its token hashes to ${expected.slice(0, 12)}…, not ${e.entryHash.slice(0, 12)}…`,
-      );
-    }
-    if (receiptKey && e.receipt !== undefined) {
-      const r = await verifyReceipt(e.receipt, receiptKey);
-      if (!r || r.seq !== e.seq || r.entry_hash !== e.entryHash) {
-        return fail(
-          'receipt_invalid',
-          `entry ${e.seq}'s receipt does not verify under the ledger key or does not match the entry`,
-        );
-      }
-    }
-    prev = e.entryHash;
-  }
-  return { ok: true, length: entries.length, head: prev };
 }

@@ -7,14 +7,15 @@ import type { Problem } from './codes.ts';
 import { quote } from './text.ts';
 import type { Settings, Version } from './settings.ts';
 
-type Json = { [key: string]: unknown };
-
+/** A UUID (any version), as `jti` and `wid` must be when `requireUuid` is on. */
 export const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const SHA256_B64URL_RE = /^[A-Za-z0-9_-]{43}$/;
+/** The values `pol_decision` may take. */
 export const POLICY_DECISIONS = ['approved', 'rejected', 'pending_human_review'] as const;
+/** A `pol_decision` value. */
 export type PolicyDecision = (typeof POLICY_DECISIONS)[number];
 
-const has = (o: Json, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const has = (o: Record<string, unknown>, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** The claim names of each version. */
 export const CLAIM_NAMES: Readonly<Record<Version, { pred: 'pred' | 'par'; ext: 'ect_ext' | 'ext' }>> = {
@@ -22,6 +23,7 @@ export const CLAIM_NAMES: Readonly<Record<Version, { pred: 'pred' | 'par'; ext: 
   '01': { pred: 'pred', ext: 'ect_ext' },
 };
 
+/** What detectVersion found in a payload. */
 export interface VersionDetection {
   version: Version | null;
   /** Set when the payload mixes -00 and -01 claims. */
@@ -33,7 +35,7 @@ export interface VersionDetection {
  * -01 when it has `pred` or `ect_ext`; both at once is a conflict; neither is
  * null (the checks then treat it as -01, the current version).
  */
-export function detectVersion(payload: Json): VersionDetection {
+export function detectVersion(payload: Record<string, unknown>): VersionDetection {
   const old = ['par', 'ext', 'pol', 'pol_decision'].filter((k) => has(payload, k));
   const cur = ['pred', 'ect_ext'].filter((k) => has(payload, k));
   if (old.length && cur.length) {
@@ -48,18 +50,18 @@ export function detectVersion(payload: Json): VersionDetection {
 }
 
 /** Predecessor ids, whatever the version; [] when absent or not a string array. */
-export function predOf(payload: Json): string[] {
+export function predOf(payload: Record<string, unknown>): string[] {
   const v = has(payload, 'pred') ? payload.pred : payload.par;
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-export function extOf(payload: Json): Json | undefined {
+export function extOf(payload: Record<string, unknown>): Record<string, unknown> | undefined {
   const v = has(payload, 'ect_ext') ? payload.ect_ext : payload.ext;
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 /** The policy decision: top level in -00, inside `ect_ext` in -01. */
-export function policyOf(payload: Json): { pol?: unknown; decision?: unknown } {
+export function policyOf(payload: Record<string, unknown>): { pol?: unknown; decision?: unknown } {
   if (has(payload, 'pol') || has(payload, 'pol_decision'))
     return { pol: payload.pol, decision: payload.pol_decision };
   const ext = extOf(payload);
@@ -81,7 +83,7 @@ const describe = (v: unknown): string => {
 };
 
 /** Step 8: required claims present, with the right types and formats. */
-export function checkClaims(payload: Json, settings: Settings): Problem[] {
+export function checkClaims(payload: Record<string, unknown>, settings: Settings): Problem[] {
   const problems: Problem[] = [];
   const missing = (claim: string, why: string) =>
     problems.push({ code: 'missing_claim', claim, message: `"${claim}" is required: ${why}` });
@@ -178,7 +180,7 @@ export function checkClaims(payload: Json, settings: Settings): Problem[] {
   return problems;
 }
 
-function checkPolicy(payload: Json, version: Version | null, problems: Problem[]): void {
+function checkPolicy(payload: Record<string, unknown>, version: Version | null, problems: Problem[]): void {
   const where = version === '00' ? payload : extOf(payload);
   if (!where) return;
   const prefix = version === '00' ? '' : `${CLAIM_NAMES['01'].ext}.`;
@@ -239,7 +241,7 @@ export function jsonDeeperThan(value: unknown, limit: number): boolean {
 }
 
 /** Step 9: extension object size and depth. */
-export function checkExt(payload: Json, settings: Settings): Problem[] {
+export function checkExt(payload: Record<string, unknown>, settings: Settings): Problem[] {
   const name = has(payload, 'ect_ext') ? 'ect_ext' : has(payload, 'ext') ? 'ext' : null;
   if (!name) return [];
   const ext = payload[name];
@@ -270,7 +272,7 @@ export function checkExt(payload: Json, settings: Settings): Problem[] {
 }
 
 /** Step 10: at most `maxPredecessors` predecessors. */
-export function checkPredCount(payload: Json, settings: Settings): Problem[] {
+export function checkPredCount(payload: Record<string, unknown>, settings: Settings): Problem[] {
   const name = has(payload, 'par') && !has(payload, 'pred') ? 'par' : 'pred';
   const v = payload[name];
   if (!Array.isArray(v) || v.length <= settings.maxPredecessors) return [];

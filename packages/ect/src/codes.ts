@@ -29,10 +29,12 @@ export const ERROR_CODES = [
   'traversal_limit',
 ] as const;
 
+/** One of the profile's error codes. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
 
+/** Whether a value is one of the profile's error codes. */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && CODE_SET.has(value);
 }

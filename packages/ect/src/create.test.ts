@@ -187,6 +187,27 @@ describe('createToken: refuses what it would not verify', () => {
   });
 });
 
+describe('createToken: a payload nested too deep to serialize', () => {
+  const nested = (levels: number): unknown => JSON.parse('['.repeat(levels) + ']'.repeat(levels));
+
+  it('refuses 100,000 levels in a claim, naming the claim and the depth (L2 and L1)', async () => {
+    for (const opts of [keyOpts, { level: 'L1' as const, now: NOW }]) {
+      const e = await rejection(createToken(minimal({ notes: nested(100_000) as JsonObject }), opts));
+      expect(e.code).toBe('ERR_ECT_OPTIONS');
+      expect(e.message).toBe(
+        'the payload is nested 100,001 levels deep (in claim "notes"); a payload to sign may nest at most 1,000 levels: flatten that claim',
+      );
+    }
+  });
+
+  it('signs 999 levels (the payload itself is level 1), and the token verifies', async () => {
+    const c = await createToken(minimal({ notes: nested(999) as JsonObject }), keyOpts);
+    expect((await verifyToken(c.token, { trust, now: NOW })).valid).toBe(true);
+    const e = await rejection(createToken(minimal({ notes: nested(1000) as JsonObject }), keyOpts));
+    expect(e.message).toMatch(/^the payload is nested 1,001 levels deep/);
+  });
+});
+
 describe('createToken: round trip', () => {
   it('a created token verifies', async () => {
     const token = await sign(alice, claims(alice));

@@ -5,11 +5,20 @@
  */
 import { CompactSign, type CryptoKey, type JWK } from 'jose';
 import { encodeBase64UrlText, utf8Encode } from './base64url.ts';
-import { checkClaims, checkExt, checkPredCount, CLAIM_NAMES, detectVersion } from './claims.ts';
+import {
+  checkClaims,
+  checkExt,
+  checkPredCount,
+  CLAIM_NAMES,
+  detectVersion,
+  jsonDeeperThan,
+  jsonDepth,
+} from './claims.ts';
 import { ClaimsError, KeyError, OptionsError } from './errors.ts';
 import type { JsonObject } from './decode.ts';
 import { importPrivateJwk } from './keys.ts';
 import { DEFAULT_SETTINGS, type Settings, type Version } from './settings.ts';
+import { quote } from './text.ts';
 
 /** The header `typ` each version's tokens are created with. */
 export const TYP_BY_VERSION: Readonly<Record<Version, string>> = { '01': 'exec+jwt', '00': 'wimse-exec+jwt' };
@@ -99,8 +108,10 @@ export async function createToken(
     );
   }
 
+  refuseDeepPayload(payload);
+  const json = JSON.stringify(payload);
   if (level === 'L1') {
-    return { token: encodeBase64UrlText(JSON.stringify(payload)), header: null, payload, level, version };
+    return { token: encodeBase64UrlText(json), header: null, payload, level, version };
   }
   if (!opts.key) throw new OptionsError('an L2 token needs a signing key');
   const jwk = isCryptoKey(opts.key) ? undefined : opts.key;
@@ -111,7 +122,7 @@ export async function createToken(
   const header = { alg: 'ES256', typ: TYP_BY_VERSION[version], kid };
   let token: string;
   try {
-    token = await new CompactSign(utf8Encode(JSON.stringify(payload))).setProtectedHeader(header).sign(key);
+    token = await new CompactSign(utf8Encode(json)).setProtectedHeader(header).sign(key);
   } catch (e) {
     throw new KeyError(
       `cannot sign with this key: ${e instanceof Error ? e.message : String(e)} (an ES256 private key is needed)`,
@@ -119,6 +130,24 @@ export async function createToken(
     );
   }
   return { token, header, payload, level, version };
+}
+
+/**
+ * The deepest nesting a created payload may have, counted as jsonDepth does (the payload itself is
+ * 1). JSON.stringify overflows the stack somewhere past 7,000 levels in V8 (less in other
+ * engines): a fixed limit far below that makes the refusal the same everywhere. No claim needs
+ * more (the extension object is limited to 5).
+ */
+export const MAX_CREATE_DEPTH = 1000;
+
+/** Refuses a payload nested deeper than MAX_CREATE_DEPTH, naming the claim (an OptionsError: the CLI's exit 2). */
+function refuseDeepPayload(payload: JsonObject): void {
+  if (!jsonDeeperThan(payload, MAX_CREATE_DEPTH)) return;
+  const claim = Object.keys(payload).find((k) => jsonDeeperThan(payload[k], MAX_CREATE_DEPTH - 1));
+  const depth = claim === undefined ? jsonDepth(payload) : jsonDepth(payload[claim]) + 1;
+  throw new OptionsError(
+    `the payload is nested ${depth.toLocaleString('en-US')} levels deep${claim === undefined ? '' : ` (in claim ${quote(claim)})`}; a payload to sign may nest at most ${MAX_CREATE_DEPTH.toLocaleString('en-US')} levels: flatten that claim`,
+  );
 }
 
 /** The second argument of createToken is a key (a CryptoKey, or a JWK: it has "kty"), not options. */

@@ -28,11 +28,16 @@ export interface TaskStore {
   tasks(jtis: readonly string[]): Promise<readonly TaskRecord[]>;
 }
 
-/** A task record from a decoded payload; null without a string `jti`. */
+/**
+ * A task record from a decoded payload; null without a string `jti`. A parent named twice in
+ * `pred` (or `par`) is one edge (ECT-PROFILE.md section 7): `pred` holds each parent once, in
+ * the order first named, so every rule checks and reports a (child, parent) pair once.
+ */
 export function taskRecord(payload: Record<string, unknown>): TaskRecord | null {
   const jti = str(payload.jti);
   if (!jti) return null;
-  const rec: TaskRecord = { jti, pred: predOf(payload) };
+  const named = predOf(payload);
+  const rec: TaskRecord = { jti, pred: new Set(named).size === named.length ? named : [...new Set(named)] };
   const wid = str(payload.wid);
   if (wid !== undefined) rec.wid = wid;
   const iat = int(payload.iat);

@@ -11,6 +11,7 @@ import type { Problem } from './codes.ts';
 import { detectVersion } from './claims.ts';
 import type { Version } from './settings.ts';
 
+/** A JSON object: a token's header or payload. */
 export type JsonObject = { [key: string]: unknown };
 
 interface DecodedBase {
@@ -21,6 +22,7 @@ interface DecodedBase {
   version: Version | null;
 }
 
+/** A decoded L2 token (JWS compact serialization). */
 export interface DecodedJws extends DecodedBase {
   level: 'L2';
   header: JsonObject;
@@ -28,11 +30,13 @@ export interface DecodedJws extends DecodedBase {
   parts: readonly [string, string, string];
 }
 
+/** A decoded L1 token (base64url JSON claims, no signature). */
 export interface DecodedL1 extends DecodedBase {
   level: 'L1';
   header: null;
 }
 
+/** A decoded token of either level. */
 export type DecodedToken = DecodedJws | DecodedL1;
 
 /** Where decoding went wrong, so the UI can point at it. */
@@ -43,6 +47,7 @@ export interface DecodeProblem extends Problem {
   position?: number;
 }
 
+/** What decodeToken gives: the decoded token, or the problem that stopped it. */
 export type DecodeResult = { ok: true; decoded: DecodedToken } | { ok: false; problem: DecodeProblem };
 
 /** Above this, a pasted string is not treated as a token (keeps the page responsive). */
@@ -54,7 +59,8 @@ function malformed(part: DecodeProblem['part'], message: string, position?: numb
   return { ok: false, problem };
 }
 
-type PartResult = { ok: true; value: JsonObject } | { ok: false; why: string; position?: number };
+/** What decodeJsonPart gives: the JSON object, or why the part is not one (and where). */
+export type PartResult = { ok: true; value: JsonObject } | { ok: false; why: string; position?: number };
 
 /** Decodes one base64url part into a JSON object; says precisely why not. */
 export function decodeJsonPart(part: string): PartResult {
@@ -95,6 +101,7 @@ export function decodeJsonPart(part: string): PartResult {
   return { ok: true, value: value as JsonObject };
 }
 
+/** Decodes a token of any level without verifying it (step 1): level detection, strict base64url, JSON objects without duplicate member names. */
 export function decodeToken(input: string): DecodeResult {
   const token = input.trim();
   if (!token) return malformed('token', 'the token is empty');

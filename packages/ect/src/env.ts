@@ -7,12 +7,12 @@ import { SettingsError } from './errors.ts';
 import { CHECKS, DEFAULT_SETTINGS, resolveSettings, type Settings } from './settings.ts';
 import { quote } from './text.ts';
 
-type Kind = 'seconds' | 'count' | 'boolean' | 'algs' | 'level' | 'replaySize';
-
-interface EnvVariable {
+/** One environment variable of {@link ENV_VARIABLES}. */
+export interface EnvVariable {
   /** The setting it sets. */
   setting: keyof Settings;
-  kind: Kind;
+  /** How its text is read. */
+  kind: 'seconds' | 'count' | 'boolean' | 'algs' | 'level' | 'replaySize';
   /** What it means, for the README and error messages. */
   description: string;
 }

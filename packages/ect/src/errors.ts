@@ -14,7 +14,9 @@ export type EctErrorCode =
   | 'ERR_ECT_TRUST_STORE'
   | 'ERR_ECT_BASE64URL'
   | 'ERR_ECT_KEY'
-  | 'ERR_ECT_STORE';
+  | 'ERR_ECT_STORE'
+  | 'ERR_ECT_BUNDLE'
+  | 'ERR_ECT_CHECKPOINT';
 
 /** The base class of every error the library throws; `code` says which kind it is. */
 export class EctError extends Error {

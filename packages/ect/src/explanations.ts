@@ -5,6 +5,7 @@
  */
 import { ERROR_CODES, type ErrorCode } from './codes.ts';
 
+/** A plain-language explanation of an error code: what it means, why it matters, how to fix it. */
 export interface Explanation {
   code: ErrorCode;
   /** Short, e.g. "Signature does not verify". */
@@ -85,8 +86,9 @@ const ENTRIES: Record<ErrorCode, Entry> = {
       'signature and HS* uses a shared secret, so neither proves which agent wrote the record to a third ' +
       'party such as an auditor.',
     fix:
-      'Sign with ES256 (a P-256 key). To accept another asymmetric algorithm (ES384, ES512, EdDSA, PS256), ' +
-      'add it to `allowedAlgs`; listing "none" or HS* there has no effect.',
+      'Sign with ES256 (a P-256 key). To accept another asymmetric algorithm (ES384, ES512, RS256-512 or ' +
+      'PS256-512 with RSA keys of 2048 bits or more, EdDSA, Ed25519), add it to `allowedAlgs`: EdDSA and ' +
+      'Ed25519 are two names, each allowed on its own. Listing "none" or HS* there has no effect.',
     step: 4,
     draftSection: 'Verification Procedure',
   },
@@ -365,6 +367,7 @@ const ENTRIES: Record<ErrorCode, Entry> = {
   },
 };
 
+/** The explanation of every error code. */
 export const EXPLANATIONS: Readonly<Record<ErrorCode, Explanation>> = Object.freeze(
   Object.fromEntries(
     ERROR_CODES.map((code): [ErrorCode, Explanation] => {
@@ -382,6 +385,7 @@ export const EXPLANATIONS: Readonly<Record<ErrorCode, Explanation>> = Object.fre
   ) as Record<ErrorCode, Explanation>,
 );
 
+/** The explanation of an error code. */
 export function explain(code: ErrorCode): Explanation {
   return EXPLANATIONS[code];
 }

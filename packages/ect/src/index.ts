@@ -11,7 +11,13 @@
 
 // Creating tokens and keys
 export { createToken, fillClaims, TYP_BY_VERSION, type CreateOptions, type CreatedToken } from './create.ts';
-export { generateSigningKey, importPrivateJwk, importPublicJwk, type GeneratedKey } from './keys.ts';
+export {
+  generateSigningKey,
+  importPrivateJwk,
+  importPublicJwk,
+  keyImportProblem,
+  type GeneratedKey,
+} from './keys.ts';
 
 // Verifying
 export { verifyToken } from './verify.ts';
@@ -27,7 +33,16 @@ export type {
 } from './report.ts';
 export type { SignatureOutcome } from './signature.ts';
 export type { KeyResolver, ResolvedKey } from './resolver.ts';
-export { parseTrustStore, serializeTrustStore, type TrustStore, type TrustedKey } from './trust.ts';
+export {
+  parseTrustStore,
+  serializeTrustStore,
+  unusableKeyReason,
+  MIN_RSA_BITS,
+  MAX_KEYS_PER_KID,
+  type TrustStore,
+  type TrustedKey,
+  type SkippedKey,
+} from './trust.ts';
 export { STEPS, STEP_IDS, type StepId, type StepInfo } from './steps.ts';
 
 // Replay, the DAG rules, the whole-set audit
@@ -49,15 +64,49 @@ export {
   computeEntryHash,
   signReceipt,
   verifyReceipt,
-  verifyChain,
   GENESIS_HASH,
   RECEIPT_TYP,
   type LedgerEntry,
   type LedgerKey,
   type ReceiptClaims,
-  type ChainReport,
-  type ChainBreak,
 } from './chain.ts';
+export {
+  checkLedger,
+  checkpointProblems,
+  verifyChain,
+  explainLedgerProblem,
+  isLedgerProblemCode,
+  LEDGER_PROBLEM_CODES,
+  type LedgerProblemCode,
+  type LedgerProblem,
+  type CheckableEntry,
+  type LedgerCheckOptions,
+  type LedgerCheckReport,
+  type ChainReport,
+  type ProblemExplanation,
+} from './ledgerCheck.ts';
+export {
+  createCheckpoint,
+  readCheckpoint,
+  keyFingerprint,
+  publicJwkOf,
+  CheckpointError,
+  CHECKPOINT_TYP,
+  type Checkpoint,
+  type CheckpointClaims,
+} from './checkpoint.ts';
+export {
+  makeBundle,
+  parseBundle,
+  checkBundle,
+  isBundleDocument,
+  BundleError,
+  BUNDLE_FORMAT,
+  BUNDLE_VERSION,
+  type BundleEntry,
+  type LedgerBundle,
+  type BundleCheckOptions,
+} from './bundle.ts';
 
 // Settings
 export {
@@ -69,7 +118,7 @@ export {
   type Level,
   type Version,
 } from './settings.ts';
-export { settingsFromEnv, ENV_VARIABLES } from './env.ts';
+export { settingsFromEnv, ENV_VARIABLES, type EnvVariable } from './env.ts';
 
 // Decoding and claims
 export {
@@ -82,6 +131,7 @@ export {
   type DecodedL1,
   type DecodeProblem,
   type JsonObject,
+  type PartResult,
 } from './decode.ts';
 export { splitInput, type SplitResult } from './input.ts';
 export {
@@ -132,3 +182,4 @@ export {
   type NodeRequestLike,
   type NodeResponseLike,
 } from './http.ts';
+export { quote } from './text.ts';

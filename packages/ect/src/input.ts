@@ -7,12 +7,14 @@ import { quote } from './text.ts';
 
 const HEADER_PREFIX = /^\s*execution-context\s*:/i;
 
+/** The tokens found in a text by splitInput. */
 export interface SplitResult {
   tokens: string[];
   /** Which form the text was read as, for the UI ("3 tokens from a JSON array"). */
   form: 'empty' | 'json-array' | 'bundle' | 'lines';
 }
 
+/** The tokens of a text: one or several tokens, one per line, a JSON array, an Execution-Context header line, or a ledger export. */
 export function splitInput(text: string): SplitResult {
   const trimmed = text.trim();
   if (!trimmed) return { tokens: [], form: 'empty' };

@@ -138,7 +138,7 @@ describe('an ES256 token re-labelled with another algorithm', () => {
     });
   }
 
-  for (const alg of ['PS256', 'EdDSA', 'ES384', 'ES512']) {
+  for (const alg of ['RS256', 'PS256', 'EdDSA', 'Ed25519', 'ES384', 'ES512']) {
     it(`with ${alg} allowed, an EC P-256 key cannot verify it (invalid_signature, not a crash)`, async () => {
       const settings = resolveSettings({ allowedAlgs: ['ES256', alg] });
       // Re-labelled (signature over the old header) and signed afresh with the P-256 key under the new label.
@@ -151,8 +151,9 @@ describe('an ES256 token re-labelled with another algorithm', () => {
     });
   }
 
-  it('RS256 cannot even be put in the allow-list (not a supported algorithm)', () => {
-    expect(() => resolveSettings({ allowedAlgs: ['ES256', 'RS256'] })).toThrow(/RS256/);
+  it('RS1 or ES256K cannot even be put in the allow-list (not supported algorithms)', () => {
+    expect(() => resolveSettings({ allowedAlgs: ['ES256', 'RS1'] })).toThrow(/not RS1/);
+    expect(() => resolveSettings({ allowedAlgs: ['ES256', 'ES256K'] })).toThrow(/not ES256K/);
   });
 });
 

@@ -51,7 +51,7 @@ export function importTrustedKey(key: TrustedKey, alg: string): Promise<CryptoKe
   if (!byAlg) imported.set(key, (byAlg = new Map()));
   let p = byAlg.get(alg);
   if (!p) {
-    p = importJWK(key.jwk, alg) as Promise<CryptoKey>;
+    p = importJWK(importable(key.jwk), alg) as Promise<CryptoKey>;
     byAlg.set(alg, p);
     const map = byAlg;
     p.then(
@@ -64,6 +64,40 @@ export function importTrustedKey(key: TrustedKey, alg: string): Promise<CryptoKe
     );
   }
   return p;
+}
+
+/**
+ * The JWK as WebCrypto imports it for verifying: without `key_ops` and `ext`, which jose would
+ * hand to WebCrypto as they are (a public key listing "sign", an empty list, or a non-boolean
+ * `ext` makes the import or the verify call throw). A usable key's `key_ops` contain "verify"
+ * (trust.ts), which is the one usage asked for.
+ */
+function importable(jwk: JWK): JWK {
+  if (jwk.key_ops === undefined && jwk.ext === undefined) return jwk;
+  const { key_ops: _ops, ext: _ext, ...rest } = jwk;
+  void [_ops, _ext];
+  return rest;
+}
+
+/** An algorithm a public key's type and curve can verify, to try importing it with. */
+function algorithmOf(jwk: JWK): string {
+  if (jwk.kty === 'EC') return jwk.crv === 'P-384' ? 'ES384' : jwk.crv === 'P-521' ? 'ES512' : 'ES256';
+  if (jwk.kty === 'OKP') return 'Ed25519';
+  return 'RS256';
+}
+
+/**
+ * Why WebCrypto cannot import a key the trust store found usable (a point off the curve, a
+ * modulus that is no number…), or null when it can: the check of an import form, which has time
+ * to try each key once. Such a key fails at step 7 (invalid_signature) when a token names it.
+ */
+export async function keyImportProblem(jwk: JWK): Promise<string | null> {
+  try {
+    await importJWK(importable(jwk), algorithmOf(jwk));
+    return null;
+  } catch (e) {
+    return `cannot be imported as a public key: ${e instanceof Error ? e.message : String(e)}`;
+  }
 }
 
 /** The trusted key's CryptoKey for `alg` if importTrustedKey has already made it, else undefined. */

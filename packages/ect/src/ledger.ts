@@ -3,16 +3,8 @@
  * implementation. The IndexedDB ledger of the app implements the same
  * interface in src/storage/.
  */
-import { importJWK, type CryptoKey } from 'jose';
-import {
-  computeEntryHash,
-  GENESIS_HASH,
-  signReceipt,
-  verifyChain,
-  type ChainReport,
-  type LedgerEntry,
-  type LedgerKey,
-} from './chain.ts';
+import { computeEntryHash, GENESIS_HASH, signReceipt, type LedgerEntry, type LedgerKey } from './chain.ts';
+import { verifyChain, type ChainReport } from './ledgerCheck.ts';
 import { MemoryTaskStore, taskRecord, type TaskRecord, type TaskStore } from './dag.ts';
 
 /** What {@link Ledger.query} selects: every given field must match. */
@@ -45,7 +37,7 @@ export interface Ledger extends TaskStore {
   byJti(jti: string): Promise<LedgerEntry[]>;
   /** The entries matching every field of `q`, in order. */
   query(q: LedgerQuery): Promise<LedgerEntry[]>;
-  /** The chain and receipt check: implemented by calling the core's one check ({@link verifyChain}) over entries(). */
+  /** The hash chain, sequence and receipts checked (ledgerCheck.ts): every problem at its entry. */
   verifyChain(): Promise<ChainReport>;
 }
 
@@ -130,12 +122,8 @@ export class MemoryLedger implements Ledger {
     return this.#entries.filter((e) => matchesQuery(e, q));
   }
 
-  async verifyChain(): Promise<ChainReport> {
-    const key: CryptoKey | undefined = this.#key ? await importPublic(this.#key) : undefined;
-    return verifyChain(this.#entries, key);
+  /** The one ledger check (ledgerCheck.ts) over every entry, receipts under the ledger's key. */
+  verifyChain(): Promise<ChainReport> {
+    return verifyChain(this.#entries, this.#key?.publicJwk);
   }
-}
-
-async function importPublic(key: LedgerKey): Promise<CryptoKey> {
-  return (await importJWK(key.publicJwk, 'ES256')) as CryptoKey;
 }

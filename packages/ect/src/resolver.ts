@@ -8,6 +8,7 @@ import type { CryptoKey, JWK } from 'jose';
 import type { Problem } from './codes.ts';
 import type { KeyCandidate } from './signature.ts';
 import { quote } from './text.ts';
+import { unusableKeyReason } from './trust.ts';
 
 /** What a {@link KeyResolver} may return: a public JWK or a CryptoKey. */
 export type ResolvedKey = JWK | CryptoKey;
@@ -72,6 +73,10 @@ export async function resolveWithResolver(
   }
   if (typeof value === 'object' && !Array.isArray(value) && typeof (value as JWK).kty === 'string') {
     const jwk = value as JWK;
+    // The rules of the trust store (ECT-PROFILE.md section 6), the kid being the one asked for.
+    const reason = unusableKeyReason({ ...jwk, kid });
+    if (reason)
+      return problem(`the key resolver's key for ${describe(kid, iss)} is not usable: it ${reason}`);
     let perIssuer = byJwk.get(jwk);
     if (!perIssuer) byJwk.set(jwk, (perIssuer = new Map()));
     let candidate = perIssuer.get(`${kid}\u0000${iss ?? ''}`);

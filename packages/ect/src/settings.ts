@@ -4,8 +4,10 @@ import { quote } from './text.ts';
  * Verifier settings with the profile's defaults (ECT-PROFILE.md section 4).
  */
 export type Level = 'L1' | 'L2' | 'L3';
+/** The draft version of a token: -00 or -01. */
 export type Version = '00' | '01';
 
+/** The verifier's (and creator's) settings, ECT-PROFILE.md section 4; see {@link resolveSettings} and {@link settingsFromEnv}. */
 export interface Settings {
   /** Seconds of tolerance for `exp`, future `iat` and parent/child `iat` order. */
   clockSkew: number;
@@ -29,6 +31,7 @@ export interface Settings {
   replayCacheTtl: number;
 }
 
+/** The profile's defaults (frozen). */
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   clockSkew: 30,
   iatMaxAge: 900,
@@ -51,16 +54,23 @@ export function isForbiddenAlg(alg: string): boolean {
   return alg.toLowerCase() === 'none' || /^HS\d+$/i.test(alg);
 }
 
-/** Asymmetric JWS algorithms a setting may add for algorithm agility. */
+/**
+ * Asymmetric JWS algorithms a setting may add for algorithm agility (ECT-PROFILE.md section 2).
+ * RSA ones need keys of at least 2048 bits; `EdDSA` and `Ed25519` are two names, each allowed on
+ * its own.
+ */
 export const SUPPORTED_ALGS = [
   'ES256',
   'ES384',
   'ES512',
-  'EdDSA',
-  'Ed25519',
+  'RS256',
+  'RS384',
+  'RS512',
   'PS256',
   'PS384',
   'PS512',
+  'EdDSA',
+  'Ed25519',
 ] as const;
 
 export const LEVEL_RANK: Readonly<Record<Level, number>> = { L1: 1, L2: 2, L3: 3 };
@@ -100,6 +110,7 @@ export const CHECKS: Readonly<Record<keyof Settings, Checker>> = {
   },
 };
 
+/** The name of every setting. */
 export const SETTING_NAMES = Object.keys(CHECKS) as (keyof Settings)[];
 
 /**

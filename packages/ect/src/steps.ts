@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from './codes.ts';
 
+/** The ids of the sixteen verification steps, in order. */
 export const STEP_IDS = [
   'decode',
   'level',
@@ -23,8 +24,10 @@ export const STEP_IDS = [
   'append',
 ] as const;
 
+/** The id of a verification step. */
 export type StepId = (typeof STEP_IDS)[number];
 
+/** A verification step: its number, id, title, the codes it may raise and where its rule comes from. */
 export interface StepInfo {
   n: number;
   id: StepId;
@@ -44,6 +47,7 @@ const step = (
   draftSection: string,
 ): StepInfo => ({ n, id, title, codes, profileSection, draftSection });
 
+/** The sixteen verification steps of ECT-PROFILE.md section 4, in order. */
 export const STEPS: readonly StepInfo[] = [
   step(
     1,

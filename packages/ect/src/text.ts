@@ -155,3 +155,53 @@ function findDuplicate(text: string): string | null {
   }
   return null;
 }
+
+/**
+ * JSON.stringify for data parsed from JSON, at any depth: V8's JSON.parse takes 100,000 levels
+ * of nesting, its JSON.stringify overflows the stack on them (at about 7,000 here). Same output
+ * as JSON.stringify (no indentation): the native one is tried first, the iterative walk only
+ * runs when it overflows. Values JSON has no text for (undefined, functions) are left out of
+ * objects and written null in arrays, as JSON.stringify does; `toJSON` is not called below the
+ * top level (parsed JSON has none).
+ */
+export function stringifyJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+  }
+  const out: string[] = [];
+  const leaf = (v: unknown): string | undefined =>
+    v === null || typeof v !== 'object' ? JSON.stringify(v) : undefined;
+  // Each open container: its entries, and how many are written.
+  type Frame = { array: boolean; entries: [string | null, unknown][]; i: number };
+  const open = (v: object): Frame => {
+    const array = Array.isArray(v);
+    out.push(array ? '[' : '{');
+    const entries: [string | null, unknown][] = array
+      ? (v as unknown[]).map((x) => [null, x])
+      : Object.keys(v).map((k) => [k, (v as Record<string, unknown>)[k]]);
+    return { array, entries, i: 0 };
+  };
+  const top = leaf(value);
+  if (top !== undefined || value === undefined) return top ?? 'null';
+  const stack: Frame[] = [open(value as object)];
+  while (stack.length) {
+    const f = stack[stack.length - 1]!;
+    if (f.i === f.entries.length) {
+      out.push(f.array ? ']' : '}');
+      stack.pop();
+      continue;
+    }
+    const [key, v] = f.entries[f.i++]!;
+    const text = v !== null && typeof v === 'object' ? null : leaf(v);
+    if (text === undefined && !f.array) continue; // left out of an object, as JSON.stringify does
+    // A left-out first member must not leave a comma behind: commas go before every written one.
+    const last = out[out.length - 1];
+    if (last !== '{' && last !== '[') out.push(',');
+    if (key !== null) out.push(JSON.stringify(key), ':');
+    if (text === null) stack.push(open(v as object));
+    else out.push(text ?? 'null');
+  }
+  return out.join('');
+}

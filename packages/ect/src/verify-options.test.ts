@@ -338,3 +338,17 @@ describe('the onVerify hook', () => {
     expect(r.valid).toBe(true);
   });
 });
+
+describe('a key resolver under the trust store rules', () => {
+  it('refuses a key marked for encryption, or one without its public point: unknown_key saying why', async () => {
+    const token = await sign(alice, claims(alice));
+    const enc = await verifyToken(token, at({ resolveKey: () => ({ ...alice.key.publicJwk, use: 'enc' }) }));
+    expect(enc.code).toBe('unknown_key');
+    expect(enc.steps[5]!.problems[0]!.message).toMatch(/is not usable: it is marked "use": "enc"/);
+    const { x: _x, ...noX } = alice.key.publicJwk;
+    void _x;
+    const broken = await verifyToken(token, at({ resolveKey: () => noX }));
+    expect(broken.code).toBe('unknown_key');
+    expect(broken.steps[5]!.problems[0]!.message).toMatch(/without its public point/);
+  });
+});

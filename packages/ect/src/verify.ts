@@ -358,6 +358,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
       if (resolution.ok) {
         key = resolution.candidates;
         if (resolution.warning) report.warnings.push(resolution.warning);
+        if (resolution.capped) report.warnings.push(resolution.capped);
         pass('key', `kid ${quote(h.kid)}${key[0]!.issuer ? ` bound to ${key[0]!.issuer}` : ''}`);
       } else fail('key', [resolution.problem]);
     } else if (typeof h.kid !== 'string' || !h.kid) {

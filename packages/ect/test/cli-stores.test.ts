@@ -204,7 +204,7 @@ describe('ect ledger', () => {
       expect(r.status).toBe(1);
       expect(lines(r.stdout)[0]).toMatchObject({
         ok: false,
-        firstBreak: { seq: 1, reason: 'hash_mismatch' },
+        firstBreak: { seq: 1, code: 'chain_broken' },
       });
     },
     CLI_TIMEOUT * 2,

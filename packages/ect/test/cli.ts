@@ -22,14 +22,24 @@ export interface Run {
 
 /** `ect <args>` from the project folder, without ECT_DEBUG (which would print stack traces). */
 export function ect(...args: string[]): Run {
-  return ectWith({}, ...args);
+  return runEct({}, CLI_TIMEOUT - 5_000, args);
+}
+
+/** `ect <args>`, stopped after `timeout` ms: for the few runs that take longer (150,000 tokens). */
+export function ectWithin(timeout: number, ...args: string[]): Run {
+  return runEct({}, timeout, args);
+}
+
+/** `ect <args>` with these environment variables (ECT_* settings, say). */
+export function ectWith(vars: Record<string, string>, ...args: string[]): Run {
+  return runEct(vars, CLI_TIMEOUT - 5_000, args);
 }
 
 /**
- * `ect <args>` with these environment variables; none of the caller's ECT_* variables (settings,
- * ECT_DEBUG) are passed on, so runs do not depend on the shell they start from.
+ * None of the caller's ECT_* variables (settings, ECT_DEBUG) are passed on, so runs do not depend
+ * on the shell they start from; `vars` are added.
  */
-export function ectWith(vars: Record<string, string>, ...args: string[]): Run {
+function runEct(vars: Record<string, string>, timeout: number, args: string[]): Run {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith('ECT_')) delete env[name];
   Object.assign(env, vars);
@@ -37,7 +47,7 @@ export function ectWith(vars: Record<string, string>, ...args: string[]): Run {
     cwd: ROOT,
     encoding: 'utf8',
     env,
-    timeout: CLI_TIMEOUT - 5_000,
+    timeout,
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -148,7 +148,7 @@ describe('PostgreSQL ledger: the database keeps it append-only', () => {
     }
     const report = await l.verifyChain();
     expect(report.ok).toBe(false);
-    expect(report.firstBreak).toMatchObject({ seq: 2, reason: 'hash_mismatch' });
+    expect(report.firstBreak).toMatchObject({ seq: 2, code: 'chain_broken' });
     expect((await l.byJti('y2'))[0]?.claims.exec_act).toBe('forged'); // read from the token, as stored
   });
 

@@ -229,15 +229,21 @@ function Explorer({ audit }: { audit: AuditReport }) {
   const selected = useGraphView((s) => s.selected);
   const centerTick = useGraphView((s) => s.centerTick);
   const ledgerName = useLedgers((s) => s.ledgers.find((l) => l.id === s.currentId)?.name ?? null);
-  // Where the ledger's hash chain breaks (an entry changed after it was appended): its node is marked.
+  // The ledger check's problems (chain, sequence, receipts, checkpoint): each marked on its entry's
+  // node; the first is where the ledger stops proving what the graph draws.
   const chainBreak = useLedgers((s) => s.chain?.firstBreak ?? null);
+  const problemCount = useLedgers((s) => s.problems.size);
+  const problems = useLedgers((s) => s.problems);
   const entries = useLedgers((s) => s.entries);
+  const ledgerProblemsAt = useCallback(
+    (index: number) =>
+      entries.length === audit.nodes.length && entries[index] ? problems.get(entries[index].seq) : undefined,
+    [entries, audit, problems],
+  );
   const breakIndex = useMemo(() => {
     if (!chainBreak || entries.length !== audit.nodes.length) return -1;
     const guess = chainBreak.seq - 1;
-    return entries[guess]?.seq === chainBreak.seq
-      ? guess
-      : entries.findIndex((e) => e.seq === chainBreak.seq);
+    return entries[guess]?.seq === chainBreak.seq ? guess : entries.findIndex((e) => e.seq >= chainBreak.seq);
   }, [chainBreak, entries, audit]);
 
   const visible = useMemo(() => visibleNodes(model, filters), [model, filters]);
@@ -329,13 +335,13 @@ function Explorer({ audit }: { audit: AuditReport }) {
       return {
         ...common,
         type: 'task',
-        data: v.model === breakIndex && chainBreak ? { node, chainBreak: chainBreak.message } : { node },
+        data: ((lp) => (lp ? { node, ledgerProblems: lp } : { node }))(ledgerProblemsAt(node.index)),
         ariaLabel: `${visibleString(node.act ?? 'task')} by ${visibleString(node.shortIss)}, ${node.status}${
           node.codes.length ? `: ${node.codes.join(', ')}` : ''
         }`,
       };
     });
-  }, [layout, onExpand, breakIndex, chainBreak]);
+  }, [layout, onExpand, ledgerProblemsAt]);
 
   const baseEdges = useMemo<EctEdgeType[]>(() => {
     if (!layout) return [];
@@ -583,18 +589,23 @@ function Explorer({ audit }: { audit: AuditReport }) {
       <Summary model={model} ledgerName={ledgerName} />
       <Toolbar model={model} onPick={reveal} onExport={exportAs} exporting={exporting} />
       <Legend />
-      {chainBreak && breakIndex >= 0 && (
+      {chainBreak && (
         <div
           role="alert"
           data-testid="graph-chain-break"
           className="flex flex-wrap items-center gap-2 rounded-md border border-violet-400 bg-violet-50 px-3 py-1.5 text-sm text-violet-950 dark:border-violet-700 dark:bg-violet-950/40 dark:text-violet-100"
         >
           <span className="min-w-0 flex-1">
-            <strong>The ledger's hash chain breaks at entry #{chainBreak.seq}:</strong>{' '}
+            <strong>
+              The ledger check fails at entry #{chainBreak.seq}
+              {problemCount > 1 ? ` (and ${problemCount - 1} more)` : ''}:
+            </strong>{' '}
             <VisibleText text={chainBreak.message} /> What this graph draws from that entry on is not proven
-            by the ledger.
+            by the ledger; every entry with a problem is marked.
           </span>
-          <Button onClick={() => reveal(breakIndex)}>Show entry #{chainBreak.seq}</Button>
+          {breakIndex >= 0 && (
+            <Button onClick={() => reveal(breakIndex)}>Show entry #{entries[breakIndex]!.seq}</Button>
+          )}
         </div>
       )}
       {(notice || exportError || layoutError) && (
@@ -683,9 +694,7 @@ function Explorer({ audit }: { audit: AuditReport }) {
               audit={audit}
               selected={selected}
               group={selectedGroup}
-              chainBreak={
-                breakIndex >= 0 && chainBreak ? { index: breakIndex, message: chainBreak.message } : null
-              }
+              ledgerProblems={ledgerProblemsAt}
               onPick={reveal}
               onExpand={onExpand}
               onClose={() => useGraphView.getState().select(null)}

@@ -6,11 +6,19 @@
  * group: its counts and its invalid members.
  */
 import { memo, useMemo, useState } from 'react';
-import { type AuditReport, type ErrorCode, type Problem, type Violation, explain } from 'wimse-ect';
+import {
+  type AuditReport,
+  type ErrorCode,
+  type LedgerProblem,
+  type Problem,
+  type Violation,
+  explain,
+} from 'wimse-ect';
 import { Button } from '../../components/Button.tsx';
 import { CodeLink } from '../../components/CodeLink.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
+import { LedgerProblemList } from '../../components/LedgerProblems.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import type { GraphModel, GroupInfo } from './model.ts';
@@ -35,7 +43,7 @@ export const SidePanel = memo(function SidePanel({
   audit,
   selected,
   group,
-  chainBreak,
+  ledgerProblems,
   onPick,
   onExpand,
   onClose,
@@ -44,8 +52,8 @@ export const SidePanel = memo(function SidePanel({
   audit: AuditReport;
   selected: string;
   group: GroupInfo | null;
-  /** The entry (audit index) where the ledger's hash chain breaks, and why. */
-  chainBreak: { index: number; message: string } | null;
+  /** The ledger check's problems at the entry with this audit index, if any. */
+  ledgerProblems: (index: number) => readonly LedgerProblem[] | undefined;
   onPick: (i: number) => void;
   onExpand: (key: string) => void;
   onClose: () => void;
@@ -76,7 +84,7 @@ export const SidePanel = memo(function SidePanel({
             audit={audit}
             i={i}
             onPick={onPick}
-            chainBreak={chainBreak && chainBreak.index === model.nodes[i]!.index ? chainBreak.message : null}
+            ledgerProblems={ledgerProblems(model.nodes[i]!.index)}
           />
         )}
       </div>
@@ -149,13 +157,13 @@ function TaskDetail({
   audit,
   i,
   onPick,
-  chainBreak,
+  ledgerProblems,
 }: {
   model: GraphModel;
   audit: AuditReport;
   i: number;
   onPick: (i: number) => void;
-  chainBreak: string | null;
+  ledgerProblems: readonly LedgerProblem[] | undefined;
 }) {
   const n = model.nodes[i]!;
   const a = audit.nodes[n.index]!;
@@ -210,16 +218,19 @@ function TaskDetail({
         </dl>
       </header>
 
-      {chainBreak && (
-        <p
+      {ledgerProblems?.length ? (
+        <div
           data-testid="panel-chain-break"
-          className="rounded-md border border-violet-400 bg-violet-50 p-2 text-violet-950 dark:border-violet-700 dark:bg-violet-950/40 dark:text-violet-100"
+          className="flex flex-col gap-1 rounded-md border border-violet-400 bg-violet-50 p-2 text-violet-950 dark:border-violet-700 dark:bg-violet-950/40 dark:text-violet-100"
         >
-          <span className="font-semibold">The ledger's hash chain breaks here:</span>{' '}
-          <VisibleText text={chainBreak} /> This entry was changed after it was appended: what it says now is
-          not what the ledger recorded.
-        </p>
-      )}
+          <p className="font-semibold">The ledger check fails at this entry:</p>
+          <LedgerProblemList problems={ledgerProblems} />
+          <p className="text-xs">
+            It was changed, removed, added or re-signed behind the ledger's back: what it says now is not
+            proven to be what the ledger recorded.
+          </p>
+        </div>
+      ) : null}
 
       <section aria-label="Why">
         <h4 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">

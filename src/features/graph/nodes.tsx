@@ -5,7 +5,7 @@
  */
 import { memo } from 'react';
 import { Handle, Position, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
-import type { ErrorCode } from 'wimse-ect';
+import type { ErrorCode, LedgerProblem } from 'wimse-ect';
 import { EDGE_STYLE, edgeGeometry, edgeLabel, edgeStatus, labelWidth } from './geometry.ts';
 import type { GNode, GroupInfo } from './model.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
@@ -21,8 +21,8 @@ export const GROUP_H = 92;
 export type TaskNodeType = Node<
   {
     node: GNode;
-    /** Set on the entry where the ledger's hash chain breaks (it was changed after it was appended). */
-    chainBreak?: string;
+    /** The ledger check's problems at this entry (chain, sequence, receipt, checkpoint), if any. */
+    ledgerProblems?: readonly LedgerProblem[];
   },
   'task'
 >;
@@ -85,19 +85,21 @@ export const TaskNode = memo(function TaskNode({
   targetPosition,
 }: NodeProps<TaskNodeType>) {
   const n = data.node;
-  const brk = data.chainBreak;
-  const shown = n.codes.slice(0, brk ? MAX_BADGES - 1 : MAX_BADGES);
+  const brk = data.ledgerProblems;
+  const brkCodes = brk ? [...new Set(brk.map((p) => p.code))] : [];
+  const shown = n.codes.slice(0, Math.max(1, MAX_BADGES - brkCodes.length));
   return (
     <div
       className={`gnode gnode--${n.status}${brk ? ' gnode--chainbreak' : ''}`}
       data-testid="graph-node"
       data-status={n.status}
       data-chain-break={brk ? 'true' : undefined}
+      data-ledger-problems={brk ? brkCodes.join(' ') : undefined}
       data-jti={n.jti ?? ''}
       data-codes={n.codes.join(' ')}
       title={`${visibleString(n.act ?? '(no exec_act)')}\njti ${visibleString(n.jti ?? '(none)')}\niss ${visibleString(
         n.iss ?? '(none)',
-      )}${n.codes.length ? `\n${n.codes.join(', ')}` : ''}${brk ? `\nledger chain breaks here: ${visibleString(brk)}` : ''}`}
+      )}${n.codes.length ? `\n${n.codes.join(', ')}` : ''}${brk ? brk.map((p) => `\nledger ${p.code}: ${visibleString(p.message)}`).join('') : ''}`}
     >
       <Handles sourcePosition={sourcePosition} targetPosition={targetPosition} />
       <div className="gnode__top">
@@ -113,11 +115,16 @@ export const TaskNode = memo(function TaskNode({
         </span>
       </div>
       <div className="gnode__codes">
-        {brk && (
-          <span className="gbadge gbadge--chainbreak" data-testid="node-chain-break">
-            chain break
+        {brkCodes.map((code) => (
+          <span
+            key={code}
+            className="gbadge gbadge--chainbreak"
+            data-testid="node-chain-break"
+            data-code={code}
+          >
+            {code}
           </span>
-        )}
+        ))}
         {n.status === 'tainted' && <span className="gbadge gbadge--taint">downstream of invalid</span>}
         {shown.map((c) => (
           <span key={c} className="gbadge" data-testid="node-code">

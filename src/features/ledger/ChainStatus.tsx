@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
 import { Button } from '../../components/Button.tsx';
-import { explain, type ErrorCode } from 'wimse-ect';
+import { explain, type ErrorCode, type LedgerProblemCode } from 'wimse-ect';
+import { LedgerProblemBadge } from '../../components/LedgerProblems.tsx';
+import { VisibleText } from '../../components/VisibleText.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
 import { formatCount, plural, short } from './format.ts';
 import { useLedgerView } from './store.ts';
@@ -44,6 +46,14 @@ export function ChainStatus() {
   };
 
   const brk = chain?.firstBreak;
+  const problemEntries = useLedgers((s) => s.problems.size);
+  const keyed = useLedgers((s) => s.keyFingerprint !== null);
+  const lastSeq = useLedgers((s) => s.entries.at(-1)?.seq ?? 0);
+  const codeCounts = useMemo(() => {
+    const counts = new Map<LedgerProblemCode, number>();
+    for (const p of chain?.problems ?? []) counts.set(p.code, (counts.get(p.code) ?? 0) + 1);
+    return [...counts];
+  }, [chain]);
   return (
     <section
       aria-label="Integrity"
@@ -59,35 +69,53 @@ export function ChainStatus() {
             <span className="text-slate-600 dark:text-slate-400">Checking the hash chain…</span>
           ) : brk ? (
             <span className="font-semibold text-red-900 dark:text-red-200">
-              <span aria-hidden="true">✗ </span>Chain broken at entry #{brk.seq}: {brk.message}
+              <span aria-hidden="true">✗ </span>Chain broken at entry #{brk.seq}:{' '}
+              <VisibleText text={brk.message} />
             </span>
           ) : (
             <span>
               <span className="font-semibold text-emerald-800 dark:text-emerald-300">
                 <span aria-hidden="true">✓ </span>Chain intact: {plural(chain.length, 'entry', 'entries')}
               </span>
-              , head{' '}
+              {chain.receipts > 0 && `, ${plural(chain.receipts, 'receipt')} verified`}, head{' '}
               <code className="font-mono text-xs" title={chain.head}>
                 {short(chain.head, 16)}
               </code>
             </span>
           )}
         </p>
-        {brk && <Button onClick={() => useLedgerView.getState().open(brk.seq)}>Show entry #{brk.seq}</Button>}
+        {brk && brk.seq <= lastSeq && (
+          <Button onClick={() => useLedgerView.getState().open(brk.seq)}>Show entry #{brk.seq}</Button>
+        )}
         <Button
           onClick={() => void recheck()}
           disabled={checking || importing}
-          title="Re-read every entry, recompute the whole hash chain (and receipts), and audit again"
+          title="Re-read the ledger and every entry, recompute the whole hash chain (and receipts), and audit again"
         >
           {checking ? 'Checking…' : 'Re-check'}
         </Button>
       </div>
-      {brk && (
-        <p className="text-xs text-red-900 dark:text-red-200">
-          Every entry is chained to the one before by SHA-256(previous hash ‖ token): a stored entry was
-          changed after it was appended (or removed), so it and every later entry are no longer proven by the
-          chain. Entries before #{brk.seq} are intact.
-        </p>
+      {brk && chain && (
+        <div
+          className="flex flex-col gap-1 text-xs text-red-900 dark:text-red-200"
+          data-testid="chain-problems"
+        >
+          <p className="flex flex-wrap items-center gap-1.5">
+            {plural(chain.problems.length, 'ledger problem')} at {plural(problemEntries, 'entry', 'entries')}:
+            {codeCounts.map(([code, n]) => (
+              <span key={code} className="inline-flex items-center gap-1">
+                <LedgerProblemBadge code={code} />
+                {n > 1 && <span>×{formatCount(n)}</span>}
+              </span>
+            ))}
+          </p>
+          <p>
+            Every entry is chained to the one before by SHA-256(previous hash ‖ token)
+            {keyed ? ', and the ledger signs a receipt for each' : ''}: entries were changed, removed or added
+            behind the ledger's back, so entry #{brk.seq} and every later entry are no longer proven. Entries
+            before #{brk.seq} are intact. Each problem is marked at its entry in the table.
+          </p>
+        </div>
       )}
       {entries > 0 && (
         <div className="flex flex-wrap items-center gap-1.5 text-sm" data-testid="audit-summary">

@@ -14,6 +14,8 @@ import {
   type Problem,
   type Violation,
 } from 'wimse-ect';
+import { LedgerProblemList } from '../../components/LedgerProblems.tsx';
+import { useLedgers } from '../../state/ledgers.ts';
 import { hashFor, useRouter } from '../../state/router.ts';
 import type { EntryRecord } from '../../storage/ledger.ts';
 import { formatIat, formatLocal, short } from './format.ts';
@@ -85,13 +87,17 @@ export function EntryDetail({
   );
 
   const brk = chain?.firstBreak;
+  const here = useLedgers((s) => s.problems.get(entry.seq));
+  const fingerprint = useLedgers((s) => s.keyFingerprint);
   const chainState = !chain
     ? 'checking…'
-    : !brk || entry.seq < brk.seq
-      ? 'proven by the hash chain'
-      : entry.seq === brk.seq
-        ? `the chain breaks here: ${brk.message}`
-        : `not proven: the chain breaks earlier, at entry #${brk.seq}`;
+    : here?.length
+      ? 'the ledger check fails here:'
+      : !brk || entry.seq < brk.seq
+        ? entry.receipt
+          ? 'proven by the hash chain and its receipt'
+          : 'proven by the hash chain'
+        : `not proven: the ledger check fails earlier, at entry #${brk.seq}`;
 
   return (
     <section
@@ -188,12 +194,26 @@ export function EntryDetail({
           <Field label="Chain">
             <span
               className={brk && entry.seq >= brk.seq ? 'font-semibold text-red-800 dark:text-red-300' : ''}
+              data-testid="entry-chain"
             >
               {chainState}
             </span>
+            {here?.length ? (
+              <div className="mt-1">
+                <LedgerProblemList problems={here} explain testId="entry-ledger-problems" />
+              </div>
+            ) : null}
           </Field>
           <Field label="Receipt (L3)">
-            {entry.receipt ? <Receipt receipt={entry.receipt} /> : 'none: this ledger has no key of its own'}
+            {entry.receipt ? (
+              <Receipt receipt={entry.receipt} fingerprint={fingerprint} />
+            ) : fingerprint ? (
+              <span className="font-semibold text-red-800 dark:text-red-300">
+                none, though this ledger signs one for every append
+              </span>
+            ) : (
+              'none: this ledger has no key of its own'
+            )}
           </Field>
           <Field label="iat">{formatIat(entry.claims.iat as number) || String(entry.claims.iat)}</Field>
         </dl>
@@ -322,7 +342,7 @@ function Hash({ value, what }: { value: string; what: string }) {
   );
 }
 
-function Receipt({ receipt }: { receipt: string }) {
+function Receipt({ receipt, fingerprint }: { receipt: string; fingerprint: string | null }) {
   const parts = receipt.split('.');
   const header = parts[0] ? decodeJsonPart(parts[0]) : null;
   const payload = parts[1] ? decodeJsonPart(parts[1]) : null;
@@ -347,7 +367,15 @@ function Receipt({ receipt }: { receipt: string }) {
         </code>
       )}
       <span className="text-xs text-slate-600 dark:text-slate-400">
-        Checked against the ledger's public key by Re-check, with the chain.
+        Checked with the chain under the ledger key
+        {fingerprint ? (
+          <>
+            {' '}
+            (fingerprint <code className="font-mono">{short(fingerprint, 12)}</code>)
+          </>
+        ) : null}
+        : it must sign this entry's sequence number, entry hash, jti and append time. What it shows above is
+        as signed, not checked.
       </span>
     </div>
   );

@@ -1,5 +1,6 @@
 import { VisibleText } from '../../components/VisibleText.tsx';
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
+import { LedgerProblemList } from '../../components/LedgerProblems.tsx';
 import { Button } from '../../components/Button.tsx';
 import { useLedgers, type ImportProgress } from '../../state/ledgers.ts';
 import { inputClass } from './inputClass.ts';
@@ -80,6 +81,7 @@ export function ImportPanel({ compact }: { compact: boolean }) {
 }
 
 const PHASE: Record<ImportProgress['phase'], string> = {
+  checking: "Checking the bundle's hash chain and receipts",
   reading: 'Reading the tokens',
   // The chunks are written as they are hashed, inside the one transaction the batch commits in.
   hashing: 'Hashing, chaining and writing the entries, in one transaction',
@@ -109,7 +111,7 @@ function ImportStatus() {
     // No progress while running: the import has just ended (its result follows at once).
     const phase = progress?.phase ?? null;
     // Until the one write starts, nothing has touched the ledger: Cancel leaves it as it was.
-    const cancellable = phase === 'reading' || phase === 'hashing';
+    const cancellable = phase === 'checking' || phase === 'reading' || phase === 'hashing';
     const written = phase === 'auditing' || phase === null;
     return (
       <div className="flex flex-col gap-1.5" data-testid="import-progress">
@@ -193,7 +195,8 @@ function Outcome({ outcome }: { outcome: ImportOutcome }) {
       </div>
     );
   }
-  const { added, skipped } = outcome.result;
+  if (outcome.kind === 'refused') return <Refused outcome={outcome} dismiss={dismiss} />;
+  const { added, skipped, bundleProblems } = outcome.result;
   const nothing = added === 0;
   return (
     <div
@@ -216,6 +219,9 @@ function Outcome({ outcome }: { outcome: ImportOutcome }) {
             <VisibleText text={outcome.source} /> in {formatMs(outcome.ms)}
           </>
         )}
+        {bundleProblems
+          ? `, as new entries of this ledger, despite ${plural(bundleProblems, 'problem')} in the bundle's own chain`
+          : ''}
         {skipped.length ? `; ${plural(skipped.length, 'item')} skipped (not a token):` : '.'}
         {!skipped.length && nothing && ' The input held no token.'}
         {!skipped.length && dismiss}
@@ -233,6 +239,52 @@ function Outcome({ outcome }: { outcome: ImportOutcome }) {
           {dismiss}
         </>
       )}
+    </div>
+  );
+}
+
+/** A bundle refused because its own ledger check failed: each problem at its entry, and a way on. */
+function Refused({
+  outcome,
+  dismiss,
+}: {
+  outcome: Extract<ImportOutcome, { kind: 'refused' }>;
+  dismiss: ReactNode;
+}) {
+  const { problems, entries } = outcome.refused;
+  return (
+    <div
+      role="alert"
+      className="flex flex-col gap-2 rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-950 dark:border-red-800 dark:bg-red-950/50 dark:text-red-100"
+      data-testid="import-outcome"
+      data-kind="refused"
+    >
+      <p>
+        <strong>
+          Import of <VisibleText text={outcome.source} /> refused:
+        </strong>{' '}
+        the bundle ({plural(entries, 'entry', 'entries')}) does not hold together: its hash chain, receipts or
+        checkpoint show {plural(problems.length, 'problem')}, so it was changed after it was exported (or was
+        never exported from a ledger). Nothing was written.
+      </p>
+      <LedgerProblemList problems={problems.slice(0, 20)} explain testId="bundle-problems" />
+      {problems.length > 20 && <p className="text-xs">… and {formatCount(problems.length - 20)} more.</p>}
+      <p className="flex flex-wrap items-center gap-2 text-xs">
+        <Button
+          onClick={() =>
+            void useLedgerView
+              .getState()
+              .startImport(outcome.text, outcome.source, { acceptBundleProblems: true })
+          }
+        >
+          Import its tokens anyway
+        </Button>
+        <span>
+          They become new entries of this ledger, chained and audited here; the bundle's own history is not
+          kept.
+        </span>
+        {dismiss}
+      </p>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { DemoGuide, DemoLedgerButton } from '../../components/DemoLedger.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
 import { useRouter } from '../../state/router.ts';
 import { ChainStatus } from './ChainStatus.tsx';
+import { CheckpointPanel } from './CheckpointPanel.tsx';
 import { EntryDetail } from './EntryDetail.tsx';
 import { FilterBar } from './FilterBar.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
@@ -23,6 +24,7 @@ export function LedgerPage() {
   const entries = useLedgers((s) => s.entries);
   const audit = useLedgers((s) => s.audit);
   const chain = useLedgers((s) => s.chain);
+  const problems = useLedgers((s) => s.problems);
   const currentId = useLedgers((s) => s.currentId);
   const running = useLedgerView((s) => s.running);
   const filters = useLedgerView((s) => s.filters);
@@ -38,7 +40,7 @@ export function LedgerPage() {
   const dragging = useDropImport(status === 'ready' && currentId !== null && running === null);
   useJtiParam(entries);
 
-  const rows = useMemo(() => buildRows(entries, audit), [entries, audit]);
+  const rows = useMemo(() => buildRows(entries, audit, problems), [entries, audit, problems]);
   const facetList = useMemo(() => facets(rows), [rows]);
   // Typing stays immediate; filtering 100,000 rows follows in a deferred, interruptible render.
   const deferredFilters = useDeferredValue(filters);
@@ -78,6 +80,7 @@ export function LedgerPage() {
       )}
       <DemoGuide />
       {!empty && <ChainStatus />}
+      <CheckpointPanel />
       <ImportPanel compact={!empty} />
       {empty ? (
         <EmptyState />

@@ -3,6 +3,7 @@ import { visibleString } from '../../components/visible.ts';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
 import { explain, type ErrorCode } from 'wimse-ect';
+import { LedgerProblemBadge } from '../../components/LedgerProblems.tsx';
 import { formatCount, formatIat, formatLocal, formatLocalShort, short } from './format.ts';
 import type { Row } from './rows.ts';
 import { useLedgerView } from './store.ts';
@@ -25,7 +26,7 @@ export function LedgerTable({
 }: {
   rows: readonly Row[];
   total: number;
-  /** The first entry where the hash chain breaks, if it does. */
+  /** The first entry with a ledger problem, if any: later entries are no longer proven. */
   breakSeq: number | null;
 }) {
   const selectedSeq = useLedgerView((s) => s.selectedSeq);
@@ -136,7 +137,7 @@ export function LedgerTable({
                       top={v.start}
                       selected={row.seq === selectedSeq}
                       tabbable={v.index === tabbable}
-                      chainBreak={breakSeq !== null && row.seq === breakSeq}
+                      chainBreak={row.ledger.length > 0}
                       unproven={breakSeq !== null && row.seq > breakSeq}
                       onOpen={open}
                     />
@@ -204,6 +205,7 @@ const LedgerRow = memo(function LedgerRow({
       data-status={row.status}
       data-codes={row.codes.join(' ')}
       data-chain-break={chainBreak ? 'true' : undefined}
+      data-ledger-problems={row.ledger.length ? row.ledger.join(' ') : undefined}
       onClick={() => onOpen(row.seq)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
@@ -218,7 +220,10 @@ const LedgerRow = memo(function LedgerRow({
     >
       <div role="gridcell" className="px-2 text-right font-mono tabular-nums">
         {chainBreak && (
-          <span className="mr-1 text-red-700 dark:text-red-300" title="The hash chain breaks at this entry">
+          <span
+            className="mr-1 text-red-700 dark:text-red-300"
+            title={`Ledger problem here: ${row.ledger.join(', ')}`}
+          >
             ⚠
           </span>
         )}
@@ -286,17 +291,8 @@ const pill = 'inline-flex shrink-0 items-center rounded px-1.5 py-px font-mono t
 
 function StatusBadges({ row, chainBreak }: { row: Row; chainBreak: boolean }) {
   const out = [];
-  if (chainBreak) {
-    out.push(
-      <span
-        key="break"
-        className={`${pill} bg-red-700 text-white dark:bg-red-600`}
-        title="The hash chain breaks here"
-      >
-        chain break
-      </span>,
-    );
-  }
+  if (chainBreak)
+    for (const code of row.ledger) out.push(<LedgerProblemBadge key={`l:${code}`} code={code} />);
   if (row.status === 'pending') {
     out.push(
       <span key="p" className="text-xs text-slate-600 dark:text-slate-400">

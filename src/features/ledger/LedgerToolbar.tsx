@@ -5,7 +5,6 @@ import { Dialog } from '../../components/Dialog.tsx';
 import { inputClass } from './inputClass.ts';
 import { bundleFileName, describeStorageError, plural } from './format.ts';
 import { useLedgerView } from './store.ts';
-import { announceLedgerChange } from '../../state/ledgerChannel.ts';
 
 type Open = 'create' | 'rename' | 'delete' | null;
 
@@ -37,7 +36,13 @@ export function LedgerToolbar() {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setExportNote({
         ok: true,
-        text: `Exported ${plural(bundle.entries.length, 'entry', 'entries')} to ${name}.`,
+        text: `Exported ${plural(bundle.entries.length, 'entry', 'entries')} to ${name}${
+          bundle.checkpoint
+            ? ', with a checkpoint signed by the ledger key.'
+            : bundle.ledgerKey
+              ? ', without a checkpoint: the ledger check found problems.'
+              : '.'
+        }`,
       });
     } catch (e) {
       setExportNote({ ok: false, text: `Export failed: ${describeStorageError(e)}` });
@@ -84,7 +89,7 @@ export function LedgerToolbar() {
         <Button
           onClick={() => void onExport()}
           disabled={busy || !current}
-          title="Download this ledger as a JSON bundle: tokens, hashes, receipts and the trust store's public keys. It can be imported here again, and `ect audit` reads it."
+          title="Download this ledger as a JSON bundle: tokens, hashes, receipts, the ledger's public key and a signed checkpoint, and the trust store's public keys. It can be imported here again, and `ect audit` reads and checks it."
         >
           Export bundle
         </Button>
@@ -168,7 +173,6 @@ function CreateForm({ onDone }: { onDone: () => void }) {
   const { pending, error, submit } = useSubmit(async () => {
     useLedgerView.getState().select(null);
     await useLedgers.getState().create(name.trim(), { signReceipts: sign });
-    announceLedgerChange(null);
   }, onDone);
   return (
     <form onSubmit={(e) => void submit(e)} className="flex flex-col gap-3">
@@ -215,7 +219,6 @@ function RenameForm({ id, name: initial, onDone }: { id: string; name: string; o
   const [name, setName] = useState(initial);
   const { pending, error, submit } = useSubmit(async () => {
     await useLedgers.getState().rename(id, name.trim());
-    announceLedgerChange(null);
   }, onDone);
   return (
     <form onSubmit={(e) => void submit(e)} className="flex flex-col gap-3">
@@ -257,7 +260,6 @@ function DeleteForm({
   const { pending, error, submit } = useSubmit(async () => {
     useLedgerView.getState().select(null);
     await useLedgers.getState().remove(id);
-    announceLedgerChange(null);
   }, onDone);
   return (
     <form onSubmit={(e) => void submit(e)} className="flex flex-col gap-3">

@@ -4,7 +4,7 @@
  * once per ledger/audit change so that filtering 100,000 rows on every keystroke is a plain
  * linear scan.
  */
-import type { AuditReport, ErrorCode } from 'wimse-ect';
+import type { AuditReport, ErrorCode, LedgerProblem, LedgerProblemCode } from 'wimse-ect';
 import type { EntryRecord } from '../../storage/ledger.ts';
 
 export type RowStatus = 'valid' | 'tainted' | 'invalid' | 'pending';
@@ -22,13 +22,21 @@ export interface Row {
   receipt: boolean;
   status: RowStatus;
   codes: readonly ErrorCode[];
+  /** The ledger check's problems at this entry (chain, sequence, receipt, checkpoint), by code. */
+  ledger: readonly LedgerProblemCode[];
   /** Lowercase jti, iss, exec_act and wid, for the free-text search. */
   hay: string;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export function buildRows(entries: readonly EntryRecord[], audit: AuditReport | null): Row[] {
+const NONE: readonly LedgerProblemCode[] = [];
+
+export function buildRows(
+  entries: readonly EntryRecord[],
+  audit: AuditReport | null,
+  problems: ReadonlyMap<number, readonly LedgerProblem[]> = new Map(),
+): Row[] {
   const nodes = audit && audit.nodes.length === entries.length ? audit.nodes : null;
   const rows = new Array<Row>(entries.length);
   for (let i = 0; i < entries.length; i++) {
@@ -51,10 +59,15 @@ export function buildRows(entries: readonly EntryRecord[], audit: AuditReport | 
       receipt: e.receipt !== undefined,
       status: !node ? 'pending' : !node.valid ? 'invalid' : node.tainted ? 'tainted' : 'valid',
       codes: node?.codes ?? [],
+      ledger: ledgerCodes(problems.get(e.seq)),
       hay: `${jti}\n${iss}\n${act}\n${wid}`.toLowerCase(),
     };
   }
   return rows;
+}
+
+function ledgerCodes(list: readonly LedgerProblem[] | undefined): readonly LedgerProblemCode[] {
+  return list?.length ? [...new Set(list.map((p) => p.code))] : NONE;
 }
 
 export interface Filters {

@@ -4,15 +4,16 @@
  * AbortController) or the outcome of the last one.
  */
 import { create } from 'zustand';
-import { ImportCancelled, useLedgers, type ImportResult } from '../../state/ledgers.ts';
+import { BundleRefused, ImportCancelled, useLedgers, type ImportResult } from '../../state/ledgers.ts';
 import { describeStorageError } from './format.ts';
 import { NO_FILTERS, type Filters } from './rows.ts';
-import { announceLedgerChange } from '../../state/ledgerChannel.ts';
 
 export type ImportOutcome =
   | { kind: 'done'; source: string; result: ImportResult; ms: number }
   | { kind: 'cancelled'; source: string }
-  | { kind: 'error'; source: string; message: string };
+  | { kind: 'error'; source: string; message: string }
+  /** A bundle whose own ledger check found problems: nothing written; `text` can be imported anyway. */
+  | { kind: 'refused'; source: string; refused: BundleRefused; text: string };
 
 interface LedgerViewState {
   filters: Filters;
@@ -29,7 +30,11 @@ interface LedgerViewState {
   /** Bumped by `open`: the detail panel scrolls into view when it changes. */
   reveal: number;
   /** Imports `text` (or, when `text` is a promise, the text once read) into the open ledger. */
-  startImport(text: string | (() => Promise<string>), source: string): Promise<ImportOutcome | null>;
+  startImport(
+    text: string | (() => Promise<string>),
+    source: string,
+    opts?: { acceptBundleProblems?: boolean },
+  ): Promise<ImportOutcome | null>;
   cancelImport(): void;
   dismissOutcome(): void;
 }
@@ -45,27 +50,32 @@ export const useLedgerView = create<LedgerViewState>()((set, get) => ({
   open: (seq) => set((s) => ({ selectedSeq: seq, reveal: s.reveal + 1 })),
   reveal: 0,
 
-  async startImport(text, source) {
+  async startImport(text, source, opts = {}) {
     if (get().running) return null;
     const controller = new AbortController();
     const startedAt = performance.now();
     set({ running: { source, controller, startedAt, reading: typeof text !== 'string' }, outcome: null });
     let outcome: ImportOutcome;
+    let body = '';
     try {
-      const body = typeof text === 'string' ? text : await text();
+      body = typeof text === 'string' ? text : await text();
       if (controller.signal.aborted) throw new ImportCancelled();
       set((s) => (s.running ? { running: { ...s.running, reading: false } } : {}));
-      const result = await useLedgers.getState().importText(body, { signal: controller.signal });
+      const result = await useLedgers.getState().importText(body, {
+        signal: controller.signal,
+        acceptBundleProblems: opts.acceptBundleProblems === true,
+      });
       outcome = { kind: 'done', source, result, ms: performance.now() - startedAt };
-      if (result.added) announceLedgerChange(useLedgers.getState().currentId);
     } catch (e) {
       outcome =
         e instanceof ImportCancelled
           ? { kind: 'cancelled', source }
-          : { kind: 'error', source, message: describeStorageError(e) };
+          : e instanceof BundleRefused
+            ? { kind: 'refused', source, refused: e, text: body }
+            : { kind: 'error', source, message: describeStorageError(e) };
     }
     // The store's error line would repeat what the outcome says.
-    if (outcome.kind === 'error') useLedgers.setState({ error: null });
+    if (outcome.kind === 'error' || outcome.kind === 'refused') useLedgers.setState({ error: null });
     set({ running: null, outcome });
     return outcome;
   },

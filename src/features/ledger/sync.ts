@@ -45,10 +45,16 @@ export function useLedgerSync(): void {
     const onVisible = () => {
       if (document.visibilityState === 'visible') void catchUp();
     };
+    // Messages that came during an import were left for after it: catch up once it ends (the
+    // ledger may even have been deleted meanwhile).
+    const unsubscribe = useLedgerView.subscribe((s, prev) => {
+      if (prev.running && !s.running) void catchUp();
+    });
     ch?.addEventListener('message', onMessage);
     window.addEventListener('focus', onFocus);
     document.addEventListener('visibilitychange', onVisible);
     return () => {
+      unsubscribe();
       ch?.removeEventListener('message', onMessage);
       window.removeEventListener('focus', onFocus);
       document.removeEventListener('visibilitychange', onVisible);

@@ -1,7 +1,7 @@
 /** The fault switches: each breaks one chosen task and names where it must be caught. */
 import { useId, useState } from 'react';
 import { STEPS } from 'wimse-ect';
-import { FAULT_KINDS, FAULTS, faultProblem, type FaultKind } from './engine/index.ts';
+import { FAULT_KINDS, FAULTS, fittingTasks, type FaultKind } from './engine/index.ts';
 import { useSimulate } from './store.ts';
 
 export function FaultPanel() {
@@ -30,8 +30,7 @@ export function FaultPanel() {
             kind={kind}
             enabled={faults[kind].enabled}
             task={faults[kind].task}
-            taskIds={scenario.tasks.map((t) => t.id)}
-            applicable={(id) => !faultProblem(kind, scenario, id)}
+            fits={fittingTasks(kind, scenario)}
             disabled={busy}
           />
         ))}
@@ -44,20 +43,18 @@ function FaultRow({
   kind,
   enabled,
   task,
-  taskIds,
-  applicable,
+  fits,
   disabled,
 }: {
   kind: FaultKind;
   enabled: boolean;
   task: string | null;
-  taskIds: string[];
-  applicable: (id: string) => boolean;
+  /** The tasks the fault can apply to. */
+  fits: string[];
   disabled: boolean;
 }) {
   const id = useId();
   const info = FAULTS[kind];
-  const fits = taskIds.filter(applicable);
   const stepTitle = STEPS[info.step - 1]?.title ?? '';
   return (
     <li

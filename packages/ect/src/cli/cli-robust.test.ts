@@ -7,8 +7,9 @@
  */
 import { describe, it, expect } from 'vitest';
 import { encodeBase64Url, encodeBase64UrlText } from '../base64url.ts';
-import { claims, handToken, NOW, sign } from '../../test/fixtures.ts';
-import { CLI_TIMEOUT, cliWorkspace, ect, type Run } from '../../test/cli.ts';
+import type { JsonObject } from '../decode.ts';
+import { claims, handToken, makeAgent, NOW, sign } from '../../test/fixtures.ts';
+import { CLI_TIMEOUT, cliWorkspace, ect, ectWithin, type Run } from '../../test/cli.ts';
 
 /** No stack frame anywhere in the output. */
 function expectNoStack(r: Run): void {
@@ -131,8 +132,42 @@ describe('hostile token files', () => {
       expectNoStack(r);
       const out = expectJson(r);
       expect(out[0]).toMatchObject({ valid: false, code: 'invalid_ext' });
+
+      // decode prints it whole, all 100,000 levels (JSON.stringify alone overflows at about 7,000).
+      const d = ect('decode', `@${tokenFile}`);
+      expect(d.status, d.stderr).toBe(0);
+      expect(d.stderr).toBe('');
+      const decoded = JSON.parse(d.stdout) as { tokens: { level: string; payload: JsonObject }[] };
+      expect(decoded.tokens[0]!.level).toBe('L2');
+      let v: unknown = (decoded.tokens[0]!.payload.ect_ext as JsonObject).a;
+      let depth = 0;
+      while (Array.isArray(v)) {
+        v = v[0];
+        depth++;
+      }
+      expect(depth).toBe(100_000);
     },
     CLI_TIMEOUT,
+  );
+
+  it(
+    '150,000 tokens in a file: decode and verify answer for each (the spread of them overflowed the stack)',
+    () => {
+      // "e30" is the L1 token {} (decoded as it is); "x" is malformed (refused at step 1, the
+      // shortest verify line: 150,000 lines of 230 bytes).
+      const many = ws.file('many.txt', 'e30\n'.repeat(150_000));
+      const d = ectWithin(110_000, 'decode', `@${many}`);
+      expect(d.status, d.stderr).toBe(0);
+      expect((JSON.parse(d.stdout) as { tokens: unknown[] }).tokens).toHaveLength(150_000);
+      const bad = ws.file('many-malformed.txt', 'x\n'.repeat(150_000));
+      const v = ectWithin(110_000, 'verify', '--trust', ws.trustFile, `@${bad}`);
+      expectNoStack(v);
+      expect(v.status, v.stderr.slice(0, 300)).toBe(1);
+      const lines = v.stdout.trim().split('\n');
+      expect(lines).toHaveLength(150_000);
+      expect(JSON.parse(lines[149_999]!)).toMatchObject({ valid: false, code: 'malformed' });
+    },
+    120_000, // verifying 150,000 tokens takes about 4 s of CPU, and the machine is shared
   );
 
   it(
@@ -151,12 +186,47 @@ describe('hostile token files', () => {
 
 describe('hostile trust stores and configs', () => {
   it(
-    'a trust store with a key lacking kid: exit 2 naming kid',
-    () => {
+    'a JWKS with a key lacking kid and one with empty key_ops: both skipped (noted on stderr), the usable key verifies with a warning',
+    async () => {
       const { kid: _k, ...noKid } = ws.alice.key.publicJwk;
       void _k;
-      const bad = ws.file('trust-no-kid.json', { issuers: { [ws.alice.iss]: { keys: [noKid] } } });
-      expectUsage(ect('verify', '--trust', bad, 'abc.def.ghi'), /has no "kid"/);
+      const bob = await makeAgent('bob');
+      const jwks = ws.file('jwks-skips.json', {
+        keys: [noKid, { ...ws.alice.key.publicJwk, key_ops: [] }, bob.key.publicJwk],
+      });
+      const a = await sign(ws.alice, claims(ws.alice));
+      const b = await sign(bob, claims(bob));
+      const r = ect('verify', '--trust', jwks, '--now', String(NOW), a, b);
+      expectNoStack(r);
+      expect(r.status).toBe(1);
+      expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+        'ect verify: warning: trust store key keys[0] skipped: it has no "kid": tokens select their key by kid, so a key without one can never be chosen',
+        'ect verify: warning: trust store key keys[1] (kid "agent-alice-key") skipped: it has "key_ops" [] without "verify": it is not allowed to verify signatures',
+      ]);
+      const [ra, rb] = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(ra).toMatchObject({ valid: false, code: 'unknown_key' });
+      expect(ra!.warnings).toBeUndefined();
+      expect((ra!.problems as { message: string }[])[0]!.message).toMatch(
+        /keys\[1\] has this kid but is not usable/,
+      );
+      expect(rb).toMatchObject({ valid: true, code: null });
+      expect(rb!.warnings).toEqual([expect.stringMatching(/^issuer unchecked: key "agent-bob-key"/)]);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'a trust store whose issuer maps to a bare array of JWKs: exit 2 saying so',
+    () => {
+      const bad = ws.file('trust-bare-array.json', { issuers: { [ws.alice.iss]: [ws.alice.key.publicJwk] } });
+      expectUsage(
+        ect('verify', '--trust', bad, 'abc.def.ghi'),
+        /must map to \{"keys": \[\.\.\.\]\}, not to a bare array/,
+      );
+      expectUsage(ect('audit', '--trust', bad, ws.trustFile), /not to a bare array/);
     },
     CLI_TIMEOUT,
   );
@@ -201,6 +271,25 @@ describe('hostile create input', () => {
       const keyFile = ws.file('ws.alice-private.json', ws.alice.key.privateJwk);
       const payload = ws.file('payload-array.json', [{ iss: ws.alice.iss, exec_act: 'x' }]);
       expectUsage(ect('create', '--key', keyFile, payload), /payload must be a JSON object/);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'a payload nested 100,000 levels: exit 2 naming the claim, not blaming the key',
+    () => {
+      const keyFile = ws.file('alice-private-deep.json', ws.alice.key.privateJwk);
+      const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+      const payload = ws.file(
+        'payload-deep.json',
+        `{"iss": "${ws.alice.iss}", "aud": "x", "exec_act": "x", "notes": ${deep}}`,
+      );
+      const r = ect('create', '--key', keyFile, payload);
+      expectUsage(
+        r,
+        /the payload is nested 100,001 levels deep \(in claim "notes"\); a payload to sign may nest at most 1,000 levels/,
+      );
+      expect(r.stderr).not.toMatch(/key/);
     },
     CLI_TIMEOUT,
   );

@@ -16,7 +16,6 @@ import {
   generateSigningKey,
   MemoryLedger,
   MemoryReplayStore,
-  OptionsError,
   parseTrustStore,
   resolveSettings,
   settingsFromEnv,
@@ -26,9 +25,10 @@ import {
   type Settings,
   type TrustStore,
 } from '../index.ts';
-import { oneLine } from '../text.ts';
+import { oneLine, quote, stringifyJson } from '../text.ts';
 import { cmdDemo } from './demo.ts';
 import { cmdLedger } from './ledger.ts';
+import { auditLedger, LedgerFileError, preloadableTokens, readLedgerFile, readPins } from './ledgerio.ts';
 import { sharedStores } from './stores.ts';
 
 const USAGE = `usage: ect <command> [options] [arguments]
@@ -39,8 +39,9 @@ commands:
                                          verify tokens in order against a trust store
          [--replay redis://…] [--store postgres://… [--ledger-key F]]
                                          with the shared replay store and ledger
-  audit --trust F [--now S] [--config F] <ledger-file>
-                                         audit a whole set of tokens (DAG rules at once)
+  audit --trust F [--now S] [--config F] [--ledger-key F] [--checkpoint F] <ledger-file>
+                                         audit a whole set of tokens (DAG rules at once), and
+                                         a ledger export's chain, receipts and checkpoints
   create --key F [--version 00|01] [--level L1|L2] [--kid ID] <payload-file or ->
                                          sign a claims object (fills iat, exp, jti, pred)
   keygen [--kid ID]                      make an ES256 key pair
@@ -100,19 +101,33 @@ function tokensFrom(inputs: string[]): string[] {
         input === '-' ? 'standard input' : input.startsWith('@') ? input.slice(1) : 'the argument';
       throw new UsageError(`no token in ${where}`);
     }
-    tokens.push(...found);
+    // One by one: spreading 150,000 tokens as arguments overflows the stack.
+    for (const t of found) tokens.push(t);
   }
   return tokens;
 }
 
-function loadTrust(path: string | undefined): TrustStore {
+/**
+ * The trust store or JWKS at `path`. A document of another shape is a usage error; keys that
+ * cannot verify are left out (ECT-PROFILE.md section 6), each named on stderr with its reason.
+ */
+function loadTrust(path: string | undefined, command: string): TrustStore {
   if (!path) throw new UsageError('--trust F is required: a trust store or JWKS file');
+  let store: TrustStore;
   try {
-    return parseTrustStore(readJson(path, 'trust store'));
+    store = parseTrustStore(readJson(path, 'trust store'));
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`trust store ${JSON.stringify(path)}: ${(e as Error).message}`);
   }
+  for (const s of store.skipped) {
+    const kid = s.kid === null ? '' : ` (kid ${quote(s.kid)})`;
+    // The place, kid and reason quote the file: one printable line.
+    process.stderr.write(
+      `ect ${command}: warning: ${oneLine(`trust store key ${s.where}${kid} skipped: it ${s.reason}`)}\n`,
+    );
+  }
+  return store;
 }
 
 /** The settings: --config over the ECT_* environment variables over the defaults. */
@@ -139,7 +154,8 @@ function parseNow(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+/** One JSON line on stdout; decoded claims may nest deeper than JSON.stringify can go (stringifyJson). */
+const print = (value: unknown) => process.stdout.write(`${stringifyJson(value)}\n`);
 
 /** Parses `--name value` options (all take a value) and positionals; unknown options are usage errors. */
 function parse<K extends string>(argv: string[], names: readonly K[]) {
@@ -182,18 +198,19 @@ async function cmdVerify(argv: string[]): Promise<number> {
     'store',
     'ledger-key',
   ]);
-  const trust = loadTrust(values.trust);
+  const trust = loadTrust(values.trust, 'verify');
   const settings = loadSettings(values.config);
   const now = parseNow(values.now);
   if (!positionals.length) throw new UsageError('verify needs at least one <input>');
   const tokens = tokensFrom(positionals);
   const ledger = new MemoryLedger();
   if (values.ledger) {
-    // The ledger is preloaded as it is: not verified again, not in the replay cache.
-    for (const t of splitInput(readText(values.ledger, 'ledger')).tokens) {
-      const d = decodeToken(t);
-      if (d.ok) await ledger.append(d.decoded.token, d.decoded.payload);
-    }
+    // Checked as a stored set (a bundle's chain first); not in the replay cache.
+    const file = readLedgerFile(readText(values.ledger, 'ledger'), values.ledger);
+    const opts = { trust, settings, ...(now === undefined ? {} : { now }) };
+    const warn = (m: string) => process.stderr.write(`ect verify: warning: ${m}\n`);
+    for (const t of await preloadableTokens(file, values.ledger, opts, warn))
+      await ledger.append(t.token, t.claims);
   }
   if (values.ledger && values.store) throw new UsageError('give --ledger F or --store URL, not both');
   const shared = await sharedStores(values);
@@ -214,7 +231,15 @@ async function cmdVerify(argv: string[]): Promise<number> {
       const problems = r.steps.flatMap((s) =>
         s.problems.map((p) => ({ step: s.n, code: p.code, message: p.message })),
       );
-      print({ jti: r.jti, valid: r.valid, code: r.code, codes: r.codes, level: r.level, problems });
+      print({
+        jti: r.jti,
+        valid: r.valid,
+        code: r.code,
+        codes: r.codes,
+        level: r.level,
+        problems,
+        ...(r.warnings.length ? { warnings: r.warnings } : {}),
+      });
     }
   } finally {
     await shared.close();
@@ -223,13 +248,19 @@ async function cmdVerify(argv: string[]): Promise<number> {
 }
 
 async function cmdAudit(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, ['trust', 'now', 'config']);
-  const trust = loadTrust(values.trust);
+  const { values, positionals } = parse(argv, ['trust', 'now', 'config', 'ledger-key', 'checkpoint']);
+  const trust = loadTrust(values.trust, 'audit');
   const settings = loadSettings(values.config);
   const now = parseNow(values.now);
   if (positionals.length !== 1) throw new UsageError('audit takes exactly one <ledger-file>');
-  const tokens = splitInput(readText(positionals[0]!, 'ledger file')).tokens;
-  const report = await auditTokens(tokens, { trust, settings, ...(now === undefined ? {} : { now }) });
+  const file = readLedgerFile(readText(positionals[0]!, 'ledger file'), positionals[0]!);
+  const pins = await readPins({ ledgerKey: values['ledger-key'], checkpoint: values.checkpoint }, readText);
+  if ((pins.pinnedKey || pins.checkpoint) && !file.bundle)
+    throw new UsageError(
+      '--ledger-key and --checkpoint check a ledger export (bundle); this file is a list of tokens',
+    );
+  const ledger = file.bundle ? await auditLedger(file.bundle, pins) : null;
+  const report = await auditTokens(file.tokens, { trust, settings, ...(now === undefined ? {} : { now }) });
   print({
     nodes: report.nodes.map((n) => ({ jti: n.jti, valid: n.valid, tainted: n.tainted, codes: n.codes })),
     violations: report.violations.map((v) => ({
@@ -238,8 +269,9 @@ async function cmdAudit(argv: string[]): Promise<number> {
       ...(v.pred === undefined ? {} : { pred: v.pred }),
       message: v.message,
     })),
+    ...(ledger ? { ledger } : {}),
   });
-  return report.violations.length ? 1 : 0;
+  return report.violations.length || (ledger && !ledger.intact) ? 1 : 0;
 }
 
 async function cmdCreate(argv: string[]): Promise<number> {
@@ -284,7 +316,8 @@ async function cmdCreate(argv: string[]): Promise<number> {
       print({ error: { code: e.problems[0]?.code ?? e.code, message: e.message, problems: e.problems } });
       return 1;
     }
-    if (e instanceof OptionsError) throw new UsageError(e.message);
+    // OptionsError (no key, no kid, a payload nested too deep), KeyError (a key that cannot sign).
+    if (e instanceof EctError) throw new UsageError(e.message);
     throw new UsageError(`cannot sign with that key: ${(e as Error).message}`);
   }
 }
@@ -324,7 +357,7 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (e) {
     const message =
-      e instanceof UsageError || e instanceof EctError
+      e instanceof UsageError || e instanceof LedgerFileError || e instanceof EctError
         ? e.message
         : `internal error: ${(e as Error)?.message ?? String(e)}`;
     process.stderr.write(`ect ${command}: ${oneLine(message)}\n`); // may quote untrusted file content
@@ -333,4 +366,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// A test may import this module to call main() in-process (the same code path, without a
+// process per run); it sets this flag first so that importing does not run a command.
+if (!(globalThis as { ECT_CLI_IMPORTED?: boolean }).ECT_CLI_IMPORTED) {
+  // A reader that stops early (`ect decode … | head`) closes the pipe: that ends the output, quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+  process.exitCode = await main(process.argv.slice(2));
+}

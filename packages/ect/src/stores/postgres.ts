@@ -18,18 +18,17 @@
  * Needs the `pg` package (node-postgres 8), an optional peer dependency of wimse-ect.
  */
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
-import { importJWK, type CryptoKey, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { createHash } from 'node:crypto';
 import {
   entryHashInput,
   GENESIS_HASH,
   signReceipt,
-  verifyChain,
-  type ChainReport,
   type LedgerEntry,
   type LedgerKey,
 } from '../chain.ts';
 import { taskRecord, type TaskRecord } from '../dag.ts';
+import { verifyChain, type ChainReport } from '../ledgerCheck.ts';
 import { decodeToken } from '../decode.ts';
 import { matchesQuery, type Ledger, type LedgerQuery } from '../ledger.ts';
 import { redactUrl, SharedStoreError, type SharedStoreReason } from '../store-error.ts';
@@ -147,7 +146,6 @@ export class PostgresLedger implements Ledger {
   readonly #stored: StoredLedgerKey | undefined;
   readonly #retryMs: number;
   readonly #maxBatch: number;
-  #publicKey: Promise<CryptoKey> | undefined;
   readonly #queue: PendingAppend[] = [];
   #draining: Promise<void> | null = null;
   #closed = false;
@@ -506,8 +504,7 @@ export class PostgresLedger implements Ledger {
   /** The chain and receipt check of the core over every entry, under the ledger's own key. */
   async verifyChain(): Promise<ChainReport> {
     const entries = await this.entries();
-    const key = this.#stored ? await (this.#publicKey ??= importPublic(this.#stored.jwk)) : undefined;
-    return verifyChain(entries, key);
+    return verifyChain(entries, this.#stored?.jwk ?? null);
   }
 
   /** Waits for the appends in flight, then closes the connections. */
@@ -555,9 +552,6 @@ function toEntry(r: Row): LedgerEntry {
   return entry;
 }
 
-async function importPublic(jwk: JWK): Promise<CryptoKey> {
-  return (await importJWK(jwk, 'ES256')) as CryptoKey;
-}
 
 /** A pool on a checked connection string; the pool's own errors (a dropped idle connection) are absorbed. */
 async function openPool(url: string, opts: PostgresLedgerOptions): Promise<{ pool: Pool; where: string }> {

@@ -150,16 +150,29 @@ export function shadowVerifierOf(s: Scenario, task: ScenarioTask): ScenarioAgent
 export function faultProblem(kind: FaultKind, s: Scenario, taskId: string): string | null {
   const task = s.tasks.find((t) => t.id === taskId);
   if (!task) return `there is no task "${taskId}"`;
+  return taskFaultProblem(kind, s, task);
+}
+
+/** The ids of the tasks the fault can apply to, in scenario order (one pass). */
+export function fittingTasks(kind: FaultKind, s: Scenario): string[] {
+  return s.tasks.filter((t) => !taskFaultProblem(kind, s, t)).map((t) => t.id);
+}
+
+function taskFaultProblem(kind: FaultKind, s: Scenario, task: ScenarioTask): string | null {
   if ((kind === 'cycle' || kind === 'parent_rejected') && !task.pred.length) {
-    return `${FAULTS[kind].label} needs a task with a predecessor; "${taskId}" is a root`;
+    return `${FAULTS[kind].label} needs a task with a predecessor; "${task.id}" is a root`;
   }
   if (kind === 'forked_dag' && !shadowVerifierOf(s, task)) {
-    return `${FAULTS[kind].label} needs a second verifier sharing the store of "${taskId}"’s receiver`;
+    return `${FAULTS[kind].label} needs a second verifier sharing the store of "${task.id}"’s receiver`;
   }
   return null;
 }
 
-/** The task a fault applies to by default: the scenario's own choice, else the first task (in run order) it fits. */
+/**
+ * The task a fault applies to by default: the scenario's own choice, else the first task (in run
+ * order) it fits that has a predecessor, else the first it fits. One pass over the tasks (each
+ * looked up by id once): thousands of tasks must not cost millions of searches.
+ */
 export function defaultFaultTask(kind: FaultKind, s: Scenario): string | null {
   if (s.faultTask && !faultProblem(kind, s, s.faultTask)) return s.faultTask;
   let order: string[];
@@ -168,7 +181,14 @@ export function defaultFaultTask(kind: FaultKind, s: Scenario): string | null {
   } catch {
     order = s.tasks.map((t) => t.id);
   }
-  const fits = order.filter((id) => !faultProblem(kind, s, id));
-  const withPred = fits.find((id) => s.tasks.find((t) => t.id === id)!.pred.length > 0);
-  return withPred ?? fits[0] ?? null;
+  const byId = new Map<string, ScenarioTask>();
+  for (const t of s.tasks) if (!byId.has(t.id)) byId.set(t.id, t);
+  let firstFit: string | null = null;
+  for (const id of order) {
+    const task = byId.get(id)!;
+    if (taskFaultProblem(kind, s, task)) continue;
+    if (task.pred.length) return id;
+    firstFit ??= id;
+  }
+  return firstFit;
 }

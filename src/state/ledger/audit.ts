@@ -1,0 +1,229 @@
+/**
+ * Checking the open ledger: its chain, sequence, receipts and pinned checkpoint with the core's one
+ * ledger check (wimse-ect's checkLedger), then every token and the DAG rules (the whole-set audit).
+ * What the app shows of an entry comes from what the chain covers: the claims (and jti, wid, iss,
+ * exec_act) of each entry are replaced by those decoded from its token; a stored copy that differs
+ * is a `chain_broken` problem at the entry.
+ */
+import {
+  auditReports,
+  checkLedger,
+  checkpointProblems,
+  keyFingerprint,
+  type Checkpoint,
+  type JsonObject,
+  type LedgerCheckReport,
+  type LedgerProblem,
+  type Settings,
+  type TrustStore,
+  type VerificationReport,
+} from 'wimse-ect';
+import type { EntryRecord, IndexedDbLedger } from '../../storage/ledger.ts';
+import { verifyStoredReports } from '../../workers/verifyPool.ts';
+import { useKeyring } from '../keyring.ts';
+import { useVerifierSettings } from '../verifierSettings.ts';
+import { keyringSettled, NO_PROBLEMS, problemsBySeq, type LedgerContext } from './context.ts';
+
+/**
+ * Verification reports of the last audit, by token, for one trust store and one set of settings:
+ * re-auditing after an import verifies only the new tokens (the DAG half is cheap).
+ */
+let reportCache: { trust: TrustStore; settings: Settings; reports: Map<string, VerificationReport> } | null =
+  null;
+
+/** Keeps the reports of an import's early verification for the audit after it. */
+export function cacheReports(
+  trust: TrustStore,
+  settings: Settings,
+  reports: readonly VerificationReport[],
+): void {
+  if (useKeyring.getState().trust !== trust || useVerifierSettings.getState().settings !== settings) return;
+  if (!reportCache || reportCache.trust !== trust || reportCache.settings !== settings)
+    reportCache = { trust, settings, reports: new Map() };
+  for (const r of reports) reportCache.reports.set(r.token, r);
+}
+
+/** The entry as shown: its claims and their copies taken from its token (empty when it does not decode). */
+function fromToken(e: EntryRecord, claims: JsonObject | null): void {
+  const c = claims ?? {};
+  e.claims = c;
+  e.jti = typeof c.jti === 'string' ? c.jti : '';
+  for (const k of ['wid', 'iss', 'exec_act'] as const) {
+    if (typeof c[k] === 'string') e[k] = c[k];
+    else delete e[k];
+  }
+}
+
+/** The entry with sequence number `seq` (entries are in order, usually seq = position + 1). */
+function entryAt(entries: readonly EntryRecord[], seq: number): EntryRecord | undefined {
+  const guess = entries[seq - 1];
+  return guess?.seq === seq ? guess : entries.find((e) => e.seq === seq);
+}
+
+/** The check `base` plus the pinned checkpoint's problems over `entries`. */
+async function withPinned(
+  base: LedgerCheckReport,
+  entries: readonly EntryRecord[],
+  pinned: Checkpoint | null,
+  ledger: IndexedDbLedger,
+): Promise<{ chain: LedgerCheckReport; pinnedProblems: LedgerProblem[] }> {
+  if (!pinned) return { chain: base, pinnedProblems: [] };
+  const messages = await checkpointProblems(pinned, {
+    length: base.lastSeq,
+    hashAt: entryAt(entries, pinned.size)?.entryHash,
+    fingerprint: ledger.publicKey ? await keyFingerprint(ledger.publicKey) : undefined,
+  });
+  const pinnedProblems = messages.map((message) => ({
+    seq: pinned.size,
+    code: 'checkpoint_mismatch' as const,
+    message,
+  }));
+  if (!pinnedProblems.length) return { chain: base, pinnedProblems };
+  const problems = [...base.problems, ...pinnedProblems].sort((a, b) => a.seq - b.seq);
+  return { chain: { ...base, ok: false, problems, firstBreak: problems[0]! }, pinnedProblems };
+}
+
+export interface Auditor {
+  /**
+   * Reads the entries, checks the ledger, audits. `append`: the entries shown are still those of
+   * the ledger (it only grew: an import, another tab), so only the new entries are read and
+   * checked, continuing the last check; `own` are entries this tab hashed itself a moment ago
+   * (linked, not hashed again). Otherwise (opening a ledger, Re-check, a checkpoint pinned)
+   * everything is read and checked from storage.
+   */
+  reaudit(opts?: { append?: boolean; own?: readonly EntryRecord[] }): Promise<void>;
+  /** Stops the audit that is running (an import is about to start its own). */
+  interrupt(): void;
+}
+
+export function makeAuditor(ctx: LedgerContext): Auditor {
+  /** The latest audit run: an older one that is still running stops writing the state. */
+  let auditRun = 0;
+  /** Aborts the verification of the audit run that a newer one replaces. */
+  let auditAbort = new AbortController();
+  const nextAuditRun = () => {
+    auditAbort.abort();
+    auditAbort = new AbortController();
+    return ++auditRun;
+  };
+
+  /** Signs a checkpoint of what was just checked, when it is intact and the ledger has a key. */
+  const latestCheckpoint = async (
+    ledger: IndexedDbLedger,
+    chain: LedgerCheckReport,
+    current: () => boolean,
+  ) => {
+    if (!chain.ok) return ctx.set({ checkpoint: null });
+    const kept = ctx.get().checkpoint;
+    if (kept && kept.size === chain.lastSeq && kept.head === chain.head) return;
+    const jws = await ledger.checkpoint(chain.lastSeq, chain.head);
+    if (!current()) return;
+    ctx.set({
+      checkpoint: jws
+        ? { jws, size: chain.lastSeq, head: chain.head, time: Math.floor(Date.now() / 1000) }
+        : null,
+    });
+  };
+
+  const reaudit: Auditor['reaudit'] = async (opts = {}) => {
+    const run = nextAuditRun();
+    const { signal } = auditAbort;
+    const ledger = ctx.open;
+    const current = () => run === auditRun && ctx.open === ledger;
+    if (!ledger) {
+      ctx.base = null;
+      return ctx.set({ entries: [], chain: null, problems: NO_PROBLEMS, audit: null, progress: null });
+    }
+    await ledger.refresh();
+    const { entries: shown, currentId } = ctx.get();
+    const base = ctx.base;
+    const checkOpts = { key: ledger.publicKey ?? null, pinnedKey: ctx.pinned?.jwk ?? null };
+    let entries: EntryRecord[];
+    let checked: LedgerCheckReport;
+    if (
+      opts.append &&
+      currentId === ledger.id &&
+      base !== null &&
+      base.length === shown.length &&
+      (shown.at(-1)?.seq ?? 0) === shown.length
+    ) {
+      // Entries this tab has just written need not be read back, unless another tab appended too.
+      const own = opts.own ?? [];
+      const ownAreNew =
+        own.length > 0 && own[0]!.seq === shown.length + 1 && own.at(-1)!.seq === ledger.head.seq;
+      const fresh = ownAreNew ? own : await ledger.entries(shown.length + 1);
+      if (!current()) return;
+      entries = fresh.length ? shown.concat(fresh) : shown;
+      ctx.set({ progress: { phase: 'auditing', done: 0, total: entries.length } });
+      checked = await checkLedger(fresh, {
+        ...checkOpts,
+        after: base,
+        own: new Set<object>(own),
+        onClaims: (i, claims) => fromToken(fresh[i]!, claims),
+      });
+    } else {
+      entries = await ledger.entries();
+      if (!current()) return;
+      ctx.set({ progress: { phase: 'auditing', done: 0, total: entries.length } });
+      checked = await checkLedger(entries, {
+        ...checkOpts,
+        onClaims: (i, claims) => fromToken(entries[i]!, claims),
+      });
+    }
+    if (!current()) return;
+    const { chain, pinnedProblems } = await withPinned(checked, entries, ctx.pinned, ledger);
+    if (!current()) return;
+    ctx.base = checked;
+    const pinned = ctx.get().pinned;
+    ctx.set({
+      entries,
+      chain,
+      problems: problemsBySeq(chain.problems),
+      ...(pinned ? { pinned: { ...pinned, problems: pinnedProblems } } : {}),
+    });
+    await latestCheckpoint(ledger, chain, current);
+
+    await keyringSettled();
+    const { trust } = useKeyring.getState();
+    const { settings } = useVerifierSettings.getState();
+    const cache =
+      reportCache && reportCache.trust === trust && reportCache.settings === settings
+        ? reportCache.reports
+        : new Map<string, VerificationReport>();
+    const reports: VerificationReport[] = new Array<VerificationReport>(entries.length);
+    const missing: number[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const report = cache.get(entries[i]!.token);
+      if (report) reports[i] = report;
+      else missing.push(i);
+    }
+    if (missing.length) {
+      const known = entries.length - missing.length;
+      let fresh: VerificationReport[];
+      try {
+        // On every core (src/workers/), or here for a few tokens.
+        fresh = await verifyStoredReports(
+          missing.map((i) => entries[i]!.token),
+          {
+            trust,
+            settings,
+            signal,
+            onProgress: (done) => {
+              if (current())
+                ctx.set({ progress: { phase: 'auditing', done: known + done, total: entries.length } });
+            },
+          },
+        );
+      } catch (e) {
+        if (!current()) return; // replaced by a newer audit
+        throw e;
+      }
+      missing.forEach((i, k) => (reports[i] = fresh[k]!));
+    }
+    if (!current()) return;
+    reportCache = { trust, settings, reports: new Map(reports.map((r) => [r.token, r])) };
+    ctx.set({ audit: auditReports(reports, settings), progress: null });
+  };
+
+  return { reaudit, interrupt: () => void nextAuditRun() };
+}

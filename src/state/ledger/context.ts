@@ -1,0 +1,151 @@
+/**
+ * What the parts of the ledgers store share (store.ts builds it; audit.ts, import.ts, sync.ts and
+ * anchor.ts work on it): the state's shape, the ledger that is open, and small helpers.
+ */
+import type { AuditReport, Checkpoint, LedgerCheckReport, LedgerBundle, LedgerProblem } from 'wimse-ect';
+import type { JWK } from 'jose';
+import type { EntryRecord, IndexedDbLedger, LedgerMeta } from '../../storage/ledger.ts';
+import { useKeyring } from '../keyring.ts';
+
+export interface ImportProgress {
+  phase: 'reading' | 'checking' | 'hashing' | 'writing' | 'auditing';
+  done: number;
+  total: number;
+}
+
+export interface ImportResult {
+  added: number;
+  /** Pieces of the input that are not tokens at all (kept out of the ledger), with why. */
+  skipped: { index: number; message: string }[];
+  /** Problems of an imported bundle's own chain that the user chose to import despite. */
+  bundleProblems?: number;
+}
+
+/** A checkpoint as the app shows it: the signed statement and what it says. */
+export interface CheckpointView {
+  jws: string;
+  size: number;
+  head: string;
+  /** Unix seconds. */
+  time: number;
+}
+
+/** The checkpoint the user gave back, and what checking the ledger against it found. */
+export interface PinnedCheckpoint extends CheckpointView {
+  /** Fingerprint of the key that signed it. */
+  key: string;
+  /** Its own problems (checkpoint_mismatch), also in `chain.problems`. */
+  problems: LedgerProblem[];
+}
+
+export interface LedgersState {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  ledgers: LedgerMeta[];
+  currentId: string | null;
+  /** The open ledger's entries; claims, jti and their copies are those decoded from each token. */
+  entries: EntryRecord[];
+  /** The core's ledger check (ECT-PROFILE.md section 8) of the open ledger. */
+  chain: LedgerCheckReport | null;
+  /** `chain.problems` by entry (sequence number), for the table, the entry detail and the graph. */
+  problems: ReadonlyMap<number, readonly LedgerProblem[]>;
+  audit: AuditReport | null;
+  progress: ImportProgress | null;
+  /** The open ledger key's fingerprint (RFC 7638 thumbprint); null for a ledger without a key. */
+  keyFingerprint: string | null;
+  /** A checkpoint of the ledger as last checked, signed by its key; only when the check found nothing. */
+  checkpoint: CheckpointView | null;
+  /** The checkpoint the user pasted to check the ledger against (this ledger, this tab). */
+  pinned: PinnedCheckpoint | null;
+  load(): Promise<void>;
+  select(id: string): Promise<void>;
+  create(name: string, opts?: { signReceipts?: boolean }): Promise<LedgerMeta>;
+  rename(id: string, name: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  /**
+   * Appends every token of `text` (any input form, or a bundle) to the open ledger in one
+   * transaction: all or nothing. Cancellable until the write. A bundle whose own chain has
+   * problems is refused (BundleRefused) unless `acceptBundleProblems`.
+   */
+  importText(
+    text: string,
+    opts?: { signal?: AbortSignal; acceptBundleProblems?: boolean },
+  ): Promise<ImportResult>;
+  /** Re-reads the ledger (its key too) and its entries, re-checks the whole chain and re-audits. */
+  refresh(): Promise<void>;
+  /**
+   * Cheap check for appends by another tab: reads only entries past the known head and
+   * re-audits when there are any. Returns whether anything was new. Does nothing while an
+   * import runs.
+   */
+  sync(): Promise<boolean>;
+  /** The open ledger as a bundle, with a fresh checkpoint when it checks intact. */
+  exportBundle(): Promise<LedgerBundle>;
+  /** The open ledger's public key (JWK), for `ect audit --ledger-key`; null without a key. */
+  ledgerKey(): JWK | null;
+  /** Checks the open ledger against a checkpoint (its text); throws CheckpointError when unusable. */
+  pinCheckpoint(text: string): Promise<void>;
+  /** Stops checking against the pinned checkpoint. */
+  unpinCheckpoint(): Promise<void>;
+}
+
+/** The store's working parts that are not state: shared by its modules. */
+export interface LedgerContext {
+  get(): LedgersState;
+  set(partial: Partial<LedgersState>): void;
+  /** The ledger open now (null before load, or after it was deleted). */
+  open: IndexedDbLedger | null;
+  /** An import is running: background re-audits wait for it. */
+  importing: boolean;
+  /** The pinned checkpoint, read and verified. */
+  pinned: Checkpoint | null;
+  /**
+   * The last ledger check without the pinned checkpoint's problems: what an append's check
+   * continues from (the checkpoint is checked again over the whole).
+   */
+  base: LedgerCheckReport | null;
+}
+
+export const NO_PROBLEMS: ReadonlyMap<number, readonly LedgerProblem[]> = new Map();
+
+/** Problems grouped by their entry's sequence number. */
+export function problemsBySeq(
+  problems: readonly LedgerProblem[],
+): ReadonlyMap<number, readonly LedgerProblem[]> {
+  if (!problems.length) return NO_PROBLEMS;
+  const out = new Map<number, LedgerProblem[]>();
+  for (const p of problems) {
+    const list = out.get(p.seq);
+    if (list) list.push(p);
+    else out.set(p.seq, [p]);
+  }
+  return out;
+}
+
+/** Resolves once the keyring has loaded (or failed to): auditing before that would trust no key. */
+export function keyringSettled(): Promise<void> {
+  return new Promise((resolve) => {
+    if (useKeyring.getState().status !== 'loading') return resolve();
+    const unsubscribe = useKeyring.subscribe((s) => {
+      if (s.status === 'loading') return;
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
+/**
+ * Lets the page paint and take input between chunks of work: a message round trip, not
+ * setTimeout(0), which browsers stretch to 4 ms once timers nest.
+ */
+export function yieldToPage(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}

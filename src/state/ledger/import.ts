@@ -1,0 +1,175 @@
+/**
+ * Importing into the open ledger: any input form, or a bundle. A bundle is checked first with the
+ * core's ledger check (its chain, receipts, own checkpoint): one with problems is refused, naming
+ * each problem at its entry, unless the user chooses to import its tokens anyway (as new entries
+ * of this ledger, which its audit then checks like any others). The write is one transaction.
+ */
+import {
+  BundleError,
+  checkBundle,
+  decodeToken,
+  isBundleDocument,
+  parseBundle,
+  splitInput,
+  type JsonObject,
+  type LedgerBundle,
+  type LedgerProblem,
+  type VerificationReport,
+} from 'wimse-ect';
+import { LedgerDeletedError, type EntryRecord } from '../../storage/ledger.ts';
+import { MIN_FOR_WORKERS, verifyStoredReports, verifyWorkerCount } from '../../workers/verifyPool.ts';
+import { useKeyring } from '../keyring.ts';
+import { useVerifierSettings } from '../verifierSettings.ts';
+import { cacheReports, type Auditor } from './audit.ts';
+import { keyringSettled, yieldToPage, type ImportResult, type LedgerContext } from './context.ts';
+
+export class ImportCancelled extends Error {
+  constructor() {
+    super('import cancelled: nothing was written');
+    this.name = 'ImportCancelled';
+  }
+}
+
+/** A bundle whose own ledger check found problems: nothing was written. */
+export class BundleRefused extends Error {
+  /** Each problem, with the jti of the bundle's entry it is at (when that entry decodes). */
+  readonly problems: (LedgerProblem & { jti?: string })[];
+  readonly entries: number;
+  constructor(bundle: LedgerBundle, problems: readonly LedgerProblem[]) {
+    const n = problems.length;
+    super(
+      `the bundle's own ledger check found ${n} problem${n === 1 ? '' : 's'}, the first at entry #${problems[0]!.seq}: nothing was written`,
+    );
+    this.name = 'BundleRefused';
+    this.entries = bundle.entries.length;
+    const jtiAt = new Map<number, string>();
+    for (const e of bundle.entries) {
+      const d = decodeToken(e.token);
+      if (d.ok && typeof d.decoded.payload.jti === 'string') jtiAt.set(e.seq, d.decoded.payload.jti);
+    }
+    this.problems = problems.map((p) => (jtiAt.has(p.seq) ? { ...p, jti: jtiAt.get(p.seq)! } : { ...p }));
+  }
+}
+
+/** The bundle in `text`, when it is one (its shape checked: BundleError otherwise). */
+function bundleIn(text: string): LedgerBundle | null {
+  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  if (!trimmed.startsWith('{')) return null;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(trimmed);
+  } catch {
+    return null; // not JSON: read as lines of tokens
+  }
+  return isBundleDocument(doc) ? parseBundle(doc) : null;
+}
+
+export async function importText(
+  ctx: LedgerContext,
+  auditor: Auditor,
+  text: string,
+  opts: { signal?: AbortSignal; acceptBundleProblems?: boolean },
+): Promise<ImportResult> {
+  if (!ctx.open) throw new Error('no ledger is open');
+  const ledger = ctx.open;
+  const check = () => {
+    if (opts.signal?.aborted) throw new ImportCancelled();
+  };
+  ctx.importing = true;
+  // An audit still running is stopped (its progress would mix with the import's); the import
+  // audits again when it is written, and a failed or cancelled import resumes the audit.
+  const interrupted = ctx.get().progress !== null;
+  auditor.interrupt();
+  // Verification of a large import starts at once, in the workers, while this thread decodes,
+  // hashes and writes; the audit after the write then finds every report made.
+  const early = new AbortController();
+  try {
+    const bundle = bundleIn(text);
+    let bundleProblems = 0;
+    if (bundle) {
+      ctx.set({ progress: { phase: 'checking', done: 0, total: bundle.entries.length }, error: null });
+      const report = await checkBundle(bundle);
+      check();
+      if (!report.ok && !opts.acceptBundleProblems) throw new BundleRefused(bundle, report.problems);
+      bundleProblems = report.problems.length;
+    }
+    const tokens = bundle ? bundle.entries.map((e) => e.token) : splitInput(text).tokens;
+    ctx.set({ progress: { phase: 'reading', done: 0, total: tokens.length }, error: null });
+    let verified: Promise<VerificationReport[]> | null = null;
+    let verifiedDone = 0;
+    const payloads: (JsonObject | undefined)[] = new Array<JsonObject | undefined>(tokens.length);
+    await keyringSettled();
+    const { trust } = useKeyring.getState();
+    const { settings } = useVerifierSettings.getState();
+    if (tokens.length >= MIN_FOR_WORKERS && verifyWorkerCount() > 0) {
+      verified = verifyStoredReports(tokens, {
+        trust,
+        settings,
+        payloads, // filled in below, long before the workers are done (or decoded there)
+        signal: early.signal,
+        onProgress: (done) => (verifiedDone = done),
+      });
+      verified.catch(() => undefined); // awaited below, unless the import fails first
+    }
+    const items: { token: string; claims: Record<string, unknown> }[] = [];
+    const skipped: ImportResult['skipped'] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const d = decodeToken(tokens[i]!);
+      // Tokens that decode are kept whatever their defects (the audit shows them);
+      // text that is not a token at all has no place in a ledger.
+      if (d.ok) {
+        items.push({ token: d.decoded.token, claims: d.decoded.payload });
+        payloads[i] = d.decoded.payload;
+      } else skipped.push({ index: i, message: d.problem.message });
+      if (i % 1000 === 999) {
+        ctx.set({ progress: { phase: 'reading', done: i + 1, total: tokens.length } });
+        await yieldToPage();
+        check();
+      }
+    }
+    check();
+    let written: EntryRecord[] = [];
+    if (items.length) {
+      ctx.set({ progress: { phase: 'hashing', done: 0, total: items.length } });
+      try {
+        written = await ledger.appendBatch(items, {
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          onProgress: (done, total) =>
+            ctx.set({ progress: { phase: done === total ? 'writing' : 'hashing', done, total } }),
+        });
+      } catch (e) {
+        // Aborted before the write: the storage wrote nothing.
+        if (opts.signal?.aborted) throw new ImportCancelled();
+        throw e;
+      }
+    }
+    if (verified) {
+      ctx.set({ progress: { phase: 'auditing', done: verifiedDone, total: tokens.length } });
+      const tick = setInterval(
+        () => ctx.set({ progress: { phase: 'auditing', done: verifiedDone, total: tokens.length } }),
+        100,
+      );
+      const reports = await verified.finally(() => clearInterval(tick));
+      cacheReports(trust, settings, reports); // for the audit below
+    }
+    ctx.importing = false;
+    await auditor.reaudit({ append: true, own: written });
+    return { added: items.length, skipped, ...(bundle && bundleProblems ? { bundleProblems } : {}) };
+  } catch (e) {
+    early.abort();
+    ctx.set({ progress: null });
+    ctx.importing = false;
+    if (e instanceof LedgerDeletedError) {
+      // Deleted in another tab meanwhile: nothing was written; show the ledgers as they are now.
+      void ctx
+        .get()
+        .load()
+        .catch(() => undefined);
+    } else if (interrupted || !ctx.get().audit) void auditor.reaudit().catch(() => undefined);
+    if (e instanceof BundleError)
+      throw new Error(`this is not a usable ledger bundle: ${e.message}`, { cause: e });
+    throw e;
+  } finally {
+    ctx.importing = false;
+  }
+}
