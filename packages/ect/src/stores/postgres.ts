@@ -20,13 +20,7 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { JWK } from 'jose';
 import { createHash } from 'node:crypto';
-import {
-  entryHashInput,
-  GENESIS_HASH,
-  signReceipt,
-  type LedgerEntry,
-  type LedgerKey,
-} from '../chain.ts';
+import { entryHashInput, GENESIS_HASH, signReceipt, type LedgerEntry, type LedgerKey } from '../chain.ts';
 import { taskRecord, type TaskRecord } from '../dag.ts';
 import { verifyChain, type ChainReport } from '../ledgerCheck.ts';
 import { decodeToken } from '../decode.ts';
@@ -551,7 +545,6 @@ function toEntry(r: Row): LedgerEntry {
   if (r.receipt !== null) entry.receipt = r.receipt;
   return entry;
 }
-
 
 /** A pool on a checked connection string; the pool's own errors (a dropped idle connection) are absorbed. */
 async function openPool(url: string, opts: PostgresLedgerOptions): Promise<{ pool: Pool; where: string }> {
