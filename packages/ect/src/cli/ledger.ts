@@ -9,6 +9,7 @@
  * Output is JSON on stdout; errors are one line on stderr with exit 2 (main.ts).
  */
 import { writeFileSync } from 'node:fs';
+import type { JWK } from 'jose';
 import { parseArgs } from 'node:util';
 import {
   decodeToken,
@@ -167,7 +168,7 @@ async function importCmd(argv: string[]): Promise<number> {
   const doc = readTokenFile(file);
   // A bundle's own chain is checked first: a broken one is refused as a whole, naming the entry.
   if (doc.bundle) {
-    const report = await verifyChain(doc.bundle);
+    const report = await verifyChain(doc.bundle, doc.ledgerKey ?? null);
     if (!report.ok) {
       print({ imported: 0, chain: report });
       process.stderr.write(`ect ledger import: ${file} is refused: ${report.firstBreak?.message}\n`);
@@ -206,7 +207,7 @@ async function importCmd(argv: string[]): Promise<number> {
 }
 
 /** The tokens of a file, and its entries when it is a bundle with hashes (to check its chain). */
-function readTokenFile(path: string): { tokens: string[]; bundle?: LedgerEntry[] } {
+function readTokenFile(path: string): { tokens: string[]; bundle?: LedgerEntry[]; ledgerKey?: JWK } {
   const text = readTextFile(path, 'bundle');
   const tokens = splitInput(text).tokens;
   let doc: unknown;
@@ -233,7 +234,8 @@ function readTokenFile(path: string): { tokens: string[]; bundle?: LedgerEntry[]
       ...(typeof e.receipt === 'string' ? { receipt: e.receipt } : {}),
     };
   });
-  return { tokens, bundle };
+  const key = (doc as { ledgerKey?: unknown }).ledgerKey;
+  return { tokens, bundle, ...(key && typeof key === 'object' ? { ledgerKey: key as JWK } : {}) };
 }
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
