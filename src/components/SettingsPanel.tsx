@@ -142,7 +142,9 @@ export function SettingsPanel({ clock }: { /** The clock in use, Unix seconds, t
           })}
         </div>
         <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-          <code>none</code> and <code>HS*</code> are always refused.
+          <code>none</code> and <code>HS*</code> are always refused. <code>RS*</code> and <code>PS*</code>{' '}
+          need RSA keys of 2048 bits or more; <code>EdDSA</code> and <code>Ed25519</code> are two names for
+          Ed25519 keys, each allowed on its own.
         </p>
       </fieldset>
     </section>

@@ -7,7 +7,7 @@ import type { JWK } from 'jose';
 import { create } from 'zustand';
 import type { TrustStore } from 'wimse-ect';
 import { workbenchDb } from '../storage/db.ts';
-import { KeyStore, trustStoreOf, type StoredKey } from '../storage/keys.ts';
+import { KeyStore, trustStoreOf, type ImportResult, type StoredKey } from '../storage/keys.ts';
 import { EXAMPLE_AGENTS } from './exampleAgents.ts';
 
 const SEEDED_FLAG = 'keyring.exampleAgentsSeeded';
@@ -26,7 +26,7 @@ export interface KeyringState {
     kid?: string;
     extractable?: boolean;
   }): Promise<StoredKey>;
-  importPublic(text: string, opts?: { issuer?: string | null; name?: string }): Promise<StoredKey[]>;
+  importPublic(text: string, opts?: { issuer?: string | null; name?: string }): Promise<ImportResult>;
   update(id: string, patch: { name?: string; issuer?: string | null }): Promise<void>;
   remove(id: string): Promise<void>;
   exportPrivateJwk(id: string): Promise<JWK>;

@@ -30,6 +30,10 @@ async function privateJwk(kid: string): Promise<JWK> {
   return { ...(await exportJWK(privateKey)), kid };
 }
 
+/** The keys an import added (importPublic also lists the keys it skipped). */
+const importAdded = async (...args: Parameters<KeyStore['importPublic']>) =>
+  (await store.importPublic(...args)).added;
+
 const claimsFor = (iss: string) => ({ iss, aud: 'spiffe://example.com/verifier', exec_act: 'test' });
 
 describe('KeyStore.generate', () => {
@@ -85,7 +89,7 @@ describe('KeyStore.generate', () => {
 describe('KeyStore.importPublic', () => {
   it('imports a bare JWK, binding it to the given issuer, dropping the private part', async () => {
     const jwk = await privateJwk('agent-x-key');
-    const [key, ...rest] = await store.importPublic(JSON.stringify(jwk), {
+    const [key, ...rest] = await importAdded(JSON.stringify(jwk), {
       issuer: 'spiffe://example.com/agent/x',
     });
     expect(rest).toEqual([]);
@@ -105,13 +109,13 @@ describe('KeyStore.importPublic', () => {
 
   it('imports a JWKS: every key, unbound without an issuer, bound with one', async () => {
     const jwks = { keys: [await publicJwk('k1'), await publicJwk('k2')] };
-    const unbound = await store.importPublic(JSON.stringify(jwks));
+    const unbound = await importAdded(JSON.stringify(jwks));
     expect(unbound.map((k) => [k.kid, k.issuer])).toEqual([
       ['k1', null],
       ['k2', null],
     ]);
     const other = { keys: [await publicJwk('k3')] };
-    const [bound] = await store.importPublic(JSON.stringify(other), {
+    const [bound] = await importAdded(JSON.stringify(other), {
       issuer: 'spiffe://i',
       name: 'Partner',
     });
@@ -120,7 +124,7 @@ describe('KeyStore.importPublic', () => {
 
   it('numbers the given name when a file holds several keys', async () => {
     const jwks = { keys: [await publicJwk('k1'), await publicJwk('k2')] };
-    const added = await store.importPublic(JSON.stringify(jwks), { name: 'Partner' });
+    const added = await importAdded(JSON.stringify(jwks), { name: 'Partner' });
     expect(added.map((k) => k.name)).toEqual(['Partner 1', 'Partner 2']);
   });
 
@@ -132,7 +136,7 @@ describe('KeyStore.importPublic', () => {
       },
       keys: [await publicJwk('kc')],
     };
-    const added = await store.importPublic(JSON.stringify(doc), { issuer: 'spiffe://given' });
+    const added = await importAdded(JSON.stringify(doc), { issuer: 'spiffe://given' });
     expect(added.map((k) => [k.kid, k.issuer])).toEqual([
       ['ka', 'spiffe://a'],
       ['kb', 'spiffe://b'],
@@ -142,32 +146,69 @@ describe('KeyStore.importPublic', () => {
   });
 
   it('accepts a byte order mark and surrounding white space', async () => {
-    const added = await store.importPublic(`\uFEFF  ${JSON.stringify(await publicJwk('k1'))}\n`);
+    const added = await importAdded(`\uFEFF  ${JSON.stringify(await publicJwk('k1'))}\n`);
     expect(added).toHaveLength(1);
   });
 
   it('skips a key it already holds (re-importing an export is harmless)', async () => {
     await store.generate({ name: 'Agent X', issuer: 'spiffe://x', kid: 'x-key' });
     const exported = JSON.stringify(serializeTrustStore(trustStoreOf(await store.list())));
-    expect(await store.importPublic(exported)).toEqual([]);
+    expect(await importAdded(exported)).toEqual([]);
     expect(await store.list()).toHaveLength(1);
   });
 
-  it('refuses another key under an issuer and kid already used, and adds nothing', async () => {
-    await store.importPublic(JSON.stringify(await publicJwk('k1')), { issuer: 'spiffe://i' });
-    const doc = { keys: [await publicJwk('k2'), await publicJwk('k1')] };
-    await expect(store.importPublic(JSON.stringify(doc), { issuer: 'spiffe://i' })).rejects.toThrow(
-      /kid "k1" is already used by another key of issuer "spiffe:\/\/i".*nothing was imported/,
-    );
-    expect((await store.list()).map((k) => k.kid)).toEqual(['k1']);
-    // The same kid under another issuer is a different trust entry: allowed.
-    const [other] = await store.importPublic(JSON.stringify(await publicJwk('k1')), { issuer: 'spiffe://j' });
-    expect(other).toMatchObject({ kid: 'k1', issuer: 'spiffe://j' });
+  it('keeps another key under an issuer and kid already used (rotation), and skips the same key again', async () => {
+    const k1 = await publicJwk('k1');
+    await importAdded(JSON.stringify(k1), { issuer: 'spiffe://i' });
+    const rotated = await publicJwk('k1');
+    const added = await importAdded(JSON.stringify({ keys: [await publicJwk('k2'), rotated, k1] }), {
+      issuer: 'spiffe://i',
+    });
+    expect(added.map((k) => [k.kid, k.publicJwk.x])).toEqual([
+      ['k2', expect.any(String)],
+      ['k1', rotated.x],
+    ]);
+    expect((await store.list()).map((k) => k.kid)).toEqual(['k1', 'k2', 'k1']);
+    // Both keys under kid k1 are trusted: the verifier tries each (ECT-PROFILE.md section 6).
+    expect(trustStoreOf(await store.list()).keys.filter((k) => k.kid === 'k1')).toHaveLength(2);
+  });
+
+  it('imports the usable keys and lists the others with their reason (ECT-PROFILE.md section 6)', async () => {
+    const { kid: _kid, ...noKid } = await publicJwk('x');
+    void _kid;
+    const rsa = await generateKeyPair('RS256', { extractable: true });
+    const rsaJwk = { ...(await exportJWK(rsa.publicKey)), kid: 'rsa-ok' };
+    const broken = { ...(await publicJwk('bad')), x: 'AAAA' };
+    const doc = {
+      keys: [
+        noKid,
+        await publicJwk('enc', { key_ops: ['encrypt'] }),
+        await publicJwk('good'),
+        rsaJwk,
+        { ...(await publicJwk('for-enc')), use: 'enc' },
+        broken,
+      ],
+    };
+    const { added, skipped } = await store.importPublic(JSON.stringify(doc));
+    expect(added.map((k) => k.kid)).toEqual(['good', 'rsa-ok']);
+    expect(skipped.map((k) => [k.where, k.kid])).toEqual([
+      ['keys[0]', null],
+      ['keys[1]', 'enc'],
+      ['keys[4]', 'for-enc'],
+      ['key "bad"', 'bad'],
+    ]);
+    expect(skipped.map((k) => k.reason)).toEqual([
+      expect.stringMatching(/^has no "kid"/),
+      expect.stringMatching(/^has "key_ops" \["encrypt"\] without "verify"/),
+      expect.stringMatching(/^is marked "use": "enc", not "sig"/),
+      expect.stringMatching(/^cannot be imported as a public key: /),
+    ]);
+    expect((await store.list()).map((k) => k.kid)).toEqual(['good', 'rsa-ok']);
   });
 
   describe('errors are specific and lose nothing already stored', () => {
     beforeEach(async () => {
-      await store.importPublic(JSON.stringify(await publicJwk('keep-me')), { issuer: 'spiffe://keep' });
+      await importAdded(JSON.stringify(await publicJwk('keep-me')), { issuer: 'spiffe://keep' });
     });
     afterEach(async () => {
       expect((await store.list()).map((k) => k.kid)).toEqual(['keep-me']);
@@ -194,12 +235,12 @@ describe('KeyStore.importPublic', () => {
       await rejects('{"foo": 1}').toThrow(/must have "issuers".*or "keys"/);
     });
 
-    it('a key without kid', async () => {
+    it('a key without kid, alone or with other unusable keys', async () => {
       const { kid: _kid, ...nokid } = await publicJwk('x');
       void _kid;
       await rejects(JSON.stringify(nokid)).toThrow(/^the JWK has no "kid"/);
-      await rejects(JSON.stringify({ keys: [await publicJwk('ok'), nokid] })).toThrow(
-        /^keys\[1\] has no "kid"/,
+      await rejects(JSON.stringify({ keys: [{ ...(await publicJwk('e')), use: 'enc' }, nokid] })).toThrow(
+        /^no usable key: keys\[0\] is marked "use": "enc".*; keys\[1\] has no "kid"/,
       );
     });
 
@@ -207,9 +248,8 @@ describe('KeyStore.importPublic', () => {
       await rejects(JSON.stringify({ kty: 'oct', k: 'c2VjcmV0', kid: 's' })).toThrow(
         /^the JWK is not a public key: it is a symmetric key/,
       );
-      const broken = { ...(await publicJwk('bad')), x: 'AAAA' };
-      await rejects(JSON.stringify({ keys: [await publicJwk('good'), broken] })).toThrow(
-        /^key "bad" is not a usable public key/,
+      await rejects(JSON.stringify({ ...(await publicJwk('bad')), x: 'AAAA' })).toThrow(
+        /^the JWK cannot be imported as a public key/,
       );
     });
 
@@ -265,7 +305,7 @@ describe('KeyStore.exportPrivateJwk', () => {
   });
 
   it('refuses an imported public key and the example agents', async () => {
-    const [imported] = await store.importPublic(JSON.stringify(await publicJwk('pub')));
+    const [imported] = await importAdded(JSON.stringify(await publicJwk('pub')));
     await expect(store.exportPrivateJwk(imported!.id)).rejects.toThrow('this key has no private part here');
     const a = EXAMPLE_AGENTS[0]!;
     const example = await store.addPrivateJwk(a.jwk, { name: a.name, issuer: a.issuer, origin: 'example' });
@@ -278,7 +318,7 @@ describe('KeyStore.exportPrivateJwk', () => {
 describe('trustStoreOf, jwksOf', () => {
   it('derive the issuer-bound trust store and the JWKS from the stored keys', async () => {
     const x = await store.generate({ name: 'X', issuer: 'spiffe://x', kid: 'x' });
-    const [u] = await store.importPublic(JSON.stringify(await publicJwk('u')));
+    const [u] = await importAdded(JSON.stringify(await publicJwk('u')));
     const keys = await store.list();
 
     expect(jwksOf(keys)).toEqual({ keys: [x.publicJwk, u!.publicJwk] });
@@ -294,6 +334,31 @@ describe('trustStoreOf, jwksOf', () => {
     expect(parseTrustStore(serialized).keys.map((k) => [k.kid, k.issuer])).toEqual([
       ['x', 'spiffe://x'],
       ['u', null],
+    ]);
+  });
+
+  it('leaves a stored key that cannot verify out of the trust store, listed as skipped with its reason', async () => {
+    // Stored before the profile's rules on usable keys: written as it was, past today's import.
+    const old = { ...(await publicJwk('old')), use: 'enc' };
+    await db.keys.add({
+      id: 'old-id',
+      name: 'Old key',
+      kid: 'old',
+      issuer: 'spiffe://o',
+      publicJwk: old,
+      extractable: false,
+      origin: 'imported',
+      createdAt: 1,
+    });
+    const trust = trustStoreOf(await store.list());
+    expect(trust.keys).toEqual([]);
+    expect(trust.skipped).toEqual([
+      {
+        where: 'key "Old key"',
+        kid: 'old',
+        issuer: 'spiffe://o',
+        reason: expect.stringMatching(/^is marked "use": "enc"/),
+      },
     ]);
   });
 });

@@ -7,6 +7,7 @@
 import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
 import {
   generateSigningKey,
+  keyImportProblem,
   parseTrustStore,
   quote,
   unusableKeyReason,
@@ -30,6 +31,21 @@ export interface StoredKey {
   extractable: boolean;
   origin: 'generated' | 'imported' | 'example';
   createdAt: number;
+}
+
+/** A key of an imported document that was left out, and why (a phrase after `where`). */
+export interface SkippedImport {
+  /** Where it is in the document: "the JWK", "keys[2]", 'issuers["…"].keys[0]', or 'key "kid"'. */
+  where: string;
+  kid: string | null;
+  reason: string;
+}
+
+export interface ImportResult {
+  /** The keys stored (keys already held are not stored twice). */
+  added: StoredKey[];
+  /** The keys that cannot verify, each with its reason. */
+  skipped: SkippedImport[];
 }
 
 export class KeyImportError extends Error {
@@ -113,12 +129,15 @@ export class KeyStore {
   /**
    * Imports public keys from a JWK, a JWKS or a trust store (JSON text). Keys
    * without an issuer are bound to `issuer` when given. Private members are
-   * dropped: imported keys only verify. Returns the keys added.
+   * dropped: imported keys only verify. Keys that cannot verify (ECT-PROFILE.md
+   * section 6: no kid, "use" not sig, "key_ops" without verify, RSA under 2048
+   * bits, or not importable) are left out and listed with their reason; a
+   * document of another shape, or one with no usable key, imports nothing.
    */
   async importPublic(
     text: string,
     opts: { issuer?: string | null; name?: string } = {},
-  ): Promise<StoredKey[]> {
+  ): Promise<ImportResult> {
     const source = text.replace(/^\uFEFF/, '');
     if (!source.trim()) {
       throw new KeyImportError('empty: paste or choose a JWK, a JWKS {"keys": [...]} or a trust store');
@@ -143,59 +162,66 @@ export class KeyStore {
             : message,
       );
     }
-    if (!store.keys.length) throw new KeyImportError('empty: it holds no keys');
+    if (!store.keys.length && !store.skipped.length) throw new KeyImportError('empty: it holds no keys');
+    const where = (w: string) => (isJwk ? 'the JWK' : w);
+    const skipped: SkippedImport[] = store.skipped.map((k) => ({
+      where: where(k.where),
+      kid: k.kid,
+      reason: k.reason,
+    }));
     const issuer = opts.issuer?.trim() || null;
     const firstCreatedAt = await this.nextCreatedAt();
-    const candidates: StoredKey[] = store.keys.map((k, i) => ({
-      id: crypto.randomUUID(),
-      name: opts.name?.trim()
-        ? store.keys.length > 1
-          ? `${opts.name.trim()} ${i + 1}`
-          : opts.name.trim()
-        : k.kid,
-      kid: k.kid,
-      issuer: k.issuer ?? issuer,
-      publicJwk: k.jwk,
-      extractable: false,
-      origin: 'imported',
-      createdAt: firstCreatedAt + i,
-    }));
-    // Every key must be a usable public key before anything is stored: an import adds all or nothing.
-    for (const k of candidates) {
-      const where = store.keys.length > 1 || !isJwk ? `key ${JSON.stringify(k.kid)}` : 'the JWK';
-      if (k.publicJwk.kty === 'oct') {
-        throw new KeyImportError(
-          `${where} is not a public key: it is a symmetric key (kty "oct"), a shared secret, which cannot verify ECT signatures`,
-        );
+    const candidates: StoredKey[] = [];
+    for (const [i, k] of store.keys.entries()) {
+      // The one check the core leaves to a form: that WebCrypto can import the key at all.
+      const problem = await keyImportProblem(k.jwk);
+      if (problem) {
+        skipped.push({ where: isJwk ? 'the JWK' : `key ${quote(k.kid)}`, kid: k.kid, reason: problem });
+        continue;
       }
-      try {
-        await importJWK(k.publicJwk, algFor(k.publicJwk));
-      } catch (e) {
-        throw new KeyImportError(`${where} is not a usable public key: ${(e as Error).message}`);
-      }
+      candidates.push({
+        id: crypto.randomUUID(),
+        name: opts.name?.trim()
+          ? store.keys.length > 1
+            ? `${opts.name.trim()} ${i + 1}`
+            : opts.name.trim()
+          : k.kid,
+        kid: k.kid,
+        issuer: k.issuer ?? issuer,
+        publicJwk: k.jwk,
+        extractable: false,
+        origin: 'imported',
+        createdAt: firstCreatedAt + i,
+      });
+    }
+    if (!candidates.length) {
+      throw new KeyImportError(
+        `${store.skipped.length + store.keys.length > 1 ? 'no usable key: ' : ''}${skipped
+          .map((k) => `${k.where} ${k.reason}`)
+          .join('; ')}`,
+      );
     }
     // Only IndexedDB work inside the transaction (another await would end it early).
-    return this.db.transaction('rw', this.db.keys, async () => {
-      // The same key (same issuer, kid and key material) again is skipped: re-importing an export is harmless.
-      // The same issuer and kid with other key material would make verification ambiguous: refused.
+    const added = await this.db.transaction('rw', this.db.keys, async () => {
+      // The same key (same issuer, kid and key material) again is skipped: re-importing an export is
+      // harmless. Other key material under an issuer's kid is a rotated key: kept beside the first
+      // (ECT-PROFILE.md section 6: a signature is valid if any key of that kid verifies it).
       const seen: { issuer: string | null; kid: string; publicJwk: JWK }[] = await this.db.keys.toArray();
-      const added: StoredKey[] = [];
+      const fresh: StoredKey[] = [];
       for (const k of candidates) {
-        const clash = seen.find((s) => s.issuer === k.issuer && s.kid === k.kid);
-        if (clash) {
-          if (sameKeyMaterial(clash.publicJwk, k.publicJwk)) continue;
-          throw new KeyImportError(
-            `kid ${JSON.stringify(k.kid)} is already used by another key ${
-              k.issuer ? `of issuer ${JSON.stringify(k.issuer)}` : 'bound to no issuer'
-            }: two different keys under one kid would make verification ambiguous; nothing was imported`,
-          );
-        }
+        if (
+          seen.some(
+            (s) => s.issuer === k.issuer && s.kid === k.kid && sameKeyMaterial(s.publicJwk, k.publicJwk),
+          )
+        )
+          continue;
         seen.push(k);
-        added.push(k);
+        fresh.push(k);
       }
-      await this.db.keys.bulkAdd(added);
-      return added;
+      await this.db.keys.bulkAdd(fresh);
+      return fresh;
     });
+    return { added, skipped };
   }
 
   async update(id: string, patch: { name?: string; issuer?: string | null }): Promise<void> {
@@ -253,15 +279,6 @@ export class KeyStore {
 function sameKeyMaterial(a: JWK, b: JWK): boolean {
   const members = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const;
   return members.every((m) => a[m] === b[m]);
-}
-
-/** The algorithm to import a public JWK for: its own "alg", else what its key type implies. */
-function algFor(jwk: JWK): string {
-  if (typeof jwk.alg === 'string') return jwk.alg;
-  if (jwk.kty === 'EC') return jwk.crv === 'P-384' ? 'ES384' : jwk.crv === 'P-521' ? 'ES512' : 'ES256';
-  if (jwk.kty === 'OKP') return 'EdDSA';
-  if (jwk.kty === 'RSA') return 'PS256';
-  return 'ES256';
 }
 
 /**

@@ -16,7 +16,9 @@ import {
 import { GENESIS_HASH } from './chain.ts';
 import { quote } from './text.ts';
 
+/** The `format` of a ledger export bundle. */
 export const BUNDLE_FORMAT = 'ect-workbench-ledger';
+/** The bundle version this library writes and reads (the checkpoint, when present, is optional). */
 export const BUNDLE_VERSION = 1;
 
 /** One entry of a bundle: exactly what the chain and the receipt cover. */
@@ -30,6 +32,7 @@ export interface BundleEntry {
   receipt?: string;
 }
 
+/** A ledger export: its entries as stored, its public key, and a checkpoint. */
 export interface LedgerBundle {
   format: typeof BUNDLE_FORMAT;
   version: typeof BUNDLE_VERSION;
@@ -197,6 +200,7 @@ function bundleEntry(raw: unknown, i: number): BundleEntry {
   return e;
 }
 
+/** What the reader of a bundle pins (see checkBundle). */
 export interface BundleCheckOptions {
   /** The ledger key the reader expects (`--ledger-key`): receipts must verify under it. */
   pinnedKey?: JWK | null;

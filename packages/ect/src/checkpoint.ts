@@ -14,6 +14,7 @@ import { utf8Encode } from './base64url.ts';
 import type { LedgerKey } from './chain.ts';
 import { quote } from './text.ts';
 
+/** The `typ` of a checkpoint's JWS header. */
 export const CHECKPOINT_TYP = 'ect-checkpoint+jwt';
 
 /** What a checkpoint states. */

@@ -229,7 +229,8 @@ export const CLAIMS: readonly ClaimInfo[] = Object.freeze([
     meaning: 'The JWS signature algorithm.',
     rule:
       'Must be in allowedAlgs (default ["ES256"]), case-sensitive. "none" and HS* are always refused; ' +
-      'ES384, ES512, EdDSA, PS256 may be added to allowedAlgs.',
+      'ES384, ES512, RS256-512, PS256-512 (RSA keys of 2048 bits or more), EdDSA and Ed25519 (two names, ' +
+      'each allowed on its own) may be added to allowedAlgs.',
     draftSection: 'JOSE Header',
   },
   {
@@ -251,7 +252,10 @@ export const CLAIMS: readonly ClaimInfo[] = Object.freeze([
     required: true,
     versions: BOTH,
     meaning: "Selects the issuer's verification key in the trust store.",
-    rule: 'String; resolved together with "iss". Missing or unknown: unknown_key.',
+    rule:
+      'String; resolved together with "iss" among the usable keys of the trust store (a kid; "use" sig and ' +
+      '"key_ops" with verify when present; RSA of 2048 bits or more). Missing or unknown: unknown_key. ' +
+      'Several keys may share a kid (rotation): the signature is valid if any of them verifies it.',
     draftSection: 'Identity Binding',
   },
   {

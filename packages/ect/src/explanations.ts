@@ -85,8 +85,9 @@ const ENTRIES: Record<ErrorCode, Entry> = {
       'signature and HS* uses a shared secret, so neither proves which agent wrote the record to a third ' +
       'party such as an auditor.',
     fix:
-      'Sign with ES256 (a P-256 key). To accept another asymmetric algorithm (ES384, ES512, EdDSA, PS256), ' +
-      'add it to `allowedAlgs`; listing "none" or HS* there has no effect.',
+      'Sign with ES256 (a P-256 key). To accept another asymmetric algorithm (ES384, ES512, RS256-512 or ' +
+      'PS256-512 with RSA keys of 2048 bits or more, EdDSA, Ed25519), add it to `allowedAlgs`: EdDSA and ' +
+      'Ed25519 are two names, each allowed on its own. Listing "none" or HS* there has no effect.',
     step: 4,
     draftSection: 'Verification Procedure',
   },

@@ -77,6 +77,27 @@ function importable(jwk: JWK): JWK {
   return rest;
 }
 
+/** An algorithm a public key's type and curve can verify, to try importing it with. */
+function algorithmOf(jwk: JWK): string {
+  if (jwk.kty === 'EC') return jwk.crv === 'P-384' ? 'ES384' : jwk.crv === 'P-521' ? 'ES512' : 'ES256';
+  if (jwk.kty === 'OKP') return 'Ed25519';
+  return 'RS256';
+}
+
+/**
+ * Why WebCrypto cannot import a key the trust store found usable (a point off the curve, a
+ * modulus that is no number…), or null when it can: the check of an import form, which has time
+ * to try each key once. Such a key fails at step 7 (invalid_signature) when a token names it.
+ */
+export async function keyImportProblem(jwk: JWK): Promise<string | null> {
+  try {
+    await importJWK(importable(jwk), algorithmOf(jwk));
+    return null;
+  } catch (e) {
+    return `cannot be imported as a public key: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
 /** The trusted key's CryptoKey for `alg` if importTrustedKey has already made it, else undefined. */
 export function importedKey(key: TrustedKey, alg: string): CryptoKey | undefined {
   return ready.get(key)?.get(alg);

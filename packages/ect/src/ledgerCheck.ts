@@ -18,6 +18,7 @@ import { keyFingerprint, type Checkpoint } from './checkpoint.ts';
 import { decodeToken, type JsonObject } from './decode.ts';
 import { quote } from './text.ts';
 
+/** The ledger problem codes of ECT-PROFILE.md section 8, reported apart from token violations. */
 export const LEDGER_PROBLEM_CODES = [
   'chain_broken',
   'sequence_gap',
@@ -55,6 +56,7 @@ export interface CheckableEntry {
   jti?: string;
 }
 
+/** What checkLedger checks against, and how a caller continues or follows a check. */
 export interface LedgerCheckOptions {
   /**
    * The ledger key as the ledger itself declares it (stored with it, carried by a bundle): a JWK,
@@ -79,6 +81,7 @@ export interface LedgerCheckOptions {
   onClaims?: (index: number, claims: JsonObject | null) => void;
 }
 
+/** What checkLedger found: every problem at its entry, and what a later check continues from. */
 export interface LedgerCheckReport {
   /** No problem at all. */
   ok: boolean;

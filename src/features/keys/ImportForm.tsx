@@ -4,6 +4,8 @@ import { useKeyring } from '../../state/keyring.ts';
 import { ERROR_BOX, errorText, HINT, INPUT, MONO_INPUT, OK_TEXT, PANEL, PANEL_TITLE } from './ui.ts';
 import { useFormAction } from './useFormAction.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
+import type { SkippedImport } from '../../storage/keys.ts';
+import { SkippedKeys } from './SkippedKeys.tsx';
 
 /** Files larger than this are refused before reading: key files are a few kilobytes. */
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -33,6 +35,7 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
   const [source, setSource] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const { busy, error, done, setError, setDone, run } = useFormAction();
+  const [skipped, setSkipped] = useState<SkippedImport[]>([]);
 
   const readFile = (file: File | undefined) => {
     if (!file) return;
@@ -80,18 +83,22 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
       <p className={`${HINT} mt-1`}>
         A JWK, a JWKS <code>{'{"keys": [...]}'}</code> or a trust store <code>{'{"issuers": {...}}'}</code>:
         paste it, choose a file, or drop a file on this box. Private parts (<code>d</code>) are dropped:
-        imported keys only verify.
+        imported keys only verify. Keys that cannot verify (no <code>kid</code>, <code>use</code> other than{' '}
+        <code>sig</code>, <code>key_ops</code> without <code>verify</code>, RSA under 2048 bits) are left out
+        and listed.
       </p>
       <form
         className="mt-3"
         onSubmit={(e) => {
           e.preventDefault();
           const privateDropped = hadPrivateParts(text);
+          setSkipped([]);
           run(
             () => importPublic(text, { issuer, name }),
-            (added) => {
+            ({ added, skipped: left }) => {
               setText('');
               setSource(null);
+              setSkipped(left);
               return added.length
                 ? `Imported ${added.length} key${added.length > 1 ? 's' : ''}: ${added
                     .map((k) => `${k.kid}${k.issuer ? ` (${k.issuer})` : ' (unbound)'}`)
@@ -186,6 +193,7 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
               <VisibleText text={done} />
             </p>
           )}
+          {done && <SkippedKeys skipped={skipped} />}
           <div>
             <Button type="submit" variant="primary">
               {busy ? 'Importing…' : 'Import'}

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import type { JWK } from 'jose';
+import { unusableKeyReason } from 'wimse-ect';
 import { Badge } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
@@ -29,6 +30,8 @@ const fileSafe = (s: string) => s.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'key
 
 export function KeyCard({ k }: { k: StoredKey }) {
   const canSign = !!k.privateKey;
+  // A key stored before the profile's rules on usable keys may break them: the verifier skips it.
+  const unusable = unusableKeyReason(k.publicJwk);
   const headingId = useId();
   const [editing, setEditing] = useState(false);
   const [signing, setSigning] = useState(false);
@@ -61,6 +64,11 @@ export function KeyCard({ k }: { k: StoredKey }) {
         >
           {canSign ? 'can sign' : 'verify only'}
         </Badge>
+        {unusable && (
+          <Badge tone="red" title={`Not used for verification: this key ${unusable}`} testId="key-unusable">
+            unusable
+          </Badge>
+        )}
         {canSign && (
           <Badge
             tone={k.extractable ? 'red' : 'slate'}
@@ -93,6 +101,14 @@ export function KeyCard({ k }: { k: StoredKey }) {
             </span>
           )}
         </dd>
+        {unusable && (
+          <>
+            <dt className="text-slate-600 dark:text-slate-400">verification</dt>
+            <dd className="text-red-800 dark:text-red-300" data-testid="key-unusable-reason">
+              not used: this key <VisibleText text={unusable} />
+            </dd>
+          </>
+        )}
         <dt className="text-slate-600 dark:text-slate-400">private key</dt>
         <dd data-testid="key-private">
           {!canSign

@@ -47,7 +47,7 @@ export function SaveRunPanel() {
             await useKeyring.getState().importPublic(JSON.stringify(one), {
               name: `${agent.name} (simulator run ${sim.runTag})`,
             })
-          ).length;
+          ).added.length;
         }
       }
       const ledgers = useLedgers.getState();

@@ -200,8 +200,8 @@ describe('hostile trust stores and configs', () => {
       expectNoStack(r);
       expect(r.status).toBe(1);
       expect(r.stderr.split('\n').filter(Boolean)).toEqual([
-        'ect verify: note: trust store key keys[0] skipped: it has no "kid": tokens select their key by kid, so a key without one can never be chosen',
-        'ect verify: note: trust store key keys[1] (kid "agent-alice-key") skipped: it has "key_ops" [] without "verify": it is not allowed to verify signatures',
+        'ect verify: warning: trust store key keys[0] skipped: it has no "kid": tokens select their key by kid, so a key without one can never be chosen',
+        'ect verify: warning: trust store key keys[1] (kid "agent-alice-key") skipped: it has "key_ops" [] without "verify": it is not allowed to verify signatures',
       ]);
       const [ra, rb] = r.stdout
         .trim()

@@ -108,8 +108,9 @@ function loadTrust(path: string | undefined, command: string): TrustStore {
   }
   for (const s of store.skipped) {
     const kid = s.kid === null ? '' : ` (kid ${quote(s.kid)})`;
+    // The place, kid and reason quote the file: one printable line.
     process.stderr.write(
-      `ect ${command}: note: trust store key ${s.where}${kid} skipped: it ${oneLine(s.reason)}\n`,
+      `ect ${command}: warning: ${oneLine(`trust store key ${s.where}${kid} skipped: it ${s.reason}`)}\n`,
     );
   }
   return store;
