@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -418,4 +419,35 @@ test.describe('A deleted ledger receives nothing', () => {
     await expect(page.getByTestId('ledger-empty')).toBeVisible();
     expect(await orphanSegments(page)).toBe(0);
   });
+});
+
+test.describe('Accessibility of what the ledger check shows', () => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`problems at entries, a checkpoint mismatch and a refused bundle meet WCAG 2.1 AA (${colorScheme})`, async ({
+      page,
+    }) => {
+      test.setTimeout(120_000);
+      await page.emulateMedia({ colorScheme });
+      await l3Ledger(page);
+      const checkpoint = await checkpointFile(page);
+      const bundle = JSON.parse(
+        await downloaded(page, () => page.getByRole('button', { name: 'Export bundle' }).click()),
+      ) as LedgerBundle;
+      await tamper(page, 'audited', { kind: 'delete-receipt', seq: 3 });
+      await tamper(page, 'audited', { kind: 'truncate', count: 1 });
+      await page.reload();
+      await checkAgainst(page, checkpoint);
+      await expect(page.getByTestId('pinned-checkpoint')).toHaveAttribute('data-ok', 'false');
+      await showEntry(page, 3);
+      bundle.entries[1]!.token = EXTRA;
+      await importJson(page, 'forged.json', bundle);
+      await expect(page.getByTestId('import-outcome')).toHaveAttribute('data-kind', 'refused');
+      const result = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+        .analyze();
+      expect(
+        result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`),
+      ).toEqual([]);
+    });
+  }
 });

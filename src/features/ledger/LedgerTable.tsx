@@ -214,7 +214,7 @@ const LedgerRow = memo(function LedgerRow({
         }
       }}
       className={`absolute inset-x-0 grid cursor-pointer items-center focus-visible:-outline-offset-2 border-b border-slate-100 dark:border-slate-800 ${tone} ${
-        unproven ? 'text-slate-500 dark:text-slate-500' : ''
+        unproven ? 'text-slate-500 dark:text-slate-400' : ''
       } ${selected ? 'shadow-[inset_4px_0_0_0_var(--color-sky-600)] dark:shadow-[inset_4px_0_0_0_var(--color-sky-400)]' : ''}`}
       style={{ gridTemplateColumns: COLUMNS, height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
     >

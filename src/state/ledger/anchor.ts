@@ -13,23 +13,43 @@ import {
   serializeTrustStore,
   type LedgerBundle,
 } from 'wimse-ect';
+import type { EntryRecord } from '../../storage/ledger.ts';
 import { useKeyring } from '../keyring.ts';
 import type { Auditor } from './audit.ts';
 import type { LedgerContext } from './context.ts';
 
+/** The same stored entry: what the chain and the receipt cover (and the time) unchanged. */
+const sameEntry = (a: EntryRecord, b: EntryRecord | undefined) =>
+  b !== undefined &&
+  a.seq === b.seq &&
+  a.token === b.token &&
+  a.prevHash === b.prevHash &&
+  a.entryHash === b.entryHash &&
+  a.receipt === b.receipt &&
+  a.appendedAt === b.appendedAt;
+
 /**
  * The open ledger as a bundle: its entries as stored, its public key, and a checkpoint signed now,
- * only when the entries just read check intact (a checkpoint vouches for all of them).
+ * only when the entries just read check intact (a checkpoint vouches for all of them). Entries
+ * unchanged since the last check, which found nothing, are linked but not verified again: an L3
+ * ledger's receipts cost about 1.4 ms each to verify (10,000 in 14 s, in Node on this shared
+ * machine under load).
  */
 export async function exportBundle(ctx: LedgerContext): Promise<LedgerBundle> {
   const ledger = ctx.open;
   if (!ledger) throw new Error('no ledger is open');
   const entries = await ledger.entries();
-  const report = await checkLedger(entries, {
-    key: ledger.publicKey ?? null,
-    pinnedKey: ctx.pinned?.jwk ?? null,
-  });
-  const checkpoint = report.ok ? await ledger.checkpoint(report.lastSeq, report.head) : null;
+  const { chain, entries: checked } = ctx.get();
+  let checkpoint: string | null = null;
+  if (chain?.ok) {
+    const own = new Set<object>(entries.filter((e, i) => sameEntry(e, checked[i])));
+    const report = await checkLedger(entries, {
+      key: ledger.publicKey ?? null,
+      pinnedKey: ctx.pinned?.jwk ?? null,
+      own,
+    });
+    if (report.ok) checkpoint = await ledger.checkpoint(report.lastSeq, report.head);
+  }
   const meta = ctx.get().ledgers.find((l) => l.id === ledger.id);
   return makeBundle({
     name: meta?.name ?? ledger.name,

@@ -1,0 +1,137 @@
+/**
+ * The ledgers store over a real (fake-indexeddb) database, as the app drives it: what it shows of a
+ * ledger comes from the core's ledger check, a forged bundle is refused, checkpoints are signed and
+ * checked, and a ledger deleted elsewhere receives nothing.
+ */
+import 'fake-indexeddb/auto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createToken, readCheckpoint, type LedgerBundle } from 'wimse-ect';
+import { WorkbenchDb } from '../../storage/db.ts';
+import { LedgerCatalog } from '../../storage/ledger.ts';
+import { EXAMPLE_AGENTS } from '../exampleAgents.ts';
+import { useKeyring } from '../keyring.ts';
+import { BundleRefused } from './import.ts';
+import { useLedgers } from './store.ts';
+
+const agent = EXAMPLE_AGENTS[0]!;
+const now = Math.floor(Date.now() / 1000);
+
+async function tokens(n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const { token } = await createToken(
+      {
+        iss: agent.issuer,
+        aud: ['spiffe://example.com/agent/b'],
+        exec_act: `step_${i + 1}`,
+        pred: [],
+      },
+      { key: agent.jwk, kid: String(agent.jwk.kid), now },
+    );
+    out.push(token);
+  }
+  return out;
+}
+
+const store = () => useLedgers.getState();
+/** Another tab's connection to the same database. */
+const otherTab = () => new WorkbenchDb();
+
+beforeAll(async () => {
+  await useKeyring.getState().load();
+  await store().load();
+});
+
+describe('the ledgers store', () => {
+  it('an L3 ledger: intact, every receipt verified, a checkpoint signed; the export carries it', async () => {
+    await store().create('l3', { signReceipts: true });
+    const { added } = await store().importText(JSON.stringify(await tokens(4)));
+    expect(added).toBe(4);
+    expect(store().chain).toMatchObject({ ok: true, length: 4, receipts: 4 });
+    expect(store().keyFingerprint).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const cp = store().checkpoint!;
+    expect(cp).toMatchObject({ size: 4, head: store().chain!.head });
+    expect((await readCheckpoint(cp.jws)).key).toBe(store().keyFingerprint);
+    const bundle = await store().exportBundle();
+    expect(bundle.checkpoint).toEqual(expect.any(String));
+    expect(bundle.entries).toHaveLength(4);
+    expect(store().ledgerKey()).not.toHaveProperty('d');
+  });
+
+  it('a forged bundle is refused with its problems by entry, nothing written; imported anyway on request', async () => {
+    const bundle = structuredClone(await store().exportBundle()) as LedgerBundle;
+    bundle.entries[1]!.token = (await tokens(1))[0]!;
+    await store().create('target');
+    const refused = await store()
+      .importText(JSON.stringify(bundle))
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BundleRefused);
+    expect((refused as BundleRefused).problems.map((p) => `${p.seq}:${p.code}`)).toEqual([
+      '2:chain_broken',
+      '2:receipt_mismatch',
+    ]);
+    expect(store().entries).toHaveLength(0);
+    const { added } = await store().importText(JSON.stringify(bundle), { acceptBundleProblems: true });
+    expect(added).toBe(4);
+    expect(store().chain?.ok).toBe(true);
+  });
+
+  it('stored claims forged behind the store: the problem at its entry, the claims shown from the token', async () => {
+    const id = store().currentId!;
+    const original = store().entries[2]!.jti;
+    const db = otherTab();
+    await db.segments
+      .where('[ledgerId+firstSeq]')
+      .between([id, -Infinity], [id, Infinity])
+      .modify((s) => {
+        Object.assign(s.entries[2]!.claims, { jti: 'forged', exec_act: 'pay' });
+      });
+    db.close();
+    await store().refresh();
+    expect([...store().problems.keys()]).toEqual([3]);
+    expect(store().problems.get(3)![0]!.code).toBe('chain_broken');
+    expect(store().entries[2]).toMatchObject({ jti: original, exec_act: 'step_3' });
+    expect(store().checkpoint).toBeNull(); // nothing is vouched for while a problem stands
+  });
+
+  it('checked against a checkpoint: a truncated ledger does not match it', async () => {
+    await store().create('truncated', { signReceipts: true });
+    await store().importText(JSON.stringify(await tokens(3)));
+    const kept = store().checkpoint!.jws;
+    const id = store().currentId!;
+    const db = otherTab();
+    await db.segments
+      .where('[ledgerId+firstSeq]')
+      .between([id, -Infinity], [id, Infinity])
+      .modify((s) => {
+        s.entries.pop();
+        s.lastSeq--;
+      });
+    db.close();
+    await store().refresh();
+    expect(store().chain?.ok).toBe(true); // nothing inside shows it
+    await store().pinCheckpoint(kept);
+    expect(store().pinned?.problems.map((p) => p.code)).toEqual(['checkpoint_mismatch']);
+    expect(store().chain?.firstBreak?.message).toContain('were removed (truncated)');
+    await store().unpinCheckpoint();
+    expect(store().chain?.ok).toBe(true);
+  });
+
+  it('a ledger deleted in another tab receives nothing: the import fails saying so', async () => {
+    const meta = await store().create('doomed');
+    const db = otherTab();
+    await new LedgerCatalog(db).remove(meta.id);
+    db.close();
+    await expect(store().importText(JSON.stringify(await tokens(2)))).rejects.toThrow(
+      'the ledger “doomed” was deleted (perhaps in another tab) before this import was written: nothing was written',
+    );
+    const check = otherTab();
+    expect(
+      await check.segments
+        .where('[ledgerId+firstSeq]')
+        .between([meta.id, -Infinity], [meta.id, Infinity])
+        .count(),
+    ).toBe(0);
+    check.close();
+  });
+});
