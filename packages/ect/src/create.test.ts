@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import { exportJWK, generateKeyPair } from 'jose';
+import { parseTrustStore } from './trust.ts';
 import { EctError } from './codes.ts';
 import { UUID_RE } from './claims.ts';
 import { createToken, type CreateOptions } from './create.ts';
@@ -184,6 +186,24 @@ describe('createToken: refuses what it would not verify', () => {
     const c = await createToken(minimal(), { key: jwk, now: NOW });
     expect(c.header?.kid).toBe(alice.kid);
     expect((await verifyToken(c.token, { trust, now: NOW })).valid).toBe(true);
+  });
+
+  it('signs with another algorithm when asked, and the token verifies where that algorithm is allowed', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES384', { extractable: true });
+    const pub = { ...(await exportJWK(publicKey)), kid: 'p384' };
+    const store = parseTrustStore({ issuers: { [alice.iss]: { keys: [pub] } } });
+    const c = await createToken(minimal(), { key: privateKey, kid: 'p384', alg: 'ES384', now: NOW });
+    expect(c.header?.alg).toBe('ES384');
+    const allowed = resolveSettings({ allowedAlgs: ['ES256', 'ES384'] });
+    expect((await verifyToken(c.token, { trust: store, now: NOW, settings: allowed })).valid).toBe(true);
+    expect((await verifyToken(c.token, { trust: store, now: NOW })).code).toBe('alg_not_allowed');
+    // A key of another kind than the algorithm names is refused by jose, not signed.
+    await expect(createToken(minimal(), { key: privateKey, kid: 'p384', now: NOW })).rejects.toThrow();
+  });
+
+  it('refuses to sign with none or a symmetric algorithm', async () => {
+    const e = await rejection(createToken(minimal(), { ...keyOpts, alg: 'HS256' }));
+    expect(e.code).toBe('usage');
   });
 });
 

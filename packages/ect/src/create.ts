@@ -1,7 +1,7 @@
 /**
  * Creating ECTs: fills `iat`, `exp`, `jti` and `pred` (or `par`) when absent,
- * refuses a payload it would refuse to verify (steps 8-10), then signs an
- * ES256 JWS (L2) or encodes the claims as L1.
+ * refuses a payload it would refuse to verify (steps 8-10), then signs a
+ * JWS (L2; ES256 unless asked otherwise) or encodes the claims as L1.
  */
 import { CompactSign, type CryptoKey, type JWK } from 'jose';
 import { encodeBase64UrlText, utf8Encode } from './base64url.ts';
@@ -17,7 +17,7 @@ import {
 import { EctError } from './codes.ts';
 import type { JsonObject } from './decode.ts';
 import { importPrivateJwk } from './keys.ts';
-import { DEFAULT_SETTINGS, type Settings, type Version } from './settings.ts';
+import { DEFAULT_SETTINGS, isForbiddenAlg, type Settings, type Version } from './settings.ts';
 import { quote } from './text.ts';
 
 export const TYP_BY_VERSION: Readonly<Record<Version, string>> = { '01': 'exec+jwt', '00': 'wimse-exec+jwt' };
@@ -31,6 +31,12 @@ export interface CreateOptions {
   key?: CryptoKey | JWK;
   /** Required for L2 unless the JWK carries one. */
   kid?: string;
+  /**
+   * The JWS algorithm (header `alg`), default ES256; it must fit the key (ES384 for a P-384 key,
+   * EdDSA or Ed25519 for Ed25519, RS256/PS256… for RSA). The verifier's allow-list decides whether
+   * the token then verifies.
+   */
+  alg?: string;
   /** Unix seconds; defaults to the real clock. */
   now?: number;
   settings?: Settings;
@@ -102,8 +108,15 @@ export async function createToken(claims: JsonObject, opts: CreateOptions = {}):
       'usage',
       'the signing key has no "kid"; give one so verifiers can find the public key',
     );
-  const key = jwk ? await importPrivateJwk(jwk) : (opts.key as CryptoKey);
-  const header = { alg: 'ES256', typ: TYP_BY_VERSION[version], kid };
+  const alg = opts.alg ?? 'ES256';
+  if (isForbiddenAlg(alg)) {
+    throw new EctError(
+      'usage',
+      `"${alg}" is never accepted by a verifier: sign with an asymmetric algorithm`,
+    );
+  }
+  const key = jwk ? await importPrivateJwk(jwk, alg) : (opts.key as CryptoKey);
+  const header = { alg, typ: TYP_BY_VERSION[version], kid };
   const token = await new CompactSign(utf8Encode(json)).setProtectedHeader(header).sign(key);
   return { token, header, payload, level, version };
 }
