@@ -70,6 +70,7 @@ const API = [
   'keyImportProblem',
   'isBundleDocument',
   'isErrorCode',
+  'isForbiddenAlg',
   'isLedgerProblemCode',
   'jsonDeeperThan',
   'jsonDepth',

@@ -1,3 +1,5 @@
+import { ExampleKeyPill, useExampleKeyMatcher } from '../../components/ExampleKey.tsx';
+import type { ExampleAgent } from '../../state/exampleAgents.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { visibleString } from '../../components/visible.ts';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -33,6 +35,7 @@ export function LedgerTable({
   const select = useLedgerView((s) => s.select);
   const open = useLedgerView((s) => s.open);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const exampleOf = useExampleKeyMatcher();
   const focusAfterMove = useRef(false);
 
   // The React Compiler cannot memoize around TanStack Virtual; this app does not use the compiler.
@@ -139,6 +142,7 @@ export function LedgerTable({
                       tabbable={v.index === tabbable}
                       chainBreak={row.ledger.length > 0}
                       unproven={breakSeq !== null && row.seq > breakSeq}
+                      exampleAgent={exampleOf(row.signer ?? undefined)}
                       onOpen={open}
                     />
                   );
@@ -174,6 +178,7 @@ const LedgerRow = memo(function LedgerRow({
   tabbable,
   chainBreak,
   unproven,
+  exampleAgent,
   onOpen,
 }: {
   row: Row;
@@ -183,6 +188,8 @@ const LedgerRow = memo(function LedgerRow({
   tabbable: boolean;
   chainBreak: boolean;
   unproven: boolean;
+  /** The example agent whose published key signed it, if one did. */
+  exampleAgent: ExampleAgent | null;
   onOpen: (seq: number) => void;
 }) {
   const tone = chainBreak
@@ -204,6 +211,7 @@ const LedgerRow = memo(function LedgerRow({
       data-jti={row.jti}
       data-status={row.status}
       data-codes={row.codes.join(' ')}
+      data-example-key={exampleAgent ? 'true' : undefined}
       data-chain-break={chainBreak ? 'true' : undefined}
       data-ledger-problems={row.ledger.length ? row.ledger.join(' ') : undefined}
       onClick={() => onOpen(row.seq)}
@@ -228,6 +236,7 @@ const LedgerRow = memo(function LedgerRow({
           </span>
         )}
         #{row.seq}
+        <StatusMark status={row.status} />
       </div>
       <div
         role="gridcell"
@@ -265,6 +274,7 @@ const LedgerRow = memo(function LedgerRow({
         data-testid="row-status"
       >
         <StatusBadges row={row} chainBreak={chainBreak} />
+        {exampleAgent && <ExampleKeyPill agent={exampleAgent} compact />}
       </div>
       <div role="gridcell" className="px-2 text-center">
         {row.receipt ? (
@@ -281,6 +291,27 @@ const LedgerRow = memo(function LedgerRow({
     </div>
   );
 });
+
+/**
+ * The verdict as a mark beside the sequence number, on narrow screens only: there the status
+ * column is further right than the screen (the table scrolls sideways to it).
+ */
+function StatusMark({ status }: { status: Row['status'] }) {
+  const [mark, cls] =
+    status === 'valid'
+      ? ['✓', 'text-emerald-700 dark:text-emerald-300']
+      : status === 'tainted'
+        ? ['!', 'text-amber-700 dark:text-amber-300']
+        : status === 'invalid'
+          ? ['✗', 'text-red-700 dark:text-red-300']
+          : ['…', 'text-slate-500'];
+  return (
+    <span className={`ml-1 font-sans font-bold sm:hidden ${cls}`} data-testid="row-mark" title={status}>
+      <span aria-hidden="true">{mark}</span>
+      <span className="sr-only">{status}</span>
+    </span>
+  );
+}
 
 /** The end of a long value ("…ple.com/agent/a"): for issuers the distinguishing part is last. */
 function tail(value: string, max: number): string {

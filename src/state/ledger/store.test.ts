@@ -3,6 +3,8 @@
  * ledger comes from the core's ledger check, a forged bundle is refused, checkpoints are signed and
  * checked, and a ledger deleted elsewhere receives nothing.
  */
+// The import installs indexedDB on globalThis; that side effect is the point.
+// oxlint-disable-next-line import/no-unassigned-import
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createToken, readCheckpoint, type LedgerBundle } from 'wimse-ect';
