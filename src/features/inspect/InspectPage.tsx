@@ -235,7 +235,7 @@ export function InspectPage() {
                 ? 'Loading your keyring…'
                 : verification.pending
                   ? 'Verifying…'
-                  : `${counts.valid} valid, ${counts.invalid} invalid`}
+                  : `${counts.valid.toLocaleString('en')} valid, ${counts.invalid.toLocaleString('en')} invalid`}
             </p>
             {total > shown && (
               <p
