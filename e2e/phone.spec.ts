@@ -43,7 +43,7 @@ async function noHorizontalOverflow(page: Page, where: string) {
         p = p.parentElement;
       }
       if (!contained)
-        culprits.push(
+        wide.push(
           `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 60)} right=${Math.round(r.right)}`,
         );
     }

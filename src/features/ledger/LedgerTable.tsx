@@ -11,9 +11,13 @@ import type { Row } from './rows.ts';
 import { useLedgerView } from './store.ts';
 
 const ROW_HEIGHT = 36;
-/** seq, appended, jti, wid, iss, exec_act, iat, status, receipt */
+/**
+ * seq, appended, jti, wid, iss, exec_act, iat, status, receipt. The status column holds the longest
+ * code (parent_not_found, 16 characters of 11 px mono: 106 px) beside the "⚠ test key" mark (78 px):
+ * at 10rem the mark was cut off in half the demo ledger's rows, so it gets 14rem at least.
+ */
 const COLUMNS =
-  '4.5rem 9.5rem 6.5rem 6.5rem minmax(8rem,1.2fr) minmax(7rem,1fr) 10.5rem minmax(10rem,1.3fr) 2.75rem';
+  '4.5rem 9.5rem 6.5rem 6.5rem minmax(8rem,1.2fr) minmax(7rem,1fr) 10.5rem minmax(14rem,1.6fr) 2.75rem';
 const HEADERS = ['seq', 'appended', 'jti', 'wid', 'iss', 'exec_act', 'iat (UTC)', 'status', 'L3'];
 
 /**
