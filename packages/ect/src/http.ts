@@ -22,8 +22,10 @@ import type { VerificationReport, VerifyOptions } from './report.ts';
 import { verifyToken } from './verify.ts';
 import type { LedgerEntry } from './chain.ts';
 
+/** The HTTP header field that carries ECTs (draft section 4.2). */
 export const EXECUTION_CONTEXT_HEADER = 'Execution-Context';
 
+/** verifyToken's options (trust or resolver, replay store, ledger…) and the request's limits. */
 export interface RequestVerifierOptions extends Omit<VerifyOptions, 'now' | 'mode'> {
   /** Refuse a request without the header (400). Default true. */
   required?: boolean;
@@ -70,11 +72,14 @@ export interface RefusalBody {
   jti?: string;
 }
 
+/** The outcome of verifyRequest: the verified ECTs, or the refusal to answer with (status and JSON body). */
 export type RequestVerdict =
   | ({ ok: true } & ExecutionContext)
   | { ok: false; status: 400 | 403 | 431 | 500 | 503; body: RefusalBody; reports: VerificationReport[] };
 
-interface HeadersLike {
+/** What verifyRequest needs of a Fetch `Headers` (or any object with the same `get`). */
+export interface HeadersLike {
+  /** The field's value (repeated fields joined with commas), or null when absent. */
   get(name: string): string | null;
 }
 
@@ -233,7 +238,9 @@ export interface NodeRequestLike {
 /** What the Node adapter needs of Node's `ServerResponse` (and Express's `res`). */
 export interface NodeResponseLike {
   statusCode: number;
+  /** Sets one response header. */
   setHeader(name: string, value: string): unknown;
+  /** Sends the body and ends the response. */
   end(body?: string): unknown;
 }
 

@@ -181,5 +181,6 @@ export {
   type ExecutionContext,
   type NodeRequestLike,
   type NodeResponseLike,
+  type HeadersLike,
 } from './http.ts';
 export { quote } from './text.ts';

@@ -5,6 +5,7 @@
  */
 import { StoreError } from './errors.ts';
 
+/** What kind of failure a SharedStoreError is. */
 export type SharedStoreReason =
   /** The server did not answer (down, unreachable, timed out, connection lost mid-command). */
   | 'unavailable'

@@ -3,6 +3,8 @@
  * ledger comes from the core's ledger check, a forged bundle is refused, checkpoints are signed and
  * checked, and a ledger deleted elsewhere receives nothing.
  */
+// Imported for its side effect: it installs the IndexedDB globals Dexie opens in Node.
+// oxlint-disable-next-line import/no-unassigned-import
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createToken, readCheckpoint, type LedgerBundle } from 'wimse-ect';
