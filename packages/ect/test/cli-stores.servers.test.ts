@@ -5,7 +5,7 @@
  */
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../src/index.ts';
+import { checkBundle, createToken, parseBundle, readCheckpoint } from '../src/index.ts';
 import { cliWorkspace, CLI_TIMEOUT, ect } from './cli.ts';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './servers.ts';
 
@@ -127,6 +127,27 @@ describe('ect ledger', () => {
       expect((stdoutBundle.entries as { token: string; receipt?: string }[]).map((x) => x.token)).toEqual(
         tokens,
       );
+      // The core reads it as the app does: its shape, chain and receipts under the key it declares.
+      expect(await checkBundle(parseBundle(stdoutBundle))).toMatchObject({
+        ok: true,
+        length: 3,
+        receipts: 3,
+      });
+      expect(stdoutBundle.checkpoint).toBeUndefined();
+
+      // With the ledger's private key the export carries a checkpoint of its head, signed by it.
+      const signed = ect('ledger', 'export', '--db', db, '--ledger-key', keyFile);
+      expect(signed.status).toBe(0);
+      const signedBundle = parseBundle(signed.stdout);
+      const cp = await readCheckpoint(signedBundle.checkpoint!);
+      expect(cp).toMatchObject({ size: 3, head: signedBundle.head.entryHash });
+      expect(await checkBundle(signedBundle)).toMatchObject({ ok: true, receipts: 3 });
+      const wrongKey = ect('ledger', 'export', '--db', db, '--ledger-key', ledgerKeyFile('not-the-ledgers'));
+      expect(wrongKey.status).toBe(2);
+      expect(wrongKey.stderr).toMatch(
+        /^ect ledger: .*key is cli-ledger, not the key given \(not-the-ledgers\)/,
+      );
+      expect(wrongKey.stdout).toBe('');
 
       const i = ect('ledger', 'import', '--db', db, '--schema', 'copy', '--trust', ws.trustFile, out);
       expect(i.stderr).toBe('');

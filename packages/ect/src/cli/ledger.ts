@@ -2,29 +2,32 @@
  * `ect ledger`: the shared PostgreSQL ledger from the command line.
  *   migrate --db URL [--schema S] [--ledger-key F]   create or upgrade its schema (and fix its key)
  *   check   --db URL [--schema S]                    the chain and receipt check; exit 1 when broken
- *   export  --db URL [--schema S] [--trust F] [--name N] [--out F]
- *                                                    the bundle the workbench imports (Ledger tab)
+ *   export  --db URL [--schema S] [--trust F] [--name N] [--out F] [--ledger-key F]
+ *                                                    the bundle the workbench imports (Ledger tab),
+ *                                                    built by the core's makeBundle; with the
+ *                                                    ledger's private key, signed by a checkpoint
  *   import  --db URL [--schema S] --trust F [--ledger-key F] [--config F] <bundle-file>
  *                                                    append a bundle's (or any file's) tokens
  * Output is JSON on stdout; errors are one line on stderr with exit 2 (main.ts).
  */
 import { writeFileSync } from 'node:fs';
-import type { JWK } from 'jose';
 import { parseArgs } from 'node:util';
 import {
-  decodeToken,
+  checkBundle,
+  isBundleDocument,
   OptionsError,
+  parseBundle,
   parseTrustStore,
   resolveSettings,
   serializeTrustStore,
   settingsFromEnv,
   splitInput,
-  verifyChain,
   verifyTokens,
-  type LedgerEntry,
+  type LedgerBundle,
   type TrustStore,
 } from '../index.ts';
 import type { PostgresLedger } from '../stores/postgres.ts';
+import { postgresBundle } from '../stores/postgres-bundle.ts';
 import { migratePostgres, openPostgresLedger, readJsonFile, readLedgerKey, readTextFile } from './stores.ts';
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -104,44 +107,27 @@ async function checkCmd(argv: string[]): Promise<number> {
   });
 }
 
-/** The bundle the workbench exports and imports (src/state/ledgers.ts, format ect-workbench-ledger v1). */
-function bundleOf(name: string, entries: LedgerEntry[], trust: unknown, ledgerKey: unknown) {
-  const last = entries[entries.length - 1];
-  return {
-    format: 'ect-workbench-ledger' as const,
-    version: 1 as const,
-    name,
-    exportedAt: new Date().toISOString(),
-    head: { seq: last?.seq ?? 0, entryHash: last?.entryHash ?? '0'.repeat(64) },
-    trust,
-    ...(ledgerKey ? { ledgerKey } : {}),
-    entries: entries.map((e) => ({
-      seq: e.seq,
-      token: e.token,
-      appendedAt: e.appendedAt,
-      prevHash: e.prevHash,
-      entryHash: e.entryHash,
-      ...(e.receipt ? { receipt: e.receipt } : {}),
-    })),
-  };
+/** The bundle's default name: the database and the schema (`ect/ect`). */
+function defaultName(db: string, schema: string): string {
+  let database = '';
+  try {
+    database = decodeURIComponent(new URL(db).pathname.slice(1));
+  } catch {
+    // A connection string that is not a URL (key=value form) has no path: the schema alone.
+  }
+  return database ? `${database}/${schema}` : schema;
 }
 
 async function exportCmd(argv: string[]): Promise<number> {
-  const { values, positionals } = options(argv, ['db', 'schema', 'trust', 'name', 'out']);
+  const { values, positionals } = options(argv, ['db', 'schema', 'trust', 'name', 'out', 'ledger-key']);
   if (positionals.length) throw new OptionsError('ledger export takes no arguments (use --out F for a file)');
   const db = needDb(values.db);
   const trust = values.trust ? serializeTrustStore(loadTrust(values.trust)) : null;
+  const key = values['ledger-key'] ? await readLedgerKey(values['ledger-key']) : undefined;
   return withLedger(db, { ...schemaOpt(values.schema), migrate: false }, async (l) => {
-    const entries = await l.entries();
-    const key = l.publicKey ? { ...l.publicKey.jwk, kid: l.publicKey.kid } : undefined;
-    const bundle = bundleOf(
-      values.name ?? `${new URL(db).pathname.slice(1) || 'postgres'}/${l.schema}`,
-      entries,
-      trust,
-      key,
-    );
+    const name = values.name ?? defaultName(db, l.schema);
     // An export of a broken chain is still written (an auditor needs it), but it is said so: exit 1.
-    const report = await l.verifyChain();
+    const { bundle, report } = await postgresBundle(l, { name, trust, ...(key ? { key } : {}) });
     const text = `${JSON.stringify(bundle, null, 1)}\n`;
     if (values.out) {
       try {
@@ -149,10 +135,18 @@ async function exportCmd(argv: string[]): Promise<number> {
       } catch (e) {
         throw new OptionsError(`cannot write ${JSON.stringify(values.out)}: ${(e as Error).message}`);
       }
-      print({ out: values.out, entries: entries.length, head: bundle.head, chain: report });
+      print({
+        out: values.out,
+        entries: bundle.entries.length,
+        head: bundle.head,
+        checkpoint: bundle.checkpoint !== undefined,
+        chain: report,
+      });
     } else process.stdout.write(text);
     if (!report.ok)
-      process.stderr.write(`ect ledger export: the chain is broken at entry ${report.firstBreak?.seq}\n`);
+      process.stderr.write(
+        `ect ledger export: the chain is broken at entry ${report.firstBreak?.seq}: ${report.firstBreak?.message}\n`,
+      );
     return report.ok ? 0 : 1;
   });
 }
@@ -168,7 +162,7 @@ async function importCmd(argv: string[]): Promise<number> {
   const doc = readTokenFile(file);
   // A bundle's own chain is checked first: a broken one is refused as a whole, naming the entry.
   if (doc.bundle) {
-    const report = await verifyChain(doc.bundle, doc.ledgerKey ?? null);
+    const report = await checkBundle(doc.bundle);
     if (!report.ok) {
       print({ imported: 0, chain: report });
       process.stderr.write(`ect ledger import: ${file} is refused: ${report.firstBreak?.message}\n`);
@@ -206,36 +200,19 @@ async function importCmd(argv: string[]): Promise<number> {
   });
 }
 
-/** The tokens of a file, and its entries when it is a bundle with hashes (to check its chain). */
-function readTokenFile(path: string): { tokens: string[]; bundle?: LedgerEntry[]; ledgerKey?: JWK } {
+/** The tokens of a file, and the file itself when it is a ledger bundle (to check its chain first). */
+function readTokenFile(path: string): { tokens: string[]; bundle?: LedgerBundle } {
   const text = readTextFile(path, 'bundle');
-  const tokens = splitInput(text).tokens;
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
-    return { tokens }; // one token per line, an Execution-Context header line…
+    return { tokens: splitInput(text).tokens }; // one token per line, an Execution-Context header line…
   }
-  const entries = (doc as { entries?: unknown } | null)?.entries;
-  if (!Array.isArray(entries) || !entries.every((e) => e && typeof e === 'object' && 'entryHash' in e))
-    return { tokens };
-  const bundle = (entries as Record<string, unknown>[]).map((e): LedgerEntry => {
-    const token = String(e.token);
-    const d = decodeToken(token);
-    const claims = d.ok ? d.decoded.payload : {};
-    return {
-      seq: Number(e.seq),
-      token,
-      jti: typeof claims.jti === 'string' ? claims.jti : '',
-      claims,
-      appendedAt: Number(e.appendedAt),
-      prevHash: String(e.prevHash),
-      entryHash: String(e.entryHash),
-      ...(typeof e.receipt === 'string' ? { receipt: e.receipt } : {}),
-    };
-  });
-  const key = (doc as { ledgerKey?: unknown }).ledgerKey;
-  return { tokens, bundle, ...(key && typeof key === 'object' ? { ledgerKey: key as JWK } : {}) };
+  if (!isBundleDocument(doc)) return { tokens: splitInput(text).tokens };
+  // parseBundle's BundleError names the field that is wrong (one line, exit 2).
+  const bundle = parseBundle(doc);
+  return { tokens: bundle.entries.map((e) => e.token), bundle };
 }
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {

@@ -29,6 +29,7 @@ import { redactUrl, SharedStoreError, type SharedStoreReason } from '../store-er
 import { migrateSchema, SCHEMA_VERSION, schemaIdent, schemaVersion } from './postgres-schema.ts';
 
 export { SCHEMA_VERSION } from './postgres-schema.ts';
+export { postgresBundle, type PostgresBundleOptions } from './postgres-bundle.ts';
 
 export interface PostgresLedgerOptions {
   /** The database schema holding the ledger (one ledger per schema). Default `ect`. */
