@@ -96,9 +96,23 @@ test('a bundle exported from PostgreSQL opens in the Ledger tab with its chain a
   expect(JSON.parse(imported.stdout)).toMatchObject({ imported: 24, skipped: [] });
 
   const bundlePath = join(dir, 'shared-ledger.json');
-  const exported = ect('ledger', 'export', '--db', db, '--trust', trustFile, '--out', bundlePath);
+  // With the ledger's private key: the bundle carries a checkpoint of its head, signed by that key.
+  const exported = ect(
+    'ledger',
+    'export',
+    '--db',
+    db,
+    '--trust',
+    trustFile,
+    '--ledger-key',
+    keyFile,
+    '--out',
+    bundlePath,
+  );
   expect(exported.status).toBe(0);
   const bundle = JSON.parse(readFileSync(bundlePath, 'utf8')) as {
+    head: { entryHash: string };
+    checkpoint: string;
     entries: { token: string; receipt?: string }[];
   };
   expect(bundle.entries.map((e) => e.token)).toEqual(tokens.map((t) => t.token));
@@ -107,9 +121,30 @@ test('a bundle exported from PostgreSQL opens in the Ledger tab with its chain a
   await page.goto('./#/ledger');
   await expect(page.getByTestId('ledger-page')).toBeVisible();
   await expect(page.getByTestId('ledger-empty')).toBeVisible();
+  // The app checks the bundle's receipts under the ledger key it declares, and its checkpoint, before
+  // it takes anything: a copy with two receipts swapped is refused at those two entries.
+  const swapped = structuredClone(bundle);
+  [swapped.entries[6]!.receipt, swapped.entries[7]!.receipt] = [
+    bundle.entries[7]!.receipt,
+    bundle.entries[6]!.receipt,
+  ];
+  const swappedPath = join(dir, 'swapped-receipts.json');
+  writeFileSync(swappedPath, JSON.stringify(swapped));
+  await page.getByTestId('ledger-file-input').setInputFiles(swappedPath);
+  await expect(page.getByTestId('import-outcome')).toHaveAttribute('data-kind', 'refused');
+  const problems = page.getByTestId('bundle-problems').getByTestId('ledger-problem');
+  await expect(problems).toHaveCount(2);
+  for (const [i, seq] of ['7', '8'].entries()) {
+    await expect(problems.nth(i)).toHaveAttribute('data-seq', seq);
+    await expect(problems.nth(i)).toHaveAttribute('data-code', 'receipt_mismatch');
+  }
+  await expect(page.getByTestId('ledger-empty')).toBeVisible();
   await page.getByTestId('ledger-file-input').setInputFiles(bundlePath);
   await expect(page.getByTestId('import-outcome')).toContainText('Added 24 entries from shared-ledger.json');
-  await expect(page.getByTestId('chain-status')).toContainText('Chain intact: 24 entries, head');
+  // The app's ledger re-chains the tokens as its own entries (the same hashes: same tokens, same order).
+  await expect(page.getByTestId('chain-status')).toContainText(
+    `Chain intact: 24 entries, head ${bundle.head.entryHash.slice(0, 16)}`,
+  );
   await expect(page.getByTestId('audit-summary')).toContainText('valid');
   await expect(page.locator('[data-testid="ledger-row"][data-status="pending"]')).toHaveCount(0);
   const verdicts = await tableVerdicts(page);
