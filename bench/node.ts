@@ -23,6 +23,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { graphlib, layout as dagreLayout } from '@dagrejs/dagre';
+import { countCrossings } from '../src/features/graph/layout/crossings.ts';
 import { layeredLayout } from '../src/features/graph/layout/layered.ts';
 import {
   auditTokens,
@@ -74,6 +75,14 @@ function randomDag(n: number, seed: number): { src: Int32Array; dst: Int32Array 
 }
 
 function runDagre(n: number, g: { src: Int32Array; dst: Int32Array }): number {
+  return dagreDrawing(n, g).ms;
+}
+
+/** dagre's layout: its time, and the node centres it drew. */
+function dagreDrawing(
+  n: number,
+  g: { src: Int32Array; dst: Int32Array },
+): { ms: number; cx: Float64Array; cy: Float64Array; height: number } {
   const t0 = performance.now();
   const graph = new graphlib.Graph();
   graph.setGraph({ rankdir: 'LR', ranker: 'tight-tree', ranksep: RANK_GAP, nodesep: NODE_GAP });
@@ -81,7 +90,15 @@ function runDagre(n: number, g: { src: Int32Array; dst: Int32Array }): number {
   for (let v = 0; v < n; v++) graph.setNode(String(v), { width: NODE_W, height: NODE_H });
   for (let k = 0; k < g.src.length; k++) graph.setEdge(String(g.src[k]), String(g.dst[k]));
   dagreLayout(graph);
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  const cx = new Float64Array(n);
+  const cy = new Float64Array(n);
+  for (let v = 0; v < n; v++) {
+    const p = graph.node(String(v));
+    cx[v] = p.x;
+    cy[v] = p.y;
+  }
+  return { ms, cx, cy, height: graph.graph().height ?? 0 };
 }
 
 // The child process of the capped dagre run: lay out, print the time, exit.
@@ -412,6 +429,44 @@ if (want('layout')) {
       `${capped ? '> ' : ''}${ratio.toFixed(0)}x faster than dagre${capped ? ' (a lower bound)' : ''} (target >= 10)`,
     );
     if (capped) figures[`layout.${n}.dagre_capped`] = 1;
+  }
+}
+
+// 3b. layout quality: edge crossings (straight lines between node centres), ours / dagre's (issue 17)
+if (want('layout')) {
+  const cases = quick
+    ? [[300, 300]]
+    : [
+        [300, 300],
+        [300, 7],
+        [1000, 1000],
+        [1000, 11],
+      ];
+  for (const [n, seed] of cases as [number, number][]) {
+    const g = randomDag(n, seed);
+    const r = layeredLayout({
+      n,
+      src: g.src,
+      dst: g.dst,
+      width: NODE_W,
+      height: NODE_H,
+      direction: 'LR',
+      rankGap: RANK_GAP,
+      nodeGap: NODE_GAP,
+    });
+    const ours = countCrossings(
+      Array.from(r.x, (x) => x + NODE_W / 2),
+      Array.from(r.y, (y) => y + NODE_H / 2),
+      g.src,
+      g.dst,
+    );
+    const d = dagreDrawing(n, g);
+    const theirs = countCrossings(d.cx, d.cy, g.src, g.dst);
+    record(
+      `layout.crossings.${n}.${seed}`,
+      ours / theirs,
+      `${(ours / theirs).toFixed(2)} crossings ours / dagre's, ${n} nodes (seed ${seed}): ${ours} vs ${theirs}, drawing ${(r.height / d.height).toFixed(2)}x as tall (target <= 1.25)`,
+    );
   }
 }
 
