@@ -199,9 +199,9 @@ async function heapPeak<T>(page: Page, run: () => Promise<T>): Promise<{ value: 
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   let peak = 0;
-  let on = true;
+  const state = { on: true };
   const sample = async () => {
-    while (on) {
+    while (state.on) {
       try {
         const { metrics } = await cdp.send('Performance.getMetrics');
         const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
@@ -217,7 +217,7 @@ async function heapPeak<T>(page: Page, run: () => Promise<T>): Promise<{ value: 
     const value = await run();
     return { value, peakMb: peak / 2 ** 20 };
   } finally {
-    on = false;
+    state.on = false;
     await sampling;
     await cdp.detach().catch(() => undefined);
   }

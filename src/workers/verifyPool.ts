@@ -238,7 +238,9 @@ async function verifyInWorkers(tokens: readonly string[], opts: VerifyStoredOpti
     if (done === total) finish();
   };
   const feed = async (s: Slot): Promise<void> => {
-    while (next < chunks.length && failed === null && done < total) {
+    for (;;) {
+      // (read again after each await: the others and this thread move them)
+      if (next >= chunks.length || failed !== null || done >= total) return;
       signal?.throwIfAborted();
       const chunk = chunks[next++]!;
       chunk.state = 'taken';
