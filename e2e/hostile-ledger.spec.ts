@@ -163,6 +163,7 @@ test.describe('Hostile tokens in a ledger and the graph', () => {
     expect(await hasRawInvisible(page, 'node-panel')).toBe(false);
 
     // The SVG export: markup escaped, invisible characters written as escapes (valid XML).
+    await page.getByRole('button', { name: 'Export' }).click();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'SVG', exact: true }).click(),

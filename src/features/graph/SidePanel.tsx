@@ -21,8 +21,9 @@ import { CopyButton } from '../../components/CopyButton.tsx';
 import { LedgerProblemList } from '../../components/LedgerProblems.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
+import { LineageControls, RootCauseButton } from './LineageControls.tsx';
 import type { GraphModel, GroupInfo } from './model.ts';
-import { taintSources } from './model.ts';
+import { taintSources } from './traverse.ts';
 
 const STATUS_PILL = {
   valid: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
@@ -256,6 +257,7 @@ function TaskDetail({
                 </li>
               ))}
             </ul>
+            <RootCauseButton model={model} i={i} />
           </div>
         )}
         {own.length > 0 && (
@@ -289,6 +291,7 @@ function TaskDetail({
         </section>
       )}
 
+      <LineageControls model={model} i={i} />
       <Relatives model={model} i={i} onPick={onPick} />
 
       <details open={stepFailed} className="group">
@@ -395,6 +398,7 @@ function GhostDetail({ model, i, onPick }: { model: GraphModel; i: number; onPic
           <span className="font-semibold">Fix:</span> {e.fix}
         </p>
       </div>
+      <LineageControls model={model} i={i} />
       <Relatives model={model} i={i} onPick={onPick} />
     </div>
   );

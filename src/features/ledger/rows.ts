@@ -24,7 +24,9 @@ export interface Row {
   codes: readonly ErrorCode[];
   /** The ledger check's problems at this entry (chain, sequence, receipt, checkpoint), by code. */
   ledger: readonly LedgerProblemCode[];
-  /** Lowercase jti, iss, exec_act and wid, for the free-text search. */
+  /** The predecessor ids the entry names. */
+  pred: readonly string[];
+  /** Lowercase jti, iss, exec_act, wid, pred, violation and ledger codes, for the free-text search. */
   hay: string;
 }
 
@@ -47,6 +49,11 @@ export function buildRows(
     const iss = str(c.iss);
     const act = str(c.exec_act);
     const wid = str(c.wid);
+    // -01 names its predecessors in `pred`, -00 in `par`.
+    const links = Array.isArray(c.pred) ? c.pred : Array.isArray(c.par) ? c.par : [];
+    const pred = links.filter((p): p is string => typeof p === 'string');
+    const codes = node?.codes ?? [];
+    const ledger = ledgerCodes(problems.get(e.seq));
     rows[i] = {
       index: i,
       seq: e.seq,
@@ -58,9 +65,10 @@ export function buildRows(
       iat: typeof c.iat === 'number' ? c.iat : null,
       receipt: e.receipt !== undefined,
       status: !node ? 'pending' : !node.valid ? 'invalid' : node.tainted ? 'tainted' : 'valid',
-      codes: node?.codes ?? [],
-      ledger: ledgerCodes(problems.get(e.seq)),
-      hay: `${jti}\n${iss}\n${act}\n${wid}`.toLowerCase(),
+      codes,
+      ledger,
+      pred,
+      hay: `${jti}\n${iss}\n${act}\n${wid}\n${pred.join('\n')}\n${codes.join('\n')}\n${ledger.join('\n')}`.toLowerCase(),
     };
   }
   return rows;
@@ -71,7 +79,7 @@ function ledgerCodes(list: readonly LedgerProblem[] | undefined): readonly Ledge
 }
 
 export interface Filters {
-  /** Free text: a jti prefix, or any part of iss, exec_act, jti, wid. */
+  /** Free text: any part of jti, iss, exec_act, wid, a pred entry or a violation code. */
   q: string;
   wid: string;
   iss: string;
