@@ -3,6 +3,7 @@
  * ledger comes from the core's ledger check, a forged bundle is refused, checkpoints are signed and
  * checked, and a ledger deleted elsewhere receives nothing.
  */
+// oxlint-disable-next-line import/no-unassigned-import -- the store opens its own WorkbenchDb on the global indexedDB, which this import installs
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createToken, readCheckpoint, type LedgerBundle } from 'wimse-ect';
