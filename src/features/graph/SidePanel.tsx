@@ -25,6 +25,19 @@ import { LineageControls, RootCauseButton } from './LineageControls.tsx';
 import type { GraphModel, GroupInfo } from './model.ts';
 import { taintSources } from './traverse.ts';
 
+/**
+ * Violations explained one by one, at most: a token naming 100,000 missing parents has 100,000
+ * parent_not_found violations, and drawing them all kept Chromium's main thread busy past 100 s.
+ */
+const MAX_EXPLAINED = 20;
+
+/** "99,980 more parent_not_found, 1 more cycle": the violations not explained one by one. */
+function moreByCode(rest: readonly Violation[]): string {
+  const counts = new Map<string, number>();
+  for (const v of rest) counts.set(v.code, (counts.get(v.code) ?? 0) + 1);
+  return [...counts].map(([code, c]) => `${c.toLocaleString('en')} more ${code}`).join(', ');
+}
+
 const STATUS_PILL = {
   valid: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
   invalid: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200',
@@ -262,9 +275,14 @@ function TaskDetail({
         )}
         {own.length > 0 && (
           <ul className="flex flex-col gap-1.5" data-testid="node-violations">
-            {own.map((v, k) => (
+            {own.slice(0, MAX_EXPLAINED).map((v, k) => (
               <Explained key={k} code={v.code} message={v.message} pred={v.pred} />
             ))}
+            {own.length > MAX_EXPLAINED && (
+              <li className="text-xs text-slate-600 dark:text-slate-400" data-testid="node-violations-more">
+                and {moreByCode(own.slice(MAX_EXPLAINED))}
+              </li>
+            )}
           </ul>
         )}
       </section>

@@ -129,6 +129,28 @@ export function viewPlan(
   return { mode: choice.mode, pinned, problemsFirst: true, choice };
 }
 
+/**
+ * The plan's pinned nodes and the nodes `pins` names (model keys) as well, in a collapsed view;
+ * the plan's own array when there is nothing to add.
+ */
+export function withPins(model: GraphModel, plan: ViewPlan, pins: ReadonlySet<string>): Uint8Array | null {
+  if (plan.mode === 'none' || pins.size === 0) return plan.pinned;
+  const out = plan.pinned ? plan.pinned.slice() : new Uint8Array(model.nodes.length);
+  for (const key of pins) {
+    const i = model.byKey.get(key);
+    if (i !== undefined) out[i] = 1;
+  }
+  return out;
+}
+
+/** How many visible nodes a collapsed group holds under a plan. */
+export function groupSize(model: GraphModel, plan: ViewPlan, visible: Uint8Array, group: string): number {
+  let count = 0;
+  for (let i = 0; i < model.nodes.length; i++)
+    if (visible[i] && placeUnder(model, plan, i) === group) count++;
+  return count;
+}
+
 /** The group a model node falls in under a plan, or null when it is drawn on its own. */
 export function placeUnder(model: GraphModel, plan: ViewPlan, i: number): string | null {
   if (plan.mode === 'none' || plan.pinned?.[i]) return null;

@@ -6,7 +6,7 @@
  */
 import { criticalOf } from './critical.ts';
 import { countVisible, NO_FILTERS, visibleNodes, type Filters, type GraphModel } from './model.ts';
-import { placeUnder, viewPlan } from './overview.ts';
+import { groupSize, PIN_LIMIT, placeUnder, viewPlan } from './overview.ts';
 import { parseSelection, selectNodes, type Selection } from './selection.ts';
 import { useGraphView } from './store.ts';
 
@@ -27,7 +27,10 @@ export function selectionOf(query: string): Selection | null {
 
 /**
  * Selects model node i and centres it, framing the nodes `frame` with it (an edge's other end).
- * A filter or a query that hides one of them is cleared; a group that holds one is expanded.
+ * A filter or a query that hides one of them is cleared; a group that holds one is expanded, or,
+ * past PIN_LIMIT members, left collapsed with the node drawn beside it: opening a group of 100,001
+ * (one token naming 100,000 missing parents) kept the main thread busy past 30 s in Chromium on
+ * this 2-core machine, the page unanswerable (e2e/hostile-ledger.spec.ts).
  */
 export function revealNode(model: GraphModel, i: number, opts: { frame?: readonly number[] } = {}): void {
   const st = useGraphView.getState();
@@ -52,8 +55,12 @@ export function revealNode(model: GraphModel, i: number, opts: { frame?: readonl
     st.critical ? criticalOf(model).nodes : null,
   );
   for (const j of wanted) {
+    const key = model.nodes[j]!.key;
     const g = placeUnder(model, plan, j);
-    if (g !== null && !useGraphView.getState().expanded.has(g)) st.expand(g);
+    const now = useGraphView.getState();
+    if (g === null || now.expanded.has(g) || now.pins.has(key)) continue;
+    if (groupSize(model, plan, visible, g) > PIN_LIMIT) st.pin(key);
+    else st.expand(g);
   }
   st.select(model.nodes[i]!.key, { center: true, frame: wanted.slice(1).map((j) => model.nodes[j]!.key) });
 }

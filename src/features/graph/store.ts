@@ -46,6 +46,11 @@ export interface GraphViewState extends GraphView {
   centerTick: number;
   /** Other node keys to frame with the selection at the next centring (an edge's other end). */
   frame: readonly string[];
+  /**
+   * Model node keys drawn on their own, outside a collapsed group too large to open for them
+   * (revealNode): cleared with the expanded groups.
+   */
+  pins: ReadonlySet<string>;
   timelineMode: 'tasks' | 'agents';
   /** The side panel on the left (filters, violations, legend), or null when folded away. */
   panel: PanelTab | null;
@@ -56,6 +61,7 @@ export interface GraphViewState extends GraphView {
   setDirection(d: Direction): void;
   setGrouping(g: GroupSetting): void;
   expand(key: string): void;
+  pin(key: string): void;
   collapse(key: string): void;
   collapseAll(): void;
   setCritical(on: boolean): void;
@@ -80,6 +86,7 @@ export const useGraphView = create<GraphViewState>()((set) => ({
   selected: null,
   centerTick: 0,
   frame: [],
+  pins: new Set(),
   timelineMode: 'tasks',
   panel: wide() ? 'filters' : null,
   timelineOpen: typeof matchMedia !== 'undefined' && tall(),
@@ -92,17 +99,19 @@ export const useGraphView = create<GraphViewState>()((set) => ({
   setFilters: (patch) => set((s) => ({ filters: { ...s.filters, ...patch } })),
   setQuery: (query) => set({ query }),
   setDirection: (direction) => set({ direction }),
-  setGrouping: (grouping) => set({ grouping, expanded: new Set() }),
+  setGrouping: (grouping) => set({ grouping, expanded: new Set(), pins: new Set() }),
   expand: (key) => set((s) => ({ expanded: new Set([...s.expanded, key]) })),
+  pin: (key) => set((s) => ({ pins: new Set([...s.pins, key]) })),
   collapse: (key) =>
     set((s) => {
       const next = new Set(s.expanded);
       next.delete(key);
       return { expanded: next };
     }),
-  collapseAll: () => set({ expanded: new Set() }),
+  collapseAll: () => set({ expanded: new Set(), pins: new Set() }),
   setCritical: (critical) => set({ critical }),
-  setCompare: (compare) => set({ compare, selected: null, violation: null, expanded: new Set() }),
+  setCompare: (compare) =>
+    set({ compare, selected: null, violation: null, expanded: new Set(), pins: new Set() }),
   setViolation: (violation) => set({ violation }),
   setView: (view) => set(view),
   setTimelineMode: (timelineMode) => set({ timelineMode }),
@@ -115,6 +124,7 @@ export const useGraphView = create<GraphViewState>()((set) => ({
       filters: NO_FILTERS,
       query: '',
       expanded: new Set(),
+      pins: new Set(),
       compare: null,
       violation: null,
     }),

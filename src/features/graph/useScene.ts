@@ -10,7 +10,7 @@ import type { AuditReport } from 'wimse-ect';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
 import { criticalOf } from './critical.ts';
 import { buildModel, buildView, countVisible, type GraphModel } from './model.ts';
-import { viewPlan } from './overview.ts';
+import { viewPlan, withPins } from './overview.ts';
 import { selectionOf, visibleFor } from './reveal.ts';
 import { useGraphView } from './store.ts';
 import { useCompare } from './useCompare.ts';
@@ -26,6 +26,7 @@ export function useScene(audit: AuditReport) {
   const query = useGraphView((s) => s.query);
   const grouping = useGraphView((s) => s.grouping);
   const expanded = useGraphView((s) => s.expanded);
+  const pins = useGraphView((s) => s.pins);
   const critical = useGraphView((s) => s.critical);
 
   const selection = useMemo(() => selectionOf(query), [query]);
@@ -37,8 +38,8 @@ export function useScene(audit: AuditReport) {
     [model, visible, visibleCount, grouping, paths],
   );
   const view = useMemo(
-    () => buildView(model, visible, plan.mode, expanded, plan.pinned),
-    [model, visible, plan, expanded],
+    () => buildView(model, visible, plan.mode, expanded, withPins(model, plan, pins)),
+    [model, visible, plan, expanded, pins],
   );
   return { base, model, cmp, comparing: compare !== null, query, visible, visibleCount, paths, plan, view };
 }
