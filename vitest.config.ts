@@ -1,5 +1,11 @@
 import { defaultServerConditions } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Tests that start real servers (Redis, PostgreSQL, verifier processes): `*.servers.test.ts`, run by
+ * vitest.servers.config.ts as their own stage of `npm test`, so that `npx vitest run` needs no server.
+ */
+export const serverTests = 'packages/*/test/**/*.servers.test.ts';
 
 export default defineConfig({
   // `wimse-ect` from its TypeScript sources (see vite.config.ts), in Node-environment tests too.
@@ -12,6 +18,7 @@ export default defineConfig({
       'packages/*/src/**/*.test.ts',
       'packages/*/test/**/*.test.ts',
     ],
+    exclude: [...configDefaults.exclude, serverTests],
     environment: 'node',
     // A few tests do CPU-heavy work on purpose (100,000-level JSON, 10,000-token audits): 5 s, the
     // default, is too tight when the machine is loaded (one timed out at load 19). Not a speed

@@ -11,6 +11,15 @@ const stages = [
   { name: 'typecheck', cmd: bin('tsc'), args: ['-b'] },
   { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'] },
   { name: 'unit', cmd: bin('vitest'), args: ['run'], report: 'test-results/vitest.json', count: countVitest },
+  // The stores, the many-verifiers runs and `ect ledger`/`ect serve` on real Redis and PostgreSQL
+  // (started and stopped by the tests): apart from 'unit' so that `npx vitest run` needs no server.
+  {
+    name: 'servers',
+    cmd: bin('vitest'),
+    args: ['run', '--config', 'vitest.servers.config.ts'],
+    report: 'test-results/vitest-servers.json',
+    count: countVitest,
+  },
   {
     name: 'conformance',
     cmd: 'node',

@@ -1,5 +1,8 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { onDatabaseBlocked } from '../storage/db.ts';
+import { TrustKeyDialogHost } from '../components/TrustKey.tsx';
+import { ExampleAgentsChoice } from '../components/ExampleAgentsChoice.tsx';
+import { OfflineBadge } from './OfflineBadge.tsx';
 import { CreatePage } from '../features/create/CreatePage.tsx';
 import { InspectPage } from '../features/inspect/InspectPage.tsx';
 import { KeysPage } from '../features/keys/KeysPage.tsx';
@@ -52,7 +55,10 @@ export function App() {
     <div className={`flex flex-col ${fill ? 'h-dvh' : 'min-h-screen'}`}>
       <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <div className={`mx-auto max-w-6xl px-4 ${compact ? 'pt-2' : 'pt-4'}`}>
-          <h1 className="text-xl font-semibold tracking-tight">ECT Workbench</h1>
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <h1 className="text-xl font-semibold tracking-tight">ECT Workbench</h1>
+            <OfflineBadge />
+          </div>
           <p className={`mt-1 text-sm text-slate-600 dark:text-slate-400 ${compact ? 'hidden' : ''}`}>
             An Execution Context Token (ECT) is a signed JWT recording one task an agent performed; its
             predecessor list links tasks into a workflow DAG. Everything here runs locally in your browser:
@@ -98,7 +104,9 @@ export function App() {
           {keyringError} Keys cannot be saved in this browser session; decoding still works.
         </div>
       )}
+      <ExampleAgentsChoice />
       <TourBanner floating={compact} />
+      <TrustKeyDialogHost />
       <main
         className={
           fill

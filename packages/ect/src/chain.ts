@@ -52,9 +52,17 @@ const hex = (buf: ArrayBuffer): string => {
   return s;
 };
 
+/**
+ * The bytes whose SHA-256 is an entry's `entry_hash`: `prev_hash ‖ token` as UTF-8. For a store
+ * that hashes with a synchronous SHA-256 of its platform (node:crypto) inside its append lock.
+ */
+export function entryHashInput(prevHash: string, token: string): Uint8Array<ArrayBuffer> {
+  return utf8Encode(prevHash + token);
+}
+
 /** An entry's hash: SHA-256 of the previous entry's hash and the token, as lowercase hex. For Ledger implementations. */
 export async function computeEntryHash(prevHash: string, token: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', utf8Encode(prevHash + token)));
+  return hex(await crypto.subtle.digest('SHA-256', entryHashInput(prevHash, token)));
 }
 
 /** Signs an entry's receipt with the ledger key (ES256, typ ect-receipt+jwt). For Ledger implementations. */

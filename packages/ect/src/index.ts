@@ -114,6 +114,7 @@ export {
   resolveSettings,
   SETTING_NAMES,
   SUPPORTED_ALGS,
+  isForbiddenAlg,
   type Settings,
   type Level,
   type Version,
@@ -164,4 +165,23 @@ export {
 } from './errors.ts';
 export { explain, EXPLANATIONS, type Explanation } from './explanations.ts';
 export { CLAIMS, claimInfo, migrationHints, type ClaimInfo } from './dictionary.ts';
+
+// Shared stores (wimse-ect/redis, wimse-ect/postgres) and HTTP
+export { SharedStoreError, type SharedStoreReason } from './store-error.ts';
+export {
+  EXECUTION_CONTEXT_HEADER,
+  parseExecutionContext,
+  verifyRequest,
+  refusalResponse,
+  withExecutionContext,
+  executionContextMiddleware,
+  type RequestVerifierOptions,
+  type RequestVerdict,
+  type RefusalBody,
+  type VerifiedEct,
+  type ExecutionContext,
+  type NodeRequestLike,
+  type NodeResponseLike,
+  type HeadersLike,
+} from './http.ts';
 export { quote } from './text.ts';

@@ -34,7 +34,7 @@ function TourOffer({ floating }: { floating: boolean }) {
           floating ? 'dark:bg-sky-950' : 'dark:bg-sky-950/40'
         }`}
       >
-        <p className="min-w-0 flex-1">
+        <p className="min-w-0 flex-1 basis-64">
           <strong>New here? Take the 2-minute tour</strong>
           <span className={floating ? 'hidden sm:inline' : ''}>
             : decode a token, verify it, break it, and see a workflow DAG

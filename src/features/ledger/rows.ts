@@ -22,6 +22,8 @@ export interface Row {
   receipt: boolean;
   status: RowStatus;
   codes: readonly ErrorCode[];
+  /** The trusted key whose signature check passed (kid, issuer), once audited. */
+  signer: { kid: string; issuer: string | null } | null;
   /** The ledger check's problems at this entry (chain, sequence, receipt, checkpoint), by code. */
   ledger: readonly LedgerProblemCode[];
   /** The predecessor ids the entry names. */
@@ -66,6 +68,7 @@ export function buildRows(
       receipt: e.receipt !== undefined,
       status: !node ? 'pending' : !node.valid ? 'invalid' : node.tainted ? 'tainted' : 'valid',
       codes,
+      signer: node?.report?.key ?? null,
       ledger,
       pred,
       hay: `${jti}\n${iss}\n${act}\n${wid}\n${pred.join('\n')}\n${codes.join('\n')}\n${ledger.join('\n')}`.toLowerCase(),

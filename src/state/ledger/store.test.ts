@@ -135,4 +135,19 @@ describe('the ledgers store', () => {
     ).toBe(0);
     check.close();
   });
+  it('an import right after choosing another ledger goes into the ledger chosen, not the one open before', async () => {
+    const first = await store().create('before');
+    const chosen = await store().create('chosen');
+    await store().select(first.id);
+    const text = JSON.stringify(await tokens(3));
+    // select() names the ledger at once and opens it from IndexedDB after: import in between.
+    const selecting = store().select(chosen.id);
+    const { added } = await store().importText(text);
+    await selecting;
+    expect(added).toBe(3);
+    expect(store().currentId).toBe(chosen.id);
+    expect(store().entries).toHaveLength(3);
+    await store().select(first.id);
+    expect(store().entries).toHaveLength(0);
+  });
 });

@@ -27,7 +27,9 @@ import {
 } from '../index.ts';
 import { oneLine, quote, stringifyJson } from '../text.ts';
 import { cmdDemo } from './demo.ts';
+import { cmdLedger } from './ledger.ts';
 import { auditLedger, LedgerFileError, preloadableTokens, readLedgerFile, readPins } from './ledgerio.ts';
+import { sharedStores } from './stores.ts';
 
 const USAGE = `usage: ect <command> [options] [arguments]
 
@@ -35,6 +37,8 @@ commands:
   decode <input>...                      decode tokens without verifying
   verify --trust F [--audience ID] [--now S] [--ledger F] [--config F] <input>...
                                          verify tokens in order against a trust store
+         [--replay redis://…] [--store postgres://… [--ledger-key F]]
+                                         with the shared replay store and ledger
   audit --trust F [--now S] [--config F] [--ledger-key F] [--checkpoint F] <ledger-file>
                                          audit a whole set of tokens (DAG rules at once), and
                                          a ledger export's chain, receipts and checkpoints
@@ -42,6 +46,9 @@ commands:
                                          sign a claims object (fills iat, exp, jti, pred)
   keygen [--kid ID]                      make an ES256 key pair
   demo                                   two agents exchange ECTs, then three faults are caught
+  ledger migrate|check|export|import --db postgres://… [--schema S]
+                                         the shared PostgreSQL ledger: create, check, export
+                                         the bundle the workbench imports, import a bundle
 
 <input> is a token, @path for a file, or - for standard input; a file may hold
 one token per line, a JSON array, an Execution-Context header line, or a
@@ -181,7 +188,16 @@ async function cmdDecode(argv: string[]): Promise<number> {
 }
 
 async function cmdVerify(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, ['trust', 'audience', 'now', 'ledger', 'config']);
+  const { values, positionals } = parse(argv, [
+    'trust',
+    'audience',
+    'now',
+    'ledger',
+    'config',
+    'replay',
+    'store',
+    'ledger-key',
+  ]);
   const trust = loadTrust(values.trust, 'verify');
   const settings = loadSettings(values.config);
   const now = parseNow(values.now);
@@ -196,30 +212,37 @@ async function cmdVerify(argv: string[]): Promise<number> {
     for (const t of await preloadableTokens(file, values.ledger, opts, warn))
       await ledger.append(t.token, t.claims);
   }
-  const replay = MemoryReplayStore.fromSettings(settings);
+  if (values.ledger && values.store) throw new UsageError('give --ledger F or --store URL, not both');
+  const shared = await sharedStores(values);
+  const replay = shared.replay ?? MemoryReplayStore.fromSettings(settings);
+  const ledgerOrShared = shared.ledger ?? ledger;
   let status = 0;
-  for (const token of tokens) {
-    const r = await verifyToken(token, {
-      trust,
-      settings,
-      ledger,
-      replay,
-      audience: values.audience ?? null,
-      ...(now === undefined ? {} : { now }),
-    });
-    if (!r.valid) status = 1;
-    const problems = r.steps.flatMap((s) =>
-      s.problems.map((p) => ({ step: s.n, code: p.code, message: p.message })),
-    );
-    print({
-      jti: r.jti,
-      valid: r.valid,
-      code: r.code,
-      codes: r.codes,
-      level: r.level,
-      problems,
-      ...(r.warnings.length ? { warnings: r.warnings } : {}),
-    });
+  try {
+    for (const token of tokens) {
+      const r = await verifyToken(token, {
+        trust,
+        settings,
+        ledger: ledgerOrShared,
+        replay,
+        audience: values.audience ?? null,
+        ...(now === undefined ? {} : { now }),
+      });
+      if (!r.valid) status = 1;
+      const problems = r.steps.flatMap((s) =>
+        s.problems.map((p) => ({ step: s.n, code: p.code, message: p.message })),
+      );
+      print({
+        jti: r.jti,
+        valid: r.valid,
+        code: r.code,
+        codes: r.codes,
+        level: r.level,
+        problems,
+        ...(r.warnings.length ? { warnings: r.warnings } : {}),
+      });
+    }
+  } finally {
+    await shared.close();
   }
   return status;
 }
@@ -314,6 +337,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   create: cmdCreate,
   keygen: cmdKeygen,
   demo: cmdDemo,
+  ledger: cmdLedger,
 };
 
 export async function main(argv: string[]): Promise<number> {
