@@ -12,12 +12,16 @@
  *   explorer: the Graph tab, from "Add to ledger" to the first full drawing of 1,000 and 5,000
  *             tokens, and frames per second while panning (target: 30 at 1,000 drawn nodes, and
  *             at 5,000 collapsed or culled)
+ *   hostile:  one token naming 100,000 parents no ledger holds, from "Add to ledger" to the drawn
+ *             graph: the longest main-thread task meanwhile, and its share of the whole wait
+ *             (informational; e2e/hostile-ledger.spec.ts checks the behaviour, not the time)
  *   bundle:   the JavaScript index.html loads at once (scripts and modulepreloads), gzipped
  *             (target: at most 250 KB)
  *
  * The app is built into dist-bench-app/ (and the bench page, bench/page/, beside it in _bench/),
  * served by `vite preview` on a free port. BENCH_QUICK=1 shrinks the sizes for a smoke run;
- * BENCH_ONLY=import or BENCH_ONLY=explorer runs one part.
+ * BENCH_ONLY=import, BENCH_ONLY=explorer or BENCH_ONLY=hostile runs one part (or a
+ * comma-separated list of them).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -34,9 +38,9 @@ import { build } from 'vite';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = 'dist-bench-app';
 const quick = process.env.BENCH_QUICK === '1';
-/** BENCH_ONLY=import or BENCH_ONLY=explorer runs one part (verify and import are one part). */
+/** BENCH_ONLY=import, explorer, hostile or huge runs one part (verify and import are one part; huge only when named). */
 const only = process.env.BENCH_ONLY?.split(',');
-const runs = (part: 'import' | 'explorer' | 'huge') =>
+const runs = (part: 'import' | 'explorer' | 'hostile' | 'huge') =>
   part === 'huge' ? (only?.includes('huge') ?? false) : !only || only.includes(part);
 /** BENCH_ONLY=huge: one import of BENCH_HUGE tokens (default 250,000), issue 17's last figure. */
 const HUGE = Number(process.env.BENCH_HUGE ?? 250000);
@@ -65,6 +69,7 @@ interface InPage {
     setup(agents: number): Promise<void>;
     makeTokens(n: number): Promise<number>;
     getTokens(n: number): string[];
+    manyPredToken(preds: number): Promise<string>;
     rawVerify(n: number): Promise<number>;
     verifyThroughput(n: number, repeat: number): Promise<{ rawMs: number; coreMs: number; singleMs: number }>;
     importRun(
@@ -93,6 +98,7 @@ interface InPage {
       ms: number,
     ): Promise<{ fps: number; frames: number; ms: number; worstMs: number; mounted: number; zoom: number }>;
     viewport(): [number, number, number] | null;
+    takeLongTasks(): { longestMs: number; totalMs: number; count: number };
   };
 }
 
@@ -126,7 +132,7 @@ async function serve(port: number): Promise<ChildProcess> {
   throw new Error('vite preview did not start');
 }
 
-/** (6) The JavaScript index.html loads at once: module scripts and modulepreloads, gzipped. */
+/** (7) The JavaScript index.html loads at once: module scripts and modulepreloads, gzipped. */
 function initialJs(): { files: string[]; raw: number; gzip: number } {
   const html = readFileSync(join(ROOT, OUT, 'index.html'), 'utf8');
   const files = [
@@ -503,10 +509,48 @@ async function main() {
       await page.context().close();
     }
 
+    // ---- (6) a hostile token: 100,000 missing parents, in the real app
+    if (runs('hostile')) {
+      const preds = quick ? 10_000 : 100_000;
+      const page = await newPage(browser, probe);
+      await openBenchPage(page, base);
+      await page.evaluate(() => (globalThis as unknown as InPage).ectBench.setup(1));
+      const token = await page.evaluate(
+        (n) => (globalThis as unknown as InPage).ectBench.manyPredToken(n),
+        preds,
+      );
+      await page.evaluate(() => (globalThis as unknown as InPage).ectBench.resetLedgers());
+      await page.goto(`${base}/#/graph`);
+      await page.getByTestId('graph-empty').waitFor();
+      console.error(`hostile, one token with ${fmt(preds)} predecessors…`);
+      await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
+      const d = await page.evaluate(
+        ([t, ms]) => (globalThis as unknown as InPage).ectProbe.loadAndDraw(t, ms),
+        [token, 300_000] as const,
+      );
+      const lt = await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
+      record(
+        `hostile.${preds}_preds.draw_ms`,
+        d.ms,
+        `${fmt(d.ms)} ms from "Add to ledger" to the drawn graph (${fmt(d.nodes)} nodes drawn)`,
+      );
+      record(
+        `hostile.${preds}_preds.longest_task_ms`,
+        lt.longestMs,
+        `${fmt(lt.longestMs)} ms the longest main-thread task meanwhile (${lt.count} over 50 ms, ${fmt(lt.totalMs)} ms in all)`,
+      );
+      record(
+        `hostile.${preds}_preds.longest_task_share`,
+        d.ms > 0 ? lt.longestMs / d.ms : 0,
+        `${(d.ms > 0 ? lt.longestMs / d.ms : 0).toFixed(2)} of the wait in one unanswerable piece (informational)`,
+      );
+      await page.context().close();
+    }
+
     // ---- (7) a quarter of a million tokens (only with BENCH_ONLY=huge: minutes, and GBs)
     if (runs('huge')) await huge(browser, base, probe);
 
-    // ---- (6) initial JavaScript
+    // ---- (8) initial JavaScript
     record(
       'bundle.initial_js_gzip_kb',
       js.gzip / 1024,

@@ -29,10 +29,12 @@ test.describe('Graph screenshots', () => {
       await page.emulateMedia({ colorScheme: scheme });
       await load(page, tokens);
       await page.screenshot({ path: `${OUT}/defects-${scheme}.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Export' }).click();
       const [png] = await Promise.all([
         page.waitForEvent('download'),
         page.getByRole('button', { name: 'PNG' }).click(),
       ]);
+      await page.keyboard.press('Escape');
       await png.saveAs(`${OUT}/export-${scheme}.png`);
       await page.getByTestId('graph-canvas').screenshot({ path: `${OUT}/canvas-${scheme}.png` });
       await page.locator(`[data-testid="graph-node"][data-jti="${expected.downstream!.jti}"]`).click();

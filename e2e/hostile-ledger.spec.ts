@@ -5,10 +5,8 @@ import {
   deepJson,
   expectInert,
   hasRawInvisible,
-  longestTask,
   manyPreds,
   payloadText,
-  recordLongTasks,
   RLO,
   signClaims,
   signRaw,
@@ -62,7 +60,6 @@ test.describe('Hostile tokens in a ledger and the graph', () => {
   let dialogs: string[];
   test.beforeEach(async ({ page }) => {
     dialogs = watchDialogs(page);
-    await recordLongTasks(page);
   });
 
   test('imported, audited and shown as text; the entry details mark invisible characters', async ({
@@ -103,7 +100,11 @@ test.describe('Hostile tokens in a ledger and the graph', () => {
     await expectInert(page, dialogs);
     await page.getByRole('link', { name: 'Graph', exact: true }).click();
     await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-layout', 'done');
-    expect(await longestTask(page), 'longest main-thread task (ms)').toBeLessThan(4_000);
+    // The graph of these entries is usable: the disguised one is found by its jti and its details open.
+    await page.getByLabel('Find by jti (prefix)').fill(RTL_JTI.slice(0, 13));
+    await page.getByLabel('Find by jti (prefix)').press('Enter');
+    await expect(page.getByTestId('node-panel').getByTestId('panel-jti')).toContainText(RTL_JTI);
+    await expectInert(page, dialogs);
   });
 
   // IndexedDB's structured clone overflows on claims nested this deep: the ledger stores them
@@ -163,6 +164,7 @@ test.describe('Hostile tokens in a ledger and the graph', () => {
     expect(await hasRawInvisible(page, 'node-panel')).toBe(false);
 
     // The SVG export: markup escaped, invisible characters written as escapes (valid XML).
+    await page.getByRole('button', { name: 'Export' }).click();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'SVG', exact: true }).click(),
@@ -186,7 +188,8 @@ test.describe('Hostile tokens in a ledger and the graph', () => {
   test('100,000 predecessors: drawn as one group with its missing parents, the page responsive', async ({
     page,
   }) => {
-    const token = await signClaims({ pred: manyPreds(100_000) });
+    const jti = crypto.randomUUID();
+    const token = await signClaims({ jti, pred: manyPreds(100_000) });
     await page.goto('./#/graph');
     await page.getByLabel('Tokens to add to the ledger').evaluate((el, value) => {
       Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(el, value);
@@ -205,6 +208,15 @@ test.describe('Hostile tokens in a ledger and the graph', () => {
     await expect(page.getByTestId('ledger-row')).toHaveAttribute('data-codes', /too_many_predecessors/);
     await page.getByRole('link', { name: 'Graph', exact: true }).click();
     await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-layout', 'done');
-    expect(await longestTask(page), 'longest main-thread task (ms)').toBeLessThan(4_000);
+    // Still a working explorer: Find opens the token's details with the code that marks it. How long
+    // the main thread is blocked meanwhile is measured by npm run bench:browser (hostile.*), not here.
+    await page.getByLabel('Find by jti (prefix)').fill(jti.slice(0, 13));
+    await page.getByLabel('Find by jti (prefix)').press('Enter');
+    const panel = page.getByTestId('node-panel');
+    await expect(panel.getByTestId('panel-jti')).toHaveText(jti);
+    await expect(panel).toContainText('too_many_predecessors');
+    // Its 100,000 parent violations counted, not listed one by one.
+    await expect(panel.getByTestId('node-violations-more')).toContainText(/[\d,]+ more parent_not_found/);
+    await expectInert(page, dialogs);
   });
 });

@@ -319,6 +319,7 @@ test.describe('Security of the app', () => {
     await page.getByRole('button', { name: 'Fit View' }).click();
     await page.getByTestId('graph-node').first().click();
     await expect(page.getByTestId('node-panel')).toBeVisible();
+    await page.getByRole('button', { name: 'Export' }).click();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'JSON report' }).click(),

@@ -106,6 +106,32 @@ function getTokens(n: number): string[] {
   return tokens.slice(0, n);
 }
 
+/**
+ * One token that names `preds` parents no ledger holds (e2e/hostile-ledger.spec.ts's 100,000
+ * predecessors): the audit marks it too_many_predecessors and the graph draws every missing parent.
+ */
+async function manyPredToken(preds: number): Promise<string> {
+  const agent = agents[0]!;
+  const header = encodeBase64UrlText(JSON.stringify({ alg: 'ES256', typ: 'exec+jwt', kid: agent.kid }));
+  const claims: JsonObject = {
+    iss: agent.iss,
+    aud: [AUD],
+    iat: NOW - 200,
+    exp: NOW + 300,
+    jti: crypto.randomUUID(),
+    exec_act: 'fan_in',
+    // Short ids, as e2e/hostile-helpers.ts's manyPreds: 100,000 UUIDs make a token past the app's size limit.
+    pred: Array.from({ length: preds }, (_, k) => k.toString(36)),
+  };
+  const input = `${header}.${encodeBase64UrlText(JSON.stringify(claims))}`;
+  const sig = await crypto.subtle.sign(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    agent.privateKey,
+    new TextEncoder().encode(input),
+  );
+  return `${input}.${encodeBase64Url(new Uint8Array(sig))}`;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** What raw WebCrypto verification needs, prepared outside any timing. */
@@ -267,6 +293,7 @@ const api = {
   setup,
   makeTokens,
   getTokens,
+  manyPredToken,
   rawVerify,
   verifyThroughput,
   importRun,

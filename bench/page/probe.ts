@@ -193,6 +193,34 @@ async function panFor(ms: number) {
   return r;
 }
 
-const probe = { loadAndDraw, redrawn, panePoint, nodePoint, panFor, startFrames, stopFrames, viewport };
+// Main-thread tasks over 50 ms (the Long Tasks API), from the page's first script on: how long the
+// page could not answer input while it worked.
+let longTasks: number[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) longTasks.push(e.duration);
+}).observe({ type: 'longtask', buffered: true });
+
+/** The longest and the summed long tasks since the last call; then starts counting afresh. */
+function takeLongTasks(): { longestMs: number; totalMs: number; count: number } {
+  const r = {
+    longestMs: Math.max(0, ...longTasks),
+    totalMs: longTasks.reduce((a, b) => a + b, 0),
+    count: longTasks.length,
+  };
+  longTasks = [];
+  return r;
+}
+
+const probe = {
+  loadAndDraw,
+  redrawn,
+  panePoint,
+  nodePoint,
+  panFor,
+  startFrames,
+  stopFrames,
+  viewport,
+  takeLongTasks,
+};
 export type Probe = typeof probe;
 (window as unknown as { ectProbe: Probe }).ectProbe = probe;

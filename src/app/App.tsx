@@ -41,6 +41,9 @@ export function App() {
   const keyringError = useKeyring((s) => s.error);
   const keyringStatus = useKeyring((s) => s.status);
 
+  // The Graph tab is a workspace: the whole width and the height below a compact header.
+  const fill = route === 'graph';
+  const compact = fill || route === 'ledger';
   const [dbBlocked, setDbBlocked] = useState(false);
   useEffect(() => onDatabaseBlocked(setDbBlocked), []);
 
@@ -49,19 +52,19 @@ export function App() {
   }, [loadKeys]);
 
   return (
-    <div className="flex min-h-screen flex-col">
+    <div className={`flex flex-col ${fill ? 'h-dvh' : 'min-h-screen'}`}>
       <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <div className="mx-auto max-w-6xl px-4 pt-4">
+        <div className={`mx-auto max-w-6xl px-4 ${compact ? 'pt-2' : 'pt-4'}`}>
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
             <h1 className="text-xl font-semibold tracking-tight">ECT Workbench</h1>
             <OfflineBadge />
           </div>
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          <p className={`mt-1 text-sm text-slate-600 dark:text-slate-400 ${compact ? 'hidden' : ''}`}>
             An Execution Context Token (ECT) is a signed JWT recording one task an agent performed; its
             predecessor list links tasks into a workflow DAG. Everything here runs locally in your browser:
             nothing is sent anywhere.
           </p>
-          <nav aria-label="Workbench" className="mt-3 flex gap-1 overflow-x-auto">
+          <nav aria-label="Workbench" className={`flex gap-1 overflow-x-auto ${compact ? 'mt-1' : 'mt-3'}`}>
             {TABS.map((t) => (
               <a
                 key={t.route}
@@ -102,9 +105,15 @@ export function App() {
         </div>
       )}
       <ExampleAgentsChoice />
-      <TourBanner />
+      <TourBanner floating={compact} />
       <TrustKeyDialogHost />
-      <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
+      <main
+        className={
+          fill
+            ? 'flex min-h-0 w-full flex-1 flex-col px-2 py-2 sm:px-3'
+            : `mx-auto w-full max-w-6xl flex-1 px-4 ${compact ? 'py-3' : 'py-6'}`
+        }
+      >
         {route === 'inspect' && <InspectPage />}
         {route === 'create' && <CreatePage />}
         {route === 'keys' && <KeysPage />}

@@ -14,7 +14,8 @@ import {
 import { useLedgers } from '../state/ledgers.ts';
 import { Button } from './Button.tsx';
 
-export function DemoLedgerButton() {
+/** `compact`: the button alone, its description in its tooltip (a toolbar, a menu). */
+export function DemoLedgerButton({ compact = false }: { compact?: boolean }) {
   const [state, setState] = useState<{ kind: 'idle' | 'loading' } | { kind: 'error'; message: string }>({
     kind: 'idle',
   });
@@ -30,16 +31,19 @@ export function DemoLedgerButton() {
       });
     }
   };
+  const about = `a release workflow of ${DEMO_TOKEN_COUNT} tokens, signed here by the example agents, with one of each defect planted (opens as a new ledger)`;
   return (
     <div className="flex flex-col gap-1">
       <div className="flex flex-wrap items-center gap-2">
-        <Button variant="primary" onClick={() => void load()} disabled={state.kind === 'loading'}>
+        <Button
+          variant={compact ? 'secondary' : 'primary'}
+          onClick={() => void load()}
+          disabled={state.kind === 'loading'}
+          title={compact ? `The demo ledger: ${about}` : undefined}
+        >
           {state.kind === 'loading' ? 'Signing the demo…' : 'Load the demo ledger'}
         </Button>
-        <span className="text-sm text-slate-600 dark:text-slate-400">
-          a release workflow of {DEMO_TOKEN_COUNT} tokens, signed here by the example agents, with one of each
-          defect planted (opens as a new ledger)
-        </span>
+        {!compact && <span className="text-sm text-slate-600 dark:text-slate-400">{about}</span>}
       </div>
       {state.kind === 'error' && (
         <p role="alert" className="text-sm text-red-800 dark:text-red-300">

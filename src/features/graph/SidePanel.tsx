@@ -23,8 +23,22 @@ import { isTrustCode, TrustKeyAction, trustTarget } from '../../components/Trust
 import { LedgerProblemList } from '../../components/LedgerProblems.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
+import { LineageControls, RootCauseButton } from './LineageControls.tsx';
 import type { GraphModel, GroupInfo } from './model.ts';
-import { taintSources } from './model.ts';
+import { taintSources } from './traverse.ts';
+
+/**
+ * Violations explained one by one, at most: a token naming 100,000 missing parents has 100,000
+ * parent_not_found violations, and drawing them all kept Chromium's main thread busy past 100 s.
+ */
+const MAX_EXPLAINED = 20;
+
+/** "99,980 more parent_not_found, 1 more cycle": the violations not explained one by one. */
+function moreByCode(rest: readonly Violation[]): string {
+  const counts = new Map<string, number>();
+  for (const v of rest) counts.set(v.code, (counts.get(v.code) ?? 0) + 1);
+  return [...counts].map(([code, c]) => `${c.toLocaleString('en')} more ${code}`).join(', ');
+}
 
 const STATUS_PILL = {
   valid: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
@@ -261,13 +275,19 @@ function TaskDetail({
                 </li>
               ))}
             </ul>
+            <RootCauseButton model={model} i={i} />
           </div>
         )}
         {own.length > 0 && (
           <ul className="flex flex-col gap-1.5" data-testid="node-violations">
-            {own.map((v, k) => (
+            {own.slice(0, MAX_EXPLAINED).map((v, k) => (
               <Explained key={k} code={v.code} message={v.message} pred={v.pred} />
             ))}
+            {own.length > MAX_EXPLAINED && (
+              <li className="text-xs text-slate-600 dark:text-slate-400" data-testid="node-violations-more">
+                and {moreByCode(own.slice(MAX_EXPLAINED))}
+              </li>
+            )}
           </ul>
         )}
         {[...new Set(own.map((v) => v.code))].filter(isTrustCode).map((code) => (
@@ -299,6 +319,7 @@ function TaskDetail({
         </section>
       )}
 
+      <LineageControls model={model} i={i} />
       <Relatives model={model} i={i} onPick={onPick} />
 
       <details open={stepFailed} className="group">
@@ -405,6 +426,7 @@ function GhostDetail({ model, i, onPick }: { model: GraphModel; i: number; onPic
           <span className="font-semibold">Fix:</span> {e.fix}
         </p>
       </div>
+      <LineageControls model={model} i={i} />
       <Relatives model={model} i={i} onPick={onPick} />
     </div>
   );

@@ -75,10 +75,13 @@ export const Timeline = memo(function Timeline({
   model,
   visible,
   onPick,
+  critical = null,
 }: {
   model: GraphModel;
   visible: Uint8Array;
   onPick: (i: number) => void;
+  /** Model nodes on a critical path (marked on their rows), or null. */
+  critical?: Uint8Array | null;
 }) {
   const mode = useGraphView((s) => s.timelineMode);
   const setMode = useGraphView((s) => s.setTimelineMode);
@@ -180,7 +183,14 @@ export const Timeline = memo(function Timeline({
         </div>
       </div>
       {mode === 'tasks' ? (
-        <TaskRows model={model} rows={rows} pct={pct} selectedIndex={selectedIndex} onPick={onPick} />
+        <TaskRows
+          model={model}
+          rows={rows}
+          pct={pct}
+          selectedIndex={selectedIndex}
+          onPick={onPick}
+          critical={critical}
+        />
       ) : (
         <AgentLanes model={model} rows={rows} pct={pct} selectedIndex={selectedIndex} onPick={onPick} />
       )}
@@ -253,12 +263,14 @@ function TaskRows({
   pct,
   selectedIndex,
   onPick,
+  critical,
 }: {
   model: GraphModel;
   rows: Row[];
   pct: (t: number) => number;
   selectedIndex: number;
   onPick: (i: number) => void;
+  critical: Uint8Array | null;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // TanStack Virtual returns fresh functions each render, which the React Compiler cannot memoize; this app
@@ -298,6 +310,7 @@ function TaskRows({
               data-key={n.key}
               data-jti={n.jti ?? ''}
               data-skew={r.skew ?? ''}
+              data-critical={critical?.[r.i] ? 'true' : undefined}
               aria-pressed={isSel}
               onClick={() => onPick(r.i)}
               title={`${visibleString(n.act ?? '')} ${visibleString(n.jti ?? '')}\niat ${r.iat} (${new Date(r.iat * 1000).toISOString()})${
@@ -313,6 +326,11 @@ function TaskRows({
               style={{ top: item.start, height: ROW_H }}
             >
               <span className="truncate px-2">
+                {critical?.[r.i] ? (
+                  <span aria-label="on the critical path" className="text-violet-700 dark:text-violet-300">
+                    ◆{' '}
+                  </span>
+                ) : null}
                 {r.skew && (
                   <span
                     aria-label={r.skew === 'violation' ? 'temporal violation' : 'near miss'}
@@ -335,6 +353,8 @@ function TaskRows({
               <span className="relative mr-3 h-full">
                 <span
                   className={`absolute top-1/2 h-2.5 -translate-y-1/2 rounded-sm ${
+                    critical?.[r.i] ? 'outline-2 outline-violet-600 dark:outline-violet-400 ' : ''
+                  }${
                     back
                       ? r.skew === 'violation'
                         ? 'bg-red-600/80 bg-[repeating-linear-gradient(135deg,transparent_0_3px,rgba(255,255,255,.5)_3px_6px)]'

@@ -14,18 +14,17 @@ import {
   buildModel,
   buildView,
   countVisible,
-  effectiveMode,
   facets,
   groupKey,
-  lineage,
   NO_FILTERS,
   searchJti,
   shortIssuer,
-  taintSources,
   visibleNodes,
   type GraphModel,
 } from './model.ts';
+import { viewPlan } from './overview.ts';
 import { renderSvg } from './svg.ts';
+import { lineage, taintSources } from './traverse.ts';
 
 const alice = await makeAgent('alice');
 const bob = await makeAgent('bob');
@@ -145,9 +144,10 @@ describe('buildView', () => {
   });
 
   it('auto grouping starts past the threshold', () => {
-    expect(effectiveMode('auto', 2000)).toBe('none');
-    expect(effectiveMode('auto', 2001)).toBe('iss');
-    expect(effectiveMode('wid', 3)).toBe('wid');
+    const visible = visibleNodes(model, NO_FILTERS);
+    expect(viewPlan(model, visible, 2000, 'auto').mode).toBe('none');
+    expect(viewPlan(model, visible, 2001, 'auto')).toMatchObject({ mode: 'iss', problemsFirst: true });
+    expect(viewPlan(model, visible, 3, 'wid').mode).toBe('wid');
   });
 });
 
@@ -181,5 +181,27 @@ describe('renderSvg', () => {
     expect(svg).toContain('>cycle<');
     expect(svg).toContain('downstream of invalid');
     expect(svg).toContain('tampered');
+  });
+
+  it("colours a group's counts by status: tainted in amber, also beside invalid ones", () => {
+    const draw = (dark: boolean) => {
+      const v = buildView(model, visibleNodes(model, NO_FILTERS), 'wid', new Set());
+      const r = layeredLayout({
+        n: v.nodes.length,
+        src: Int32Array.from(v.edges.map((e) => e.source)),
+        dst: Int32Array.from(v.edges.map((e) => e.target)),
+        width: 232,
+        height: 92,
+        direction: 'LR',
+      });
+      const opts = { model, view: v, direction: 'LR' as const, x: r.x, y: r.y, related: null };
+      return renderSvg({ ...opts, size: () => [232, 92], selected: undefined, dark }).svg;
+    };
+    // One workflow: 4 invalid tasks and 1 tainted in one group.
+    const light = draw(false);
+    expect(light).toMatch(/fill="#dc2626">4 invalid · \d+ violations<\/text>/);
+    expect(light).toContain('fill="#92400e">1 tainted</text>');
+    expect(light).not.toMatch(/fill="#059669">[^<]*tainted/);
+    expect(draw(true)).toContain('fill="#fde68a">1 tainted</text>');
   });
 });

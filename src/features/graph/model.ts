@@ -29,6 +29,17 @@ export interface GNode {
   /** Short forms for labels. */
   shortJti: string;
   shortIss: string;
+  /** In a comparison of two ledgers (diff.ts): where the node is, and its verdict on each side. */
+  diff?: NodeDiff;
+}
+
+export type DiffMark = 'same' | 'onlyA' | 'onlyB' | 'changed';
+
+export interface NodeDiff {
+  mark: DiffMark;
+  /** The verdict in ledger A (the open one) and B, or null where the node is not. */
+  a: { status: NodeStatus; codes: readonly ErrorCode[] } | null;
+  b: { status: NodeStatus; codes: readonly ErrorCode[] } | null;
 }
 
 export interface GEdge {
@@ -44,6 +55,8 @@ export interface GEdge {
    * the clock skew (no violation, but worth a warning); 0 otherwise.
    */
   nearMiss: number;
+  /** In a comparison: the edge is in A only, in B only, or in both. */
+  diff?: 'onlyA' | 'onlyB' | 'same';
 }
 
 export interface GraphModel {
@@ -258,7 +271,13 @@ export function visibleNodes(model: GraphModel, f: Filters): Uint8Array {
 
 export type GroupMode = 'none' | 'iss' | 'wid';
 
-/** Past this many visible nodes the view collapses by agent unless told otherwise. */
+/**
+ * The grouping asked for: 'auto' draws every node up to AUTO_GROUP_THRESHOLD and the problems
+ * first past it; 'problems' pins the problems and collapses the rest (overview.ts).
+ */
+export type GroupSetting = GroupMode | 'auto' | 'problems';
+
+/** Past this many visible nodes, 'auto' shows the problems first and collapses the rest. */
 export const AUTO_GROUP_THRESHOLD = 2000;
 
 export interface GroupInfo {
@@ -304,7 +323,7 @@ export function groupKey(mode: 'iss' | 'wid', value: string): string {
   return `G:${mode}:${value}`;
 }
 
-function groupValue(model: GraphModel, i: number, mode: 'iss' | 'wid'): string {
+export function groupValue(model: GraphModel, i: number, mode: 'iss' | 'wid'): string {
   const n = model.nodes[i]!;
   if (n.kind === 'ghost') {
     // A ghost goes with its first child.
@@ -314,12 +333,16 @@ function groupValue(model: GraphModel, i: number, mode: 'iss' | 'wid'): string {
   return (mode === 'iss' ? n.iss : n.wid) ?? NONE;
 }
 
-/** The drawn graph: the nodes `visible` lets through, collapsed by `mode` except the `expanded` groups. */
+/**
+ * The drawn graph: the nodes `visible` lets through, collapsed by `mode` except the `expanded`
+ * groups and the `pinned` nodes (drawn one by one whatever their group).
+ */
 export function buildView(
   model: GraphModel,
   visible: Uint8Array,
   mode: GroupMode,
   expanded: ReadonlySet<string>,
+  pinned: Uint8Array | null = null,
 ): View {
   const placeOf = new Int32Array(model.nodes.length).fill(-1);
   const nodes: ViewNode[] = [];
@@ -332,7 +355,7 @@ export function buildView(
       continue;
     }
     const n = model.nodes[i]!;
-    if (mode !== 'none') {
+    if (mode !== 'none' && !pinned?.[i]) {
       const value = groupValue(model, i, mode);
       const key = groupKey(mode, value);
       if (!expanded.has(key)) {
@@ -420,52 +443,6 @@ export function buildView(
 /** The group a model node would fall in under `mode`. */
 export function groupOf(model: GraphModel, i: number, mode: 'iss' | 'wid'): string {
   return groupKey(mode, groupValue(model, i, mode));
-}
-
-// ---------------------------------------------------------------- lineage
-
-/** Every ancestor and descendant of the model nodes `from` (cycles terminate), themselves included. */
-export function lineage(model: GraphModel, from: number | readonly number[]): Uint8Array {
-  const start = typeof from === 'number' ? [from] : from;
-  const mark = new Uint8Array(model.nodes.length);
-  for (const i of start) mark[i] = 1;
-  for (const dir of ['parents', 'children'] as const) {
-    const seen = new Uint8Array(model.nodes.length);
-    const queue = [...start];
-    for (const i of start) seen[i] = 1;
-    for (let q = 0; q < queue.length; q++) {
-      for (const j of model.nodes[queue[q]!]![dir]) {
-        if (seen[j]) continue;
-        seen[j] = 1;
-        mark[j] = 1;
-        queue.push(j);
-      }
-    }
-  }
-  return mark;
-}
-
-/** The invalid ancestors a tainted node inherits its taint from (nearest first). */
-export function taintSources(model: GraphModel, i: number): number[] {
-  const seen = new Uint8Array(model.nodes.length);
-  seen[i] = 1;
-  const queue = [i];
-  const out: number[] = [];
-  for (let q = 0; q < queue.length; q++) {
-    for (const p of model.nodes[queue[q]!]!.parents) {
-      if (seen[p]) continue;
-      seen[p] = 1;
-      if (model.nodes[p]!.status === 'invalid') out.push(p);
-      else queue.push(p);
-    }
-  }
-  return out;
-}
-
-/** The effective grouping: 'auto' collapses by agent past the threshold. */
-export function effectiveMode(grouping: GroupMode | 'auto', visibleCount: number): GroupMode {
-  if (grouping !== 'auto') return grouping;
-  return visibleCount > AUTO_GROUP_THRESHOLD ? 'iss' : 'none';
 }
 
 export function countVisible(visible: Uint8Array): number {

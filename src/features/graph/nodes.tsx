@@ -11,13 +11,6 @@ import type { GNode, GroupInfo } from './model.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { visibleString } from '../../components/visible.ts';
 
-export const TASK_W = 212;
-export const TASK_H = 76;
-export const GHOST_W = 196;
-export const GHOST_H = 52;
-export const GROUP_W = 232;
-export const GROUP_H = 92;
-
 export type TaskNodeType = Node<
   {
     node: GNode;
@@ -37,6 +30,8 @@ export interface EdgeData extends Record<string, unknown> {
   count: number;
   ghost: boolean;
   selfLoop: boolean;
+  /** In a comparison: the edge is in A only, in B only, or in both. */
+  diff?: 'onlyA' | 'onlyB' | 'same';
 }
 export type EctEdgeType = Edge<EdgeData, 'ect'>;
 
@@ -47,6 +42,16 @@ const STATUS_TEXT = {
   ghost: 'missing',
 } as const;
 const MAX_BADGES = 3;
+
+/** In a comparison: the badge that says where a node is, and how its verdict changed. */
+function diffBadge(n: GNode): string | null {
+  const d = n.diff;
+  if (!d || d.mark === 'same') return null;
+  if (d.mark === 'onlyA') return '− only in A';
+  if (d.mark === 'onlyB') return '+ only in B';
+  const word = (v: NonNullable<typeof d.a>) => (v.status === 'ghost' ? 'missing' : v.status);
+  return `${word(d.a!)} → ${word(d.b!)}`;
+}
 
 /** iat as an UTC time of day, e.g. 23:47:00Z. */
 function clock(iat: number): string {
@@ -87,12 +92,14 @@ export const TaskNode = memo(function TaskNode({
   const n = data.node;
   const brk = data.ledgerProblems;
   const brkCodes = brk ? [...new Set(brk.map((p) => p.code))] : [];
-  const shown = n.codes.slice(0, Math.max(1, MAX_BADGES - brkCodes.length));
+  const diff = diffBadge(n);
+  const shown = n.codes.slice(0, Math.max(1, MAX_BADGES - brkCodes.length - (diff ? 1 : 0)));
   return (
     <div
-      className={`gnode gnode--${n.status}${brk ? ' gnode--chainbreak' : ''}`}
+      className={`gnode gnode--${n.status}${brk ? ' gnode--chainbreak' : ''}${n.diff ? ` gnode--diff-${n.diff.mark}` : ''}`}
       data-testid="graph-node"
       data-status={n.status}
+      data-diff={n.diff?.mark}
       data-chain-break={brk ? 'true' : undefined}
       data-ledger-problems={brk ? brkCodes.join(' ') : undefined}
       data-jti={n.jti ?? ''}
@@ -115,6 +122,11 @@ export const TaskNode = memo(function TaskNode({
         </span>
       </div>
       <div className="gnode__codes">
+        {diff && (
+          <span className="gbadge gbadge--diff" data-testid="node-diff">
+            {diff}
+          </span>
+        )}
         {brkCodes.map((code) => (
           <span
             key={code}
@@ -152,9 +164,10 @@ export const GhostNode = memo(function GhostNode({
   const n = data.node;
   return (
     <div
-      className="gnode gnode--ghost"
+      className={`gnode gnode--ghost${n.diff ? ` gnode--diff-${n.diff.mark}` : ''}`}
       data-testid="graph-node"
       data-status="ghost"
+      data-diff={n.diff?.mark}
       data-jti={n.jti ?? ''}
       title={`Missing parent: ${visibleString(n.jti ?? '')}\nNamed in pred by ${n.children.length} token(s) but not in this set`}
     >
@@ -238,7 +251,14 @@ export const EctEdge = memo(function EctEdge(props: EdgeProps<EctEdgeType>) {
   const label = edgeLabel(d);
   const w = label ? labelWidth(label) : 0;
   return (
-    <g data-testid="graph-edge" data-status={status} data-codes={d.codes.join(' ')} data-edge={id}>
+    <g
+      data-testid="graph-edge"
+      data-status={status}
+      data-codes={d.codes.join(' ')}
+      data-edge={id}
+      data-diff={d.diff}
+      className={d.diff && d.diff !== 'same' ? `gedge-diff--${d.diff}` : undefined}
+    >
       <path
         d={path}
         fill="none"

@@ -205,13 +205,19 @@ export function renderSvg(d: Drawing): { svg: string; width: number; height: num
         `<text x="14" y="40" font-size="11" fill="${p.muted}">${g.mode === 'iss' ? 'agent' : 'workflow'} · ${g.tokens.toLocaleString('en')} tokens${
           g.ghosts ? ` · ${g.ghosts} missing` : ''
         }</text>`,
-        `<text x="14" y="60" font-size="11" font-weight="600" fill="${bad ? p.invalid : p.valid}">${esc(
+        // Each count in its own status colour, as on screen: invalid red, tainted amber, all valid green.
+        `<text x="14" y="60" font-size="11" font-weight="600" fill="${bad ? p.invalid : g.tainted ? p.taintFg : p.valid}">${esc(
           bad
             ? `${g.invalid.toLocaleString('en')} invalid · ${g.violations.toLocaleString('en')} violations`
             : g.tainted
               ? `${g.tainted.toLocaleString('en')} tainted`
               : 'all valid',
         )}</text>`,
+        bad && g.tainted
+          ? `<text x="14" y="76" font-size="11" font-weight="600" fill="${p.taintFg}">${esc(
+              `${g.tainted.toLocaleString('en')} tainted`,
+            )}</text>`
+          : '',
       );
     } else {
       const n = model.nodes[v.model]!;

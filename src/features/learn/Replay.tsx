@@ -12,6 +12,7 @@ import { DemoLedgerButton } from '../../components/DemoLedger.tsx';
 import { MiniDag, type MiniDagEdge, type MiniDagNode } from '../../components/MiniDag.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
 import { hashFor } from '../../state/router.ts';
+import { useReplayChoice, useReplayLedger } from './useReplayLedger.ts';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
 import type { EntryRecord } from '../../storage/ledger.ts';
 import {
@@ -24,8 +25,9 @@ import {
   type ReplayStatus,
 } from './replayModel.ts';
 
-const PLAY_MS = 900;
 const ROWS_SHOWN = 8;
+const NODE_W = 190;
+const NODE_H = 62;
 
 const STATUS: Record<ReplayStatus, { word: string; mark: string; box: string; text: string }> = {
   valid: {
@@ -66,10 +68,9 @@ export function Replay() {
   const status = useLedgers((s) => s.status);
   const error = useLedgers((s) => s.error);
   const ledgers = useLedgers((s) => s.ledgers);
-  const currentId = useLedgers((s) => s.currentId);
-  const entries = useLedgers((s) => s.entries);
-  const audit = useLedgers((s) => s.audit);
   const progress = useLedgers((s) => s.progress);
+  const currentId = useLedgers((s) => s.currentId);
+  const { id, ledger } = useReplayLedger();
   const selectId = useId();
 
   useEffect(() => {
@@ -86,7 +87,8 @@ export function Replay() {
   if (status !== 'ready') {
     return <p className="text-sm text-slate-600 dark:text-slate-400">Opening the ledgers…</p>;
   }
-  const n = audit ? Math.min(audit.nodes.length, entries.length) : 0;
+  const ready = ledger.status === 'ready' ? ledger : null;
+  const n = ready ? Math.min(ready.audit.nodes.length, ready.entries.length) : 0;
   return (
     <div className="flex flex-col gap-3 text-sm">
       <p className="text-slate-700 dark:text-slate-300">
@@ -101,8 +103,9 @@ export function Replay() {
         </label>
         <select
           id={selectId}
-          value={currentId ?? ''}
-          onChange={(e) => void useLedgers.getState().select(e.target.value)}
+          value={id ?? ''}
+          // The replay's own choice: the Ledger and Graph tabs keep the ledger they have open.
+          onChange={(e) => useReplayChoice.getState().choose(e.target.value)}
           className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
         >
           {ledgers.map((l) => (
@@ -112,14 +115,18 @@ export function Replay() {
           ))}
         </select>
         <span className="text-xs text-slate-600 dark:text-slate-400" data-testid="replay-ledger-size">
-          {audit
+          {ready
             ? `${n.toLocaleString('en')} ${n === 1 ? 'entry' : 'entries'}`
-            : progress
+            : progress && id === currentId
               ? `auditing ${progress.done.toLocaleString('en')} / ${progress.total.toLocaleString('en')}…`
               : 'reading…'}
         </span>
       </div>
-      {!audit ? (
+      {ledger.status === 'error' ? (
+        <p role="alert" className="text-red-800 dark:text-red-300">
+          {ledger.message}
+        </p>
+      ) : !ready ? (
         <p className="text-slate-600 dark:text-slate-400" role="status">
           Reading and auditing the ledger…
         </p>
@@ -143,15 +150,23 @@ export function Replay() {
           <DemoLedgerButton />
         </div>
       ) : (
-        <ReplayPlayer key={currentId} audit={audit} entries={entries} n={n} />
+        <ReplayPlayer key={ready.id} audit={ready.audit} entries={ready.entries} n={n} />
       )}
     </div>
   );
 }
 
+/** Entries a second while playing. */
+const SPEEDS = [1, 2, 5, 20, 100, 500] as const;
+/** The fastest the view follows: past this, several entries are added per tick. */
+const MIN_TICK_MS = 50;
+
 function ReplayPlayer({ audit, entries, n }: { audit: AuditReport; entries: EntryRecord[]; n: number }) {
   const [k, setK] = useState(0);
   const [playing, setPlaying] = useState(false);
+  // A long ledger plays faster by default: 2,000 entries at one a second took 33 minutes.
+  const [speed, setSpeed] = useState<number>(n <= 60 ? 1 : 20);
+  const speedId = useId();
   const settings = useVerifierSettings((s) => s.settings);
   const sliderId = useId();
   const kk = Math.min(k, n);
@@ -167,9 +182,11 @@ function ReplayPlayer({ audit, entries, n }: { audit: AuditReport; entries: Entr
   const isPlaying = playing && kk < n;
   useEffect(() => {
     if (!isPlaying) return;
-    const t = setInterval(() => setK((v) => Math.min(v + 1, n)), PLAY_MS);
+    const tick = Math.max(MIN_TICK_MS, 1000 / speed);
+    const step = Math.max(1, Math.round((speed * tick) / 1000));
+    const t = setInterval(() => setK((v) => Math.min(v + step, n)), tick);
     return () => clearInterval(t);
-  }, [isPlaying, n]);
+  }, [isPlaying, n, speed]);
 
   const counts = { valid: 0, invalid: 0, tainted: 0 };
   for (const node of sub.nodes) counts[node.valid ? (node.tainted ? 'tainted' : 'valid') : 'invalid']++;
@@ -229,6 +246,22 @@ function ReplayPlayer({ audit, entries, n }: { audit: AuditReport; entries: Entr
           <Button onClick={() => go(n)} disabled={kk >= n} title="Jump to the whole ledger">
             End »
           </Button>
+          <label htmlFor={speedId} className="ml-1 text-xs text-slate-600 dark:text-slate-400">
+            Speed
+          </label>
+          <select
+            id={speedId}
+            value={speed}
+            onChange={(e) => setSpeed(Number(e.target.value))}
+            data-testid="replay-speed"
+            className="rounded-md border border-slate-300 bg-white px-1 py-0.5 text-xs text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
+          >
+            {SPEEDS.map((v) => (
+              <option key={v} value={v}>
+                {v} {v === 1 ? 'entry' : 'entries'} a second
+              </option>
+            ))}
+          </select>
           <p className="ml-auto text-xs text-slate-600 dark:text-slate-400" data-testid="replay-summary">
             After {shownK} {shownK === 1 ? 'entry' : 'entries'}: {counts.valid} valid · {counts.invalid}{' '}
             invalid · {counts.tainted} tainted
@@ -249,7 +282,7 @@ function ReplayPlayer({ audit, entries, n }: { audit: AuditReport; entries: Entr
             </p>
           )}
           <div
-            className="h-[340px] overflow-hidden rounded-md border border-slate-200 dark:border-slate-800"
+            className="h-[min(60vh,480px)] min-h-[340px] overflow-hidden rounded-md border border-slate-200 dark:border-slate-800"
             data-testid="replay-canvas"
             data-nodes={graph.nodes.length}
           >
@@ -280,7 +313,7 @@ const ReplayNodeView = memo(function ReplayNodeView({ node: n }: { node: ReplayD
   const ghost = n.status === 'ghost';
   return (
     <div
-      className={`w-[190px] rounded-md border-2 px-2 py-1 text-left text-slate-900 dark:text-slate-100 ${s.box} ${
+      className={`h-[62px] w-[190px] overflow-hidden rounded-md border-2 px-2 py-1 text-left text-slate-900 dark:text-slate-100 ${s.box} ${
         n.newest ? 'ring-4 ring-sky-400/70' : ''
       }`}
       data-testid="replay-node"
@@ -316,6 +349,9 @@ function Flow({ nodes, edges }: { nodes: ReplayNode[]; edges: ReplayEdge[] }) {
     () =>
       nodes.map((n) => ({
         ...n,
+        // Fixed sizes: the fit need not wait for React Flow to measure 300 nodes.
+        width: NODE_W,
+        height: NODE_H,
         ariaLabel: `${n.status === 'ghost' ? 'missing parent' : (n.act ?? 'task')} ${n.jti ?? ''}: ${STATUS[n.status].word}${
           n.codes.length ? `, ${n.codes.join(', ')}` : ''
         }`,
@@ -339,6 +375,8 @@ function Flow({ nodes, edges }: { nodes: ReplayNode[]; edges: ReplayEdge[] }) {
       edges={dagEdges}
       NodeView={ReplayNodeView}
       fitPadding={0.15}
+      // Far enough out for the whole window (300 entries) to fit at every position, End included.
+      minZoom={0.02}
       ariaLabel="Workflow DAG of the entries replayed"
     />
   );

@@ -9,25 +9,37 @@ import { Button } from '../../components/Button.tsx';
 import { useTour } from './tour/store.ts';
 import { TOUR_STEPS } from './tour/steps.tsx';
 
-export function TourBanner() {
+/** `floating`: the offer lies over the page's corner instead of above it (the Graph and Ledger workspaces). */
+export function TourBanner({ floating = false }: { floating?: boolean }) {
   const active = useTour((s) => s.active);
   const offerDismissed = useTour((s) => s.offerDismissed);
   if (active) return <TourPanel />;
   if (offerDismissed) return null;
-  return <TourOffer />;
+  return <TourOffer floating={floating} />;
 }
 
-function TourOffer() {
+function TourOffer({ floating }: { floating: boolean }) {
   return (
-    <div className="mx-auto w-full max-w-6xl px-4 pt-4">
+    <div
+      className={
+        floating
+          ? 'fixed right-3 bottom-12 z-40 w-[min(30rem,calc(100vw-1.5rem))] shadow-lg'
+          : 'mx-auto w-full max-w-6xl px-4 pt-4'
+      }
+    >
       <section
         aria-label="Welcome"
         data-testid="tour-banner"
-        className="flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:border-sky-900 dark:bg-sky-950/40 dark:text-sky-100"
+        className={`flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:border-sky-900 dark:text-sky-100 ${
+          floating ? 'dark:bg-sky-950' : 'dark:bg-sky-950/40'
+        }`}
       >
         <p className="min-w-0 flex-1 basis-64">
-          <strong>New here? Take the 2-minute tour:</strong> decode a token, verify it, break it, and see a
-          workflow DAG.
+          <strong>New here? Take the 2-minute tour</strong>
+          <span className={floating ? 'hidden sm:inline' : ''}>
+            : decode a token, verify it, break it, and see a workflow DAG
+          </span>
+          .
         </p>
         <div className="flex gap-2">
           <Button variant="primary" onClick={() => useTour.getState().start()}>

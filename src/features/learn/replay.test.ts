@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, verifyToken, type VerificationReport } from 'wimse-ect';
+import { DEFAULT_SETTINGS, verifyToken, type AuditReport, type VerificationReport } from 'wimse-ect';
 import { claims, makeAgent, NOW, sign, trustFor, uuid } from '../../../packages/ect/test/fixtures.ts';
-import { depths, firstIndexByJti, replayAudit, replayGraph, REPLAY_WINDOW } from './replayModel.ts';
+import {
+  COL_W,
+  depths,
+  firstIndexByJti,
+  replayAudit,
+  replayGraph,
+  REPLAY_WINDOW,
+  ROW_H,
+} from './replayModel.ts';
 
 /** A chain root → middle → leaf, written to the ledger child first (leaf, middle, root). */
 async function childFirstChain() {
@@ -78,5 +86,28 @@ describe('replay', () => {
     const lg = replayGraph(replayAudit(loop, 2, DEFAULT_SETTINGS));
     expect(lg.nodes.map((n) => n.status)).toEqual(['invalid', 'invalid']);
     expect(lg.nodes.every((n) => n.codes.includes('cycle'))).toBe(true);
+  });
+
+  it('wraps a wide ledger into columns: about as wide as it is tall, not a sliver', () => {
+    // 300 tasks at one depth (no parents): one column of 300 rows before.
+    const audit = {
+      nodes: Array.from({ length: 300 }, (_, i) => ({
+        index: i,
+        jti: `t${i}`,
+        valid: true,
+        tainted: false,
+        codes: [],
+        report: { payload: { exec_act: 'step' } },
+      })),
+      edges: [],
+      violations: [],
+      missing: [],
+    } as unknown as AuditReport;
+    const g = replayGraph(audit);
+    const w = Math.max(...g.nodes.map((n) => n.x)) + COL_W;
+    const h = Math.max(...g.nodes.map((n) => n.y)) + ROW_H;
+    expect(w / h).toBeGreaterThan(1);
+    expect(w / h).toBeLessThan(5);
+    expect(new Set(g.nodes.map((n) => `${n.x},${n.y}`)).size).toBe(300);
   });
 });

@@ -163,13 +163,23 @@ export function replayGraph(audit: AuditReport, window = REPLAY_WINDOW): ReplayG
     });
   });
   const all = [...ghosts.values(), ...nodes];
-  const minDepth = all.reduce((m, n) => Math.min(m, n.depth), Infinity);
-  const rows = new Map<number, number>();
+  // A depth with more nodes than `rows` wraps into more columns, so that a wide ledger (hundreds of
+  // tasks at one depth) draws about as wide as it is tall instead of as a sliver.
+  const rows = Math.max(6, Math.ceil(Math.sqrt(all.length)));
+  const perDepth = new Map<number, number>();
+  for (const n of all) perDepth.set(n.depth, (perDepth.get(n.depth) ?? 0) + 1);
+  const firstColumn = new Map<number, number>();
+  let column = 0;
+  for (const d of [...perDepth.keys()].sort((a, b) => a - b)) {
+    firstColumn.set(d, column);
+    column += Math.ceil(perDepth.get(d)! / rows);
+  }
+  const placed = new Map<number, number>();
   for (const n of all) {
-    const row = rows.get(n.depth) ?? 0;
-    rows.set(n.depth, row + 1);
-    n.x = (n.depth - (Number.isFinite(minDepth) ? minDepth : 0)) * COL_W;
-    n.y = row * ROW_H;
+    const k = placed.get(n.depth) ?? 0;
+    placed.set(n.depth, k + 1);
+    n.x = (firstColumn.get(n.depth)! + Math.floor(k / rows)) * COL_W;
+    n.y = (k % rows) * ROW_H;
   }
   return { nodes: all, edges, hidden: from };
 }

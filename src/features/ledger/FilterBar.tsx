@@ -11,7 +11,18 @@ const MAX_OPTIONS = 300;
 const labelClass = 'text-xs font-semibold text-slate-600 dark:text-slate-400';
 
 /** Search and filters over the ledger table. Inputs update at once; the table follows, deferred. */
-export function FilterBar({ facets, shown, total }: { facets: Facets; shown: number; total: number }) {
+export function FilterBar({
+  facets,
+  shown,
+  total,
+  onExportCsv,
+}: {
+  facets: Facets;
+  shown: number;
+  total: number;
+  /** Downloads the entries shown, in the order shown, as CSV. */
+  onExportCsv: () => void;
+}) {
   const filters = useLedgerView((s) => s.filters);
   const setFilter = useLedgerView((s) => s.setFilter);
 
@@ -26,7 +37,7 @@ export function FilterBar({ facets, shown, total }: { facets: Facets; shown: num
             id="ledger-search"
             type="search"
             className={inputClass}
-            placeholder="jti prefix, issuer, action…"
+            placeholder="jti, issuer, action, pred, code…"
             value={filters.q}
             onChange={(e) => setFilter('q', e.target.value)}
             spellCheck={false}
@@ -108,6 +119,14 @@ export function FilterBar({ facets, shown, total }: { facets: Facets; shown: num
             Clear filters
           </Button>
         )}
+        <Button
+          onClick={onExportCsv}
+          disabled={shown === 0}
+          className="ml-auto py-0.5 text-xs"
+          title="The entries shown (filtered and sorted as shown) as a CSV file"
+        >
+          Export CSV
+        </Button>
       </div>
     </section>
   );

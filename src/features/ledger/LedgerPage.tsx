@@ -10,6 +10,8 @@ import { FilterBar } from './FilterBar.tsx';
 import { ImportPanel } from './ImportPanel.tsx';
 import { LedgerTable } from './LedgerTable.tsx';
 import { LedgerToolbar } from './LedgerToolbar.tsx';
+import { downloadCsv } from './csvDownload.ts';
+import { sortRows } from './order.ts';
 import { buildRows, facets, filterRows } from './rows.ts';
 import { useLedgerView } from './store.ts';
 import { catchUp, useLedgerSync } from './sync.ts';
@@ -45,7 +47,11 @@ export function LedgerPage() {
   const facetList = useMemo(() => facets(rows), [rows]);
   // Typing stays immediate; filtering 100,000 rows follows in a deferred, interruptible render.
   const deferredFilters = useDeferredValue(filters);
-  const shown = useMemo(() => filterRows(rows, deferredFilters), [rows, deferredFilters]);
+  const sort = useLedgerView((s) => s.sort);
+  const shown = useMemo(
+    () => sortRows(filterRows(rows, deferredFilters), sort),
+    [rows, deferredFilters, sort],
+  );
 
   const selectedIndex = useMemo(() => {
     if (selectedSeq === null) return -1;
@@ -89,7 +95,12 @@ export function LedgerPage() {
       ) : (
         entries.length > 0 && (
           <>
-            <FilterBar facets={facetList} shown={shown.length} total={rows.length} />
+            <FilterBar
+              facets={facetList}
+              shown={shown.length}
+              total={rows.length}
+              onExportCsv={() => downloadCsv(shown)}
+            />
             <LedgerTable rows={shown} total={rows.length} breakSeq={chain?.firstBreak?.seq ?? null} />
             {selectedIndex >= 0 && (
               <EntryDetail entries={entries} index={selectedIndex} audit={audit} chain={chain} />

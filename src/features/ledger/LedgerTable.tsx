@@ -3,10 +3,11 @@ import type { ExampleAgent } from '../../state/exampleAgents.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { visibleString } from '../../components/visible.ts';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { explain, type ErrorCode } from 'wimse-ect';
 import { LedgerProblemBadge } from '../../components/LedgerProblems.tsx';
 import { formatCount, formatIat, formatLocal, formatLocalShort, short } from './format.ts';
+import { nextSort, type SortKey } from './order.ts';
 import type { Row } from './rows.ts';
 import { useLedgerView } from './store.ts';
 
@@ -19,6 +20,8 @@ const ROW_HEIGHT = 36;
 const COLUMNS =
   '4.5rem 9.5rem 6.5rem 6.5rem minmax(8rem,1.2fr) minmax(7rem,1fr) 10.5rem minmax(14rem,1.6fr) 2.75rem';
 const HEADERS = ['seq', 'appended', 'jti', 'wid', 'iss', 'exec_act', 'iat (UTC)', 'status', 'L3'];
+/** The order each column sorts by (L3: none). */
+const SORT_BY: (SortKey | null)[] = ['seq', 'appended', 'jti', 'wid', 'iss', 'act', 'iat', 'status', null];
 
 /**
  * The ledger's entries, virtualized: only the rows in view are in the DOM, so 100,000 entries
@@ -36,6 +39,9 @@ export function LedgerTable({
   breakSeq: number | null;
 }) {
   const selectedSeq = useLedgerView((s) => s.selectedSeq);
+  const sort = useLedgerView((s) => s.sort);
+  // Sorted by another column, a row's place is looked up; in ledger order, searched.
+  const placeOf = useMemo(() => (sort ? new Map(rows.map((r, i) => [r.seq, i])) : null), [rows, sort]);
   const select = useLedgerView((s) => s.select);
   const open = useLedgerView((s) => s.open);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -54,7 +60,8 @@ export function LedgerTable({
     useFlushSync: false,
   });
 
-  const selectedPos = selectedSeq === null ? -1 : findPos(rows, selectedSeq);
+  const selectedPos =
+    selectedSeq === null ? -1 : placeOf ? (placeOf.get(selectedSeq) ?? -1) : findPos(rows, selectedSeq);
 
   // Bring the selected entry into view (a click on "Show entry #k", a link from the graph, keys).
   useEffect(() => {
@@ -117,15 +124,37 @@ export function LedgerTable({
             className="grid border-b border-slate-200 bg-slate-50 text-xs font-semibold text-slate-600 dark:border-slate-800 dark:bg-slate-800/60 dark:text-slate-300"
             style={{ gridTemplateColumns: COLUMNS }}
           >
-            {HEADERS.map((h) => (
-              <div key={h} role="columnheader" className="truncate px-2 py-2">
-                {h === 'L3' ? <abbr title="Receipt signed by the ledger key (L3)">L3</abbr> : h}
-              </div>
-            ))}
+            {HEADERS.map((h, c) => {
+              const key = SORT_BY[c]!;
+              const on = sort?.key === key;
+              return (
+                <div
+                  key={h}
+                  role="columnheader"
+                  aria-sort={on ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                  className="truncate px-2 py-2"
+                >
+                  {key === null ? (
+                    <abbr title="Receipt signed by the ledger key (L3)">L3</abbr>
+                  ) : (
+                    <button
+                      type="button"
+                      onClick={() => useLedgerView.getState().setSort(nextSort(sort, key))}
+                      title={`Sort by ${h}${on ? (sort.dir === 'asc' ? ', descending' : ': back to ledger order') : ''}`}
+                      className="inline-flex items-center gap-0.5 font-semibold hover:text-slate-900 dark:hover:text-white"
+                    >
+                      {h}
+                      <span aria-hidden="true">{on ? (sort.dir === 'asc' ? '▲' : '▼') : ''}</span>
+                    </button>
+                  )}
+                </div>
+              );
+            })}
           </div>
           <div
             ref={scrollRef}
-            className="max-h-[min(60vh,34rem)] overflow-y-auto"
+            // Tall enough to fill the viewport below the page's header once scrolled to.
+            className="max-h-[max(16rem,calc(100dvh-11rem))] overflow-y-auto"
             data-testid="ledger-scroll"
           >
             {rows.length === 0 ? (

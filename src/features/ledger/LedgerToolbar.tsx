@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../components/Button.tsx';
+import { DemoLedgerButton } from '../../components/DemoLedger.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { inputClass } from './inputClass.ts';
@@ -80,6 +81,8 @@ export function LedgerToolbar() {
         <Button onClick={() => setDialog('create')} disabled={busy || status !== 'ready'}>
           New ledger…
         </Button>
+        {/* The empty ledger offers it in full below. */}
+        {count > 0 && <DemoLedgerButton compact />}
         <Button onClick={() => setDialog('rename')} disabled={busy || !current}>
           Rename…
         </Button>

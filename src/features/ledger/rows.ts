@@ -26,7 +26,9 @@ export interface Row {
   signer: { kid: string; issuer: string | null } | null;
   /** The ledger check's problems at this entry (chain, sequence, receipt, checkpoint), by code. */
   ledger: readonly LedgerProblemCode[];
-  /** Lowercase jti, iss, exec_act and wid, for the free-text search. */
+  /** The predecessor ids the entry names. */
+  pred: readonly string[];
+  /** Lowercase jti, iss, exec_act, wid, pred, violation and ledger codes, for the free-text search. */
   hay: string;
 }
 
@@ -49,6 +51,11 @@ export function buildRows(
     const iss = str(c.iss);
     const act = str(c.exec_act);
     const wid = str(c.wid);
+    // -01 names its predecessors in `pred`, -00 in `par`.
+    const links = Array.isArray(c.pred) ? c.pred : Array.isArray(c.par) ? c.par : [];
+    const pred = links.filter((p): p is string => typeof p === 'string');
+    const codes = node?.codes ?? [];
+    const ledger = ledgerCodes(problems.get(e.seq));
     rows[i] = {
       index: i,
       seq: e.seq,
@@ -60,10 +67,11 @@ export function buildRows(
       iat: typeof c.iat === 'number' ? c.iat : null,
       receipt: e.receipt !== undefined,
       status: !node ? 'pending' : !node.valid ? 'invalid' : node.tainted ? 'tainted' : 'valid',
-      codes: node?.codes ?? [],
+      codes,
       signer: node?.report?.key ?? null,
-      ledger: ledgerCodes(problems.get(e.seq)),
-      hay: `${jti}\n${iss}\n${act}\n${wid}`.toLowerCase(),
+      ledger,
+      pred,
+      hay: `${jti}\n${iss}\n${act}\n${wid}\n${pred.join('\n')}\n${codes.join('\n')}\n${ledger.join('\n')}`.toLowerCase(),
     };
   }
   return rows;
@@ -74,7 +82,7 @@ function ledgerCodes(list: readonly LedgerProblem[] | undefined): readonly Ledge
 }
 
 export interface Filters {
-  /** Free text: a jti prefix, or any part of iss, exec_act, jti, wid. */
+  /** Free text: any part of jti, iss, exec_act, wid, a pred entry or a violation code. */
   q: string;
   wid: string;
   iss: string;

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import { BundleRefused, ImportCancelled, useLedgers, type ImportResult } from '../../state/ledgers.ts';
 import { describeStorageError } from './format.ts';
+import type { Sort } from './order.ts';
 import { NO_FILTERS, type Filters } from './rows.ts';
 import { classifyText, type FileKind } from '../../state/fileKind.ts';
 
@@ -20,6 +21,9 @@ export type ImportOutcome =
 
 interface LedgerViewState {
   filters: Filters;
+  /** The table's order: null for ledger order. */
+  sort: Sort | null;
+  setSort(sort: Sort | null): void;
   /** The selected entry's sequence number (stable across re-audits and filters). */
   selectedSeq: number | null;
   /** The import running now: where its text came from, how to stop it, whether its file is still being read. */
@@ -44,6 +48,8 @@ interface LedgerViewState {
 
 export const useLedgerView = create<LedgerViewState>()((set, get) => ({
   filters: NO_FILTERS,
+  sort: null,
+  setSort: (sort) => set({ sort }),
   selectedSeq: null,
   running: null,
   outcome: null,
