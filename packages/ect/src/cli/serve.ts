@@ -99,6 +99,8 @@ export async function cmdServe(argv: string[]): Promise<number> {
     ...(values.schema === undefined ? {} : { schema: values.schema }),
     migrate: false,
     poolSize: 2,
+    // A viewer is answered within 2 s: the ledger, or a 503 saying to try again.
+    retryMs: 2000,
   });
   let database = '';
   try {
