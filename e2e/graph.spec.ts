@@ -319,6 +319,9 @@ test.describe('Graph: the DAG explorer', () => {
     expect(drawn).toBeGreaterThan(0);
     const viewport = page.locator('.react-flow__viewport');
     const before = await viewport.getAttribute('style');
+    // Banners above the graph (the first visit's example-agents question, the tour offer) can push
+    // the pane's middle below the window: bring it into view first, as a user would scroll.
+    await page.locator('.react-flow__pane').scrollIntoViewIfNeeded();
     const pane = await page.locator('.react-flow__pane').boundingBox();
     const x = pane!.x + pane!.width / 2;
     const y = pane!.y + pane!.height / 2;

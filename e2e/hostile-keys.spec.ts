@@ -10,8 +10,8 @@ test('a trust store whose issuer and kid hide invisible characters shows them ma
   const kid = `agent-a-key${RLO}yek-rettab`;
   const store = { issuers: { [issuer]: { keys: [{ ...(await exportJWK(publicKey)), kid }] } } };
   await page.goto('./#/keys');
-  const panel = page.getByRole('region', { name: 'Import public keys' });
-  await panel.getByLabel('JWK, JWKS or trust store').fill(JSON.stringify(store));
+  const panel = page.getByRole('region', { name: 'Import keys' });
+  await panel.getByLabel('Key, JWKS, trust store or PEM').fill(JSON.stringify(store));
   await panel.getByLabel('Name (optional)').fill(XSS_IMG);
   await panel.getByRole('button', { name: 'Import' }).click();
   await expect(panel.getByTestId('import-done')).toContainText('agent-a-key\\u202eyek-rettab');

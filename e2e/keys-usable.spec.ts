@@ -32,7 +32,7 @@ function signToken(key: CryptoKey, alg: string, kid: string): Promise<string> {
     .sign(key);
 }
 
-const importPanel = (page: Page) => page.getByRole('region', { name: 'Import public keys' });
+const importPanel = (page: Page) => page.getByRole('region', { name: 'Import keys' });
 const cards = (page: Page) => page.getByTestId('key-card');
 
 test('an imported JWKS keeps its usable key and lists the others as unusable; RS256 verifies once allowed', async ({
@@ -48,11 +48,12 @@ test('an imported JWKS keeps its usable key and lists the others as unusable; RS
   await page.goto('./#/keys');
   await expect(cards(page)).toHaveCount(3); // the example agents
   const panel = importPanel(page);
-  await panel.getByLabel('JWK, JWKS or trust store').fill(JSON.stringify(jwks));
+  await panel.getByLabel('Key, JWKS, trust store or PEM').fill(JSON.stringify(jwks));
   await panel.getByLabel('Bind unbound keys to issuer (optional)').fill(PARTNER);
   await panel.getByRole('button', { name: 'Import' }).click();
 
-  await expect(panel.getByTestId('import-done')).toHaveText(`Imported 1 key: partner-rsa (${PARTNER}).`);
+  await expect(panel.getByTestId('import-done')).toContainText('Imported 1 key from a JWKS.');
+  await expect(panel.getByTestId('imported-key')).toContainText(`partner-rsa · bound to ${PARTNER}`);
   const skipped = panel.getByTestId('import-skipped');
   await expect(skipped).toContainText('2 keys were not imported: unusable for verification.');
   await expect(skipped.getByTestId('import-skipped-key')).toHaveText([
@@ -91,7 +92,7 @@ test('a file of unusable keys only imports nothing and says why each is unusable
   const small = await keyPair('ES256', 'for-enc');
   await page.goto('./#/keys');
   const panel = importPanel(page);
-  await panel.getByLabel('JWK, JWKS or trust store').fill(
+  await panel.getByLabel('Key, JWKS, trust store or PEM').fill(
     JSON.stringify({
       keys: [
         { ...small.publicJwk, use: 'enc' },

@@ -13,7 +13,7 @@ const cards = (page: Page) => page.getByTestId('key-card');
 const card = (page: Page, name: string) =>
   cards(page).filter({ has: page.getByRole('heading', { name, exact: true }) });
 const generatePanel = (page: Page) => page.getByRole('region', { name: 'Generate a signing key' });
-const importPanel = (page: Page) => page.getByRole('region', { name: 'Import public keys' });
+const importPanel = (page: Page) => page.getByRole('region', { name: 'Import keys' });
 
 async function generate(
   page: Page,
@@ -90,7 +90,7 @@ test.describe('Keys & trust', () => {
   test('importing a pasted JWKS with an issuer lists its keys bound to that issuer', async ({ page }) => {
     const jwks = { keys: [await partnerJwk('partner-1'), await partnerJwk('partner-2')] };
     const panel = importPanel(page);
-    await panel.getByLabel('JWK, JWKS or trust store').fill(JSON.stringify(jwks, null, 2));
+    await panel.getByLabel('Key, JWKS, trust store or PEM').fill(JSON.stringify(jwks, null, 2));
     await panel.getByLabel('Bind unbound keys to issuer (optional)').fill('spiffe://partner.example/agent/y');
     await panel.getByRole('button', { name: 'Import' }).click();
     await expect(panel.getByTestId('import-done')).toContainText('Imported 2 keys');
@@ -104,7 +104,7 @@ test.describe('Keys & trust', () => {
       await expect(c.getByRole('button', { name: 'Test sign' })).toHaveCount(0);
     }
     // Importing it again adds nothing.
-    await panel.getByLabel('JWK, JWKS or trust store').fill(JSON.stringify(jwks));
+    await panel.getByLabel('Key, JWKS, trust store or PEM').fill(JSON.stringify(jwks));
     await panel.getByRole('button', { name: 'Import' }).click();
     await expect(panel.getByTestId('import-done')).toHaveText(
       'Nothing new: every key in it is already stored.',
@@ -119,7 +119,7 @@ test.describe('Keys & trust', () => {
       mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify(await partnerJwk('from-file'))),
     });
-    await expect(panel.getByLabel('JWK, JWKS or trust store')).toHaveValue(/"kid":"from-file"/);
+    await expect(panel.getByLabel('Key, JWKS, trust store or PEM')).toHaveValue(/"kid":"from-file"/);
     await expect(panel).toContainText('Read partner.jwk.json');
     await panel.getByRole('button', { name: 'Import' }).click();
     await expect(card(page, 'from-file').getByTestId('key-issuer')).toHaveText(
@@ -138,7 +138,7 @@ test.describe('Keys & trust', () => {
     await panel.dispatchEvent('dragenter', { dataTransfer });
     await panel.dispatchEvent('dragover', { dataTransfer });
     await panel.dispatchEvent('drop', { dataTransfer });
-    await expect(panel.getByLabel('JWK, JWKS or trust store')).toHaveValue(store);
+    await expect(panel.getByLabel('Key, JWKS, trust store or PEM')).toHaveValue(store);
     await panel.getByRole('button', { name: 'Import' }).click();
     await expect(card(page, 'dropped').getByTestId('key-issuer')).toHaveText(
       'spiffe://dropped.example/agent/d',
@@ -147,7 +147,7 @@ test.describe('Keys & trust', () => {
 
   test('bad import text gives the specific error and loses nothing', async ({ page }) => {
     const panel = importPanel(page);
-    const text = panel.getByLabel('JWK, JWKS or trust store');
+    const text = panel.getByLabel('Key, JWKS, trust store or PEM');
     const importButton = panel.getByRole('button', { name: 'Import' });
     const error = panel.getByTestId('import-error');
 

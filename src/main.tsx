@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 // oxlint-disable-next-line import/no-unassigned-import
 import './index.css';
 import { App } from './app/App.tsx';
+import { registerServiceWorker } from './app/offline.ts';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('ECT Workbench: no #root element in index.html');
@@ -13,3 +14,5 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+registerServiceWorker();

@@ -1,5 +1,8 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { onDatabaseBlocked } from '../storage/db.ts';
+import { TrustKeyDialogHost } from '../components/TrustKey.tsx';
+import { ExampleAgentsChoice } from '../components/ExampleAgentsChoice.tsx';
+import { OfflineBadge } from './OfflineBadge.tsx';
 import { CreatePage } from '../features/create/CreatePage.tsx';
 import { InspectPage } from '../features/inspect/InspectPage.tsx';
 import { KeysPage } from '../features/keys/KeysPage.tsx';
@@ -49,7 +52,10 @@ export function App() {
     <div className="flex min-h-screen flex-col">
       <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <div className="mx-auto max-w-6xl px-4 pt-4">
-          <h1 className="text-xl font-semibold tracking-tight">ECT Workbench</h1>
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <h1 className="text-xl font-semibold tracking-tight">ECT Workbench</h1>
+            <OfflineBadge />
+          </div>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
             An Execution Context Token (ECT) is a signed JWT recording one task an agent performed; its
             predecessor list links tasks into a workflow DAG. Everything here runs locally in your browser:
@@ -95,7 +101,9 @@ export function App() {
           {keyringError} Keys cannot be saved in this browser session; decoding still works.
         </div>
       )}
+      <ExampleAgentsChoice />
       <TourBanner />
+      <TrustKeyDialogHost />
       <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
         {route === 'inspect' && <InspectPage />}
         {route === 'create' && <CreatePage />}

@@ -49,3 +49,25 @@ export const EXAMPLE_AGENTS: readonly ExampleAgent[] = [
     },
   },
 ];
+
+/** The example agent whose published key this public JWK is (same curve and point), if any. */
+export function exampleAgentOfJwk(jwk: JWK): ExampleAgent | null {
+  return EXAMPLE_AGENTS.find((a) => a.jwk.crv === jwk.crv && a.jwk.x === jwk.x && a.jwk.y === jwk.y) ?? null;
+}
+
+/**
+ * For a keyring, a function that says whether the key a verification used (its kid and issuer,
+ * as a report names it) is one of the published example keys. Matched by key material, not by
+ * kid: a key imported under another kid is still a published one, and a user's own key under
+ * the kid "agent-a-key" is not.
+ */
+export function exampleKeyMatcher(
+  keys: readonly { kid: string; issuer: string | null; publicJwk: JWK }[],
+): (used: { kid: string; issuer: string | null } | undefined) => ExampleAgent | null {
+  const found = new Map<string, ExampleAgent>();
+  for (const k of keys) {
+    const agent = exampleAgentOfJwk(k.publicJwk);
+    if (agent) found.set(`${k.issuer ?? ''}\u0000${k.kid}`, agent);
+  }
+  return (used) => (used ? (found.get(`${used.issuer ?? ''}\u0000${used.kid}`) ?? null) : null);
+}

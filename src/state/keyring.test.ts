@@ -66,6 +66,35 @@ describe('useKeyring', () => {
     await expect(state().exportPrivateJwk(x.id)).rejects.toThrow(/can never be read out/);
   });
 
+  it('asks, after the first seeding, whether to keep the example agents, until answered, across reloads', async () => {
+    await state().load();
+    expect(state().exampleChoicePending).toBe(true);
+    vi.resetModules();
+    ({ useKeyring } = await import('./keyring.ts'));
+    await state().load();
+    expect(state().exampleChoicePending).toBe(true);
+    await state().keepExampleAgents();
+    expect(state().exampleChoicePending).toBe(false);
+    expect(kids()).toHaveLength(3);
+    vi.resetModules();
+    ({ useKeyring } = await import('./keyring.ts'));
+    await state().load();
+    expect(state().exampleChoicePending).toBe(false);
+  });
+
+  it('removing the example agents removes every key with a published example key, whatever its kid', async () => {
+    await state().load();
+    const own = await state().generate({ name: 'Mine', issuer: 'spiffe://mine', kid: 'mine' });
+    // Agent A's public key imported again under another kid and issuer: still the published key.
+    const { d: _d, ...pub } = (await import('./exampleAgents.ts')).EXAMPLE_AGENTS[0]!.jwk;
+    void _d;
+    await state().importPublic(JSON.stringify({ ...pub, kid: 'renamed' }), { issuer: 'spiffe://renamed' });
+    expect(kids()).toHaveLength(5);
+    await state().removeExampleAgents();
+    expect(kids()).toEqual([own.kid]);
+    expect(state().exampleChoicePending).toBe(false);
+  });
+
   it('says why when IndexedDB cannot be opened, instead of failing silently', async () => {
     vi.spyOn(factory, 'open').mockImplementation(() => {
       throw new DOMException('A mutation operation was attempted', 'InvalidStateError');

@@ -7,10 +7,19 @@ import type { JWK } from 'jose';
 import { create } from 'zustand';
 import type { TrustStore } from 'wimse-ect';
 import { workbenchDb } from '../storage/db.ts';
-import { KeyStore, trustStoreOf, type ImportResult, type StoredKey } from '../storage/keys.ts';
-import { EXAMPLE_AGENTS } from './exampleAgents.ts';
+import {
+  KeyStore,
+  trustStoreOf,
+  type ImportKeysOptions,
+  type ImportKeysResult,
+  type ImportResult,
+  type StoredKey,
+} from '../storage/keys.ts';
+import { EXAMPLE_AGENTS, exampleAgentOfJwk } from './exampleAgents.ts';
 
 const SEEDED_FLAG = 'keyring.exampleAgentsSeeded';
+/** 'pending' from the first visit's seeding until the user keeps or removes the example agents. */
+const CHOICE_KEY = 'keyring.exampleAgentsChoice';
 
 export interface KeyringState {
   status: 'loading' | 'ready' | 'error';
@@ -27,11 +36,22 @@ export interface KeyringState {
     extractable?: boolean;
   }): Promise<StoredKey>;
   importPublic(text: string, opts?: { issuer?: string | null; name?: string }): Promise<ImportResult>;
+  /** Imports any key text (JWK, JWKS, trust store, keygen output, PEM), private keys included. */
+  importKeys(text: string, opts?: ImportKeysOptions): Promise<ImportKeysResult>;
   update(id: string, patch: { name?: string; issuer?: string | null }): Promise<void>;
   remove(id: string): Promise<void>;
   exportPrivateJwk(id: string): Promise<JWK>;
   /** Adds the example agents (again), e.g. after the user deleted them. */
   addExampleAgents(): Promise<void>;
+  /**
+   * Whether the first visit's seeding of the example agents still waits for the user's choice
+   * (keep them, or remove them and start clean): the app asks, visibly, until answered.
+   */
+  exampleChoicePending: boolean;
+  /** Keeps the example agents: the question is answered. */
+  keepExampleAgents(): Promise<void>;
+  /** Removes every key holding a published example key (whatever its kid or origin). */
+  removeExampleAgents(): Promise<void>;
 }
 
 let store: KeyStore | undefined;
@@ -75,11 +95,16 @@ export const useKeyring = create<KeyringState>()((set) => {
       loading ??= (async () => {
         try {
           const db = workbenchDb();
-          // First visit: seed the example agents once, so the examples verify out of the box.
+          // First visit: seed the example agents once, so the examples verify out of the box, and
+          // ask (visibly, until answered) whether to keep them: their keys are published.
           if (!(await db.meta.get(SEEDED_FLAG))) {
             await seedExamples();
-            await db.meta.put({ key: SEEDED_FLAG, value: true });
+            await db.meta.bulkPut([
+              { key: SEEDED_FLAG, value: true },
+              { key: CHOICE_KEY, value: 'pending' },
+            ]);
           }
+          set({ exampleChoicePending: (await db.meta.get(CHOICE_KEY))?.value === 'pending' });
           await refresh();
         } catch (e) {
           set({
@@ -94,10 +119,25 @@ export const useKeyring = create<KeyringState>()((set) => {
     },
     generate: (opts) => change(() => keyStore().generate(opts)),
     importPublic: (text, opts) => change(() => keyStore().importPublic(text, opts)),
+    importKeys: (text, opts) => change(() => keyStore().importKeys(text, opts)),
     update: (id, patch) => change(() => keyStore().update(id, patch)),
     remove: (id) => change(() => keyStore().remove(id)),
     exportPrivateJwk: (id) => change(() => keyStore().exportPrivateJwk(id)),
     addExampleAgents: () => change(seedExamples),
+    exampleChoicePending: false,
+    keepExampleAgents: () =>
+      change(async () => {
+        await workbenchDb().meta.put({ key: CHOICE_KEY, value: 'kept' });
+        set({ exampleChoicePending: false });
+      }),
+    removeExampleAgents: () =>
+      change(async () => {
+        for (const k of await keyStore().list()) {
+          if (exampleAgentOfJwk(k.publicJwk)) await keyStore().remove(k.id);
+        }
+        await workbenchDb().meta.put({ key: CHOICE_KEY, value: 'removed' });
+        set({ exampleChoicePending: false });
+      }),
   };
 });
 

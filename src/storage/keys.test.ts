@@ -1,10 +1,20 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { calculateJwkThumbprint, compactVerify, generateKeyPair, exportJWK, importJWK, type JWK } from 'jose';
-import { createToken, parseTrustStore, serializeTrustStore } from 'wimse-ect';
+import {
+  calculateJwkThumbprint,
+  compactVerify,
+  exportJWK,
+  exportPKCS8,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+} from 'jose';
+import { createToken, generateSigningKey, parseTrustStore, serializeTrustStore } from 'wimse-ect';
 import { EXAMPLE_AGENTS } from '../state/exampleAgents.ts';
 import { WorkbenchDb } from './db.ts';
-import { describeJsonError, jwksOf, KeyImportError, KeyStore, trustStoreOf } from './keys.ts';
+import { describeJsonError, jwksOf, KeyImportError, KeyStore, trustStoreOf, type StoredKey } from './keys.ts';
 
 /** Node has no IndexedDB: fake-indexeddb's, which stores CryptoKey objects through structuredClone. */
 const fake = { indexedDB, IDBKeyRange };
@@ -231,7 +241,7 @@ describe('KeyStore.importPublic', () => {
     });
 
     it('neither a JWK, a JWKS nor a trust store', async () => {
-      await rejects('[]').toThrow(/must be a JSON object.*\(accepted: a JWK, a JWKS/);
+      await rejects('[]').toThrow(/must be a JSON object.*\(accepted: a JWK, a JWKS.*keygen.*PEM/);
       await rejects('{"foo": 1}').toThrow(/must have "issuers".*or "keys"/);
     });
 
@@ -384,3 +394,165 @@ describe('describeJsonError', () => {
     expect(at('{"a": "open')).toMatch(/the text ends inside a string/);
   });
 });
+
+describe('KeyStore.importKeys: every shape of key users bring', () => {
+  const claims = (iss: string) => ({ iss, aud: 'spiffe://example.com/verifier', exec_act: 'test' });
+
+  /** Signs with the stored key's CryptoKey and checks the signature with its public JWK. */
+  async function signsAndVerifies(k: StoredKey) {
+    const alg = k.alg ?? 'ES256';
+    const { token, header } = await createToken(claims('spiffe://x'), {
+      key: k.privateKey!,
+      kid: k.kid,
+      alg,
+    });
+    expect(header?.alg).toBe(alg);
+    await expect(compactVerify(token, await importJWK(k.publicJwk, alg))).resolves.toBeTruthy();
+  }
+
+  it('a private JWK becomes a non-extractable signing key (extractable only when asked)', async () => {
+    const jwk = await privateJwk('mine');
+    const r = await store.importKeys(JSON.stringify(jwk), { issuer: 'spiffe://x' });
+    expect(r.kind).toBe('jwk');
+    const [k] = r.added;
+    expect(k).toMatchObject({ kid: 'mine', issuer: 'spiffe://x', origin: 'imported', extractable: false });
+    expect(k!.privateKey?.extractable).toBe(false);
+    expect(k!.publicJwk.d).toBeUndefined();
+    await signsAndVerifies((await store.list())[0]!);
+    await expect(store.exportPrivateJwk(k!.id)).rejects.toThrow(/non-extractable/);
+
+    const [x] = (await store.importKeys(JSON.stringify(await privateJwk('x')), { extractable: true })).added;
+    expect(x!.privateKey?.extractable).toBe(true);
+    expect((await store.exportPrivateJwk(x!.id)).d).toBeTypeOf('string');
+  });
+
+  it('`ect keygen` output {"private", "public"}: one signing key, bound to the given issuer', async () => {
+    const made = await generateSigningKey({ kid: 'agent-k', extractable: true });
+    const text = JSON.stringify({ private: made.privateJwk, public: made.publicJwk }, null, 2);
+    const r = await store.importKeys(text, { issuer: 'spiffe://k' });
+    expect(r.kind).toBe('keygen');
+    expect(r.added.map((k) => [k.kid, k.issuer, !!k.privateKey])).toEqual([['agent-k', 'spiffe://k', true]]);
+    await signsAndVerifies(r.added[0]!);
+    // A pair whose halves do not match is refused.
+    const other = await generateSigningKey({ kid: 'agent-k' });
+    await expect(
+      store.importKeys(JSON.stringify({ private: made.privateJwk, public: other.publicJwk })),
+    ).rejects.toThrow('"public" is not the public half of "private"');
+  });
+
+  it('a public key imported first is completed by its private part later', async () => {
+    const made = await generateSigningKey({ kid: 'late', extractable: true });
+    await store.importKeys(JSON.stringify(made.publicJwk), { issuer: 'spiffe://l' });
+    const r = await store.importKeys(JSON.stringify(made.privateJwk), { issuer: 'spiffe://l' });
+    expect(r.added).toEqual([]);
+    expect(r.completed.map((k) => k.kid)).toEqual(['late']);
+    const [stored] = await store.list();
+    expect(stored!.privateKey?.extractable).toBe(false);
+    await signsAndVerifies(stored!);
+    expect(
+      (await store.importKeys(JSON.stringify(made.privateJwk), { issuer: 'spiffe://l' })).already,
+    ).toHaveLength(1);
+  });
+
+  it('a JWKS or trust store may carry private keys; importPublic drops them', async () => {
+    const doc = { issuers: { 'spiffe://p': { keys: [await privateJwk('p1'), await publicJwk('p2')] } } };
+    const r = await store.importKeys(JSON.stringify(doc));
+    expect(r.kind).toBe('trust-store');
+    expect(r.added.map((k) => [k.kid, k.issuer, !!k.privateKey])).toEqual([
+      ['p1', 'spiffe://p', true],
+      ['p2', 'spiffe://p', false],
+    ]);
+    const {
+      added: [pub],
+    } = await store.importPublic(JSON.stringify({ keys: [await privateJwk('q')] }));
+    expect(pub!.privateKey).toBeUndefined();
+  });
+
+  it('a JWK without kid takes the given one', async () => {
+    const { kid: _kid, ...nokid } = await publicJwk('x');
+    void _kid;
+    const [k] = (await store.importKeys(JSON.stringify(nokid), { kid: 'given', issuer: 'spiffe://g' })).added;
+    expect(k).toMatchObject({ kid: 'given', issuer: 'spiffe://g' });
+    expect(k!.publicJwk.kid).toBe('given');
+    // Several kid-less keys cannot share one kid.
+    const two = { keys: [nokid, { ...(await publicJwk()) }] };
+    await expect(store.importKeys(JSON.stringify(two), { kid: 'one' })).rejects.toThrow(
+      /^no usable key: keys\[0\] has no "kid"/,
+    );
+  });
+
+  const PEM_CASES = [
+    ['EC P-256', 'ES256', { namedCurve: 'P-256' }],
+    ['EC P-384', 'ES384', { namedCurve: 'P-384' }],
+    ['EC P-521', 'ES512', { namedCurve: 'P-521' }],
+    ['RSA', 'RS256', { modulusLength: 2048 }],
+    ['Ed25519', 'EdDSA', {}],
+  ] as const;
+
+  for (const [name, alg, params] of PEM_CASES) {
+    it(`PEM: a PKCS#8 ${name} private key signs (${alg}); its SPKI public key verifies`, async () => {
+      const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...params });
+      const pkcs8 = await exportPKCS8(privateKey);
+      const spki = await exportSPKI(publicKey);
+      const r = await store.importKeys(pkcs8, { issuer: 'spiffe://pem' });
+      expect(r.kind).toBe('pem');
+      const [k] = r.added;
+      expect(k!.alg ?? 'ES256').toBe(alg);
+      expect(k!.privateKey?.extractable).toBe(false);
+      // No kid in PEM: the RFC 7638 thumbprint, as keys made here get.
+      expect(k!.kid).toBe(await calculateJwkThumbprint(await exportJWK(publicKey)));
+      await signsAndVerifies(k!);
+      // The SPKI public key is the same key: already there.
+      const again = await store.importKeys(spki, { issuer: 'spiffe://pem' });
+      expect(again.already.map((a) => a.kid)).toEqual([k!.kid]);
+      // Under a given kid, for another issuer, it is a new trusted key.
+      const [named] = (await store.importKeys(spki, { issuer: 'spiffe://other', kid: 'named' })).added;
+      expect(named).toMatchObject({ kid: 'named', issuer: 'spiffe://other' });
+      expect(named!.privateKey).toBeUndefined();
+    });
+  }
+
+  it('PEM: several blocks at once; an X.509 certificate gives its public key', async () => {
+    const a = await generateKeyPair('ES256', { extractable: true });
+    const b = await generateKeyPair('ES384', { extractable: true });
+    const text = `${await exportSPKI(a.publicKey)}\n${await exportSPKI(b.publicKey)}\n${CERT}`;
+    const r = await store.importKeys(text);
+    expect(r.added.map((k) => [k.alg ?? 'ES256', !!k.privateKey])).toEqual([
+      ['ES256', false],
+      ['ES384', false],
+      ['ES256', false],
+    ]);
+  });
+
+  it('PEM forms jose does not read are refused with the command that converts them', async () => {
+    const sec1 = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIA==\n-----END EC PRIVATE KEY-----';
+    await expect(store.importKeys(sec1)).rejects.toThrow(/SEC1.*openssl pkcs8 -topk8 -nocrypt/);
+    const rsa1 = '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----';
+    await expect(store.importKeys(rsa1)).rejects.toThrow(/PKCS#1/);
+    await expect(store.importKeys('-----BEGIN PUBLIC KEY-----\nMFkw')).rejects.toThrow(/never ends/);
+    await expect(
+      store.importKeys('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----'),
+    ).rejects.toThrow(/could not be read as an EC/);
+    expect(await store.list()).toEqual([]);
+  });
+
+  it('refuses an RSA key under 2048 bits', async () => {
+    // jose and WebCrypto refuse to make one: node:crypto does, as an old partner system might.
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const jwk = { ...(publicKey.export({ format: 'jwk' }) as JWK), kid: 'small' };
+    await expect(store.importKeys(JSON.stringify(jwk))).rejects.toThrow(/1024 bits.*at least 2048/);
+  });
+});
+
+/** A self-signed certificate (openssl req -x509, EC P-256, SAN spiffe://example.com/agent/x). */
+const CERT = `-----BEGIN CERTIFICATE-----
+MIIBojCCAUigAwIBAgIUcJ1obJwroPiIC/SPxeoI9tEuwSQwCgYIKoZIzj0EAwIw
+EjEQMA4GA1UEAwwHYWdlbnQteDAeFw0yNjEyMDYwMDIwNDFaFw0zNjEyMDMwMDIw
+NDFaMBIxEDAOBgNVBAMMB2FnZW50LXgwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNC
+AATekdxgYByMwXgy0iqmMm7D1NzD6h2NxsCIV3rnnDYG2MhiWJOo8dYxB6Mw6ESg
+Nvedfi7e9/hwy8GlJYd1pCx3o3wwejAdBgNVHQ4EFgQUgrJ9VGTVL519FewiCZri
+i7obqN8wHwYDVR0jBBgwFoAUgrJ9VGTVL519FewiCZrii7obqN8wDwYDVR0TAQH/
+BAUwAwEB/zAnBgNVHREEIDAehhxzcGlmZmU6Ly9leGFtcGxlLmNvbS9hZ2VudC94
+MAoGCCqGSM49BAMCA0gAMEUCIAKlTD0mWhrrxcCFvpGFj4aClSBvdMXY+P2BLrDX
+KP6sAiEArdtMLry6cH+RH8a122nPss8OgCUpvuT58/1Jk/phbiU=
+-----END CERTIFICATE-----`;

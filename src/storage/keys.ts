@@ -1,14 +1,13 @@
 /**
- * The key store: signing keys made in the browser (private part as a
- * WebCrypto key, non-extractable unless the user asked otherwise) and public
- * keys imported from JWK, JWKS or trust-store files, each bound to an issuer.
+ * The key store: signing keys made in the browser or imported (private part as
+ * a WebCrypto key, non-extractable unless the user asked otherwise) and public
+ * keys imported from JWK, JWKS, trust-store or PEM files, each bound to an issuer.
  * The trust store used for verification is derived from it.
  */
 import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
 import {
   generateSigningKey,
   keyImportProblem,
-  parseTrustStore,
   quote,
   unusableKeyReason,
   type SkippedKey,
@@ -16,6 +15,7 @@ import {
   type TrustStore,
 } from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
+import { readKeyText, sameKeyMaterial, type KeyTextKind, type ReadKeys } from './keyFormats.ts';
 
 export interface StoredKey {
   id: string;
@@ -30,6 +30,8 @@ export interface StoredKey {
   /** Whether the private key can be exported (asked for at creation). */
   extractable: boolean;
   origin: 'generated' | 'imported' | 'example';
+  /** The JWS algorithm it signs with; absent means ES256 (every key made here). */
+  alg?: string;
   createdAt: number;
 }
 
@@ -46,6 +48,26 @@ export interface ImportResult {
   added: StoredKey[];
   /** The keys that cannot verify, each with its reason. */
   skipped: SkippedImport[];
+}
+
+export interface ImportKeysOptions {
+  /** Binds keys that carry no issuer (a JWK, a JWKS, PEM) to this issuer. */
+  issuer?: string | null;
+  name?: string;
+  /** The kid of a key that has none (PEM, a JWK without "kid"); else PEM keys get their thumbprint. */
+  kid?: string;
+  /** Keep imported private keys extractable (default: non-extractable, they sign but never leave). */
+  extractable?: boolean;
+  /** Drop private parts: import public keys only. */
+  publicOnly?: boolean;
+}
+
+export interface ImportKeysResult extends ImportResult {
+  kind: KeyTextKind;
+  /** Public keys already stored that got their private part from this import. */
+  completed: StoredKey[];
+  /** Keys already stored as they are: nothing new. */
+  already: StoredKey[];
 }
 
 export class KeyImportError extends Error {
@@ -127,101 +149,113 @@ export class KeyStore {
   }
 
   /**
-   * Imports public keys from a JWK, a JWKS or a trust store (JSON text). Keys
-   * without an issuer are bound to `issuer` when given. Private members are
-   * dropped: imported keys only verify. Keys that cannot verify (ECT-PROFILE.md
-   * section 6: no kid, "use" not sig, "key_ops" without verify, RSA under 2048
-   * bits, or not importable) are left out and listed with their reason; a
-   * document of another shape, or one with no usable key, imports nothing.
+   * Imports public keys from a JWK, a JWKS or a trust store (JSON text), dropping private parts:
+   * the keys added only verify. See `importKeys` for everything else it takes.
    */
   async importPublic(
     text: string,
     opts: { issuer?: string | null; name?: string } = {},
   ): Promise<ImportResult> {
-    const source = text.replace(/^\uFEFF/, '');
-    if (!source.trim()) {
-      throw new KeyImportError('empty: paste or choose a JWK, a JWKS {"keys": [...]} or a trust store');
-    }
-    let doc: unknown;
+    const { added, skipped } = await this.importKeys(text, { ...opts, publicOnly: true });
+    return { added, skipped };
+  }
+
+  /**
+   * Imports keys from any text `readKeyText` reads: a JWK (public or private), a JWKS, a trust
+   * store, `ect keygen` output, PEM. A private key becomes a WebCrypto key that can sign,
+   * non-extractable unless `extractable`; a public key only verifies. Keys without an issuer are
+   * bound to `issuer` when given; `kid` names a key that has none. Keys that cannot verify
+   * (ECT-PROFILE.md section 6: no kid, "use" not sig, "key_ops" without verify, RSA under 2048
+   * bits, or not importable) are left out and listed with their reason; a document of another
+   * shape, or one with no usable key, imports nothing. Says what it added, what it completed (a
+   * public key already stored, now with its private part) and what it already held.
+   */
+  async importKeys(text: string, opts: ImportKeysOptions = {}): Promise<ImportKeysResult> {
+    let read: ReadKeys;
     try {
-      doc = JSON.parse(source);
+      read = await readKeyText(text, { ...(opts.kid ? { kid: opts.kid } : {}) });
     } catch (e) {
-      throw new KeyImportError(describeJsonError(source, e));
+      throw new KeyImportError((e as Error).message);
     }
-    const isJwk = !!doc && typeof doc === 'object' && typeof (doc as { kty?: unknown }).kty === 'string';
-    let store: TrustStore;
-    try {
-      store = parseTrustStore(isJwk ? { keys: [doc] } : doc);
-    } catch (e) {
-      const message = (e as Error).message;
-      throw new KeyImportError(
-        isJwk
-          ? message.replace(/^keys\[0\]/, 'the JWK')
-          : /^(a trust store|"issuers"|"keys")/.test(message)
-            ? `${message} (accepted: a JWK, a JWKS {"keys": [...]}, or a trust store {"issuers": {...}})`
-            : message,
-      );
-    }
-    if (!store.keys.length && !store.skipped.length) throw new KeyImportError('empty: it holds no keys');
-    const where = (w: string) => (isJwk ? 'the JWK' : w);
-    const skipped: SkippedImport[] = store.skipped.map((k) => ({
-      where: where(k.where),
-      kid: k.kid,
-      reason: k.reason,
-    }));
+    const { kind, candidates: found } = read;
+    const skipped: SkippedImport[] = [...read.skipped];
+    if (!found.length && !skipped.length) throw new KeyImportError('empty: it holds no keys');
+    const single = kind === 'jwk' || kind === 'keygen';
     const issuer = opts.issuer?.trim() || null;
+    const name = opts.name?.trim();
+    const extractable = opts.extractable ?? false;
     const firstCreatedAt = await this.nextCreatedAt();
     const candidates: StoredKey[] = [];
-    for (const [i, k] of store.keys.entries()) {
+    for (const [i, c] of found.entries()) {
+      const where = single ? 'the JWK' : `key ${quote(c.kid)}`;
       // The one check the core leaves to a form: that WebCrypto can import the key at all.
-      const problem = await keyImportProblem(k.jwk);
+      const problem = await keyImportProblem(c.publicJwk);
       if (problem) {
-        skipped.push({ where: isJwk ? 'the JWK' : `key ${quote(k.kid)}`, kid: k.kid, reason: problem });
+        skipped.push({ where, kid: c.kid, reason: problem });
         continue;
+      }
+      let privateKey: CryptoKey | undefined;
+      if (c.privateJwk && !opts.publicOnly) {
+        try {
+          privateKey = (await importJWK(c.privateJwk, c.alg, { extractable })) as CryptoKey;
+        } catch (e) {
+          skipped.push({
+            where,
+            kid: c.kid,
+            reason: `cannot be imported as a private key for ${c.alg}: ${(e as Error).message}`,
+          });
+          continue;
+        }
       }
       candidates.push({
         id: crypto.randomUUID(),
-        name: opts.name?.trim()
-          ? store.keys.length > 1
-            ? `${opts.name.trim()} ${i + 1}`
-            : opts.name.trim()
-          : k.kid,
-        kid: k.kid,
-        issuer: k.issuer ?? issuer,
-        publicJwk: k.jwk,
-        extractable: false,
+        name: name ? (found.length > 1 ? `${name} ${i + 1}` : name) : c.kid,
+        kid: c.kid,
+        issuer: c.issuer ?? issuer,
+        publicJwk: c.publicJwk,
+        ...(privateKey ? { privateKey } : {}),
+        ...(c.alg !== 'ES256' ? { alg: c.alg } : {}),
+        extractable: privateKey ? extractable : false,
         origin: 'imported',
         createdAt: firstCreatedAt + i,
       });
     }
     if (!candidates.length) {
       throw new KeyImportError(
-        `${store.skipped.length + store.keys.length > 1 ? 'no usable key: ' : ''}${skipped
-          .map((k) => `${k.where} ${k.reason}`)
-          .join('; ')}`,
+        `${skipped.length > 1 ? 'no usable key: ' : ''}${skipped.map((k) => `${k.where} ${k.reason}`).join('; ')}`,
       );
     }
     // Only IndexedDB work inside the transaction (another await would end it early).
-    const added = await this.db.transaction('rw', this.db.keys, async () => {
+    return this.db.transaction('rw', this.db.keys, async () => {
       // The same key (same issuer, kid and key material) again is skipped: re-importing an export is
-      // harmless. Other key material under an issuer's kid is a rotated key: kept beside the first
-      // (ECT-PROFILE.md section 6: a signature is valid if any key of that kid verifies it).
-      const seen: { issuer: string | null; kid: string; publicJwk: JWK }[] = await this.db.keys.toArray();
-      const fresh: StoredKey[] = [];
+      // harmless; with a private part the stored public key lacked, it is completed. Other key
+      // material under an issuer's kid is a rotated key: kept beside the first (ECT-PROFILE.md
+      // section 6: a signature is valid if any key of that kid verifies it).
+      const seen: StoredKey[] = await this.db.keys.toArray();
+      const result: ImportKeysResult = { kind, added: [], completed: [], already: [], skipped };
       for (const k of candidates) {
-        if (
-          seen.some(
-            (s) => s.issuer === k.issuer && s.kid === k.kid && sameKeyMaterial(s.publicJwk, k.publicJwk),
-          )
-        )
+        const same = seen.find(
+          (s) => s.issuer === k.issuer && s.kid === k.kid && sameKeyMaterial(s.publicJwk, k.publicJwk),
+        );
+        if (same) {
+          if (k.privateKey && !same.privateKey) {
+            const changes = {
+              privateKey: k.privateKey,
+              extractable: k.extractable,
+              ...(k.alg ? { alg: k.alg } : {}),
+            };
+            await this.db.keys.update(same.id, changes);
+            Object.assign(same, changes);
+            result.completed.push(same);
+          } else result.already.push(same);
           continue;
+        }
         seen.push(k);
-        fresh.push(k);
+        result.added.push(k);
       }
-      await this.db.keys.bulkAdd(fresh);
-      return fresh;
+      await this.db.keys.bulkAdd(result.added);
+      return result;
     });
-    return { added, skipped };
   }
 
   async update(id: string, patch: { name?: string; issuer?: string | null }): Promise<void> {
@@ -247,7 +281,7 @@ export class KeyStore {
         'this private key was made non-extractable: it can sign, but it can never be read out',
       );
     }
-    return { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: 'ES256', use: 'sig' };
+    return { ...(await exportJWK(key.privateKey)), kid: key.kid, alg: key.alg ?? 'ES256', use: 'sig' };
   }
 
   /** Adds keys from a private JWK (the example agents): the private part becomes a non-extractable CryptoKey. */
@@ -275,125 +309,4 @@ export class KeyStore {
   }
 }
 
-/** Whether two public JWKs hold the same key (the members RFC 7638 thumbprints cover). */
-function sameKeyMaterial(a: JWK, b: JWK): boolean {
-  const members = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const;
-  return members.every((m) => a[m] === b[m]);
-}
-
-/**
- * Says where JSON text stops being JSON, as "line L, column C" and what was
- * found there. JSON.parse's own messages differ between browsers and often
- * give no position, so the text is scanned again here.
- */
-export function describeJsonError(text: string, parseError: unknown): string {
-  const found = findJsonError(text);
-  if (!found) return `not JSON: ${parseError instanceof Error ? parseError.message : String(parseError)}`;
-  const before = text.slice(0, found.at);
-  const line = before.split('\n').length;
-  const column = found.at - before.lastIndexOf('\n');
-  return `not JSON: line ${line}, column ${column}: ${found.message}`;
-}
-
-function findJsonError(text: string): { at: number; message: string } | null {
-  let i = 0;
-  class Stop {
-    constructor(
-      readonly at: number,
-      readonly message: string,
-    ) {}
-  }
-  const here = () => (i >= text.length ? 'the text ends' : `found ${JSON.stringify(text[i])}`);
-  const fail = (expected: string): never => {
-    throw new Stop(i, `${here()} where ${expected} was expected`);
-  };
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const string = () => {
-    i++;
-    for (;;) {
-      if (i >= text.length) throw new Stop(i, 'the text ends inside a string (a closing " is missing)');
-      const c = text[i]!;
-      if (c === '"') {
-        i++;
-        return;
-      }
-      if (c === '\\') {
-        const e = text[i + 1];
-        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
-        else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
-        else throw new Stop(i, 'a bad escape sequence in a string');
-      } else if (c < ' ') {
-        throw new Stop(i, 'a line break or control character inside a string (it must be escaped)');
-      } else i++;
-    }
-  };
-  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail('a property name in double quotes');
-        string();
-        ws();
-        if (text[i] !== ':') fail('":"');
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') {
-          i++;
-          return;
-        } else fail('"," or "}"');
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') {
-          i++;
-          return;
-        } else fail('"," or "]"');
-      }
-    }
-    if (c === '"') return string();
-    NUMBER.lastIndex = i;
-    if (c !== undefined && /[-0-9]/.test(c) && NUMBER.exec(text)) {
-      i = NUMBER.lastIndex;
-      return;
-    }
-    for (const literal of ['true', 'false', 'null']) {
-      if (text.startsWith(literal, i)) {
-        i += literal.length;
-        return;
-      }
-    }
-    fail('a value');
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) throw new Stop(i, `${here()} after the end of the JSON value`);
-    return null;
-  } catch (e) {
-    if (e instanceof Stop) return { at: e.at, message: e.message };
-    throw e;
-  }
-}
+export { describeJsonError } from './keyFormats.ts';

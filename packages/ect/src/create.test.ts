@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import { exportJWK, generateKeyPair } from 'jose';
+import { parseTrustStore } from './trust.ts';
 import { EctError } from './errors.ts';
 import { UUID_RE } from './claims.ts';
 import { createToken, type CreateOptions } from './create.ts';
@@ -184,6 +186,29 @@ describe('createToken: refuses what it would not verify', () => {
     const c = await createToken(minimal(), { key: jwk, now: NOW });
     expect(c.header?.kid).toBe(alice.kid);
     expect((await verifyToken(c.token, { trust, now: NOW })).valid).toBe(true);
+  });
+
+  it('signs with another algorithm when asked, and the token verifies where that algorithm is allowed', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES384', { extractable: true });
+    const pub = { ...(await exportJWK(publicKey)), kid: 'p384' };
+    const store = parseTrustStore({ issuers: { [alice.iss]: { keys: [pub] } } });
+    const c = await createToken(minimal(), { key: privateKey, kid: 'p384', alg: 'ES384', now: NOW });
+    expect(c.header?.alg).toBe('ES384');
+    const allowed = resolveSettings({ allowedAlgs: ['ES256', 'ES384'] });
+    expect((await verifyToken(c.token, { trust: store, now: NOW, settings: allowed })).valid).toBe(true);
+    expect((await verifyToken(c.token, { trust: store, now: NOW })).code).toBe('alg_not_allowed');
+    // A key of another kind than the algorithm names is refused (a KeyError naming both), not signed.
+    const e = await rejection(createToken(minimal(), { key: privateKey, kid: 'p384', now: NOW }));
+    expect(e.code).toBe('ERR_ECT_KEY');
+    expect(e.message).toMatch(/^cannot sign with this key as ES256: .*a P-256 private key for ES256/);
+  });
+
+  it('refuses to sign with none or a symmetric algorithm', async () => {
+    for (const alg of ['HS256', 'none']) {
+      const e = await rejection(createToken(minimal(), { ...keyOpts, alg }));
+      expect(e.code).toBe('ERR_ECT_OPTIONS');
+      expect(e.message).toBe(`"${alg}" is never accepted by a verifier: sign with an asymmetric algorithm`);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Creating ECTs: fills `iat`, `exp`, `jti` and `pred` (or `par`) when absent,
- * refuses a payload it would refuse to verify (steps 8-10), then signs an
- * ES256 JWS (L2) or encodes the claims as L1.
+ * refuses a payload it would refuse to verify (steps 8-10), then signs a
+ * JWS (L2; ES256 unless asked otherwise) or encodes the claims as L1.
  */
 import { CompactSign, type CryptoKey, type JWK } from 'jose';
 import { encodeBase64UrlText, utf8Encode } from './base64url.ts';
@@ -17,7 +17,7 @@ import {
 import { ClaimsError, KeyError, OptionsError } from './errors.ts';
 import type { JsonObject } from './decode.ts';
 import { importPrivateJwk } from './keys.ts';
-import { DEFAULT_SETTINGS, type Settings, type Version } from './settings.ts';
+import { DEFAULT_SETTINGS, isForbiddenAlg, type Settings, type Version } from './settings.ts';
 import { quote } from './text.ts';
 
 /** The header `typ` each version's tokens are created with. */
@@ -33,6 +33,12 @@ export interface CreateOptions {
   key?: CryptoKey | JWK;
   /** Required for L2 unless the JWK carries one. */
   kid?: string;
+  /**
+   * The JWS algorithm (header `alg`), default ES256; it must fit the key (ES384 for a P-384 key,
+   * EdDSA or Ed25519 for Ed25519, RS256/PS256… for RSA). The verifier's allow-list decides whether
+   * the token then verifies.
+   */
+  alg?: string;
   /** Unix seconds; defaults to the real clock. */
   now?: number;
   settings?: Settings;
@@ -65,7 +71,7 @@ export function fillClaims(
 
 /**
  * Creates an ECT: fills `iat`, `exp`, `jti` and `pred` (`par` for -00) where absent, refuses
- * claims it would refuse to verify (a `ClaimsError` listing each problem), then signs an ES256 JWS
+ * claims it would refuse to verify (a `ClaimsError` listing each problem), then signs a JWS
  * (L2) or encodes the claims as L1. The key may be given as the second argument, as the reference
  * implementations' `Create(payload, key, opts)` takes it, or as `opts.key`. Throws an
  * `OptionsError` for an L2 token without a key or kid, a `KeyError` for a key that cannot sign.
@@ -118,14 +124,17 @@ export async function createToken(
   const kid = opts.kid ?? jwk?.kid;
   if (!kid)
     throw new OptionsError('the signing key has no "kid"; give one so verifiers can find the public key');
-  const key = jwk ? await importPrivateJwk(jwk) : (opts.key as CryptoKey);
-  const header = { alg: 'ES256', typ: TYP_BY_VERSION[version], kid };
+  const alg = opts.alg ?? 'ES256';
+  if (isForbiddenAlg(alg))
+    throw new OptionsError(`"${alg}" is never accepted by a verifier: sign with an asymmetric algorithm`);
+  const key = jwk ? await importPrivateJwk(jwk, alg) : (opts.key as CryptoKey);
+  const header = { alg, typ: TYP_BY_VERSION[version], kid };
   let token: string;
   try {
     token = await new CompactSign(utf8Encode(json)).setProtectedHeader(header).sign(key);
   } catch (e) {
     throw new KeyError(
-      `cannot sign with this key: ${e instanceof Error ? e.message : String(e)} (an ES256 private key is needed)`,
+      `cannot sign with this key as ${alg}: ${e instanceof Error ? e.message : String(e)} (the key must fit the algorithm: a P-256 private key for ES256, P-384 for ES384, Ed25519 for EdDSA, RSA for RS256/PS256)`,
       e,
     );
   }

@@ -73,6 +73,7 @@ const API = [
   'keyImportProblem',
   'isBundleDocument',
   'isErrorCode',
+  'isForbiddenAlg',
   'isLedgerProblemCode',
   'jsonDeeperThan',
   'jsonDepth',

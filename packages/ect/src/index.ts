@@ -114,6 +114,7 @@ export {
   resolveSettings,
   SETTING_NAMES,
   SUPPORTED_ALGS,
+  isForbiddenAlg,
   type Settings,
   type Level,
   type Version,

@@ -166,8 +166,9 @@ function HandoffNotice({ now }: { now: number }) {
           <code className="font-mono">
             <VisibleText text={handoff.kid} />
           </code>{' '}
-          only as a public key: it verifies this token but cannot sign. To re-sign, choose another signing key
-          (and set iss to its issuer), or import the private key.
+          only as a public key: it verifies this token but cannot sign. To re-sign, import its private key on
+          Keys &amp; trust (a private JWK, <code>ect keygen</code> output or a PKCS#8 PEM: it completes the
+          stored key), or choose another signing key (and set iss to its issuer).
         </p>
       ) : (
         <p data-testid="needed-kid">
@@ -175,8 +176,9 @@ function HandoffNotice({ now }: { now: number }) {
           <code className="font-mono">
             <VisibleText text={handoff.kid} />
           </code>
-          , which your keyring does not have. To re-sign as that agent you need its private key; otherwise
-          choose one of your signing keys (and set iss to its issuer).
+          , which your keyring does not have. To re-sign as that agent, import its private key on Keys &amp;
+          trust (a private JWK, <code>ect keygen</code> output or a PKCS#8 PEM); otherwise choose one of your
+          signing keys (and set iss to its issuer).
         </p>
       )}
       {stale && (
@@ -207,6 +209,8 @@ function TokenOptions({
   const navigate = useRouter((s) => s.navigate);
   const signing = signingKeys(keys);
   const publicOnly = keys.length - signing.length;
+  const signingAlg = selected?.alg ?? 'ES256';
+  const allowedAlgs = useVerifierSettings((s) => s.settings.allowedAlgs);
 
   return (
     <fieldset className={`${CARD} flex flex-wrap items-start gap-x-6 gap-y-3`}>
@@ -243,16 +247,16 @@ function TokenOptions({
           aria-describedby="create-level-help"
           onChange={(e) => setLevel(e.target.value as Level)}
         >
-          <option value="L2">L2: signed JWS (ES256)</option>
+          <option value="L2">L2: signed JWS</option>
           <option value="L1">L1: unsigned claims</option>
         </select>
         <p id="create-level-help" className="max-w-64 text-xs text-slate-500 dark:text-slate-400">
           {level === 'L2'
-            ? `A JWS with header alg ES256, typ ${TYP_BY_VERSION[version]}, kid.`
+            ? `A JWS with header alg ${signingAlg}, typ ${TYP_BY_VERSION[version]}, kid.`
             : 'base64url JSON, no signature: self-asserted. Verifiers refuse it unless their minimum level is L1.'}
         </p>
       </div>
-      <div className="flex min-w-0 flex-1 flex-col gap-1">
+      <div className="flex min-w-0 flex-1 basis-72 flex-col gap-1">
         <label htmlFor="create-key" className="text-sm font-medium">
           Signing key
         </label>
@@ -298,9 +302,13 @@ function TokenOptions({
               {level === 'L1'
                 ? 'Not used: an L1 token is not signed.'
                 : selected
-                  ? `Header kid "${selected.kid}"; the key is bound to ${
+                  ? `Header kid "${selected.kid}", alg ${signingAlg}; the key is bound to ${
                       selected.issuer ? `issuer ${selected.issuer}` : 'no issuer (matched by kid only)'
-                    }.`
+                    }.${
+                      allowedAlgs.includes(signingAlg)
+                        ? ''
+                        : ` ${signingAlg} is not in the verifier's allowed algorithms (settings on the Inspect tab): tokens signed with it fail alg_not_allowed until it is allowed.`
+                    }`
                   : wantedKid
                     ? `No signing key with kid "${wantedKid}" (the handed-over token's): choose one.`
                     : 'Choose a key.'}

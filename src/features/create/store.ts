@@ -224,13 +224,13 @@ export const useCreator = create<CreatorState>()((set, get) => ({
           signingKeys(keyring.keys).length === 0
             ? 'There is no signing key in the keyring. Generate one (or add the example agents) in Keys & trust, or create an unsigned L1 token instead.'
             : s.wantedKid
-              ? `The keyring has no private key with kid "${s.wantedKid}" (the handed-over token's). Choose one of your signing keys, and make "iss" that key's issuer.`
+              ? `The keyring has no private key with kid "${s.wantedKid}" (the handed-over token's). Import it on Keys & trust (a private JWK, \`ect keygen\` output or a PKCS#8 PEM), or choose one of your signing keys and make "iss" that key's issuer.`
               : 'Choose a signing key.',
         );
       }
       if (!key.privateKey) {
         return refuse(
-          `The key "${key.name}" (kid ${key.kid}) has no private part: it was imported as a public key, so it can verify tokens but not sign them. Choose a key you generated (or an example agent), or generate one in Keys & trust.`,
+          `The key "${key.name}" (kid ${key.kid}) has no private part: it was imported as a public key, so it can verify tokens but not sign them. Import its private key on Keys & trust (a private JWK, \`ect keygen\` output or a PKCS#8 PEM), choose another key, or generate one.`,
         );
       }
     }
@@ -241,7 +241,7 @@ export const useCreator = create<CreatorState>()((set, get) => ({
         level: s.level,
         settings,
         now: currentNow(),
-        ...(key?.privateKey ? { key: key.privateKey, kid: key.kid } : {}),
+        ...(key?.privateKey ? { key: key.privateKey, kid: key.kid, alg: key.alg ?? 'ES256' } : {}),
       });
       set({
         signing: false,

@@ -3,7 +3,9 @@
  * straight into the open ledger, without leaving the graph. The Ledger tab
  * does the same with files and more; this is the quick way.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { WrongPlaceOffer } from '../../components/WrongPlace.tsx';
+import { classifyText } from '../../state/fileKind.ts';
 import { Button } from '../../components/Button.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
 
@@ -16,7 +18,11 @@ export function LoadTokens({ open: initiallyOpen = false }: { open?: boolean }) 
   const progress = useLedgers((s) => s.progress);
   const name = ledgers.find((l) => l.id === currentId)?.name ?? 'the open ledger';
 
+  const what = useMemo(() => classifyText(text), [text]);
+  const elsewhere = what.kind === 'keys' || what.kind === 'scenario';
+
   const add = async () => {
+    if (elsewhere) return;
     setBusy(true);
     setResult(null);
     try {
@@ -60,8 +66,17 @@ export function LoadTokens({ open: initiallyOpen = false }: { open?: boolean }) 
             className="rounded-md border border-slate-300 bg-white p-2 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
           />
         </label>
+        {elsewhere && (
+          <WrongPlaceOffer
+            text={text}
+            kind={what}
+            here="graph"
+            expected="tokens"
+            onSent={() => setText('')}
+          />
+        )}
         <div className="flex flex-wrap items-center gap-2">
-          <Button variant="primary" disabled={busy || !text.trim()} onClick={() => void add()}>
+          <Button variant="primary" disabled={busy || !text.trim() || elsewhere} onClick={() => void add()}>
             Add to ledger
           </Button>
           {busy && progress && (

@@ -18,6 +18,8 @@ import { Button } from '../../components/Button.tsx';
 import { CodeLink } from '../../components/CodeLink.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
+import { ExampleKeyNote, ExampleKeyPill, useExampleKeyMatcher } from '../../components/ExampleKey.tsx';
+import { isTrustCode, TrustKeyAction, trustTarget } from '../../components/TrustKey.tsx';
 import { LedgerProblemList } from '../../components/LedgerProblems.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
@@ -180,6 +182,7 @@ function TaskDetail({
   const problems: Problem[] = useMemo(() => report.steps.flatMap((s) => s.problems), [report]);
   const stepFailed = report.steps.some((s) => s.status === 'fail');
   const [now] = useState(() => Math.floor(Date.now() / 1000));
+  const exampleAgent = useExampleKeyMatcher()(report.key);
   return (
     <div className="flex flex-col gap-3">
       <header>
@@ -193,7 +196,9 @@ function TaskDetail({
           >
             {STATUS_WORD[n.status]}
           </span>
+          {exampleAgent && <ExampleKeyPill agent={exampleAgent} />}
         </div>
+        {exampleAgent && <ExampleKeyNote agent={exampleAgent} />}
         <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-xs">
           <dt className="text-slate-500 dark:text-slate-400">jti</dt>
           <dd className="font-mono break-all" data-testid="panel-jti">
@@ -265,6 +270,11 @@ function TaskDetail({
             ))}
           </ul>
         )}
+        {[...new Set(own.map((v) => v.code))].filter(isTrustCode).map((code) => (
+          <p key={code} className="mt-2">
+            <TrustKeyAction code={code} {...trustTarget(report.header, report.payload)} />
+          </p>
+        ))}
       </section>
 
       {asParent.length > 0 && (

@@ -22,6 +22,8 @@ export function DecodeErrorCard({
       className="rounded-lg border border-red-300 bg-red-50 p-4 shadow-sm dark:border-red-900 dark:bg-red-950/40"
       data-testid="decode-error"
       aria-label={`Token ${index + 1}: cannot be decoded`}
+      id={`token-card-${index}`}
+      tabIndex={-1}
       role="alert"
     >
       <header className="mb-2 flex flex-wrap items-center gap-2">

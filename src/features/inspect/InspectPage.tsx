@@ -1,4 +1,10 @@
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { WrongPlaceOffer } from '../../components/WrongPlace.tsx';
+import { classifyText } from '../../state/fileKind.ts';
+import { useHandoff } from '../../state/handoff.ts';
+import { foreignJwt } from './jwtKind.ts';
+import { tokenLinks, type TokenEdge } from './links.ts';
+import { SummaryTable, type SummaryRow } from './SummaryTable.tsx';
 import { splitInput } from 'wimse-ect';
 import { Button } from '../../components/Button.tsx';
 import { SettingsPanel } from '../../components/SettingsPanel.tsx';
@@ -14,8 +20,15 @@ import { TokenCard } from './TokenCard.tsx';
 import { TokenInput } from './TokenInput.tsx';
 import { useClock, useVerification, useVerifyContext } from './useVerification.ts';
 
-/** Cards rendered (and tokens decoded and verified) at most; beyond this the page says how many were left out. */
-const MAX_CARDS = 200;
+// React Flow loads only when pasted tokens link to each other.
+const TokensDag = lazy(() => import('./TokensDag.tsx'));
+
+/** Tokens decoded, verified and listed in the summary table at most; the page says how many were left out. */
+const MAX_VERIFIED = 2000;
+/** Cards shown at a time: the summary table lists every token, the cards show a page of them in detail. */
+const PAGE = 50;
+/** Linked tokens drawn as a DAG at most. */
+const MAX_DAG = 150;
 /** Cards open their claims table and trace at first when at most this many tokens are pasted. */
 const EXPANDED_UP_TO = 3;
 const EXPIRED_NOTICE: InspectNotice = {
@@ -46,9 +59,15 @@ export function InspectPage() {
 
   // Decoding follows typing without blocking it on large pastes.
   const deferredText = useDeferredValue(text);
+  // Keys, a scenario or a ledger bundle pasted here: said, and offered their place.
+  const what = useMemo(
+    () => (/^\s*\{|-----BEGIN /.test(deferredText.slice(0, 2000)) ? classifyText(deferredText) : null),
+    [deferredText],
+  );
+  const notTokens = what?.kind === 'keys' || what?.kind === 'scenario';
   const { split, tokens, results, failures } = useMemo(() => {
-    const parsed = splitInput(deferredText);
-    const shown = parsed.tokens.slice(0, MAX_CARDS);
+    const parsed = notTokens ? { tokens: [], form: 'empty' as const } : splitInput(deferredText);
+    const shown = parsed.tokens.slice(0, MAX_VERIFIED);
     const decoded = shown.map(decodeCached);
     return {
       split: parsed,
@@ -56,7 +75,13 @@ export function InspectPage() {
       results: decoded,
       failures: decoded.filter((r) => !r.ok).length,
     };
-  }, [deferredText]);
+  }, [deferredText, notTokens]);
+
+  // Text sent here from another tab (tokens pasted into Keys & trust).
+  useEffect(() => {
+    const pending = useHandoff.getState().takeText('inspect');
+    if (pending) setText(pending.text, { tone: 'info', text: `Sent here from ${pending.from}.` });
+  }, [setText]);
 
   const clock = useClock(nowOverride === null && tokens.length > 0);
   const now = nowOverride ?? Math.max(clock, editedAt);
@@ -85,20 +110,54 @@ export function InspectPage() {
     }
   };
 
-  const counts = useMemo(() => {
+  const { counts, rows } = useMemo(() => {
     let valid = 0;
     let invalid = 0;
-    for (const t of tokens) {
+    const list: SummaryRow[] = tokens.map((t, index) => {
       const r = verification.reportOf(t).report;
       if (r?.valid) valid++;
       else if (r) invalid++;
-    }
-    return { valid, invalid };
-  }, [tokens, verification]);
+      const d = results[index]!;
+      const payload = d.ok ? d.decoded.payload : null;
+      return {
+        index,
+        status: !d.ok ? 'undecodable' : !r ? 'pending' : r.valid ? 'valid' : 'invalid',
+        code: d.ok ? (r?.code ?? null) : 'malformed',
+        action: typeof payload?.exec_act === 'string' ? payload.exec_act : null,
+        issuer: typeof payload?.iss === 'string' ? payload.iss : null,
+        foreign: d.ok ? (foreignJwt(d.decoded)?.kind ?? null) : null,
+      };
+    });
+    return { counts: { valid, invalid }, rows: list };
+  }, [tokens, results, verification]);
 
   const shown = tokens.length;
   const total = split.tokens.length;
   const expanded = total <= EXPANDED_UP_TO;
+
+  // The page of cards shown (it starts again at the first page when the text changes).
+  const [paging, setPaging] = useState<{ text: string; page: number; scrollTo: number | null }>({
+    text: '',
+    page: 0,
+    scrollTo: null,
+  });
+  const page = paging.text === deferredText ? paging.page : 0;
+  const pages = Math.ceil(shown / PAGE);
+  const first = page * PAGE;
+  const showCard = (index: number) =>
+    setPaging({ text: deferredText, page: Math.floor(index / PAGE), scrollTo: index });
+  // A row's "details" brings its card into view and moves focus there (each click, again).
+  useEffect(() => {
+    if (paging.scrollTo === null) return;
+    const card = document.getElementById(`token-card-${paging.scrollTo}`);
+    card?.scrollIntoView({ block: 'start' });
+    card?.focus({ preventScroll: true });
+  }, [paging]);
+
+  const edges = useMemo(
+    () => (shown > 1 ? tokenLinks(results.map((r) => (r.ok ? r.decoded.payload : null))) : []),
+    [results, shown],
+  );
 
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
@@ -148,7 +207,19 @@ export function InspectPage() {
           )}
         </section>
 
-        {total === 0 ? (
+        {what && what.kind !== 'tokens' && what.kind !== 'empty' && what.kind !== 'unknown' && (
+          <WrongPlaceOffer
+            text={deferredText}
+            kind={what}
+            here="inspect"
+            expected={
+              what.kind === 'ledger-bundle' ? 'loose tokens (its tokens are inspected below)' : 'tokens'
+            }
+            onSent={() => setText('')}
+          />
+        )}
+
+        {notTokens ? null : total === 0 ? (
           <EmptyState
             onExample={() => void loadExample()}
             onExpired={() => setText(EXAMPLE_TOKEN, EXPIRED_NOTICE)}
@@ -164,13 +235,41 @@ export function InspectPage() {
                 ? 'Loading your keyring…'
                 : verification.pending
                   ? 'Verifying…'
-                  : `${counts.valid} valid, ${counts.invalid} invalid`}
+                  : `${counts.valid.toLocaleString('en')} valid, ${counts.invalid.toLocaleString('en')} invalid`}
             </p>
+            {total > shown && (
+              <p
+                className="w-full text-sm font-medium text-amber-900 dark:text-amber-200"
+                data-testid="cap-note"
+              >
+                Only the first {shown.toLocaleString('en')} of {total.toLocaleString('en')} tokens are read
+                and verified; the other {(total - shown).toLocaleString('en')} are left out. Import them into
+                a ledger to audit them all.
+              </p>
+            )}
+            {shown > PAGE && (
+              <p className="w-full text-sm text-slate-600 dark:text-slate-400" data-testid="detail-note">
+                The table lists all {shown.toLocaleString('en')}; below, {PAGE} at a time are shown in detail
+                (tokens {(first + 1).toLocaleString('en')}–
+                {Math.min(first + PAGE, shown).toLocaleString('en')}).
+              </p>
+            )}
           </div>
         )}
 
+        {shown > 1 && <SummaryTable rows={rows} onShow={showCard} />}
+        {edges.length > 0 && <LinkedTokens rows={rows} edges={edges} onPick={showCard} />}
+
+        {pages > 1 && (
+          <Pager
+            page={page}
+            pages={pages}
+            onPage={(p) => setPaging({ text: deferredText, page: p, scrollTo: null })}
+          />
+        )}
         <div className="flex flex-col gap-4" data-testid="token-list">
-          {results.map((result, i) => {
+          {results.slice(first, first + PAGE).map((result, k) => {
+            const i = first + k;
             const token = tokens[i] ?? '';
             const { report, fresh } = verification.reportOf(token);
             return (
@@ -187,10 +286,12 @@ export function InspectPage() {
             );
           })}
         </div>
-        {total > shown && (
-          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="cap-note">
-            Showing and verifying the first {shown} of {total.toLocaleString('en')} tokens.
-          </p>
+        {pages > 1 && (
+          <Pager
+            page={page}
+            pages={pages}
+            onPage={(p) => setPaging({ text: deferredText, page: p, scrollTo: null })}
+          />
         )}
       </div>
 
@@ -202,6 +303,74 @@ export function InspectPage() {
         </p>
       </aside>
     </div>
+  );
+}
+
+function Pager({ page, pages, onPage }: { page: number; pages: number; onPage: (page: number) => void }) {
+  return (
+    <nav aria-label="Pages of token details" className="flex flex-wrap items-center gap-2 text-sm">
+      <Button onClick={() => onPage(page - 1)} disabled={page === 0}>
+        ← Previous {PAGE}
+      </Button>
+      <span>
+        page {page + 1} of {pages}
+      </span>
+      <Button onClick={() => onPage(page + 1)} disabled={page >= pages - 1}>
+        Next {PAGE} →
+      </Button>
+    </nav>
+  );
+}
+
+/** The linked tokens drawn as a DAG (React Flow, loaded when first needed). */
+function LinkedTokens({
+  rows,
+  edges,
+  onPick,
+}: {
+  rows: readonly SummaryRow[];
+  edges: readonly TokenEdge[];
+  onPick: (index: number) => void;
+}) {
+  const { dagTokens, dagEdges, left } = useMemo(() => {
+    const linked = [...new Set(edges.flatMap((e) => [e.from, e.to]))].sort((a, b) => a - b);
+    const kept = linked.slice(0, MAX_DAG);
+    const at = new Map(kept.map((index, pos) => [index, pos]));
+    return {
+      dagTokens: kept.map((index) => {
+        const r = rows[index]!;
+        return {
+          index,
+          label: r.action ?? '(no exec_act)',
+          status:
+            r.status === 'valid'
+              ? ('valid' as const)
+              : r.status === 'pending'
+                ? ('pending' as const)
+                : ('invalid' as const),
+          code: r.code,
+        };
+      }),
+      dagEdges: edges
+        .filter((e) => at.has(e.from) && at.has(e.to))
+        .map((e) => ({ from: at.get(e.from)!, to: at.get(e.to)! })),
+      left: linked.length - kept.length,
+    };
+  }, [rows, edges]);
+  return (
+    <section aria-label="How the tokens link" data-testid="tokens-dag" className="flex flex-col gap-1">
+      <p className="text-sm text-slate-700 dark:text-slate-300">
+        {dagTokens.length + left} of the tokens link to each other ({edges.length} pred edge
+        {edges.length === 1 ? '' : 's'}){left ? `; the first ${MAX_DAG} are drawn` : ''}. Each token is
+        verified on its own here; the DAG rules (missing parents, cycles, order) are checked on the Ledger and
+        Graph tabs.
+      </p>
+      <div className="h-64 rounded-md border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <Suspense fallback={<p className="p-2 text-sm">Drawing…</p>}>
+          <TokensDag tokens={dagTokens} edges={dagEdges} onPick={onPick} />
+        </Suspense>
+      </div>
+    </section>
   );
 }
 

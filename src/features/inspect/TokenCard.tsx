@@ -1,4 +1,4 @@
-import { memo, useId, useState, type ReactNode } from 'react';
+import { memo, useId, useMemo, useState, type ReactNode } from 'react';
 import {
   type DecodeResult,
   type DecodedToken,
@@ -10,7 +10,8 @@ import { Badge } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
-import { JsonBlock } from '../../components/JsonBlock.tsx';
+import { ExampleKeyNote, useExampleKeyMatcher } from '../../components/ExampleKey.tsx';
+import { isTrustCode, TrustKeyAction, trustTarget } from '../../components/TrustKey.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { visibleString } from '../../components/visible.ts';
@@ -19,6 +20,8 @@ import { useHandoff } from '../../state/handoff.ts';
 import { hashFor, useRouter } from '../../state/router.ts';
 import { DecodeErrorCard } from './DecodeErrorCard.tsx';
 import { decodedHint } from './hints.ts';
+import { DecodedParts } from './DecodedParts.tsx';
+import { foreignJwt, type ForeignJwt } from './jwtKind.ts';
 
 export interface TokenCardProps {
   index: number;
@@ -61,12 +64,15 @@ function DecodedCard({
   const hints = decoded.version === '00' ? migrationHints(payload) : [];
   const problems = report?.steps.flatMap((s) => s.problems) ?? [];
   const invalid = report !== undefined && !report.valid;
+  const foreign = useMemo(() => foreignJwt(decoded), [decoded]);
 
   return (
     <article
       className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
       data-testid="token-card"
       aria-label={`Token ${index + 1}`}
+      id={`token-card-${index}`}
+      tabIndex={-1}
     >
       <header className="flex flex-wrap items-center gap-2">
         <span className="font-mono text-sm font-semibold text-slate-500 dark:text-slate-400">
@@ -116,6 +122,8 @@ function DecodedCard({
 
       {sharing && <SharePanel id={shareId} token={decoded.token} />}
 
+      {foreign && <ForeignJwtNotice foreign={foreign} />}
+
       <VerdictBanner report={report} fresh={fresh} />
 
       {warnings.length > 0 && (
@@ -150,22 +158,8 @@ function DecodedCard({
 
       <TimeSummary payload={payload} now={now} />
 
-      <Disclosure title="Header and payload (JSON)" defaultOpen={expanded}>
-        <div className="grid gap-3 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-          {decoded.header ? (
-            <JsonBlock title="Header" value={decoded.header} testId="header-json" />
-          ) : (
-            <section className="text-sm text-slate-600 dark:text-slate-400">
-              <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
-                Header
-              </h3>
-              <p>
-                None: an L1 token is base64url-encoded claims without header or signature (self-asserted).
-              </p>
-            </section>
-          )}
-          <JsonBlock title="Payload" value={payload} testId="payload-json" />
-        </div>
+      <Disclosure title="Encoded and decoded: header, payload, signature" defaultOpen={expanded}>
+        <DecodedParts decoded={decoded} />
       </Disclosure>
 
       <Disclosure title="Claims explained" defaultOpen={expanded}>
@@ -269,6 +263,7 @@ function SharePanel({ id, token }: { id: string; token: string }) {
 }
 
 function VerdictBanner({ report, fresh }: { report: VerificationReport | undefined; fresh: boolean }) {
+  const exampleAgent = useExampleKeyMatcher()(report?.key);
   if (!report) {
     return (
       <div
@@ -306,6 +301,7 @@ function VerdictBanner({ report, fresh }: { report: VerificationReport | undefin
           {keyText}; {report.steps.length - skipped.length} steps passed
           {skipped.length > 0 && `, ${skipped.length} skipped (steps ${skipped.join(', ')})`}.
         </p>
+        {exampleAgent && <ExampleKeyNote agent={exampleAgent} />}
       </div>
     );
   }
@@ -339,6 +335,39 @@ function VerdictBanner({ report, fresh }: { report: VerificationReport | undefin
           Also: {others.map((c) => explain(c).title.toLowerCase() + ` (${c})`).join('; ')}. See the trace.
         </p>
       )}
+      {exampleAgent && <ExampleKeyNote agent={exampleAgent} />}
+      {isTrustCode(code) && (
+        <p className="mt-2">
+          <TrustKeyAction code={code} {...trustTarget(report.header, report.payload)} />
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** "This is a JWT, but not an ECT": said plainly before the verdict's list of failed steps. */
+function ForeignJwtNotice({ foreign }: { foreign: ForeignJwt }) {
+  return (
+    <div
+      className="rounded-md border border-slate-300 bg-slate-50 px-3 py-2 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800/60 dark:text-slate-100"
+      data-testid="foreign-jwt"
+    >
+      <p className="font-semibold">This is {foreign.kind}, not an ECT.</p>
+      <p className="mt-0.5">
+        An Execution Context Token records one task an agent performed: its header says{' '}
+        <code className="font-mono">typ</code> <code className="font-mono">exec+jwt</code>, it is signed with
+        the agent&apos;s private key, and its payload names the task (
+        <code className="font-mono">exec_act</code>) and the tasks before it (
+        <code className="font-mono">pred</code>). An ECT verifier refuses any other JWT, which is why the
+        steps below fail. What gives this one away:
+      </p>
+      <ul className="mt-1 list-disc pl-5">
+        {foreign.signs.map((s) => (
+          <li key={s}>
+            <VisibleText text={s} />
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { decodeToken, type DecodeResult } from 'wimse-ect';
  * textarea re-decodes only the token being edited and memoized cards keep the
  * same result object (and do not re-render).
  */
-const MAX_ENTRIES = 1000;
+const MAX_ENTRIES = 2500;
 const cache = new Map<string, DecodeResult>();
 
 export function decodeCached(token: string): DecodeResult {

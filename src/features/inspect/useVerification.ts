@@ -13,7 +13,7 @@ export interface VerifyContext {
 
 /** Reports per context, so typing only verifies the token being edited. */
 const caches = new WeakMap<VerifyContext, Map<string, VerificationReport>>();
-const MAX_CACHED = 2000;
+const MAX_CACHED = 5000;
 const CHUNK = 50;
 
 function cacheFor(ctx: VerifyContext): Map<string, VerificationReport> {

@@ -6,6 +6,7 @@ import { Button } from '../../components/Button.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { useKeyring } from '../../state/keyring.ts';
 import type { StoredKey } from '../../storage/keys.ts';
+import { keyTypeName } from '../../storage/keyFormats.ts';
 import { downloadText, pretty } from './download.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { testSign, type TestSignResult } from './testSign.ts';
@@ -21,7 +22,7 @@ export const ORIGIN_LABEL: Record<StoredKey['origin'], string> = {
 
 const ORIGIN_HINT: Record<StoredKey['origin'], string> = {
   generated: 'Made in this browser with WebCrypto',
-  imported: 'A public key imported from a JWK, JWKS or trust store',
+  imported: 'Imported from a JWK, JWKS, trust store, keygen output or PEM',
   example: 'A published test key from the conformance vectors: not secret, for trying things out',
 };
 
@@ -100,6 +101,10 @@ export function KeyCard({ k }: { k: StoredKey }) {
               unbound: matched by kid only, issuer unchecked
             </span>
           )}
+        </dd>
+        <dt className="text-slate-600 dark:text-slate-400">type</dt>
+        <dd data-testid="key-type">
+          {keyTypeName(k.publicJwk)} · {k.alg ?? 'ES256'}
         </dd>
         {unusable && (
           <>

@@ -88,6 +88,7 @@ export function KeysPage() {
 function ExampleAgentsPanel({ disabled }: { disabled: boolean }) {
   const keys = useKeyring((s) => s.keys);
   const addExampleAgents = useKeyring((s) => s.addExampleAgents);
+  const removeExampleAgents = useKeyring((s) => s.removeExampleAgents);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const id = useId();
   const present = new Set(keys.map((k) => k.kid));
@@ -123,6 +124,25 @@ function ExampleAgentsPanel({ disabled }: { disabled: boolean }) {
         >
           Restore example agents
         </Button>
+        {missing.length < EXAMPLE_AGENTS.length && (
+          <Button
+            variant="danger"
+            disabled={disabled}
+            onClick={() => {
+              setMessage(null);
+              removeExampleAgents().then(
+                () =>
+                  setMessage({
+                    ok: true,
+                    text: 'Removed the example agents: their keys are no longer trusted.',
+                  }),
+                (e: unknown) => setMessage({ ok: false, text: errorText(e) }),
+              );
+            }}
+          >
+            Remove example agents
+          </Button>
+        )}
         <span id={`${id}-state`} className={HINT}>
           {missing.length === 0
             ? 'All three are present.'

@@ -17,7 +17,7 @@ export async function testSign(key: StoredKey): Promise<TestSignResult> {
   try {
     const created = await createToken(
       { iss: key.issuer ?? TEST_AUDIENCE, aud: TEST_AUDIENCE, exec_act: 'workbench_test_sign' },
-      { key: key.privateKey, kid: key.kid },
+      { key: key.privateKey, kid: key.kid, alg: key.alg ?? 'ES256' },
     );
     token = created.token;
   } catch (e) {
@@ -26,7 +26,8 @@ export async function testSign(key: StoredKey): Promise<TestSignResult> {
   const report = await verifyToken(token, {
     trust: trustStoreOf([key]),
     audience: TEST_AUDIENCE,
-    settings: { ...DEFAULT_SETTINGS, replayCache: false },
+    // The key's own algorithm, whatever the verifier's allow-list says: this tests the key pair.
+    settings: { ...DEFAULT_SETTINGS, allowedAlgs: [key.alg ?? 'ES256'], replayCache: false },
   });
   const failed = report.steps.find((s) => (s.id === 'key' || s.id === 'signature') && s.status === 'fail');
   if (failed) {

@@ -25,7 +25,7 @@ function TourOffer() {
         data-testid="tour-banner"
         className="flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:border-sky-900 dark:bg-sky-950/40 dark:text-sky-100"
       >
-        <p className="min-w-0 flex-1">
+        <p className="min-w-0 flex-1 basis-64">
           <strong>New here? Take the 2-minute tour:</strong> decode a token, verify it, break it, and see a
           workflow DAG.
         </p>

@@ -4,6 +4,8 @@ import { Button } from '../../components/Button.tsx';
 import { ClaimsTable } from '../../components/ClaimsTable.tsx';
 import { CodeLink } from '../../components/CodeLink.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
+import { ExampleKeyNote, ExampleKeyPill, useExampleKeyMatcher } from '../../components/ExampleKey.tsx';
+import { isTrustCode, TrustKeyAction, trustTarget } from '../../components/TrustKey.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import {
   decodeJsonPart,
@@ -45,6 +47,7 @@ export function EntryDetail({
   const entry = entries[index]!;
   const node = audit && audit.nodes.length === entries.length ? audit.nodes[index] : undefined;
   const navigate = useRouter((s) => s.navigate);
+  const exampleAgent = useExampleKeyMatcher()(node?.report.key);
   // The clock for "issued 3 months ago": read once when the panel opens.
   const [now] = useState(() => Math.floor(Date.now() / 1000));
   const select = useLedgerView((s) => s.select);
@@ -111,6 +114,7 @@ export function EntryDetail({
           Entry #{entry.seq}
         </h2>
         <Verdict node={node} />
+        {exampleAgent && <ExampleKeyPill agent={exampleAgent} />}
         <code className="font-mono text-xs break-all text-slate-600 dark:text-slate-400">
           {jti ? <VisibleText text={jti} /> : '(no jti)'}
         </code>
@@ -133,11 +137,17 @@ export function EntryDetail({
         </div>
       </header>
 
+      {exampleAgent && <ExampleKeyNote agent={exampleAgent} />}
       {node && (node.codes.length > 0 || node.tainted) && (
         <div className="flex flex-col gap-2" data-testid="entry-codes">
           <h3 className={h3}>Why</h3>
           {node.codes.map((code) => (
             <CodeExplanation key={code} code={code} violations={own.filter((v) => v.code === code)} />
+          ))}
+          {node.codes.filter(isTrustCode).map((code) => (
+            <p key={`trust-${code}`}>
+              <TrustKeyAction code={code} {...trustTarget(node.report.header, node.report.payload)} />
+            </p>
           ))}
           {node.tainted && (
             <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40">

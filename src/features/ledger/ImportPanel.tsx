@@ -1,5 +1,7 @@
 import { VisibleText } from '../../components/VisibleText.tsx';
-import { useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { WrongPlaceOffer } from '../../components/WrongPlace.tsx';
+import { useHandoff } from '../../state/handoff.ts';
 import { LedgerProblemList } from '../../components/LedgerProblems.tsx';
 import { Button } from '../../components/Button.tsx';
 import { useLedgers, type ImportProgress } from '../../state/ledgers.ts';
@@ -12,7 +14,10 @@ const FILE_TYPES = '.json,.txt,.jsonl,.ndjson,.jwt,application/json,text/plain';
 
 /** Import by paste or file (dropping a file on the page lands here too): progress, Cancel, result. */
 export function ImportPanel({ compact }: { compact: boolean }) {
-  const [text, setText] = useState('');
+  // Text sent here from another tab (tokens pasted into Inspect or Keys & trust) starts in the box.
+  const [text, setText] = useState(() => useHandoff.getState().peekText('ledger')?.text ?? '');
+  const [from] = useState(() => useHandoff.getState().peekText('ledger')?.from ?? null);
+  useEffect(() => void useHandoff.getState().takeText('ledger'), []);
   const fileRef = useRef<HTMLInputElement>(null);
   const running = useLedgerView((s) => s.running);
   const start = useLedgerView((s) => s.startImport);
@@ -77,6 +82,11 @@ export function ImportPanel({ compact }: { compact: boolean }) {
           />
         </div>
       </div>
+      {from && text && (
+        <p role="status" className="text-xs text-slate-600 dark:text-slate-400" data-testid="import-from">
+          Sent here from {from}: check it, then Import pasted.
+        </p>
+      )}
       <ImportStatus />
     </section>
   );
@@ -180,6 +190,19 @@ function Outcome({ outcome }: { outcome: ImportOutcome }) {
       <p role="status" className="text-sm" data-testid="import-outcome">
         Import of {outcome.source} cancelled: nothing was written.{dismiss}
       </p>
+    );
+  }
+  if (outcome.kind === 'elsewhere') {
+    return (
+      <div data-testid="import-outcome">
+        <WrongPlaceOffer
+          text={outcome.text}
+          kind={outcome.what}
+          here="ledger"
+          expected="tokens or a ledger bundle: nothing was added to the ledger"
+          onSent={() => useLedgerView.getState().dismissOutcome()}
+        />
+      </div>
     );
   }
   if (outcome.kind === 'error') {

@@ -1,5 +1,6 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { DemoGuide, DemoLedgerButton } from '../../components/DemoLedger.tsx';
+import { MissingKeysNotice } from '../../components/MissingKeys.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
 import { useRouter } from '../../state/router.ts';
 import { ChainStatus } from './ChainStatus.tsx';
@@ -82,6 +83,7 @@ export function LedgerPage() {
       {!empty && <ChainStatus />}
       <CheckpointPanel />
       <ImportPanel compact={!empty} />
+      <MissingKeysNotice audit={audit} />
       {empty ? (
         <EmptyState />
       ) : (

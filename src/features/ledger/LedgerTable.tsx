@@ -1,3 +1,5 @@
+import { ExampleKeyPill, useExampleKeyMatcher } from '../../components/ExampleKey.tsx';
+import type { ExampleAgent } from '../../state/exampleAgents.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { visibleString } from '../../components/visible.ts';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -9,9 +11,13 @@ import type { Row } from './rows.ts';
 import { useLedgerView } from './store.ts';
 
 const ROW_HEIGHT = 36;
-/** seq, appended, jti, wid, iss, exec_act, iat, status, receipt */
+/**
+ * seq, appended, jti, wid, iss, exec_act, iat, status, receipt. The status column holds the longest
+ * code (parent_not_found, 16 characters of 11 px mono: 106 px) beside the "⚠ test key" mark (78 px):
+ * at 10rem the mark was cut off in half the demo ledger's rows, so it gets 14rem at least.
+ */
 const COLUMNS =
-  '4.5rem 9.5rem 6.5rem 6.5rem minmax(8rem,1.2fr) minmax(7rem,1fr) 10.5rem minmax(10rem,1.3fr) 2.75rem';
+  '4.5rem 9.5rem 6.5rem 6.5rem minmax(8rem,1.2fr) minmax(7rem,1fr) 10.5rem minmax(14rem,1.6fr) 2.75rem';
 const HEADERS = ['seq', 'appended', 'jti', 'wid', 'iss', 'exec_act', 'iat (UTC)', 'status', 'L3'];
 
 /**
@@ -33,6 +39,7 @@ export function LedgerTable({
   const select = useLedgerView((s) => s.select);
   const open = useLedgerView((s) => s.open);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const exampleOf = useExampleKeyMatcher();
   const focusAfterMove = useRef(false);
 
   // The React Compiler cannot memoize around TanStack Virtual; this app does not use the compiler.
@@ -139,6 +146,7 @@ export function LedgerTable({
                       tabbable={v.index === tabbable}
                       chainBreak={row.ledger.length > 0}
                       unproven={breakSeq !== null && row.seq > breakSeq}
+                      exampleAgent={exampleOf(row.signer ?? undefined)}
                       onOpen={open}
                     />
                   );
@@ -174,6 +182,7 @@ const LedgerRow = memo(function LedgerRow({
   tabbable,
   chainBreak,
   unproven,
+  exampleAgent,
   onOpen,
 }: {
   row: Row;
@@ -183,6 +192,8 @@ const LedgerRow = memo(function LedgerRow({
   tabbable: boolean;
   chainBreak: boolean;
   unproven: boolean;
+  /** The example agent whose published key signed it, if one did. */
+  exampleAgent: ExampleAgent | null;
   onOpen: (seq: number) => void;
 }) {
   const tone = chainBreak
@@ -204,6 +215,7 @@ const LedgerRow = memo(function LedgerRow({
       data-jti={row.jti}
       data-status={row.status}
       data-codes={row.codes.join(' ')}
+      data-example-key={exampleAgent ? 'true' : undefined}
       data-chain-break={chainBreak ? 'true' : undefined}
       data-ledger-problems={row.ledger.length ? row.ledger.join(' ') : undefined}
       onClick={() => onOpen(row.seq)}
@@ -228,6 +240,7 @@ const LedgerRow = memo(function LedgerRow({
           </span>
         )}
         #{row.seq}
+        <StatusMark status={row.status} />
       </div>
       <div
         role="gridcell"
@@ -265,6 +278,7 @@ const LedgerRow = memo(function LedgerRow({
         data-testid="row-status"
       >
         <StatusBadges row={row} chainBreak={chainBreak} />
+        {exampleAgent && <ExampleKeyPill agent={exampleAgent} compact />}
       </div>
       <div role="gridcell" className="px-2 text-center">
         {row.receipt ? (
@@ -281,6 +295,27 @@ const LedgerRow = memo(function LedgerRow({
     </div>
   );
 });
+
+/**
+ * The verdict as a mark beside the sequence number, on narrow screens only: there the status
+ * column is further right than the screen (the table scrolls sideways to it).
+ */
+function StatusMark({ status }: { status: Row['status'] }) {
+  const [mark, cls] =
+    status === 'valid'
+      ? ['✓', 'text-emerald-700 dark:text-emerald-300']
+      : status === 'tainted'
+        ? ['!', 'text-amber-700 dark:text-amber-300']
+        : status === 'invalid'
+          ? ['✗', 'text-red-700 dark:text-red-300']
+          : ['…', 'text-slate-500'];
+  return (
+    <span className={`ml-1 font-sans font-bold sm:hidden ${cls}`} data-testid="row-mark" title={status}>
+      <span aria-hidden="true">{mark}</span>
+      <span className="sr-only">{status}</span>
+    </span>
+  );
+}
 
 /** The end of a long value ("…ple.com/agent/a"): for issuers the distinguishing part is last. */
 function tail(value: string, max: number): string {

@@ -22,6 +22,8 @@ export interface Row {
   receipt: boolean;
   status: RowStatus;
   codes: readonly ErrorCode[];
+  /** The trusted key whose signature check passed (kid, issuer), once audited. */
+  signer: { kid: string; issuer: string | null } | null;
   /** The ledger check's problems at this entry (chain, sequence, receipt, checkpoint), by code. */
   ledger: readonly LedgerProblemCode[];
   /** Lowercase jti, iss, exec_act and wid, for the free-text search. */
@@ -59,6 +61,7 @@ export function buildRows(
       receipt: e.receipt !== undefined,
       status: !node ? 'pending' : !node.valid ? 'invalid' : node.tainted ? 'tainted' : 'valid',
       codes: node?.codes ?? [],
+      signer: node?.report?.key ?? null,
       ledger: ledgerCodes(problems.get(e.seq)),
       hay: `${jti}\n${iss}\n${act}\n${wid}`.toLowerCase(),
     };

@@ -7,13 +7,16 @@ import { create } from 'zustand';
 import { BundleRefused, ImportCancelled, useLedgers, type ImportResult } from '../../state/ledgers.ts';
 import { describeStorageError } from './format.ts';
 import { NO_FILTERS, type Filters } from './rows.ts';
+import { classifyText, type FileKind } from '../../state/fileKind.ts';
 
 export type ImportOutcome =
   | { kind: 'done'; source: string; result: ImportResult; ms: number }
   | { kind: 'cancelled'; source: string }
   | { kind: 'error'; source: string; message: string }
   /** A bundle whose own ledger check found problems: nothing written; `text` can be imported anyway. */
-  | { kind: 'refused'; source: string; refused: BundleRefused; text: string };
+  | { kind: 'refused'; source: string; refused: BundleRefused; text: string }
+  /** The text is not for a ledger (keys, a scenario): nothing was imported; the right place is offered. */
+  | { kind: 'elsewhere'; source: string; text: string; what: FileKind };
 
 interface LedgerViewState {
   filters: Filters;
@@ -61,6 +64,11 @@ export const useLedgerView = create<LedgerViewState>()((set, get) => ({
       body = typeof text === 'string' ? text : await text();
       if (controller.signal.aborted) throw new ImportCancelled();
       set((s) => (s.running ? { running: { ...s.running, reading: false } } : {}));
+      const what = classifyText(body);
+      if (what.kind === 'keys' || what.kind === 'scenario') {
+        set({ running: null, outcome: { kind: 'elsewhere', source, text: body, what } });
+        return get().outcome;
+      }
       const result = await useLedgers.getState().importText(body, {
         signal: controller.signal,
         acceptBundleProblems: opts.acceptBundleProblems === true,

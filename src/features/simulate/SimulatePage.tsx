@@ -4,6 +4,8 @@
  * Execution-Context header; the receiver verifies it and appends it to the
  * ledger; fault switches show where each kind of attack or mistake is caught.
  */
+import { useEffect } from 'react';
+import { useHandoff } from '../../state/handoff.ts';
 import { FaultPanel } from './FaultPanel.tsx';
 import { LedgerView } from './LedgerView.tsx';
 import { RunControls } from './RunControls.tsx';
@@ -17,6 +19,11 @@ import { useSimulate } from './store.ts';
 
 export function SimulatePage() {
   const editorOpen = useSimulate((s) => s.editorOpen);
+  // A scenario file pasted or dropped on another tab, sent here.
+  useEffect(() => {
+    const pending = useHandoff.getState().takeText('simulate');
+    if (pending) useSimulate.getState().importFile(`the text from ${pending.from}`, pending.text);
+  }, []);
   return (
     <div className="flex flex-col gap-3" data-testid="simulate-page">
       <p className="max-w-4xl text-sm text-slate-700 dark:text-slate-300">

@@ -95,6 +95,11 @@ export interface LedgerContext {
   set(partial: Partial<LedgersState>): void;
   /** The ledger open now (null before load, or after it was deleted). */
   open: IndexedDbLedger | null;
+  /**
+   * The ledger being opened (select() has named it `currentId` but IndexedDB has not answered
+   * yet): an import waits for it, or it would write into the ledger open before.
+   */
+  opening: Promise<unknown> | null;
   /** An import is running: background re-audits wait for it. */
   importing: boolean;
   /** The pinned checkpoint, read and verified. */

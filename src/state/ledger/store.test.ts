@@ -3,8 +3,7 @@
  * ledger comes from the core's ledger check, a forged bundle is refused, checkpoints are signed and
  * checked, and a ledger deleted elsewhere receives nothing.
  */
-// Imported for its side effect: it installs the IndexedDB globals Dexie opens in Node.
-// oxlint-disable-next-line import/no-unassigned-import
+// oxlint-disable-next-line import/no-unassigned-import -- the store opens its own WorkbenchDb on the global indexedDB, which this import installs
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createToken, readCheckpoint, type LedgerBundle } from 'wimse-ect';
@@ -135,5 +134,20 @@ describe('the ledgers store', () => {
         .count(),
     ).toBe(0);
     check.close();
+  });
+  it('an import right after choosing another ledger goes into the ledger chosen, not the one open before', async () => {
+    const first = await store().create('before');
+    const chosen = await store().create('chosen');
+    await store().select(first.id);
+    const text = JSON.stringify(await tokens(3));
+    // select() names the ledger at once and opens it from IndexedDB after: import in between.
+    const selecting = store().select(chosen.id);
+    const { added } = await store().importText(text);
+    await selecting;
+    expect(added).toBe(3);
+    expect(store().currentId).toBe(chosen.id);
+    expect(store().entries).toHaveLength(3);
+    await store().select(first.id);
+    expect(store().entries).toHaveLength(0);
   });
 });

@@ -32,7 +32,15 @@ function rememberLedger(id: string): void {
 }
 
 export const useLedgers = create<LedgersState>()((set, get) => {
-  const ctx: LedgerContext = { get, set, open: null, importing: false, pinned: null, base: null };
+  const ctx: LedgerContext = {
+    get,
+    set,
+    open: null,
+    opening: null,
+    importing: false,
+    pinned: null,
+    base: null,
+  };
   const auditor = makeAuditor(ctx);
   const fail = (e: unknown) => {
     // A cancelled import is the user's choice, not an error to display.
@@ -105,7 +113,15 @@ export const useLedgers = create<LedgersState>()((set, get) => {
           pinned: null,
           keyFingerprint: null,
         });
-        await openLedger(ctx, id);
+        // Another select may start before this one's IndexedDB read returns: the last one chosen wins.
+        const opening = openLedger(ctx, id, () => get().currentId === id);
+        ctx.opening = opening;
+        try {
+          await opening;
+        } finally {
+          if (ctx.opening === opening) ctx.opening = null;
+        }
+        if (get().currentId !== id) return;
         rememberLedger(id);
         await auditor.reaudit();
       } catch (e) {
@@ -148,6 +164,11 @@ export const useLedgers = create<LedgersState>()((set, get) => {
 
     async importText(text, opts = {}) {
       try {
+        // The user imports into the ledger on screen: one just created or chosen may still be
+        // opening (seen at load 30: "Added 10 entries" went to the ledger open before).
+        while (ctx.opening) await ctx.opening.catch(() => undefined);
+        if (ctx.open?.id !== get().currentId)
+          throw new Error('the chosen ledger could not be opened; choose it again, then import');
         const result = await importText(ctx, auditor, text, opts);
         if (result.added) announceLedgerChange(get().currentId);
         return result;

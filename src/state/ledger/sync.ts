@@ -8,10 +8,18 @@ import { IndexedDbLedger } from '../../storage/ledger.ts';
 import type { Auditor } from './audit.ts';
 import type { LedgerContext } from './context.ts';
 
-/** Opens ledger `id` as stored now, and notes its key's fingerprint. */
-export async function openLedger(ctx: LedgerContext, id: string): Promise<IndexedDbLedger> {
+/**
+ * Opens ledger `id` as stored now, and notes its key's fingerprint; unless `wanted` says, once it is
+ * read, that another ledger was chosen meanwhile.
+ */
+export async function openLedger(
+  ctx: LedgerContext,
+  id: string,
+  wanted: () => boolean = () => true,
+): Promise<IndexedDbLedger> {
   const ledger = await IndexedDbLedger.open(workbenchDb(), id);
   const fingerprint = ledger.publicKey ? await keyFingerprint(ledger.publicKey) : null;
+  if (!wanted()) return ledger;
   ctx.open = ledger;
   ctx.base = null;
   ctx.set({ keyFingerprint: fingerprint });

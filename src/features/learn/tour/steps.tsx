@@ -3,7 +3,7 @@
  * it, see the DAG. Each names the tab it takes the visitor to and, when it can
  * find it, the control to look at (drawn as a ring, never blocking the page).
  */
-import type { ReactNode } from 'react';
+import { useSyncExternalStore, type ReactNode } from 'react';
 import { useRouter, type Route } from '../../../state/router.ts';
 
 export interface TourStep {
@@ -81,24 +81,13 @@ export const TOUR_STEPS: readonly TourStep[] = [
     id: 'verify',
     title: 'Verify it',
     route: 'inspect',
-    body: (
-      <>
-        <p>
-          The verdict says <strong>Valid</strong>, and the <strong>Verification trace</strong> lists the
-          profile&rsquo;s 16 steps in order: decode, level, typ, alg, crit, key (by <C>iss</C> and <C>kid</C>
-          ), signature, claims&hellip; each passes, fails or is skipped. Step 11 (audience) is skipped because
-          you verify as an auditor with no id of your own, 14 (replay) and 15 (DAG rules) because a single
-          token has no store to check against.
-        </p>
-        <p>
-          A failing step shows its error code; click the code for what is wrong, why it matters and how to fix
-          it. Next: press <strong>Open in creator</strong> on the card (the tour follows), or Next.
-        </p>
-      </>
-    ),
+    // What the step says follows what is on screen: a valid token, an invalid one, or none yet.
+    body: <VerifyBody />,
     target: first(
       () => document.querySelector('[data-testid="trace"]'),
       byText('button', '▸Verification trace', '▾Verification trace'),
+      byText('button', 'Example'),
+      byText('button', 'Try an example'),
     ),
     advanceOnRoute: 'create',
   },
@@ -159,3 +148,77 @@ export const TOUR_STEPS: readonly TourStep[] = [
     target: byText('button', 'Run all'),
   },
 ];
+
+/** The first verdict on the Inspect tab, as "status code" ("valid", "invalid unknown_key"), or "". */
+function readVerdict(): string {
+  const el = typeof document === 'undefined' ? null : document.querySelector('[data-testid="verdict"]');
+  if (!el) return '';
+  return [el.getAttribute('data-status'), el.getAttribute('data-code')].filter(Boolean).join(' ');
+}
+
+function subscribeToPage(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.body, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ['data-status', 'data-code'],
+  });
+  return () => observer.disconnect();
+}
+
+function VerifyBody() {
+  const [status = '', code = ''] = useSyncExternalStore(subscribeToPage, readVerdict, () => '').split(' ');
+  const trace = (
+    <>
+      The <strong>Verification trace</strong> lists the profile&rsquo;s 16 steps in order: decode, level, typ,
+      alg, crit, key (by <C>iss</C> and <C>kid</C>), signature, claims&hellip; each passes, fails or is
+      skipped.
+    </>
+  );
+  if (!status) {
+    return (
+      <div data-verdict="none">
+        <p>
+          There is no token on the page yet, so there is nothing to verify. Press <strong>Example</strong>{' '}
+          (ringed) to sign a fresh one, or paste a token of your own; its verdict appears on the card, with
+          the 16 steps that led to it.
+        </p>
+        <p>Or press Back to see what the example shows.</p>
+      </div>
+    );
+  }
+  if (status === 'pending') return <p data-verdict="pending">Verifying the token on the page&hellip;</p>;
+  if (status === 'invalid') {
+    return (
+      <div data-verdict="invalid">
+        <p>
+          The verdict on the page says <strong>Invalid</strong>, with the code <C>{code}</C>: the first step
+          that failed. {trace}
+        </p>
+        <p>
+          Click the code for what is wrong, why it matters and how to fix it
+          {code === 'unknown_key'
+            ? ' (here: your keyring has no key for the token’s issuer; the card offers to add it)'
+            : code === 'expired'
+              ? ' (here: the token is past its exp; verify as of a time inside its window)'
+              : ''}
+          . Next: press <strong>Open in creator</strong> on the card (the tour follows), or Next.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div data-verdict="valid">
+      <p>
+        The verdict says <strong>Valid</strong>. {trace} Step 11 (audience) is skipped because you verify as
+        an auditor with no id of your own, 14 (replay) and 15 (DAG rules) because a single token has no store
+        to check against.
+      </p>
+      <p>
+        A failing step shows its error code; click the code for what is wrong, why it matters and how to fix
+        it. Next: press <strong>Open in creator</strong> on the card (the tour follows), or Next.
+      </p>
+    </div>
+  );
+}
