@@ -14,9 +14,13 @@ interface ServedLedger {
 /**
  * Asks the page's own origin whether it is `ect serve` (GET api/info, same origin: the CSP's
  * connect-src 'self'). Anything else (a static host's 404, its index.html, no network) is "no":
- * the app works as before, and says nothing.
+ * the app works as before, and says nothing (a static host's 404 still shows in the browser's
+ * network log).
  */
 async function probe(signal: AbortSignal): Promise<ServedLedger | null> {
+  // Offline (the app from its service worker's cache) there is no server to ask, and a failed
+  // fetch would be an error line in the console.
+  if (!navigator.onLine) return null;
   try {
     const r = await fetch(new URL('api/info', document.baseURI), { signal, cache: 'no-store' });
     if (!r.ok || !r.headers.get('content-type')?.startsWith('application/json')) return null;

@@ -118,11 +118,13 @@ export async function staticSite(dir: string): Promise<{
     res.statusCode = 200;
     res.setHeader('content-type', TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
     res.setHeader('content-length', String(info.size));
-    // Vite names the files under assets/ by their content hash: they never change.
-    res.setHeader(
-      'cache-control',
-      segments[0] === 'assets' ? 'public, max-age=31536000, immutable' : 'no-cache',
-    );
+    // Vite names the files under assets/ by their content hash: they never change. A Cache-Control
+    // of the `_headers` file (say `/sw.js`: no-cache) comes first.
+    if (!res.hasHeader('cache-control'))
+      res.setHeader(
+        'cache-control',
+        segments[0] === 'assets' ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     if (req.method === 'HEAD') {
       res.end();
       return;
