@@ -14,14 +14,16 @@
  *           DAGs of 1,000, 5,000 and 20,000 nodes; dagre at 20,000 runs in a child process
  *           killed after DAGRE_CAP_S seconds (default 60), reported as "> cap" (a lower bound)
  *
- * BENCH_QUICK=1 shrinks the sizes for a smoke run.
+ * BENCH_QUICK=1 shrinks the sizes for a smoke run; BENCH_ONLY=verify,audit,layout runs only those parts.
  */
 import { spawn } from 'node:child_process';
+import { createPublicKey, verify as nodeVerify, type JsonWebKey as NodeJwk } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { graphlib, layout as dagreLayout } from '@dagrejs/dagre';
+import { countCrossings } from '../src/features/graph/layout/crossings.ts';
 import { layeredLayout } from '../src/features/graph/layout/layered.ts';
 import {
   auditTokens,
@@ -34,6 +36,8 @@ import {
 } from 'wimse-ect';
 
 const quick = process.env.BENCH_QUICK === '1';
+const only = process.env.BENCH_ONLY?.split(',');
+const want = (part: 'verify' | 'audit' | 'layout') => !only || only.includes(part);
 
 // ---- graphs for the layout bench (also used by the dagre child process, so they come first)
 
@@ -71,6 +75,14 @@ function randomDag(n: number, seed: number): { src: Int32Array; dst: Int32Array 
 }
 
 function runDagre(n: number, g: { src: Int32Array; dst: Int32Array }): number {
+  return dagreDrawing(n, g).ms;
+}
+
+/** dagre's layout: its time, and the node centres it drew. */
+function dagreDrawing(
+  n: number,
+  g: { src: Int32Array; dst: Int32Array },
+): { ms: number; cx: Float64Array; cy: Float64Array; height: number } {
   const t0 = performance.now();
   const graph = new graphlib.Graph();
   graph.setGraph({ rankdir: 'LR', ranker: 'tight-tree', ranksep: RANK_GAP, nodesep: NODE_GAP });
@@ -78,7 +90,15 @@ function runDagre(n: number, g: { src: Int32Array; dst: Int32Array }): number {
   for (let v = 0; v < n; v++) graph.setNode(String(v), { width: NODE_W, height: NODE_H });
   for (let k = 0; k < g.src.length; k++) graph.setEdge(String(g.src[k]), String(g.dst[k]));
   dagreLayout(graph);
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  const cx = new Float64Array(n);
+  const cy = new Float64Array(n);
+  for (let v = 0; v < n; v++) {
+    const p = graph.node(String(v));
+    cx[v] = p.x;
+    cy[v] = p.y;
+  }
+  return { ms, cx, cy, height: graph.graph().height ?? 0 };
 }
 
 // The child process of the capped dagre run: lay out, print the time, exit.
@@ -156,6 +176,23 @@ async function rawVerifier(tokens: readonly string[]): Promise<() => Promise<voi
   };
 }
 
+/**
+ * Raw node:crypto verify of the same signatures, within each call (what verifyTokens uses in Node
+ * since issue 17): the floor of a verifier that checks every signature on one thread.
+ */
+function rawNodeVerifier(tokens: readonly string[]): () => Promise<void> {
+  const key = createPublicKey({ key: agent.publicJwk as NodeJwk, format: 'jwk' });
+  const prepared = tokens.map((t) => {
+    const [h, p, s] = t.split('.') as [string, string, string];
+    return { data: Buffer.from(`${h}.${p}`), sig: Buffer.from(s, 'base64url') };
+  });
+  return async () => {
+    for (const x of prepared)
+      if (!nodeVerify('sha256', x.data, { key, dsaEncoding: 'ieee-p1363' }, x.sig))
+        throw new Error('raw node verify failed');
+  };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function timeIt(run: () => Promise<unknown>, repeat = 3): Promise<number> {
@@ -169,13 +206,14 @@ async function timeIt(run: () => Promise<unknown>, repeat = 3): Promise<number> 
 }
 
 // 1. verify throughput, one thread
-{
+if (want('verify')) {
   const n = quick ? 300 : 3000;
   const tokens = await makeTokens(n);
   const rawVerify = await rawVerifier(tokens);
   const opts = { trust, now: NOW, audience: 'https://ledger.example.com' };
   const runs = {
     raw: rawVerify,
+    rawNode: rawNodeVerifier(tokens),
     core: async () => {
       const reports = await verifyTokens(tokens, opts);
       const bad = reports.find((r) => !r.valid);
@@ -197,8 +235,20 @@ async function timeIt(run: () => Promise<unknown>, repeat = 3): Promise<number> 
   };
   // Rounds of each, interleaved: the machine's drift hits all alike. Wall time, and the process's
   // CPU time (all threads: WebCrypto's thread pool too), which other work on the machine disturbs less.
-  const wall: Record<keyof typeof runs, number[]> = { raw: [], core: [], single: [], singleKept: [] };
-  const cpu: Record<keyof typeof runs, number[]> = { raw: [], core: [], single: [], singleKept: [] };
+  const wall: Record<keyof typeof runs, number[]> = {
+    raw: [],
+    rawNode: [],
+    core: [],
+    single: [],
+    singleKept: [],
+  };
+  const cpu: Record<keyof typeof runs, number[]> = {
+    raw: [],
+    rawNode: [],
+    core: [],
+    single: [],
+    singleKept: [],
+  };
   for (let round = 0; round < (quick ? 3 : 5); round++) {
     for (const [name, run] of Object.entries(runs) as [keyof typeof runs, () => Promise<void>][]) {
       const c0 = process.cpuUsage();
@@ -215,6 +265,12 @@ async function timeIt(run: () => Promise<unknown>, repeat = 3): Promise<number> 
   const coreRate = n / (core / 1000);
   const singleRate = n / (single / 1000);
   record('verify.raw_per_s', rawRate, `${Math.round(rawRate)} /s raw WebCrypto verify (${n} tokens)`);
+  const rawNodeRate = n / (median(wall.rawNode) / 1000);
+  record(
+    'verify.raw_node_per_s',
+    rawNodeRate,
+    `${Math.round(rawNodeRate)} /s raw node:crypto verify, within each call (${(rawNodeRate / rawRate).toFixed(2)}x raw WebCrypto)`,
+  );
   record('verify.core_per_s', coreRate, `${Math.round(coreRate)} /s verifyTokens (a set), full profile`);
   record(
     'verify.core_vs_raw',
@@ -241,12 +297,17 @@ async function timeIt(run: () => Promise<unknown>, repeat = 3): Promise<number> 
   record(
     'verify.cpu_us_per_token',
     cpuPer('core'),
-    `CPU per token: set ${cpuPer('core').toFixed(0)} µs, one at a time ${cpuPer('single').toFixed(0)} µs (kept ${cpuPer('singleKept').toFixed(0)} µs), raw ${cpuPer('raw').toFixed(0)} µs`,
+    `CPU per token: set ${cpuPer('core').toFixed(0)} µs, one at a time ${cpuPer('single').toFixed(0)} µs (kept ${cpuPer('singleKept').toFixed(0)} µs), raw ${cpuPer('raw').toFixed(0)} µs, raw node:crypto ${cpuPer('rawNode').toFixed(0)} µs`,
+  );
+  record(
+    'verify.core_vs_raw_node',
+    median(wall.rawNode) / core,
+    `${(median(wall.rawNode) / core).toFixed(2)} core / raw node:crypto verify (the same check without WebCrypto's hand-off)`,
   );
 }
 
 // 2. whole-set audit: linear growth
-{
+if (want('audit')) {
   const small = quick ? 1000 : 10000;
   const large = quick ? 10000 : 100000;
   const tokensLarge = await makeTokens(large);
@@ -263,7 +324,7 @@ async function timeIt(run: () => Promise<unknown>, repeat = 3): Promise<number> 
 }
 
 // 2b. one long workflow: the traversal limit on every task past the 10,000th (issue 17)
-{
+if (want('audit')) {
   const n = quick ? 12000 : 50000;
   const tokens = await makeTokens(n, 'workflow');
   const rawVerify = await rawVerifier(tokens);
@@ -322,7 +383,7 @@ function runCli(args: string[]): Promise<void> {
 }
 
 // 3. layout: ours (layered) vs dagre tight-tree, on the same graphs
-{
+if (want('layout')) {
   const capS = Number(process.env.DAGRE_CAP_S ?? (quick ? 5 : 60));
   const sizes = quick ? [300, 1000, 5000] : [1000, 5000, 20000];
   for (const n of sizes) {
@@ -368,6 +429,44 @@ function runCli(args: string[]): Promise<void> {
       `${capped ? '> ' : ''}${ratio.toFixed(0)}x faster than dagre${capped ? ' (a lower bound)' : ''} (target >= 10)`,
     );
     if (capped) figures[`layout.${n}.dagre_capped`] = 1;
+  }
+}
+
+// 3b. layout quality: edge crossings (straight lines between node centres), ours / dagre's (issue 17)
+if (want('layout')) {
+  const cases = quick
+    ? [[300, 300]]
+    : [
+        [300, 300],
+        [300, 7],
+        [1000, 1000],
+        [1000, 11],
+      ];
+  for (const [n, seed] of cases as [number, number][]) {
+    const g = randomDag(n, seed);
+    const r = layeredLayout({
+      n,
+      src: g.src,
+      dst: g.dst,
+      width: NODE_W,
+      height: NODE_H,
+      direction: 'LR',
+      rankGap: RANK_GAP,
+      nodeGap: NODE_GAP,
+    });
+    const ours = countCrossings(
+      Array.from(r.x, (x) => x + NODE_W / 2),
+      Array.from(r.y, (y) => y + NODE_H / 2),
+      g.src,
+      g.dst,
+    );
+    const d = dagreDrawing(n, g);
+    const theirs = countCrossings(d.cx, d.cy, g.src, g.dst);
+    record(
+      `layout.crossings.${n}.${seed}`,
+      ours / theirs,
+      `${(ours / theirs).toFixed(2)} crossings ours / dagre's, ${n} nodes (seed ${seed}): ${ours} vs ${theirs}, drawing ${(r.height / d.height).toFixed(2)}x as tall (target <= 1.25)`,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import type { Page } from '@playwright/test';
@@ -292,5 +293,50 @@ test.describe('Bring your own keys', () => {
     await expect(page.getByTestId('token-card')).toHaveCount(0);
     await back.getByRole('button', { name: 'Import as keys' }).click();
     await expect(back.getByTestId('imported-key')).toContainText('elsewhere-key · unbound');
+  });
+
+  test('a scenario file and a ledger bundle pasted into Inspect are offered their tabs, and arrive there', async ({
+    page,
+  }) => {
+    // A scenario file, as Simulate saves it.
+    await page.goto('./#/simulate');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download file' }).click(),
+    ]);
+    const scenario = JSON.parse(readFileSync(await download.path(), 'utf8')) as { name: string };
+    scenario.name = 'Pasted on the wrong tab';
+    await page.goto('./#/inspect');
+    await page.getByLabel('Paste ECTs').fill(JSON.stringify(scenario, null, 2));
+    const offer = page.getByTestId('wrong-place');
+    await expect(offer).toHaveAttribute('data-kind', 'scenario');
+    await expect(offer).toContainText('Scenarios run on the Simulate tab.');
+    await expect(page.getByTestId('token-card')).toHaveCount(0);
+    await offer.getByRole('button', { name: 'Open in Simulate' }).click();
+    await expect(page.getByTestId('sim-scenario-name')).toHaveText('Pasted on the wrong tab');
+    await expect(page.getByTestId('sim-notice')).toContainText('Loaded “Pasted on the wrong tab”');
+
+    // A ledger bundle, as the Ledger tab exports it: its tokens are inspected, and it is offered a ledger.
+    await page.goto('./#/ledger');
+    await page.getByTestId('ledger-empty').getByRole('button', { name: 'Load the demo ledger' }).click();
+    await expect(page.getByTestId('ledger-row')).toHaveCount(14);
+    const [exported] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export bundle' }).click(),
+    ]);
+    const bundle = readFileSync(await exported.path(), 'utf8');
+    await page.goto('./#/inspect');
+    await page.getByLabel('Paste ECTs').fill(bundle);
+    const bundleOffer = page.getByTestId('wrong-place');
+    await expect(bundleOffer).toHaveAttribute('data-kind', 'ledger-bundle');
+    await expect(page.getByTestId('summary-row')).toHaveCount(14);
+    await bundleOffer.getByRole('button', { name: 'Import into a ledger…' }).click();
+    await expect(page.getByRole('link', { name: 'Ledger', exact: true })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
+    await expect(
+      page.getByText('Sent here from the Inspect tab: check it, then Import pasted.'),
+    ).toBeVisible();
   });
 });

@@ -60,7 +60,7 @@ test.describe('Inspect at scale and for strangers', () => {
     await expect(dag.getByLabel('Token 2, review_draft: valid')).toBeVisible();
 
     // Row 78's "details" turns to the page that holds its card and brings it into view.
-    await page.getByRole('button', { name: 'Show token 78 in detail' }).click();
+    await page.getByRole('button', { name: 'details of token 78', exact: true }).click();
     const card78 = page.getByRole('article', { name: 'Token 78' });
     await expect(card78).toBeInViewport();
     await expect(card78.getByTestId('card-action')).toHaveText('task_78');

@@ -38,6 +38,12 @@ test('after one visit the app reloads and works with the network cut, every tab'
   await expect(page.getByRole('heading', { name: 'ECT Workbench' })).toBeVisible();
   await expect(status).toHaveText('Offline now: everything still works');
   expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+  // The page the worker serves from its cache carries the same policy: own origin only, nothing inline.
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toContain("script-src 'self';");
+  expect(csp).toContain("connect-src 'self';");
+  expect(csp).toContain("style-src 'self';");
+  expect(csp).not.toContain('unsafe-inline');
 
   // Inspect: an example signed and verified.
   await page.getByRole('button', { name: 'Try an example' }).click();

@@ -16,7 +16,7 @@ import {
 } from 'wimse-ect';
 import { useKeyring } from '../../src/state/keyring.ts';
 import { useLedgers, type ImportProgress } from '../../src/state/ledgers.ts';
-import { setVerifyWorkerCount, verifyWorkerCount } from '../../src/workers/verifyPool.ts';
+import { lastVerifyRun, setVerifyWorkerCount } from '../../src/workers/verifyPool.ts';
 
 /** Every token is issued at NOW - 300 … NOW - 100: fresh for an arrival check at NOW. */
 const NOW = 1767225600;
@@ -184,7 +184,14 @@ async function verifyThroughput(
 async function importRun(
   n: number,
   workers: number,
-): Promise<{ ms: number; phases: Record<string, number>; workers: number }> {
+  keep = false,
+): Promise<{
+  ms: number;
+  phases: Record<string, number>;
+  workers: number;
+  byWorkers: number;
+  byPage: number;
+}> {
   setVerifyWorkerCount(workers < 0 ? null : workers); // -1: the app's default (one per core)
   const store = useLedgers.getState();
   if (store.status === 'idle') await store.load();
@@ -212,10 +219,11 @@ async function importRun(
     const invalid = audit.nodes.filter((x) => !x.valid).length;
     if (invalid) throw new Error(`import: ${invalid} of ${n} tokens audited invalid`);
     if (!useLedgers.getState().chain?.ok) throw new Error('import: the hash chain does not check');
-    return { ms, phases, workers: verifyWorkerCount() };
+    const run = lastVerifyRun() ?? { workers: 0, byWorkers: 0, byPage: n };
+    return { ms, phases, ...run };
   } finally {
     unsubscribe();
-    await useLedgers.getState().remove(meta.id);
+    if (!keep) await useLedgers.getState().remove(meta.id);
     setVerifyWorkerCount(null);
   }
 }
@@ -227,7 +235,45 @@ async function resetLedgers(): Promise<void> {
   for (const l of useLedgers.getState().ledgers) await useLedgers.getState().remove(l.id);
 }
 
-const api = { setup, makeTokens, getTokens, rawVerify, verifyThroughput, importRun, resetLedgers };
+let longest = 0;
+let longTasks = 0;
+const observer =
+  typeof PerformanceObserver !== 'undefined' && PerformanceObserver.supportedEntryTypes?.includes('longtask')
+    ? new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          longTasks++;
+          if (e.duration > longest) longest = e.duration;
+        }
+      })
+    : null;
+/** Starts counting this page's main-thread tasks over 50 ms (the Long Tasks API). */
+function watchTasks(): void {
+  longest = 0;
+  longTasks = 0;
+  observer?.observe({ type: 'longtask', buffered: false });
+}
+/** The longest task since watchTasks, and how many were over 50 ms (null: no Long Tasks API). */
+function tasksSeen(): { longestMs: number; over50: number } | null {
+  if (!observer) return null;
+  for (const e of observer.takeRecords()) {
+    longTasks++;
+    if (e.duration > longest) longest = e.duration;
+  }
+  observer.disconnect();
+  return { longestMs: longest, over50: longTasks };
+}
+
+const api = {
+  setup,
+  makeTokens,
+  getTokens,
+  rawVerify,
+  verifyThroughput,
+  importRun,
+  resetLedgers,
+  watchTasks,
+  tasksSeen,
+};
 export type BenchApi = typeof api;
 (window as unknown as { ectBench: BenchApi }).ectBench = api;
 document.body.dataset.ready = 'true';

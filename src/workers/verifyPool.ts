@@ -26,6 +26,8 @@ import type { VerifyRequest, VerifyResponse } from './verifyProtocol.ts';
 const MAX_WORKERS = 4;
 /** Tokens per message: small enough for smooth progress and balance, large enough to cost little. */
 const CHUNK = 1000;
+/** The smallest chunk: below this, a message costs more than the tokens in it. */
+const MIN_CHUNK = 100;
 /** Chunks queued per worker, so that none waits for its next one. */
 const IN_FLIGHT = 2;
 /** Below this many tokens, this thread verifies them itself: starting workers would cost more. */
@@ -33,7 +35,12 @@ export const MIN_FOR_WORKERS = 200;
 
 let configured: number | null = null;
 
-/** How many workers verify (0: this thread does). Default: one per core, at most 4. */
+/**
+ * How many workers verify (0: this thread does). Default: one per core, at most 4 (the page
+ * verifies too once it has written: helpFrom). One per core but the page's own was tried: on 2
+ * cores at load 13-15 it changed nothing (10,000 tokens: 0.76x one thread with 1 worker, 0.86x
+ * with 2, the page verifying about 90% itself either way), and at load 0-1 2 workers gave 1.36x.
+ */
 export function verifyWorkerCount(): number {
   if (typeof Worker === 'undefined') return 0;
   if (configured !== null) return configured;
@@ -55,6 +62,27 @@ export interface VerifyStoredOptions {
   payloads?: readonly (JsonObject | undefined)[];
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * When this settles, this thread verifies too (the import passes the end of its own work):
+   * first the chunks no worker has taken yet, then, from the last, those a worker still holds
+   * (the first answer for a chunk counts). Whether workers pay off depends on the machine's load
+   * as much as on its cores (issue 17: 10,000 tokens on 2 cores, 1.36x faster with workers at
+   * load 0-1, 0.76x at load 1-4), and no page can read the load: so the decision is made as the
+   * import runs, and with a loaded machine this thread ends up doing what the workers have not.
+   */
+  helpFrom?: Promise<unknown>;
+}
+
+/** Who verified the last set: workers started, and tokens verified by them and by this thread. */
+export interface VerifyRun {
+  workers: number;
+  byWorkers: number;
+  byPage: number;
+}
+let lastRun: VerifyRun | null = null;
+/** The last set's split between the workers and this thread (for the bench and the progress view). */
+export function lastVerifyRun(): VerifyRun | null {
+  return lastRun;
 }
 
 /** Stored-mode verification reports of `tokens`, in order: the same as verifyToken's, on every core. */
@@ -62,7 +90,10 @@ export async function verifyStoredReports(
   tokens: readonly string[],
   opts: VerifyStoredOptions,
 ): Promise<VerificationReport[]> {
-  if (verifyWorkerCount() === 0 || tokens.length < MIN_FOR_WORKERS) return verifyHere(tokens, opts);
+  if (verifyWorkerCount() === 0 || tokens.length < MIN_FOR_WORKERS) {
+    lastRun = { workers: 0, byWorkers: 0, byPage: tokens.length };
+    return verifyHere(tokens, opts);
+  }
   let verdicts: Verdicts;
   try {
     verdicts = await verifyInWorkers(tokens, opts);
@@ -75,6 +106,11 @@ export async function verifyStoredReports(
   const { trust, settings } = opts;
   const reports: VerificationReport[] = new Array<VerificationReport>(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
+    const here = verdicts.reports[i];
+    if (here) {
+      reports[i] = here;
+      continue;
+    }
     const token = tokens[i]!.trim();
     const outcome = verdicts.outcome[i] ?? null;
     let payload: JsonObject | undefined;
@@ -97,15 +133,52 @@ async function verifyHere(
   tokens: readonly string[],
   { trust, settings, signal, onProgress }: VerifyStoredOptions,
 ): Promise<VerificationReport[]> {
-  return verifyTokens(tokens, { trust, settings, mode: 'stored' }, (done, total) => {
+  const reports: VerificationReport[] = [];
+  for (let start = 0; start < tokens.length; start += SLICE) {
     signal?.throwIfAborted();
-    onProgress?.(done, total);
+    reports.push(...(await verifySlice(tokens.slice(start, start + SLICE), trust, settings)));
+    onProgress?.(reports.length, tokens.length);
+  }
+  return reports;
+}
+
+/**
+ * Tokens this thread verifies in one task. Chromium checks a signature within the call and
+ * settles the promise without a task in between, so a set verified at once was one task: 209 s
+ * for the page's share of a 250,000-token import at load 20 (issue 17). 200 tokens: about 50 ms
+ * at 4,000 verifications per second.
+ */
+const SLICE = 200;
+
+/** Verifies a slice on this thread, then lets the page paint and take input. */
+async function verifySlice(
+  tokens: readonly string[],
+  trust: TrustStore,
+  settings: Settings,
+): Promise<VerificationReport[]> {
+  const reports = await verifyTokens(tokens, { trust, settings, mode: 'stored' });
+  await yieldToPage();
+  return reports;
+}
+
+/** A message round trip, not setTimeout(0), which browsers stretch to 4 ms once timers nest. */
+function yieldToPage(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
   });
 }
 
 interface Verdicts {
   valid: Uint8Array;
   outcome: (SignatureOutcome | null)[];
+  /** The reports of the chunks this thread verified itself. */
+  reports: (VerificationReport | undefined)[];
 }
 
 interface Slot {
@@ -168,36 +241,91 @@ async function verifyInWorkers(tokens: readonly string[], opts: VerifyStoredOpti
   const total = tokens.length;
   const valid = new Uint8Array(total);
   const outcome: (SignatureOutcome | null)[] = new Array<SignatureOutcome | null>(total).fill(null);
+  const reports: (VerificationReport | undefined)[] = new Array<VerificationReport | undefined>(total);
   const count = Math.min(verifyWorkerCount(), Math.ceil(total / CHUNK));
-  const workers = Array.from({ length: count }, (_, k) => workerSlot(k));
-  let nextStart = 0;
+  // Chunks small enough that the workers do not hold a large share of the set when this thread
+  // starts to help (at most 2 per worker in flight), large enough to cost little per message.
+  const size = Math.max(MIN_CHUNK, Math.min(CHUNK, Math.ceil(total / (count * 8))));
+  const chunks = Array.from({ length: Math.ceil(total / size) }, (_, c) => ({
+    start: c * size,
+    end: Math.min(total, (c + 1) * size),
+    state: 'queued' as 'queued' | 'taken' | 'done',
+    helped: false,
+  }));
+  // A function, so that the check after an await is not narrowed away by the assignment before it.
+  const isDone = (chunk: (typeof chunks)[number]) => chunk.state === 'done';
+  const run: VerifyRun = { workers: count, byWorkers: 0, byPage: 0 };
+  lastRun = run;
+  let next = 0;
   let done = 0;
-  let failed = false;
+  let failed: unknown = null;
+  let finish!: () => void;
+  let fail!: (e: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const complete = (chunk: (typeof chunks)[number], by: 'byWorkers' | 'byPage') => {
+    chunk.state = 'done';
+    run[by] += chunk.end - chunk.start;
+    done += chunk.end - chunk.start;
+    onProgress?.(done, total);
+    if (done === total) finish();
+  };
   const feed = async (s: Slot): Promise<void> => {
-    while (nextStart < total && !failed) {
+    for (;;) {
+      // (read again after each await: the others and this thread move them)
+      if (next >= chunks.length || failed !== null || done >= total) return;
       signal?.throwIfAborted();
-      const start = nextStart;
-      const end = Math.min(total, start + CHUNK);
-      nextStart = end;
-      let res;
-      try {
-        res = await send(s, trust, settings, tokens.slice(start, end) as string[]);
-      } catch (e) {
-        failed = true; // the others stop feeding: the caller starts over on its own thread
-        throw e;
-      }
-      valid.set(res.valid, start);
+      const chunk = chunks[next++]!;
+      chunk.state = 'taken';
+      const res = await send(s, trust, settings, tokens.slice(chunk.start, chunk.end) as string[]);
+      if (isDone(chunk)) continue; // this thread was quicker
+      valid.set(res.valid, chunk.start);
       const ok = res.keys.map((k): SignatureOutcome => ({ ok: true, kid: k.kid, issuer: k.issuer }));
       for (let i = 0; i < res.keyIndex.length; i++) {
         const k = res.keyIndex[i]!;
-        if (k >= 0) outcome[start + i] = ok[k]!;
+        if (k >= 0) outcome[chunk.start + i] = ok[k]!;
       }
-      for (const [i, message] of res.failures) outcome[start + i] = { ok: false, message };
-      done += end - start;
-      onProgress?.(done, total);
+      for (const [i, message] of res.failures) outcome[chunk.start + i] = { ok: false, message };
+      complete(chunk, 'byWorkers');
     }
   };
-  await Promise.all(workers.flatMap((s) => Array.from({ length: IN_FLIGHT }, () => feed(s))));
-  signal?.throwIfAborted();
-  return { valid, outcome };
+  const help = async (): Promise<void> => {
+    for (;;) {
+      if (failed !== null || done === total) return;
+      signal?.throwIfAborted();
+      let chunk = next < chunks.length ? chunks[next++] : undefined;
+      if (!chunk)
+        for (let c = chunks.length - 1; c >= 0 && !chunk; c--)
+          if (chunks[c]!.state === 'taken' && !chunks[c]!.helped) chunk = chunks[c];
+      if (!chunk) return; // every chunk done or being done here
+      chunk.helped = true;
+      chunk.state = 'taken';
+      const here: VerificationReport[] = [];
+      for (let start = chunk.start; start < chunk.end && !isDone(chunk); start += SLICE)
+        here.push(
+          ...(await verifySlice(tokens.slice(start, Math.min(chunk.end, start + SLICE)), trust, settings)),
+        );
+      if (isDone(chunk)) continue; // a worker was quicker
+      here.forEach((report, i) => (reports[chunk.start + i] = report));
+      complete(chunk, 'byPage');
+    }
+  };
+  for (const s of Array.from({ length: count }, (_, k) => workerSlot(k)))
+    for (let k = 0; k < IN_FLIGHT; k++)
+      feed(s).catch((e: unknown) => {
+        failed ??= e; // the caller starts over on its own thread
+        fail(e);
+      });
+  opts.helpFrom?.then(
+    () => help().catch((e: unknown) => fail(e)),
+    () => undefined,
+  );
+  if (signal) {
+    if (signal.aborted) fail(signal.reason);
+    else signal.addEventListener('abort', () => fail(signal.reason), { once: true });
+  }
+  await finished;
+  return { valid, outcome, reports };
 }

@@ -5,93 +5,88 @@
 import { str } from './claims.ts';
 import type { JsonObject } from './decode.ts';
 import type { StoredVerifyOptions, VerificationReport, VerifyOptions } from './report.ts';
-import { checkSignature, type SignatureOutcome } from './signature.ts';
+import { checkSignature, checkSignatureNow, type SignatureOutcome } from './signature.ts';
 import { STEP_BY_ID } from './steps.ts';
-import { clock, notify, planOf, verification, verifyToken } from './verify.ts';
-
-/**
- * Whether WebCrypto checks signatures on a thread of its own, the promise settling later (Node's
- * thread pool). Chromium checks them within the call itself.
- */
-const OFF_THREAD_CRYPTO =
-  typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
+import { clock, notify, planOf, verification, verifyToken, type Pending } from './verify.ts';
 
 /**
  * Tokens per round of verifyTokens: enough to keep each pass in cache, few enough to keep it there
- * (500, where signatures are checked on this thread). Where they are checked on another thread,
- * the rounds only decode ahead while it runs, and a few tokens suffice: a round of 500 half-done
- * verifications outlived V8's young generation and doubled what a set promoted to the old one
- * (Node, 6 x 3,000 tokens: 62 MB promoted and 2.3 s of scavenges with 500, 32 MB and 0.6 s with
- * 32, against 0.1 s for verifyToken one at a time dropping its reports; issue 17).
+ * (500, where signatures are checked through WebCrypto on this thread: Chromium). In Node each
+ * token is finished as soon as its signature is checked, within the call (checkSignatureNow), and a
+ * round is only how often the event loop gets a turn (500 tokens: about 75 ms).
  */
-const BATCH = OFF_THREAD_CRYPTO ? 32 : 500;
+const BATCH = 500;
+
+/** A turn of the event loop where there is setImmediate (Node): a set of 100,000 tokens must not hold it for 15 s. */
+const setImmediateOf = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
 
 /**
- * The reports verifyToken would make of each token, one after another, made faster: the tokens are
- * decoded and checked first, then their signatures are checked, then their reports finished.
- * Alternating the two for each token costs more where the signature is checked on this thread
- * (the signature's native code and the parsing evict each other from the CPU's caches); where it
- * is checked on another thread, the next tokens are decoded while it runs. With a replay store, a
- * ledger or a task store (steps that depend on the tokens before), or a key resolver, this is
- * verifyToken one token at a time. The clock (when `now` is not given) is read once for the
- * whole set. `onProgress` is called after each round; `onVerify` once per token.
+ * The reports verifyToken would make of each token, one after another, made faster. Where the
+ * signature can be checked within the call (Node: checkSignatureNow), each token is verified to the
+ * end before the next, without waiting on a promise: Node's WebCrypto cost more than the whole
+ * check through its hand-off to a thread pool and back (issue 17). Elsewhere the tokens of a
+ * round are decoded and checked first, then their signatures are checked, then their reports
+ * finished: alternating the two for each token costs more where the signature is checked on this
+ * thread (the signature's native code and the parsing evict each other from the CPU's caches).
+ * With a replay store, a ledger or a task store (steps that depend on the tokens before), or a key
+ * resolver, this is verifyToken one token at a time. The clock (when `now` is not given) is read
+ * once for the whole set. `onProgress` is called after each round; `onVerify` once per token.
  */
 export async function verifyTokens(
   inputs: readonly string[],
   opts: VerifyOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<VerificationReport[]> {
-  const reports: VerificationReport[] = [];
   const plan = planOf(opts);
   const stateless = !plan.resolver && (plan.stored || (!plan.replay && !plan.ledger && !plan.store));
   if (!stateless) {
+    const reports: VerificationReport[] = [];
     for (const input of inputs) reports.push(await verifyToken(input, opts));
     onProgress?.(inputs.length, inputs.length);
     return reports;
   }
-  const begin = (input: string) => {
-    const run = verification(input, plan);
-    return { input, run, step: run.next() };
+  const reports: VerificationReport[] = new Array<VerificationReport>(inputs.length);
+  const finish = (k: number, last: IteratorResult<unknown, VerificationReport>) => {
+    // Nothing else to wait for without a ledger: a stateless run ends after its signature.
+    if (!last.done) throw new Error('verifyTokens: unexpected step');
+    reports[k] = last.value.valid ? withLazySteps(last.value, inputs[k]!, plan) : last.value;
   };
-  let round = inputs.slice(0, BATCH).map(begin);
   for (let start = 0; start < inputs.length; start += BATCH) {
     const started = clock();
-    const following = inputs.slice(start + BATCH, start + 2 * BATCH);
-    const next: typeof round = [];
-    const check = ({ step }: (typeof round)[number]) => {
-      const job = step.done ? undefined : step.value;
-      return job?.kind === 'signature'
-        ? checkSignature(job.token, job.parts, job.alg, job.candidates, job.crit)
-        : undefined;
-    };
-    let outcomes: (SignatureOutcome | undefined)[] = [];
-    if (OFF_THREAD_CRYPTO) {
-      for (const run of round) {
-        const pending = check(run);
-        // Decode a token of the next round while the signature is checked on the other thread:
-        // still one signature check at a time.
-        if (next.length < following.length) next.push(begin(following[next.length]!));
-        outcomes.push(pending && (await pending));
+    const end = Math.min(inputs.length, start + BATCH);
+    const waiting: {
+      k: number;
+      run: ReturnType<typeof verification>;
+      job: Extract<Pending, { kind: 'signature' }>;
+    }[] = [];
+    for (let k = start; k < end; k++) {
+      const run = verification(inputs[k]!, plan);
+      const step = run.next();
+      if (step.done) {
+        finish(k, step);
+        continue;
       }
-    } else {
-      // Checked within each call: one after another, without a turn of the event loop between.
-      outcomes = await Promise.all(round.map(check));
+      const job = step.value;
+      if (job.kind !== 'signature') throw new Error('verifyTokens: unexpected step');
+      const outcome = checkSignatureNow(job.parts, job.alg, job.candidates);
+      if (outcome) finish(k, run.next(outcome));
+      else waiting.push({ k, run, job });
     }
-    while (next.length < following.length) next.push(begin(following[next.length]!));
-    round.forEach(({ input, run, step }, k) => {
-      let last = step;
-      if (!last.done) last = run.next(outcomes[k]!);
-      // Nothing else to wait for without a ledger: a stateless run ends after its signature.
-      if (!last.done) throw new Error('verifyTokens: unexpected step');
-      reports.push(last.value.valid ? withLazySteps(last.value, input, plan) : last.value);
-    });
+    if (waiting.length) {
+      // Checked within each call in Chromium: one after another, without a turn of the event loop between.
+      const outcomes = await Promise.all(
+        waiting.map(({ job }) => checkSignature(job.token, job.parts, job.alg, job.candidates, job.crit)),
+      );
+      waiting.forEach(({ k, run }, i) => finish(k, run.next(outcomes[i]!)));
+    } else if (setImmediateOf && end < inputs.length) await new Promise<void>((r) => setImmediateOf(r));
     if (opts.onVerify) {
-      const durationMs = (clock() - started) / Math.max(1, round.length);
-      for (const report of reports.slice(-round.length))
+      const durationMs = (clock() - started) / Math.max(1, end - start);
+      for (let k = start; k < end; k++) {
+        const report = reports[k]!;
         notify(opts, { jti: report.jti, valid: report.valid, code: report.code, report, durationMs });
+      }
     }
-    onProgress?.(reports.length, inputs.length);
-    round = next;
+    onProgress?.(end, inputs.length);
   }
   return reports;
 }

@@ -31,7 +31,7 @@ const NO_PROBLEMS = Object.freeze([]) as unknown as Problem[];
 const TYP_RE = /^(application\/)?(exec\+jwt|wimse-exec\+jwt)$/i;
 
 /** What the steps wait for: a key, a signature check, task records, the replay store, an append. */
-type Pending =
+export type Pending =
   | { kind: 'key'; kid: string; iss: string | undefined }
   | {
       kind: 'signature';

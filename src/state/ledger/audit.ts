@@ -208,6 +208,7 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
             trust,
             settings,
             signal,
+            helpFrom: Promise.resolve(), // this thread has nothing else to do meanwhile
             onProgress: (done) => {
               if (current())
                 ctx.set({ progress: { phase: 'auditing', done: known + done, total: entries.length } });

@@ -101,10 +101,14 @@ export async function importText(
     await keyringSettled();
     const { trust } = useKeyring.getState();
     const { settings } = useVerifierSettings.getState();
+    // This thread joins the workers once it has written (verifyStoredReports' helpFrom).
+    let ownWorkDone = (): void => undefined;
+    const helpFrom = new Promise<void>((resolve) => (ownWorkDone = resolve));
     if (tokens.length >= MIN_FOR_WORKERS && verifyWorkerCount() > 0) {
       verified = verifyStoredReports(tokens, {
         trust,
         settings,
+        helpFrom,
         payloads, // filled in below, long before the workers are done (or decoded there)
         signal: early.signal,
         onProgress: (done) => (verifiedDone = done),
@@ -144,6 +148,7 @@ export async function importText(
       }
     }
     if (verified) {
+      ownWorkDone();
       ctx.set({ progress: { phase: 'auditing', done: verifiedDone, total: tokens.length } });
       const tick = setInterval(
         () => ctx.set({ progress: { phase: 'auditing', done: verifiedDone, total: tokens.length } }),
