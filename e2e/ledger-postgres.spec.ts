@@ -1,9 +1,10 @@
 /**
  * A ledger shared on PostgreSQL, reviewed in the workbench: tokens go into a real PostgreSQL
  * ledger (started here) with `ect ledger import`, `ect ledger export` writes the bundle, and the
- * app's Ledger tab opens it with its chain intact and every token valid in the audit.
+ * app's Ledger tab opens it with its chain intact and every token valid in the audit. Then the
+ * same through `ect serve`: the app and the ledger from one origin, opened with one button.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,9 @@ import { tableVerdicts } from './ledger-helpers.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VECTORS = fileURLToPath(new URL('../../shared/conformance/sample-vectors.json', import.meta.url));
+/** `ect serve`'s port: beside this run's own (E2E_PORT), so that parallel runs do not collide. */
+const SERVE_PORT = Number(process.env.E2E_PORT ?? 4173) + 100;
+const SERVE_URL = `http://127.0.0.1:${SERVE_PORT}`;
 
 let postgres: PostgresServer;
 let dir = '';
@@ -36,9 +40,8 @@ function ect(...args: string[]) {
 }
 
 /** 24 tasks in 3 workflows by the app's two example agents (the conformance test keys): a DAG. */
-function workflowTokens(): { jti: string; token: string }[] {
+function workflowTokens(ns = 0x9e000000): { jti: string; token: string }[] {
   const out: { jti: string; token: string }[] = [];
-  const ns = 0x9e000000;
   for (let i = 0; i < 24; i++) {
     const w = Math.floor(i / 8);
     const k = i % 8;
@@ -59,13 +62,11 @@ function workflowTokens(): { jti: string; token: string }[] {
   return out;
 }
 
-test('a bundle exported from PostgreSQL opens in the Ledger tab with its chain and audit intact', async ({
-  page,
-}) => {
-  test.setTimeout(240_000); // five runs of the ect command, each a few seconds on a loaded machine
-  const db = postgres.createDatabase('shared_ledger');
-  const tokens = workflowTokens();
-  // The trust store of the two agents, and a ledger key: every entry gets a signed receipt.
+/**
+ * A PostgreSQL ledger with a key (every entry gets a signed receipt) holding `tokens`, put there
+ * by `ect ledger migrate` and `ect ledger import` under the two agents' trust store.
+ */
+function sharedLedger(db: string, tokens: { token: string }[]): { trustFile: string; keyFile: string } {
   const { keys } = JSON.parse(readFileSync(VECTORS, 'utf8')) as {
     keys: Record<string, { iss: string; jwk: Record<string, string> }>;
   };
@@ -93,7 +94,17 @@ test('a bundle exported from PostgreSQL opens in the Ledger tab with its chain a
     tokensFile,
   );
   expect(imported.stderr).toBe('');
-  expect(JSON.parse(imported.stdout)).toMatchObject({ imported: 24, skipped: [] });
+  expect(JSON.parse(imported.stdout)).toMatchObject({ imported: tokens.length, skipped: [] });
+  return { trustFile, keyFile };
+}
+
+test('a bundle exported from PostgreSQL opens in the Ledger tab with its chain and audit intact', async ({
+  page,
+}) => {
+  test.setTimeout(240_000); // five runs of the ect command, each a few seconds on a loaded machine
+  const db = postgres.createDatabase('shared_ledger');
+  const tokens = workflowTokens();
+  const { trustFile, keyFile } = sharedLedger(db, tokens);
 
   const bundlePath = join(dir, 'shared-ledger.json');
   // With the ledger's private key: the bundle carries a checkpoint of its head, signed by that key.
@@ -118,9 +129,14 @@ test('a bundle exported from PostgreSQL opens in the Ledger tab with its chain a
   expect(bundle.entries.map((e) => e.token)).toEqual(tokens.map((t) => t.token));
   expect(bundle.entries.every((e) => typeof e.receipt === 'string')).toBe(true);
 
+  // Served by a plain static host (vite preview): the app asks whether it is `ect serve`, is told
+  // no, and shows nothing of it.
+  const probed = page.waitForResponse((r) => r.url().endsWith('/api/info'));
   await page.goto('./#/ledger');
   await expect(page.getByTestId('ledger-page')).toBeVisible();
   await expect(page.getByTestId('ledger-empty')).toBeVisible();
+  await probed;
+  await expect(page.getByTestId('server-ledger')).toHaveCount(0);
   // The app checks the bundle's receipts under the ledger key it declares, and its checkpoint, before
   // it takes anything: a copy with two receipts swapped is refused at those two entries.
   const swapped = structuredClone(bundle);
@@ -150,4 +166,60 @@ test('a bundle exported from PostgreSQL opens in the Ledger tab with its chain a
   const verdicts = await tableVerdicts(page);
   expect(Object.keys(verdicts).sort()).toEqual(tokens.map((t) => t.jti).sort());
   for (const jti of Object.keys(verdicts)) expect(verdicts[jti]).toEqual(['valid:']);
+});
+
+test.describe('served by ect serve', () => {
+  test.use({ baseURL: SERVE_URL });
+  let served: ChildProcess | null = null;
+  test.afterAll(async () => {
+    if (served && served.exitCode === null) {
+      served.kill('SIGTERM');
+      await new Promise((r) => served!.once('exit', r));
+    }
+  });
+
+  test("the Ledger tab opens the server's shared ledger with one button: chain intact, every token valid", async ({
+    page,
+  }) => {
+    test.setTimeout(240_000); // three runs of the ect command and a server start on a loaded machine
+    const db = postgres.createDatabase('served_ledger');
+    const tokens = workflowTokens(0x9f000000);
+    sharedLedger(db, tokens);
+    const dist = join(ROOT, process.env.E2E_DIST ?? 'dist');
+    served = spawn(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      ['packages/ect/src/cli/main.ts', 'serve', '--db', db, '--port', String(SERVE_PORT), '--dir', dist],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    served.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const started = await new Promise<string>((resolve) => {
+      let out = '';
+      served!.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out);
+      });
+      served!.once('exit', () => resolve(`exited: ${stderr}`));
+    });
+    expect(JSON.parse(started)).toMatchObject({ url: `${SERVE_URL}/`, schema: 'ect' });
+
+    const response = await page.goto('./#/ledger');
+    // The static host's security headers, from the build's _headers or the defaults.
+    const csp = response!.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    await expect(page.getByTestId('ledger-empty')).toBeVisible();
+    const offer = page.getByTestId('server-ledger');
+    await expect(offer).toContainText('served_ledger/ect (24 entries when the page opened)');
+    await offer.getByRole('button', { name: "Open the server's ledger" }).click();
+    await expect(page.getByTestId('import-outcome')).toContainText(
+      "Added 24 entries from the server's ledger served_ledger/ect",
+    );
+    await expect(page.getByTestId('chain-status')).toContainText('Chain intact: 24 entries');
+    await expect(page.locator('[data-testid="ledger-row"][data-status="pending"]')).toHaveCount(0);
+    const verdicts = await tableVerdicts(page);
+    expect(Object.keys(verdicts).sort()).toEqual(tokens.map((t) => t.jti).sort());
+    for (const jti of Object.keys(verdicts)) expect(verdicts[jti]).toEqual(['valid:']);
+    expect(stderr).toBe('');
+  });
 });

@@ -83,6 +83,22 @@ export interface HeadersLike {
   get(name: string): string | null;
 }
 
+/** What verifyRequest needs of a Fetch `Request` (any object with its `headers`, `method` and `url`). */
+export interface RequestLike {
+  /** The request's header fields. */
+  readonly headers: HeadersLike;
+  /** The request method (for onError). */
+  readonly method: string;
+  /** The request URL (for onError). */
+  readonly url: string;
+}
+
+/**
+ * The Fetch API's `Response` where the types of the environment declare one (the DOM library or
+ * Node's types), `never` where none do: so that this package's types compile without either.
+ */
+export type FetchResponse = typeof globalThis extends { Response: { prototype: infer R } } ? R : never;
+
 /** The ECTs of an Execution-Context field value (or of several, joined with commas). */
 export function parseExecutionContext(value: string): string[] {
   return value
@@ -111,7 +127,7 @@ function refuse(status: 400 | 403 | 431 | 500 | 503, body: RefusalBody, reports:
  * throws: a failure is a verdict with its status and JSON body.
  */
 export async function verifyRequest(
-  request: Request | HeadersLike,
+  request: RequestLike | HeadersLike,
   opts: RequestVerifierOptions,
 ): Promise<RequestVerdict> {
   const headers: HeadersLike = 'headers' in request ? request.headers : request;
@@ -206,9 +222,13 @@ export async function verifyRequest(
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
 /** The Fetch `Response` of a refusal. */
-export function refusalResponse(verdict: Extract<RequestVerdict, { ok: false }>): Response {
+export function refusalResponse(verdict: Extract<RequestVerdict, { ok: false }>): FetchResponse {
   const headers: Record<string, string> = { ...JSON_HEADERS };
   if (verdict.status === 503) headers['retry-after'] = '1';
+  // The runtime's Response (Node 18+, browsers, Deno, Bun), named without the DOM's types.
+  const { Response } = globalThis as unknown as {
+    Response: new (body: string, init: { status: number; headers: Record<string, string> }) => FetchResponse;
+  };
   return new Response(JSON.stringify(verdict.body), { status: verdict.status, headers });
 }
 
@@ -216,10 +236,10 @@ export function refusalResponse(verdict: Extract<RequestVerdict, { ok: false }>)
  * Wraps a Fetch handler (`(request) => Response`): the handler runs only when every ECT of the
  * request verified, and gets them; a refusal is answered here.
  */
-export function withExecutionContext(
-  handler: (request: Request, ect: ExecutionContext) => Response | Promise<Response>,
+export function withExecutionContext<Req extends RequestLike>(
+  handler: (request: Req, ect: ExecutionContext) => FetchResponse | Promise<FetchResponse>,
   opts: RequestVerifierOptions,
-): (request: Request) => Promise<Response> {
+): (request: Req) => Promise<FetchResponse> {
   return async (request) => {
     const verdict = await verifyRequest(request, opts);
     if (!verdict.ok) return refusalResponse(verdict);

@@ -183,5 +183,7 @@ export {
   type NodeRequestLike,
   type NodeResponseLike,
   type HeadersLike,
+  type RequestLike,
+  type FetchResponse,
 } from './http.ts';
 export { quote } from './text.ts';

@@ -216,6 +216,8 @@ describe('4 verifier processes, one Redis, one PostgreSQL', () => {
     expect(ledger.chain).toMatchObject({ ok: true, length: ledger.entries.length });
     expect(ledger.tokens.size).toBe(ledger.entries.length);
     for (const o of outcomes.filter((x) => x.status === 200)) expect(ledger.tokens.has(o.token)).toBe(true);
-    expect(outcomes.filter((o) => o.status === 200).length).toBeGreaterThan(250);
+    // Reads and appends both wait out the restart (retryMs 15 s; the restart takes 1-3 s): every
+    // token is accepted.
+    expect(outcomes.filter((o) => o.status === 200).length).toBe(list.length);
   }, 180_000);
 });

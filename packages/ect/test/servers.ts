@@ -170,9 +170,10 @@ export interface PostgresServer {
   createDatabase(name: string): string;
   /**
    * Restarts the server: `fast` ends the sessions (their transactions roll back), `immediate` as a
-   * crash. Asynchronous, so the clients of this process keep running while it is down.
+   * crash. Asynchronous, so the clients of this process keep running while it is down;
+   * `whileDown` runs after the stop and before the start.
    */
-  restart(mode?: 'fast' | 'immediate'): Promise<void>;
+  restart(mode?: 'fast' | 'immediate', whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -226,9 +227,10 @@ export async function startPostgres(): Promise<PostgresServer> {
       run(...asOwner('createdb', ['-h', HOST, '-p', String(port), '-U', user, name]), 'createdb');
       return url(name);
     },
-    async restart(mode = 'fast') {
+    async restart(mode = 'fast', whileDown) {
       const [cmd, args] = asOwner('pg_ctl', ['-D', data, '-w', '-m', mode, 'stop']);
       await execFileAsync(cmd, args);
+      await whileDown?.();
       const [cmd2, args2] = asOwner('pg_ctl', [
         '-D',
         data,

@@ -6,6 +6,7 @@ import { LedgerProblemList } from '../../components/LedgerProblems.tsx';
 import { Button } from '../../components/Button.tsx';
 import { useLedgers, type ImportProgress } from '../../state/ledgers.ts';
 import { inputClass } from './inputClass.ts';
+import { ServerLedger } from './ServerLedger.tsx';
 import { formatCount, formatMs, plural } from './format.ts';
 import { useLedgerView, type ImportOutcome } from './store.ts';
 
@@ -42,6 +43,7 @@ export function ImportPanel({ compact }: { compact: boolean }) {
           nothing.
         </p>
       </div>
+      <ServerLedger />
       <div className="flex flex-col gap-2 sm:flex-row sm:items-start">
         <textarea
           aria-label="Tokens to import"

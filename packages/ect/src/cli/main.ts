@@ -28,6 +28,7 @@ import {
 import { oneLine, quote, stringifyJson } from '../text.ts';
 import { cmdDemo } from './demo.ts';
 import { cmdLedger } from './ledger.ts';
+import { cmdServe } from './serve.ts';
 import { auditLedger, LedgerFileError, preloadableTokens, readLedgerFile, readPins } from './ledgerio.ts';
 import { sharedStores } from './stores.ts';
 
@@ -49,6 +50,9 @@ commands:
   ledger migrate|check|export|import --db postgres://… [--schema S]
                                          the shared PostgreSQL ledger: create, check, export
                                          the bundle the workbench imports, import a bundle
+  serve --db postgres://… [--dir dist] [--port 8080] [--host 127.0.0.1]
+                                         the built app and a read-only view of the shared
+                                         ledger (GET /api/ledger: its bundle) on one origin
 
 <input> is a token, @path for a file, or - for standard input; a file may hold
 one token per line, a JSON array, an Execution-Context header line, or a
@@ -338,6 +342,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   keygen: cmdKeygen,
   demo: cmdDemo,
   ledger: cmdLedger,
+  serve: cmdServe,
 };
 
 export async function main(argv: string[]): Promise<number> {
