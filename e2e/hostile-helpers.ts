@@ -97,26 +97,3 @@ export async function hasRawInvisible(page: Page, testId: string): Promise<boole
     .first()
     .evaluate((el, source) => new RegExp(source).test(el.textContent ?? ''), RAW_INVISIBLE.source);
 }
-
-/**
- * The longest the main thread was blocked since the last call (PerformanceObserver longtask
- * entries, recorded by `recordLongTasks` from the first script on).
- */
-export async function longestTask(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const w = window as unknown as { ectLongTasks?: number[] };
-    const max = Math.max(0, ...(w.ectLongTasks ?? []));
-    w.ectLongTasks = [];
-    return Math.round(max);
-  });
-}
-
-export async function recordLongTasks(page: Page) {
-  await page.addInitScript(() => {
-    const w = window as unknown as { ectLongTasks: number[] };
-    w.ectLongTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.ectLongTasks.push(e.duration);
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
