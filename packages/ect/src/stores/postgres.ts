@@ -26,7 +26,7 @@ import { taskRecord, type TaskRecord } from '../dag.ts';
 import { verifyChain, type ChainReport } from '../ledgerCheck.ts';
 import { decodeToken } from '../decode.ts';
 import { matchesQuery, type Ledger, type LedgerQuery } from '../ledger.ts';
-import { redactUrl, SharedStoreError, type SharedStoreReason } from '../store-error.ts';
+import { parseStoreUrl, SharedStoreError, type SharedStoreReason } from '../store-error.ts';
 import { migrateSchema, SCHEMA_VERSION, schemaIdent, schemaVersion } from './postgres-schema.ts';
 
 export { SCHEMA_VERSION } from './postgres-schema.ts';
@@ -570,24 +570,13 @@ function toEntry(r: Row): LedgerEntry {
 
 /** A pool on a checked connection string; the pool's own errors (a dropped idle connection) are absorbed. */
 async function openPool(url: string, opts: PostgresLedgerOptions): Promise<{ pool: Pool; where: string }> {
-  const where = redactUrl(url);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new SharedStoreError(
-      'config',
-      STORE,
-      `${JSON.stringify(where)} is not a URL; expected postgres://user@host:port/database`,
-    );
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new SharedStoreError(
-      'config',
-      STORE,
-      `${JSON.stringify(where)} is not a PostgreSQL URL (scheme ${parsed.protocol.replace(/:$/, '') || 'none'}); expected postgres://user@host:port/database`,
-    );
-  }
+  const { parsed, where } = parseStoreUrl(
+    url,
+    STORE,
+    'PostgreSQL',
+    ['postgres', 'postgresql'],
+    'postgres://user@host:port/database',
+  );
   if (!parsed.hostname && !parsed.searchParams.get('host'))
     throw new SharedStoreError('config', STORE, `${JSON.stringify(where)} names no host`);
   if (opts.schema !== undefined) {

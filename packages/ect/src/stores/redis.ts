@@ -15,7 +15,7 @@
  */
 import { createClient } from 'redis';
 import type { ReplayStore } from '../replay.ts';
-import { redactUrl, SharedStoreError } from '../store-error.ts';
+import { parseStoreUrl, SharedStoreError } from '../store-error.ts';
 
 export interface RedisReplayOptions {
   /** Key prefix; verifiers that must see each other's tokens use the same one. Default `ect:jti:`. */
@@ -46,24 +46,7 @@ export class RedisReplayStore implements ReplayStore {
    * server answers there.
    */
   static async connect(url: string, opts: RedisReplayOptions = {}): Promise<RedisReplayStore> {
-    const where = redactUrl(url);
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new SharedStoreError(
-        'config',
-        STORE,
-        `${JSON.stringify(where)} is not a URL; expected redis://host:port`,
-      );
-    }
-    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-      throw new SharedStoreError(
-        'config',
-        STORE,
-        `${JSON.stringify(where)} is not a Redis URL (scheme ${parsed.protocol.replace(/:$/, '') || 'none'}); expected redis://host:port`,
-      );
-    }
+    const { parsed, where } = parseStoreUrl(url, STORE, 'Redis', ['redis', 'rediss'], 'redis://host:port');
     if (!parsed.hostname)
       throw new SharedStoreError(
         'config',
