@@ -60,6 +60,9 @@ test('verdicts are the same whether the page or the workers verified the tokens'
   const dialog = page.getByRole('dialog', { name: 'New ledger' });
   await dialog.getByLabel('Name').fill('large');
   await dialog.getByRole('button', { name: 'Create ledger' }).click();
+  // The dialog closes once the new ledger is open; until then the ledger on screen (and the
+  // one an import goes into) is the one open before, empty too.
+  await expect(dialog).toBeHidden();
   await expect(page.getByTestId('ledger-empty')).toBeVisible();
   await importTokens(page, 'large.json', [...CLEAN.slice(0, 200), ...defectTokens, ...CLEAN.slice(200)]);
   expect(await problemRows(page)).toEqual(onPage);

@@ -301,6 +301,9 @@ test.describe('Ledger', () => {
     const dialog = page.getByRole('dialog', { name: 'New ledger' });
     await dialog.getByLabel('Name').fill('restored');
     await dialog.getByRole('button', { name: 'Create ledger' }).click();
+    // The dialog closes once the new ledger is open; until then the ledger on screen (and the
+    // one an import goes into) is the one open before, empty too.
+    await expect(dialog).toBeHidden();
     await expect(page.getByTestId('ledger-empty')).toBeVisible();
     await importFile(page, bundlePath);
     await expect(page.getByTestId('import-outcome')).toContainText(`Added ${defectTokens.length} entries`);

@@ -18,6 +18,9 @@ export async function createLedger(page: Page, name: string, l3 = true) {
   await dialog.getByLabel('Name').fill(name);
   if (l3) await dialog.getByLabel(/Sign receipts/).check();
   await dialog.getByRole('button', { name: 'Create ledger' }).click();
+  // The dialog closes once the new ledger is open; until then the ledger on screen (and the
+  // one an import goes into) is the one open before, empty too.
+  await expect(dialog).toBeHidden();
   await expect(page.getByTestId('ledger-empty')).toBeVisible();
 }
 
