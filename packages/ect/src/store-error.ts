@@ -40,31 +40,3 @@ export function redactUrl(url: string): string {
     return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
   }
 }
-
-/**
- * A store's connection string, parsed: a string that is not a URL, or one of another scheme, is a
- * `config` SharedStoreError saying what was expected (`example`), never with the password.
- */
-export function parseStoreUrl(
-  url: string,
-  store: string,
-  product: string,
-  schemes: readonly string[],
-  example: string,
-): { parsed: URL; where: string } {
-  const where = redactUrl(url);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new SharedStoreError('config', store, `${JSON.stringify(where)} is not a URL; expected ${example}`);
-  }
-  if (!schemes.includes(parsed.protocol.replace(/:$/, ''))) {
-    throw new SharedStoreError(
-      'config',
-      store,
-      `${JSON.stringify(where)} is not a ${product} URL (scheme ${parsed.protocol.replace(/:$/, '') || 'none'}); expected ${example}`,
-    );
-  }
-  return { parsed, where };
-}

@@ -26,7 +26,8 @@ import { taskRecord, type TaskRecord } from '../dag.ts';
 import { verifyChain, type ChainReport } from '../ledgerCheck.ts';
 import { decodeToken } from '../decode.ts';
 import { matchesQuery, type Ledger, type LedgerQuery } from '../ledger.ts';
-import { parseStoreUrl, SharedStoreError, type SharedStoreReason } from '../store-error.ts';
+import { SharedStoreError, type SharedStoreReason } from '../store-error.ts';
+import { parseStoreUrl } from './url.ts';
 import { migrateSchema, SCHEMA_VERSION, schemaIdent, schemaVersion } from './postgres-schema.ts';
 
 export { SCHEMA_VERSION } from './postgres-schema.ts';

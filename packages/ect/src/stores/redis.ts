@@ -15,7 +15,8 @@
  */
 import { createClient } from 'redis';
 import type { ReplayStore } from '../replay.ts';
-import { parseStoreUrl, SharedStoreError } from '../store-error.ts';
+import { SharedStoreError } from '../store-error.ts';
+import { parseStoreUrl } from './url.ts';
 
 export interface RedisReplayOptions {
   /** Key prefix; verifiers that must see each other's tokens use the same one. Default `ect:jti:`. */
