@@ -99,6 +99,44 @@ describe('stored verification from a known signature outcome', async () => {
     expect(reports.map((r) => r.code)).toEqual([null, 'replay']);
   });
 
+  it("lazy reports print as verifyToken's: the same keys in the same order, the same JSON", async () => {
+    const trust = trustFor(a, b);
+    const list = [valid, tokens['valid, by b']!, tokens['changed signature']!];
+    for (const opts of [
+      { trust, mode: 'stored' as const },
+      { trust, now: NOW },
+    ]) {
+      const set = await verifyTokens(list, opts);
+      for (const [i, t] of list.entries()) {
+        const one = await verifyToken(t, opts);
+        expect(Object.keys(set[i]!)).toEqual(Object.keys(one));
+        expect(JSON.stringify(set[i])).toBe(JSON.stringify(one));
+        expect(JSON.stringify({ ...set[i] })).toBe(JSON.stringify(one));
+      }
+    }
+    const full = await verifyToken(valid, { trust, mode: 'stored' });
+    const lazy = validStoredReport(full.token, full.payload!, signatureOutcomeOf(full), { trust });
+    expect(Object.keys(lazy)).toEqual([
+      'token',
+      'valid',
+      'code',
+      'codes',
+      'payload',
+      'jti',
+      'level',
+      'version',
+      'header',
+      'steps',
+      'key',
+      'warnings',
+    ]);
+    expect(JSON.parse(JSON.stringify(lazy))).toEqual(JSON.parse(JSON.stringify(full)));
+    // Two lazy reports of the same token are independent: reading one's steps leaves the other's alone.
+    const other = validStoredReport(full.token, full.payload!, signatureOutcomeOf(full), { trust });
+    expect(lazy.steps).not.toBe(other.steps);
+    expect(lazy.steps).toBe(lazy.steps);
+  });
+
   it('refuses an outcome that does not fit the token', () => {
     const trust = trustFor(a);
     expect(() => verifyStoredWith(valid, { trust }, null)).toThrow(/signature outcome/);
