@@ -24,7 +24,7 @@ import {
 import type { VerifyRequest, VerifyResponse } from './verifyProtocol.ts';
 
 const MAX_WORKERS = 4;
-/** Tokens per message: small enough for smooth progress and balance, large enough to cost little. */
+/** The largest chunk, in tokens: small enough for smooth progress, large enough to cost little. */
 const CHUNK = 1000;
 /** The smallest chunk: below this, a message costs more than the tokens in it. */
 const MIN_CHUNK = 100;
@@ -36,22 +36,35 @@ export const MIN_FOR_WORKERS = 200;
 let configured: number | null = null;
 
 /**
- * How many workers verify (0: this thread does). Default: one per core, at most 4 (the page
- * verifies too once it has written: helpFrom). One per core but the page's own was tried: on 2
- * cores at load 13-15 it changed nothing (10,000 tokens: 0.76x one thread with 1 worker, 0.86x
- * with 2, the page verifying about 90% itself either way), and at load 0-1 2 workers gave 1.36x.
+ * The per-import decision (issue 17): how many verification workers a set of `tokens` gets on a
+ * machine of `cores` cores (0: this thread verifies them). One core is left to this thread, which
+ * decodes, hashes, writes and audits meanwhile, then verifies what the workers have not taken: on
+ * 2 cores, one worker. Two workers there (with this thread, three threads on two cores) slowed
+ * this thread's own work 1.5-3x (10,000 and 30,000 tokens, its hashing phase 2.5 s -> 3.5 s
+ * quiet and 2.4 s -> 10.5 s with 2 busy loops) and left more half-verified chunks for it to
+ * verify again at the end. With one core there is nothing to share: no workers.
  */
-export function verifyWorkerCount(): number {
-  if (typeof Worker === 'undefined') return 0;
-  if (configured !== null) return configured;
-  const cores = typeof navigator === 'undefined' ? 2 : navigator.hardwareConcurrency || 2;
-  return Math.max(1, Math.min(MAX_WORKERS, cores));
+export function verifyWorkerPlan(tokens: number, cores: number): number {
+  if (tokens < MIN_FOR_WORKERS) return 0;
+  return Math.max(0, Math.min(MAX_WORKERS, Math.floor(cores) - 1));
 }
 
-/** Sets the number of workers (0: verify on this thread; null: the default). For benchmarks. */
+/** The machine's cores, as the page can know them (2 where it cannot tell). */
+function cores(): number {
+  return typeof navigator === 'undefined' ? 2 : navigator.hardwareConcurrency || 2;
+}
+
+/** How many workers verify a set of `tokens` here (0: this thread does): the plan, or what a benchmark set. */
+export function verifyWorkerCount(tokens: number): number {
+  if (typeof Worker === 'undefined') return 0;
+  if (configured !== null) return tokens < MIN_FOR_WORKERS ? 0 : configured;
+  return verifyWorkerPlan(tokens, cores());
+}
+
+/** Sets the number of workers (0: verify on this thread; null: the plan's). For benchmarks. */
 export function setVerifyWorkerCount(n: number | null): void {
   configured = n === null ? null : Math.max(0, Math.floor(n));
-  const keep = verifyWorkerCount();
+  const keep = configured ?? Math.min(MAX_WORKERS, cores());
   for (const slot of slots.splice(keep)) slot.worker.terminate();
 }
 
@@ -90,7 +103,7 @@ export async function verifyStoredReports(
   tokens: readonly string[],
   opts: VerifyStoredOptions,
 ): Promise<VerificationReport[]> {
-  if (verifyWorkerCount() === 0 || tokens.length < MIN_FOR_WORKERS) {
+  if (verifyWorkerCount(tokens.length) === 0) {
     lastRun = { workers: 0, byWorkers: 0, byPage: tokens.length };
     return verifyHere(tokens, opts);
   }
@@ -236,27 +249,51 @@ function send(s: Slot, trust: TrustStore, settings: Settings, tokens: string[]) 
   });
 }
 
+/**
+ * The size of the next chunk when `left` tokens are not yet handed out to `threads` verifying
+ * threads (the workers and this one): a share of what is left, so the chunks shrink towards the
+ * end (guided self-scheduling). A chunk still held by a worker at the end is verified again by this
+ * thread when it has nothing else to do (the first answer counts): small last chunks keep that
+ * double work small. Fixed chunks of total / (workers x 8) let a 10,000-token import end with up to
+ * 4 chunks of 625 in flight (a quarter of the set) for this thread to verify a second time.
+ */
+export function chunkSize(left: number, threads: number): number {
+  return Math.min(left, CHUNK, Math.max(MIN_CHUNK, Math.ceil(left / (2 * Math.max(1, threads)))));
+}
+
 async function verifyInWorkers(tokens: readonly string[], opts: VerifyStoredOptions): Promise<Verdicts> {
   const { trust, settings, signal, onProgress } = opts;
   const total = tokens.length;
   const valid = new Uint8Array(total);
   const outcome: (SignatureOutcome | null)[] = new Array<SignatureOutcome | null>(total).fill(null);
   const reports: (VerificationReport | undefined)[] = new Array<VerificationReport | undefined>(total);
-  const count = Math.min(verifyWorkerCount(), Math.ceil(total / CHUNK));
-  // Chunks small enough that the workers do not hold a large share of the set when this thread
-  // starts to help (at most 2 per worker in flight), large enough to cost little per message.
-  const size = Math.max(MIN_CHUNK, Math.min(CHUNK, Math.ceil(total / (count * 8))));
-  const chunks = Array.from({ length: Math.ceil(total / size) }, (_, c) => ({
-    start: c * size,
-    end: Math.min(total, (c + 1) * size),
-    state: 'queued' as 'queued' | 'taken' | 'done',
-    helped: false,
-  }));
+  const count = verifyWorkerCount(total);
+  const threads = count + (opts.helpFrom ? 1 : 0);
+  interface Chunk {
+    start: number;
+    end: number;
+    state: 'taken' | 'done';
+    helped: boolean;
+  }
+  /** Chunks handed out, in order; `next` is the first token not yet in one. */
+  const chunks: Chunk[] = [];
+  let next = 0;
+  const take = (): Chunk | undefined => {
+    if (next >= total) return undefined;
+    const chunk: Chunk = {
+      start: next,
+      end: next + chunkSize(total - next, threads),
+      state: 'taken',
+      helped: false,
+    };
+    next = chunk.end;
+    chunks.push(chunk);
+    return chunk;
+  };
   // A function, so that the check after an await is not narrowed away by the assignment before it.
-  const isDone = (chunk: (typeof chunks)[number]) => chunk.state === 'done';
+  const isDone = (chunk: Chunk) => chunk.state === 'done';
   const run: VerifyRun = { workers: count, byWorkers: 0, byPage: 0 };
   lastRun = run;
-  let next = 0;
   let done = 0;
   let failed: unknown = null;
   let finish!: () => void;
@@ -265,7 +302,7 @@ async function verifyInWorkers(tokens: readonly string[], opts: VerifyStoredOpti
     finish = resolve;
     fail = reject;
   });
-  const complete = (chunk: (typeof chunks)[number], by: 'byWorkers' | 'byPage') => {
+  const complete = (chunk: Chunk, by: 'byWorkers' | 'byPage') => {
     chunk.state = 'done';
     run[by] += chunk.end - chunk.start;
     done += chunk.end - chunk.start;
@@ -275,10 +312,10 @@ async function verifyInWorkers(tokens: readonly string[], opts: VerifyStoredOpti
   const feed = async (s: Slot): Promise<void> => {
     for (;;) {
       // (read again after each await: the others and this thread move them)
-      if (next >= chunks.length || failed !== null || done >= total) return;
+      if (failed !== null || done >= total) return;
       signal?.throwIfAborted();
-      const chunk = chunks[next++]!;
-      chunk.state = 'taken';
+      const chunk = take();
+      if (!chunk) return;
       const res = await send(s, trust, settings, tokens.slice(chunk.start, chunk.end) as string[]);
       if (isDone(chunk)) continue; // this thread was quicker
       valid.set(res.valid, chunk.start);
@@ -295,13 +332,12 @@ async function verifyInWorkers(tokens: readonly string[], opts: VerifyStoredOpti
     for (;;) {
       if (failed !== null || done === total) return;
       signal?.throwIfAborted();
-      let chunk = next < chunks.length ? chunks[next++] : undefined;
+      let chunk = take();
       if (!chunk)
         for (let c = chunks.length - 1; c >= 0 && !chunk; c--)
           if (chunks[c]!.state === 'taken' && !chunks[c]!.helped) chunk = chunks[c];
       if (!chunk) return; // every chunk done or being done here
       chunk.helped = true;
-      chunk.state = 'taken';
       const here: VerificationReport[] = [];
       for (let start = chunk.start; start < chunk.end && !isDone(chunk); start += SLICE)
         here.push(

@@ -17,7 +17,7 @@ import {
   type VerificationReport,
 } from 'wimse-ect';
 import { LedgerDeletedError, type EntryRecord } from '../../storage/ledger.ts';
-import { MIN_FOR_WORKERS, verifyStoredReports, verifyWorkerCount } from '../../workers/verifyPool.ts';
+import { verifyStoredReports, verifyWorkerCount } from '../../workers/verifyPool.ts';
 import { useKeyring } from '../keyring.ts';
 import { useVerifierSettings } from '../verifierSettings.ts';
 import { cacheReports, type Auditor } from './audit.ts';
@@ -104,7 +104,7 @@ export async function importText(
     // This thread joins the workers once it has written (verifyStoredReports' helpFrom).
     let ownWorkDone = (): void => undefined;
     const helpFrom = new Promise<void>((resolve) => (ownWorkDone = resolve));
-    if (tokens.length >= MIN_FOR_WORKERS && verifyWorkerCount() > 0) {
+    if (verifyWorkerCount(tokens.length) > 0) {
       verified = verifyStoredReports(tokens, {
         trust,
         settings,
