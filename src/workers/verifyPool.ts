@@ -50,7 +50,7 @@ export function verifyWorkerPlan(tokens: number, cores: number): number {
 }
 
 /** The machine's cores, as the page can know them (2 where it cannot tell). */
-function cores(): number {
+function coresHere(): number {
   return typeof navigator === 'undefined' ? 2 : navigator.hardwareConcurrency || 2;
 }
 
@@ -58,13 +58,13 @@ function cores(): number {
 export function verifyWorkerCount(tokens: number): number {
   if (typeof Worker === 'undefined') return 0;
   if (configured !== null) return tokens < MIN_FOR_WORKERS ? 0 : configured;
-  return verifyWorkerPlan(tokens, cores());
+  return verifyWorkerPlan(tokens, coresHere());
 }
 
 /** Sets the number of workers (0: verify on this thread; null: the plan's). For benchmarks. */
 export function setVerifyWorkerCount(n: number | null): void {
   configured = n === null ? null : Math.max(0, Math.floor(n));
-  const keep = configured ?? Math.min(MAX_WORKERS, cores());
+  const keep = configured ?? Math.min(MAX_WORKERS, coresHere());
   for (const slot of slots.splice(keep)) slot.worker.terminate();
 }
 
