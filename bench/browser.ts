@@ -90,6 +90,7 @@ interface InPage {
     manyPredToken(preds: number): Promise<string>;
     rawVerify(n: number): Promise<number>;
     verifyThroughput(n: number, repeat: number): Promise<{ rawMs: number; coreMs: number; singleMs: number }>;
+    verifyPass(n: number, kind: 'raw' | 'core' | 'single'): Promise<number>;
     importRun(
       n: number,
       workers: number,
@@ -501,6 +502,25 @@ async function main() {
         'verify.single_vs_raw',
         singleRate / rawRate,
         `${(singleRate / rawRate).toFixed(2)} verifyToken / raw (informational)`,
+      );
+
+      // The same three, a pass at a time, interleaved, with the CPU time of the page's process
+      // around each: per token, what the wall time says less reliably on a shared machine.
+      const cpu: Record<'raw' | 'core' | 'single', number[]> = { raw: [], core: [], single: [] };
+      for (let r = 0; r < 5; r++)
+        for (const kind of ['raw', 'core', 'single'] as const) {
+          const c0 = await cpuNow();
+          await page.evaluate(([n, k]) => (globalThis as unknown as InPage).ectBench.verifyPass(n, k), [
+            count,
+            kind,
+          ] as const);
+          cpu[kind].push((((await cpuNow()) - c0) * 1e6) / count);
+        }
+      const us = (kind: keyof typeof cpu) => median(cpu[kind]);
+      record(
+        'verify.cpu_core_vs_raw',
+        us('raw') / us('core'),
+        `${(us('raw') / us('core')).toFixed(2)} core / raw in CPU time: ${us('core').toFixed(0)} µs a token against ${us('raw').toFixed(0)} (verifyToken one at a time ${us('single').toFixed(0)} µs; all Chromium processes)`,
       );
 
       for (const busy of BUSY ? [0, BUSY] : [0]) {

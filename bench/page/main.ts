@@ -202,6 +202,31 @@ async function verifyThroughput(
 }
 
 /**
+ * (1b) One pass of one kind over the first `n` tokens (as verifyThroughput's), for the driver to
+ * read the page's CPU time around it: 'raw', 'core' (verifyTokens) or 'single' (verifyToken one
+ * after another). Returns the wall time in ms.
+ */
+async function verifyPass(n: number, kind: 'raw' | 'core' | 'single'): Promise<number> {
+  const list = tokens.slice(0, n);
+  const prepared = kind === 'raw' ? prepare(list) : [];
+  const trust = parseTrustStore({
+    issuers: Object.fromEntries(agents.map((a) => [a.iss, { keys: [a.publicJwk] }])),
+  });
+  const opts = { trust, now: NOW, audience: AUD };
+  const t0 = performance.now();
+  if (kind === 'raw') {
+    for (const x of prepared)
+      if (!(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, x.key, x.sig, x.data)))
+        throw new Error('raw verify failed');
+  } else if (kind === 'core') {
+    if ((await verifyTokens(list, opts)).some((r) => !r.valid)) throw new Error('core verify failed');
+  } else {
+    for (const t of list) if (!(await verifyToken(t, opts)).valid) throw new Error('core verify failed');
+  }
+  return performance.now() - t0;
+}
+
+/**
  * (2) the import of the first `n` tokens into a new IndexedDB ledger through the app's pipeline
  * (useLedgers.importText: decode, verify, hash chain, write, chain check, whole-set audit), with
  * `workers` verification workers (0: all on this thread, -1: the app's default). The ledger is
@@ -296,6 +321,7 @@ const api = {
   manyPredToken,
   rawVerify,
   verifyThroughput,
+  verifyPass,
   importRun,
   resetLedgers,
   watchTasks,
