@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkSize, MIN_FOR_WORKERS, verifyWorkerPlan } from './verifyPool.ts';
+import { chunkSize, MIN_FOR_WORKERS, MIN_FOR_WORKERS_FEW_CORES, verifyWorkerPlan } from './verifyPool.ts';
 
 /** The per-import decision (issue 17): the rule, not its speed (that is `npm run bench:browser`). */
 describe('verifyWorkerPlan', () => {
@@ -15,9 +15,17 @@ describe('verifyWorkerPlan', () => {
     expect(verifyWorkerPlan(100_000, 0)).toBe(0);
   });
 
-  it('leaves one core to the page: one worker on two cores, three on four', () => {
-    expect(verifyWorkerPlan(MIN_FOR_WORKERS, 2)).toBe(1);
+  it('on 2 or 3 cores, starts workers only for the largest sets, one core left to the page', () => {
+    for (const cores of [2, 3]) {
+      expect(verifyWorkerPlan(10_000, cores)).toBe(0);
+      expect(verifyWorkerPlan(MIN_FOR_WORKERS_FEW_CORES - 1, cores)).toBe(0);
+      expect(verifyWorkerPlan(MIN_FOR_WORKERS_FEW_CORES, cores)).toBe(cores - 1);
+    }
     expect(verifyWorkerPlan(100_000, 2)).toBe(1);
+  });
+
+  it('on 4 cores and more, starts workers from a few hundred tokens, one core left to the page', () => {
+    expect(verifyWorkerPlan(MIN_FOR_WORKERS, 4)).toBe(3);
     expect(verifyWorkerPlan(10_000, 4)).toBe(3);
   });
 

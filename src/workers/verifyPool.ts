@@ -32,21 +32,32 @@ const MIN_CHUNK = 100;
 const IN_FLIGHT = 2;
 /** Below this many tokens, this thread verifies them itself: starting workers would cost more. */
 export const MIN_FOR_WORKERS = 200;
+/**
+ * With 2 or 3 cores, workers only from this many tokens: below, they lost to one thread whenever
+ * other work kept the machine busy (see verifyWorkerPlan).
+ */
+export const MIN_FOR_WORKERS_FEW_CORES = 50_000;
 
 let configured: number | null = null;
 
 /**
  * The per-import decision (issue 17): how many verification workers a set of `tokens` gets on a
- * machine of `cores` cores (0: this thread verifies them). One core is left to this thread, which
- * decodes, hashes, writes and audits meanwhile, then verifies what the workers have not taken: on
- * 2 cores, one worker. Two workers there (with this thread, three threads on two cores) slowed
- * this thread's own work 1.5-3x (10,000 and 30,000 tokens, its hashing phase 2.5 s -> 3.5 s
- * quiet and 2.4 s -> 10.5 s with 2 busy loops) and left more half-verified chunks for it to
- * verify again at the end. With one core there is nothing to share: no workers.
+ * machine of `cores` cores (0: this thread verifies them). No page can read the machine's load,
+ * so the rule is by size and cores. One core is left to this thread, which decodes, hashes,
+ * writes and audits meanwhile, then verifies what the workers have not taken.
+ *
+ * On 2 cores (this project's machine, shared with other sessions' work), 1 worker: 3,000 tokens
+ * took 1.54x the CPU time of one thread, 30,000 1.18x, and 0.92x and 0.76x its speed (load 7-10);
+ * 10,000: 0.72-0.94x (load 9-13). Two workers beside the page (three threads on two cores) did
+ * no better. What 2 cores gain is at the largest sizes, where one thread slows down (100,000:
+ * 1.59x with workers this morning, load 0.7-1.7): so workers from MIN_FOR_WORKERS_FEW_CORES on.
+ * With 4 cores and more, three spare cores stand a busy machine better: from MIN_FOR_WORKERS.
  */
 export function verifyWorkerPlan(tokens: number, cores: number): number {
-  if (tokens < MIN_FOR_WORKERS) return 0;
-  return Math.max(0, Math.min(MAX_WORKERS, Math.floor(cores) - 1));
+  const spare = Math.min(MAX_WORKERS, Math.floor(cores) - 1);
+  if (spare < 1 || tokens < MIN_FOR_WORKERS) return 0;
+  if (cores < 4 && tokens < MIN_FOR_WORKERS_FEW_CORES) return 0;
+  return spare;
 }
 
 /** The machine's cores, as the page can know them (2 where it cannot tell). */
