@@ -46,12 +46,14 @@ let configured: number | null = null;
  * so the rule is by size and cores. One core is left to this thread, which decodes, hashes,
  * writes and audits meanwhile, then verifies what the workers have not taken.
  *
- * On 2 cores (this project's machine, shared with other sessions' work), 1 worker: 3,000 tokens
- * took 1.54x the CPU time of one thread, 30,000 1.18x, and 0.92x and 0.76x its speed (load 7-10);
- * 10,000: 0.72-0.94x (load 9-13). Two workers beside the page (three threads on two cores) did
- * no better. What 2 cores gain is at the largest sizes, where one thread slows down (100,000:
- * 1.59x with workers this morning, load 0.7-1.7): so workers from MIN_FOR_WORKERS_FEW_CORES on.
- * With 4 cores and more, three spare cores stand a busy machine better: from MIN_FOR_WORKERS.
+ * On 2 cores (this project's machine, shared with other sessions' work: load 7-14 through
+ * session 5), the workers lost to one thread at every size up to 30,000 (`BENCH_LOAD=2
+ * BENCH_WORKERS=1,2 npm run bench:browser`): 1 worker 0.92x at 3,000 (1.54x the CPU time),
+ * 0.72-1.01x at 10,000, 0.76x at 30,000 (1.18x the CPU time); 2 workers 0.75-0.91x at 10,000.
+ * What workers gain on 2 cores is at the largest sizes, where one thread slows down (100,000:
+ * 1.59x with 2 workers at load 0.7-1.7 this morning; 0.62-1.01x at load 8 with 1 or 2 workers
+ * later): so workers from MIN_FOR_WORKERS_FEW_CORES on. With 4 cores and more, three spare
+ * cores stand a busy machine better: from MIN_FOR_WORKERS (not measured: no such machine here).
  */
 export function verifyWorkerPlan(tokens: number, cores: number): number {
   const spare = Math.min(MAX_WORKERS, Math.floor(cores) - 1);
