@@ -127,11 +127,10 @@ function completed(
  */
 const LAZY = Symbol('ect.lazyReport');
 
-/** A valid report of a stateless run: its token, its run's plan and step 7's outcome; the steps once made. */
+/** A valid report of a stateless run: its token and its run's plan; the steps once made. */
 interface LazySteps {
   input: string;
   plan: Plan;
-  outcome: SignatureOutcome | null;
   steps?: StepReport[];
 }
 
@@ -146,7 +145,9 @@ interface LazySteps {
 const lazyStepsProperty: PropertyDescriptor = {
   get(this: { [LAZY]: LazySteps }): StepReport[] {
     const lazy = this[LAZY];
-    return (lazy.steps ??= completed(verification(lazy.input, lazy.plan), lazy.outcome).steps);
+    // Step 7's outcome is in the report itself (its key), not kept twice.
+    const outcome = signatureOutcomeOf(this as unknown as VerificationReport);
+    return (lazy.steps ??= completed(verification(lazy.input, lazy.plan), outcome).steps);
   },
   enumerable: true,
   configurable: true,
@@ -163,7 +164,7 @@ function withLazySteps(report: VerificationReport, input: string, plan: Plan): V
   Object.defineProperty(lazy, 'steps', lazyStepsProperty);
   lazy.warnings = warnings;
   if (key) lazy.key = key;
-  const state: LazySteps = { input, plan, outcome: signatureOutcomeOf(report) };
+  const state: LazySteps = { input, plan };
   Object.defineProperty(lazy, LAZY, { value: state });
   return lazy;
 }
