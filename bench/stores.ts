@@ -365,6 +365,16 @@ async function main(): Promise<void> {
       )} us; cores busy ${median(c.map((x) => x.cores)).toFixed(2)} of ${cpus().length}`,
     );
   }
+  // What two processes could give at most on this machine: its cores over the CPU time one token
+  // costs in the 2-process run (the verifiers, Redis and PostgreSQL, which share the cores here;
+  // other load on the machine is left out), against one process's throughput in the same round.
+  const ceiling = results.map((r) => {
+    const c = r.cpu.p2!;
+    return (cpus().length * 1e6) / (c.workerUs + c.redisUs + c.postgresUs) / r.p1;
+  });
+  console.log(
+    `most 2 processes could give on ${cpus().length} cores at that CPU per token (verifiers + Redis + PostgreSQL): ${x2(median(ceiling))}x one (${range(ceiling, x2)})`,
+  );
   if (perToken)
     console.log(
       `per token, 1 process: ${perToken.commits.toFixed(2)} PostgreSQL transactions, ${perToken.commands.toFixed(2)} Redis commands`,
@@ -378,6 +388,7 @@ async function main(): Promise<void> {
       storesCostPerProcess: Number(x2(median(cost))),
       storesScale2: Number(x2(median(scale2))),
       storesScale4: Number(x2(median(scale4))),
+      storesScale2Ceiling: Number(x2(median(ceiling))),
       pgTransactionsPerToken: perToken ? Number(perToken.commits.toFixed(3)) : null,
       redisCommandsPerToken: perToken ? Number(perToken.commands.toFixed(3)) : null,
       load: results.map((r) => Number(r.load.toFixed(1))),
