@@ -222,12 +222,15 @@ export class PostgresLedger implements Ledger {
   }
 
   append(token: string, claims: Record<string, unknown>, opts: { now?: number } = {}): Promise<LedgerEntry> {
-    if (this.#closed) return Promise.reject(this.#error('unavailable', 'the ledger was closed'));
+    if (this.#closed)
+      return Promise.reject(this.#error('unavailable', 'the ledger was closed', undefined, true));
     if (this.#stored && !this.#key) {
       return Promise.reject(
         this.#error(
           'config',
           `this ledger signs a receipt for every entry with key ${this.#stored.kid}; appending needs that key`,
+          undefined,
+          true,
         ),
       );
     }
@@ -258,9 +261,13 @@ export class PostgresLedger implements Ledger {
         return;
       } catch (e) {
         let failure: unknown = e;
+        // Nothing is written when the INSERT and COMMIT were never sent, or when the server answered
+        // with an error (the transaction is rolled back); after a lost connection, only a look tells.
+        let nothingWritten = !tried.entries || !isTransient(e);
         if (isTransient(e) && Date.now() < deadline) {
           // The commit may have reached the server before the connection went: look before writing again.
           const outcome = tried.entries ? await this.#committed(tried.entries, deadline) : 'absent';
+          nothingWritten = outcome === 'absent';
           if (outcome === 'present') {
             batch.forEach((p, i) => p.resolve(tried.entries![i]!));
             return;
@@ -273,11 +280,15 @@ export class PostgresLedger implements Ledger {
         }
         const err =
           failure instanceof SharedStoreError
-            ? failure
+            ? new SharedStoreError(failure.reason, STORE, failure.message, {
+                cause: failure.cause,
+                nothingWritten,
+              })
             : this.#error(
                 classify(failure),
                 `append failed: ${messageOf(failure)}${isTransient(failure) ? ` (retried for ${this.#retryMs} ms)` : ''}`,
                 failure,
+                nothingWritten,
               );
         for (const p of batch) p.reject(err);
         return;
@@ -554,14 +565,17 @@ export class PostgresLedger implements Ledger {
     }
   }
 
-  #error(code: SharedStoreReason, message: string, cause?: unknown): SharedStoreError {
+  #error(
+    code: SharedStoreReason,
+    message: string,
+    cause?: unknown,
+    nothingWritten = false,
+  ): SharedStoreError {
     return new SharedStoreError(
       code,
       STORE,
       `the PostgreSQL ledger at ${this.#where} (schema ${this.#schema}): ${message}`,
-      {
-        cause,
-      },
+      { cause, nothingWritten },
     );
   }
 }
