@@ -96,7 +96,9 @@ async function worker(config: WorkerConfig): Promise<void> {
   const ok = await verifyAll(tokens, { trust, audience: AUD, replay, ledger });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  process.stdout.write(`${JSON.stringify({ ok, ms, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ok, ms, cpuMs: (cpu.user + cpu.system) / 1000, systemMs: cpu.system / 1000 })}\n`,
+  );
   await Promise.all([replay.close(), ledger.close()]);
 }
 
@@ -140,7 +142,7 @@ async function sharedRun(n: number, base: Omit<WorkerConfig, 'from' | 'to'>, tot
   const busy0 = machineCpu();
   for (const p of procs) p.stdin!.end('go\n');
   const results = (await Promise.all(lines.map((next) => next()))).map(
-    (l) => JSON.parse(l) as { ok: number; cpuMs: number },
+    (l) => JSON.parse(l) as { ok: number; cpuMs: number; systemMs: number },
   );
   const ms = performance.now() - t0;
   const busy1 = machineCpu();
@@ -153,6 +155,8 @@ async function sharedRun(n: number, base: Omit<WorkerConfig, 'from' | 'to'>, tot
     perS: (total / ms) * 1000,
     // CPU time per token: in the verifier processes, and on the whole machine (servers included).
     workerUs: (results.reduce((s, r) => s + r.cpuMs, 0) / total) * 1000,
+    // Of which in the kernel (system time): on loopback, sending also delivers to the server.
+    workerSystemUs: (results.reduce((s, r) => s + r.systemMs, 0) / total) * 1000,
     machineUs: ((busy1.busy - busy0.busy) / total) * 1000,
     redisUs: ((busy1.redis - busy0.redis) / total) * 1000,
     postgresUs: ((busy1.postgres - busy0.postgres) / total) * 1000,
@@ -267,7 +271,14 @@ async function main(): Promise<void> {
 
   const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   const dir = mkdtempSync(join(tmpdir(), 'ect-bench-'));
-  type Cpu = { workerUs: number; machineUs: number; redisUs: number; postgresUs: number; cores: number };
+  type Cpu = {
+    workerUs: number;
+    workerSystemUs: number;
+    machineUs: number;
+    redisUs: number;
+    postgresUs: number;
+    cores: number;
+  };
   const results: {
     memory: number;
     p1: number;
@@ -358,7 +369,9 @@ async function main(): Promise<void> {
   for (const k of ['p1', 'p2', 'p4'] as const) {
     const c = results.map((r) => r.cpu[k]!);
     console.log(
-      `CPU per token, ${k.slice(1)} p.: verifiers ${fmt(median(c.map((x) => x.workerUs)))} us, Redis ${fmt(
+      `CPU per token, ${k.slice(1)} p.: verifiers ${fmt(median(c.map((x) => x.workerUs)))} us (${fmt(
+        median(c.map((x) => x.workerSystemUs)),
+      )} in the kernel), Redis ${fmt(
         median(c.map((x) => x.redisUs)),
       )} us, PostgreSQL ${fmt(median(c.map((x) => x.postgresUs)))} us, whole machine ${fmt(
         median(c.map((x) => x.machineUs)),
@@ -397,6 +410,7 @@ async function main(): Promise<void> {
           k,
           {
             workerUs: Math.round(median(results.map((r) => r.cpu[k]!.workerUs))),
+            workerSystemUs: Math.round(median(results.map((r) => r.cpu[k]!.workerSystemUs))),
             machineUs: Math.round(median(results.map((r) => r.cpu[k]!.machineUs))),
             redisUs: Math.round(median(results.map((r) => r.cpu[k]!.redisUs))),
             postgresUs: Math.round(median(results.map((r) => r.cpu[k]!.postgresUs))),
