@@ -16,22 +16,36 @@
  * Reads return what the chain covers: claims are decoded from the stored token, never taken from
  * the `claims` column (kept for queries and indexes only).
  *
- * Needs the `pg` package (node-postgres 8), an optional peer dependency of wimse-ect.
+ * Needs the `pg` package (node-postgres 8), an optional peer dependency of wimse-ect. Beside this
+ * file: the schema and its migrations (postgres-schema.ts), the pool, failures and the ledger key
+ * (postgres-connection.ts), rows in and out (postgres-rows.ts), receipts (receipt-now.ts), the
+ * bundle export (postgres-bundle.ts).
  */
-import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
-import type { JWK } from 'jose';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { createHash } from 'node:crypto';
 import { entryHashInput, GENESIS_HASH, type LedgerEntry, type LedgerKey } from '../chain.ts';
-import { receiptSigner } from './receipt-now.ts';
 import { taskRecord, type TaskRecord } from '../dag.ts';
 import { verifyChain, type ChainReport } from '../ledgerCheck.ts';
 import { decodeToken } from '../decode.ts';
 import { matchesQuery, type Ledger, type LedgerQuery } from '../ledger.ts';
 import { SharedStoreError, type SharedStoreReason } from '../store-error.ts';
-import { parseStoreUrl } from './url.ts';
 import { migrateSchema, SCHEMA_VERSION, schemaIdent, schemaVersion } from './postgres-schema.ts';
+import {
+  checkout,
+  classify,
+  fixKey,
+  isTransient,
+  messageOf,
+  openPool,
+  sleep,
+  STORE,
+  type StoredLedgerKey,
+} from './postgres-connection.ts';
+import { COLUMNS, insertRow, pgText, toEntry, type Row } from './postgres-rows.ts';
+import { receiptSigner } from './receipt-now.ts';
 
 export { SCHEMA_VERSION } from './postgres-schema.ts';
+export type { StoredLedgerKey } from './postgres-connection.ts';
 export { postgresBundle, type PostgresBundleOptions } from './postgres-bundle.ts';
 
 export interface PostgresLedgerOptions {
@@ -54,12 +68,6 @@ export interface PostgresLedgerOptions {
   maxBatch?: number;
 }
 
-/** The ledger key as the database records it. */
-export interface StoredLedgerKey {
-  kid: string;
-  jwk: JWK;
-}
-
 interface PendingAppend {
   token: string;
   claims: Record<string, unknown>;
@@ -67,73 +75,6 @@ interface PendingAppend {
   resolve(e: LedgerEntry): void;
   reject(e: unknown): void;
 }
-
-interface Row {
-  seq: string;
-  token: string;
-  jti: string;
-  appended_at: string;
-  prev_hash: string;
-  entry_hash: string;
-  receipt: string | null;
-}
-
-const STORE = 'postgres';
-const COLUMNS = 'seq, token, jti, appended_at, prev_hash, entry_hash, receipt';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Text PostgreSQL can hold (no NUL, no lone surrogate), for the column copies and their look-ups;
- * the token itself is base64url. Results are re-checked against the decoded token.
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const pgText = (s: string) => s.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
-const optText = (v: unknown) => (typeof v === 'string' ? pgText(v) : null);
-/** JSON for a jsonb column: jsonb refuses \u0000 and lone surrogates, which JSON.stringify escapes. */
-const pgJson = (v: unknown) =>
-  JSON.stringify(v).replace(/(?<!\\)((?:\\\\)*)\\u(0000|d[89a-f][0-9a-f]{2})/gi, '$1\\ufffd');
-
-/** Connection-level failures (lost, refused, server restarting): worth another try. */
-function isTransient(e: unknown): boolean {
-  const code = (e as { code?: unknown })?.code;
-  if (typeof code === 'string') {
-    if (/^(08|57P0[123]|53300|40001|40P01)/.test(code)) return true;
-    if (/^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH)$/.test(code)) return true;
-  }
-  const m = e instanceof Error ? e.message : '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(
-    m,
-  );
-}
-
-function classify(e: unknown): SharedStoreReason {
-  const code = (e as { code?: unknown })?.code;
-  if (typeof code === 'string' && /^(3D000|28000|28P01|3F000)$/.test(code)) return 'config';
-  if (typeof code === 'string' && /^(23|P0001)/.test(code)) return 'integrity';
-  return 'unavailable';
-}
-
-/**
- * A client of the pool, with a listener for its 'error' events: a server that ends the session
- * (restart, shutdown) emits one on the client in use besides failing its query, and an 'error'
- * event with no listener would end the process.
- */
-const listened = new WeakSet<PoolClient>();
-async function checkout(pool: Pool): Promise<PoolClient> {
-  const client = await pool.connect();
-  if (!listened.has(client)) {
-    listened.add(client);
-    client.on('error', () => undefined);
-  }
-  return client;
-}
-
-const messageOf = (e: unknown) =>
-  e instanceof AggregateError && e.errors.length
-    ? e.errors.map((x: Error) => x.message).join('; ')
-    : e instanceof Error
-      ? e.message || e.name
-      : String(e);
 
 export class PostgresLedger implements Ledger {
   readonly #pool: Pool;
@@ -358,14 +299,7 @@ export class PostgresLedger implements Ledger {
       // Measured (bench/stores.ts, 2 processes, load 1.3): the INSERT's round trip held the lock
       // 3.7-4.9 ms a batch, the COMMIT's 2.3-2.8 ms.
       const lit = (v: string | null) => (v === null ? 'NULL' : client.escapeLiteral(v));
-      const rows = entries.map(
-        (e) =>
-          `(${e.seq},${lit(pgText(e.jti))},${lit(optText(e.claims.wid))},${lit(optText(e.claims.iss))},${lit(
-            optText(e.claims.exec_act),
-          )},${lit(e.token)},${lit(pgJson(e.claims))}::jsonb,${Math.round(e.appendedAt)},${lit(e.prevHash)},${lit(
-            e.entryHash,
-          )},${lit(e.receipt ?? null)})`,
-      );
+      const rows = entries.map((e) => insertRow(e, lit));
       await client.query(
         rows.length
           ? `INSERT INTO ${this.#s}.entries
@@ -578,91 +512,6 @@ export class PostgresLedger implements Ledger {
       { cause, nothingWritten },
     );
   }
-}
-
-function toEntry(r: Row): LedgerEntry {
-  const d = decodeToken(r.token);
-  const claims = d.ok ? d.decoded.payload : {};
-  const entry: LedgerEntry = {
-    seq: Number(r.seq),
-    token: r.token,
-    jti: typeof claims.jti === 'string' ? claims.jti : r.jti,
-    claims,
-    appendedAt: Number(r.appended_at),
-    prevHash: r.prev_hash,
-    entryHash: r.entry_hash,
-  };
-  if (r.receipt !== null) entry.receipt = r.receipt;
-  return entry;
-}
-
-/** A pool on a checked connection string; the pool's own errors (a dropped idle connection) are absorbed. */
-async function openPool(url: string, opts: PostgresLedgerOptions): Promise<{ pool: Pool; where: string }> {
-  const { parsed, where } = parseStoreUrl(
-    url,
-    STORE,
-    'PostgreSQL',
-    ['postgres', 'postgresql'],
-    'postgres://user@host:port/database',
-  );
-  if (!parsed.hostname && !parsed.searchParams.get('host'))
-    throw new SharedStoreError('config', STORE, `${JSON.stringify(where)} names no host`);
-  if (opts.schema !== undefined) {
-    try {
-      schemaIdent(opts.schema);
-    } catch (e) {
-      throw new SharedStoreError('config', STORE, (e as Error).message);
-    }
-  }
-  const pool = new Pool({
-    connectionString: url,
-    max: opts.poolSize ?? 4,
-    connectionTimeoutMillis: opts.timeoutMs ?? 5000,
-    application_name: 'wimse-ect',
-  });
-  pool.on('error', () => undefined);
-  return { pool, where };
-}
-
-/** Records the key on a new ledger, or checks it against the ledger's; returns the ledger's key. */
-async function fixKey(
-  client: PoolClient,
-  schema: string,
-  key: LedgerKey | undefined,
-): Promise<StoredLedgerKey | undefined> {
-  const s = schemaIdent(schema);
-  const r = await client.query<{ ledger_key: StoredLedgerKey | null }>(`SELECT ledger_key FROM ${s}.meta`);
-  const stored = r.rows[0]?.ledger_key ?? undefined;
-  if (!key) return stored;
-  const mine: StoredLedgerKey = { kid: key.kid, jwk: publicPart(key.publicJwk) };
-  if (stored) {
-    if (stored.kid !== mine.kid || stored.jwk.x !== mine.jwk.x || stored.jwk.y !== mine.jwk.y)
-      throw new SharedStoreError(
-        'config',
-        STORE,
-        `this ledger signs its receipts with key ${stored.kid}, not with the key given (${mine.kid})`,
-      );
-    return stored;
-  }
-  try {
-    const u = await client.query<{ ledger_key: StoredLedgerKey }>(
-      `UPDATE ${s}.meta SET ledger_key = COALESCE(ledger_key, $1::jsonb) RETURNING ledger_key`,
-      [JSON.stringify(mine)],
-    );
-    return fixKey(client, schema, u.rows[0] ? key : undefined);
-  } catch (e) {
-    throw new SharedStoreError(
-      'config',
-      STORE,
-      `cannot give this ledger a key: ${messageOf(e)}; a ledger that signs receipts must have one from its first entry`,
-      { cause: e },
-    );
-  }
-}
-
-function publicPart(jwk: JWK): JWK {
-  const { kty, crv, x, y } = jwk;
-  return { kty, crv, x, y } as JWK;
 }
 
 /** Creates or upgrades the ledger schema at `url`; returns the versions before and after. */
