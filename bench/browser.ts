@@ -352,7 +352,7 @@ function busyLoops(n: number): () => void {
  */
 async function importFigures(page: Page, size: number, busy: number, cpuNow: () => Promise<number>) {
   const name = busy ? `import.load${busy}.${size}` : `import.${size}`;
-  const under = busy ? ` (${busy} busy loops)` : '';
+  const under = busy ? ` (${busy} busy loop${busy === 1 ? '' : 's'})` : '';
   const repeat = size <= 10000 ? 3 : 1;
   const raw: number[] = [];
   const pool: number[] = [];
@@ -403,7 +403,7 @@ async function importFigures(page: Page, size: number, busy: number, cpuNow: () 
   record(
     `${name}.workers_ms`,
     poolMs,
-    `${fmt(poolMs)} ms import, the app's choice: ${workers ? `${workers} verification workers` : 'no workers'} (${phases(poolPhases)})`,
+    `${fmt(poolMs)} ms import, the app's choice: ${workers ? `${workers} verification worker${workers === 1 ? '' : 's'}` : 'no workers'} (${phases(poolPhases)})`,
   );
   record(`${name}.workers`, workers, `${workers} workers chosen by the per-import decision (issue 17)`);
   record(
