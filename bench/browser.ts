@@ -24,7 +24,7 @@
  * comma-separated list of them).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,11 @@ const runs = (part: 'import' | 'explorer' | 'hostile' | 'huge') =>
   part === 'huge' ? (only?.includes('huge') ?? false) : !only || only.includes(part);
 /** BENCH_ONLY=huge: one import of BENCH_HUGE tokens (default 250,000), issue 17's last figure. */
 const HUGE = Number(process.env.BENCH_HUGE ?? 250000);
+/**
+ * BENCH_PROFILE=/tmp/x: the huge part writes DevTools CPU profiles of the page, /tmp/x.import.cpuprofile
+ * (the import) and /tmp/x.graph.cpuprofile (opening the app on the Graph tab).
+ */
+const PROFILE = process.env.BENCH_PROFILE;
 /** BENCH_SIZES=10000 (comma-separated) overrides the import sizes. */
 const SIZES = process.env.BENCH_SIZES
   ? process.env.BENCH_SIZES.split(',').map(Number)
@@ -235,6 +240,22 @@ async function heapPeak<T>(page: Page, run: () => Promise<T>): Promise<{ value: 
   }
 }
 
+/** A DevTools CPU profile of the page from now; stop() writes it to a file (open it in DevTools). */
+async function startProfile(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      await cdp.detach().catch(() => undefined);
+      console.error(`  CPU profile written to ${file}`);
+    },
+  };
+}
+
 /**
  * (7) HUGE tokens: raw verify on one thread, then the import with the app's default (workers and
  * the page as it decides), the longest main-thread task and the heap's peak meanwhile; then the
@@ -259,9 +280,11 @@ async function huge(browser: Browser, base: string, probe: string) {
   );
   console.error('  import…');
   await page.evaluate(() => (globalThis as unknown as InPage).ectBench.watchTasks());
+  const importProfiler = PROFILE ? await startProfile(page) : null;
   const imp = await heapPeak(page, () =>
     page.evaluate((n) => (globalThis as unknown as InPage).ectBench.importRun(n, -1, true), HUGE),
   );
+  if (importProfiler) await importProfiler.stop(`${PROFILE}.import.cpuprofile`);
   const tasks = await page.evaluate(() => (globalThis as unknown as InPage).ectBench.tasksSeen());
   const phases = Object.entries(imp.value.phases)
     .map(([k, ms]) => `${k} ${fmt(ms)}`)
@@ -288,6 +311,7 @@ async function huge(browser: Browser, base: string, probe: string) {
     `${fmt(imp.peakMb)} MB peak JS heap of the page during the import (workers not counted; the tokens themselves are held by the bench too)`,
   );
   console.error('  the Graph tab…');
+  const profiler = PROFILE ? await startProfile(page) : null;
   const g0 = performance.now();
   const drawn = await heapPeak(page, async () => {
     await page.goto(`${base}/#/graph`);
@@ -297,6 +321,9 @@ async function huge(browser: Browser, base: string, probe: string) {
     );
   });
   const graphMs = performance.now() - g0;
+  if (profiler) await profiler.stop(`${PROFILE}.graph.cpuprofile`);
+  // The probe counts long tasks from the new document's first script on: the opening's own.
+  const openTasks = await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
   record(
     `huge.${HUGE}.graph_overview_ms`,
     graphMs,
@@ -307,12 +334,28 @@ async function huge(browser: Browser, base: string, probe: string) {
     drawn.peakMb,
     `${fmt(drawn.peakMb)} MB peak JS heap of the app page opening the ledger and drawing it`,
   );
+  record(
+    `huge.${HUGE}.open_longest_task_ms`,
+    openTasks.longestMs,
+    `${fmt(openTasks.longestMs)} ms longest main-thread task opening the app on the Graph tab, ${openTasks.count} over 50 ms, ${fmt(openTasks.totalMs)} ms in all (target: none over 200)`,
+  );
+  const pan = await panFps(page, PAN_MS);
+  record(
+    `huge.${HUGE}.overview_pan_fps`,
+    pan.fps,
+    `${pan.fps.toFixed(1)} fps panning the overview (${fmt(pan.mounted)} nodes mounted, worst frame ${fmt(pan.worstMs)} ms; target >= 30)`,
+  );
   await page.context().close();
 }
 
 async function main() {
   console.error('building the app and the bench page…');
-  await build({ root: ROOT, logLevel: 'warn', build: { outDir: OUT, emptyOutDir: true } });
+  // Profiled, the app is not minified: the profile's function names are the source's.
+  await build({
+    root: ROOT,
+    logLevel: 'warn',
+    build: { outDir: OUT, emptyOutDir: true, ...(PROFILE ? { minify: false } : {}) },
+  });
   await build({
     root: ROOT,
     logLevel: 'warn',
