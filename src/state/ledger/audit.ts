@@ -23,6 +23,7 @@ import { verifyStoredReports } from '../../workers/verifyPool.ts';
 import { useKeyring } from '../keyring.ts';
 import { useVerifierSettings } from '../verifierSettings.ts';
 import { keyringSettled, NO_PROBLEMS, problemsBySeq, type LedgerContext } from './context.ts';
+import { keepVerdicts, storedReports } from './verdicts.ts';
 
 /**
  * Verification reports of the last audit, by token, for one trust store and one set of settings:
@@ -191,11 +192,20 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
         ? reportCache.reports
         : new Map<string, VerificationReport>();
     const reports: VerificationReport[] = new Array<VerificationReport>(entries.length);
-    const missing: number[] = [];
+    let missing: number[] = [];
     for (let i = 0; i < entries.length; i++) {
       const report = cache.get(entries[i]!.token);
       if (report) reports[i] = report;
       else missing.push(i);
+    }
+    // Opening a ledger: the verdicts kept with it (verdicts.ts) spare verifying it all again.
+    let stored = 0;
+    if (missing.length && !opts.append) {
+      const kept = await storedReports(ledger.id, entries, checked, trust, settings);
+      if (!current()) return;
+      stored = kept.length;
+      kept.forEach((r, i) => (reports[i] ??= r));
+      if (stored) missing = missing.filter((i) => i >= stored);
     }
     if (missing.length) {
       const known = entries.length - missing.length;
@@ -207,6 +217,8 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
           {
             trust,
             settings,
+            // The claims the ledger check decoded from each token (fromToken): not decoded again.
+            payloads: missing.map((i) => entries[i]!.claims as JsonObject),
             signal,
             helpFrom: Promise.resolve(), // this thread has nothing else to do meanwhile
             onProgress: (done) => {
@@ -224,6 +236,7 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
     if (!current()) return;
     reportCache = { trust, settings, reports: new Map(reports.map((r) => [r.token, r])) };
     ctx.set({ audit: auditReports(reports, settings), progress: null });
+    void keepVerdicts(ledger.id, entries, reports, checked, trust, settings, stored);
   };
 
   return { reaudit, interrupt: () => void nextAuditRun() };
