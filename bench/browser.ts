@@ -46,7 +46,8 @@ const runs = (part: 'import' | 'explorer' | 'hostile' | 'huge') =>
 const HUGE = Number(process.env.BENCH_HUGE ?? 250000);
 /**
  * BENCH_PROFILE=/tmp/x: the huge part writes DevTools CPU profiles of the page, /tmp/x.import.cpuprofile
- * (the import) and /tmp/x.graph.cpuprofile (opening the app on the Graph tab).
+ * (the import) and /tmp/x.graph.cpuprofile (opening the app on the Graph tab), and a trace of the
+ * opening, /tmp/x.graph.trace.json.
  */
 const PROFILE = process.env.BENCH_PROFILE;
 /** BENCH_SIZES=10000 (comma-separated) overrides the import sizes. */
@@ -312,6 +313,12 @@ async function huge(browser: Browser, base: string, probe: string) {
   );
   console.error('  the Graph tab…');
   const profiler = PROFILE ? await startProfile(page) : null;
+  // And a trace of the opening, whose tasks say which work each long one did (DevTools' Performance panel reads it).
+  if (PROFILE)
+    await browser.startTracing(page, {
+      path: `${PROFILE}.graph.trace.json`,
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+    });
   const g0 = performance.now();
   const drawn = await heapPeak(page, async () => {
     await page.goto(`${base}/#/graph`);
@@ -322,6 +329,7 @@ async function huge(browser: Browser, base: string, probe: string) {
   });
   const graphMs = performance.now() - g0;
   if (profiler) await profiler.stop(`${PROFILE}.graph.cpuprofile`);
+  if (PROFILE) await browser.stopTracing();
   // The probe counts long tasks from the new document's first script on: the opening's own.
   const openTasks = await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
   record(
