@@ -74,6 +74,25 @@ describe('IndexedDbLedger', () => {
     expect((await reopened.tasks([claims(3).jti]))[0]!.pred).toEqual([claims(2).jti]);
   });
 
+  it('reads its task index when first asked: appends of either tab before or after are in it', async () => {
+    const db = freshDb();
+    const tabA = await openNew(db);
+    await tabA.appendBatch([1, 2].map((i) => item(`t${i}`, claims(i))));
+    const tabB = await IndexedDbLedger.open(db, tabA.id);
+    expect(tabB.head.seq).toBe(2);
+    await tabA.appendBatch([item('t3', claims(3))]);
+    await tabB.refresh(); // before tabB's index is read
+    expect((await tabB.tasks([claims(1).jti, claims(3).jti])).map((t) => t.jti)).toEqual([
+      claims(1).jti,
+      claims(3).jti,
+    ]);
+    await tabA.appendBatch([item('t4', claims(4))]);
+    await tabB.refresh(); // after
+    await tabB.appendBatch([item('t5', claims(5))]); // its own, after
+    expect(await tabB.tasks([claims(4).jti, claims(5).jti])).toHaveLength(2);
+    expect((await tabB.verifyChain()).ok).toBe(true);
+  });
+
   it('two tabs appending at once keep every append once, with an intact chain', async () => {
     const db = freshDb();
     const tabA = await openNew(db);
