@@ -82,7 +82,7 @@ describe('IndexedDbLedger', () => {
     expect(tabB.head.seq).toBe(2);
     await tabA.appendBatch([item('t3', claims(3))]);
     await tabB.refresh(); // before tabB's index is read
-    expect((await tabB.tasks([claims(1).jti, claims(3).jti])).map((t) => t.jti)).toEqual([
+    expect((await tabB.tasks([claims(1).jti, claims(3).jti])).map((task) => task.jti)).toEqual([
       claims(1).jti,
       claims(3).jti,
     ]);
