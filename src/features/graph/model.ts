@@ -97,10 +97,14 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 export function buildModel(audit: AuditReport, clockSkew: number): GraphModel {
   const nodes: GNode[] = [];
   const byJti = new Map<string, number[]>();
+  // A ledger has few issuers and many tokens: each issuer's short form is made once.
+  const shortIss = new Map<string | null, string>();
   for (const a of audit.nodes) {
     const p = a.report.payload;
     const jti = a.record?.jti ?? a.jti;
     const iss = str(p?.iss);
+    let short = shortIss.get(iss);
+    if (short === undefined) shortIss.set(iss, (short = shortIssuer(iss)));
     const node: GNode = {
       key: `t${a.index}`,
       kind: 'task',
@@ -115,7 +119,7 @@ export function buildModel(audit: AuditReport, clockSkew: number): GraphModel {
       parents: [],
       children: [],
       shortJti: shortId(jti),
-      shortIss: shortIssuer(iss),
+      shortIss: short,
     };
     nodes.push(node);
     if (jti !== null) {
