@@ -178,6 +178,22 @@ describe('IndexedDbLedger', () => {
     expect(await ledger.size()).toBe(2500);
   });
 
+  it('reads a ledger of more segments than one request takes, and segments edited to share a lastSeq', async () => {
+    const db = freshDb();
+    const ledger = await openNew(db);
+    for (let b = 0; b < 25; b++)
+      await ledger.appendBatch(
+        Array.from({ length: 4 }, (_, i) => item(`t${b * 4 + i + 1}`, claims(b * 4 + i + 1))),
+      );
+    const all = await ledger.entries();
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect((await ledger.entries(41, 83)).map((e) => e.seq)).toEqual(all.slice(40, 83).map((e) => e.seq));
+    // Behind the store's back: three more segments ending where the 10th does (#40), one request's end.
+    const tenth = (await db.segments.get([ledger.id, 37]))!;
+    for (const firstSeq of [34, 36, 38]) await db.segments.add({ ...tenth, firstSeq });
+    expect((await ledger.entries()).length).toBe(100 + 3 * 4);
+  });
+
   it('migrates a version-2 database (one record per entry) to segments, chain and receipts intact', async () => {
     const name = `ledger-test-${++dbCount}`;
     const k = await generateSigningKey({ kid: 'ledger-key' });

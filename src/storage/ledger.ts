@@ -86,6 +86,8 @@ export interface V2EntryRecord extends EntryRecord {
 
 /** Entries per segment: large enough that the per-record cost vanishes, small enough to read a part. */
 export const SEGMENT_SIZE = 1000;
+/** Segments read per request. */
+const READ_SEGMENTS = 10;
 
 /**
  * Claims nested deeper than this are not stored as an object: IndexedDB's structured clone
@@ -269,16 +271,32 @@ export class IndexedDbLedger implements Ledger {
 
   /** The entries from `from` to `to` (inclusive), read from the segments that hold them. */
   async #read(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
-    const segments = await this.#db.segments
-      .where('[ledgerId+lastSeq]')
-      .between([this.id, from], [this.id, Infinity], true, true)
-      .until((s) => s.firstSeq > to)
-      .toArray();
     const out: EntryRecord[] = [];
-    for (const s of segments) {
-      const start = Math.max(0, from - s.firstSeq);
-      const end = Math.min(s.entries.length, to - s.firstSeq + 1);
-      for (let i = start; i < end; i++) out.push(record(this.id, s.firstSeq + i, s.entries[i]!));
+    // A few segments per request: the page decodes each answer in one task, and 250 segments
+    // (250,000 entries) in one answer were a task of seconds (issue 17).
+    // Each request starts at the last lastSeq read (segments edited behind the store's back may
+    // share one), skipping the segments already read there.
+    let lower = from;
+    const readAtLower = new Set<number>();
+    for (;;) {
+      const limit = READ_SEGMENTS + readAtLower.size;
+      const segments = await this.#db.segments
+        .where('[ledgerId+lastSeq]')
+        .between([this.id, lower], [this.id, Infinity], true, true)
+        .until((s) => s.firstSeq > to)
+        .limit(limit)
+        .toArray();
+      for (const s of segments) {
+        if (s.lastSeq === lower && readAtLower.has(s.firstSeq)) continue;
+        const start = Math.max(0, from - s.firstSeq);
+        const end = Math.min(s.entries.length, to - s.firstSeq + 1);
+        for (let i = start; i < end; i++) out.push(record(this.id, s.firstSeq + i, s.entries[i]!));
+      }
+      if (segments.length < limit) break;
+      const last = segments[segments.length - 1]!.lastSeq;
+      if (last !== lower) readAtLower.clear();
+      lower = last;
+      for (const s of segments) if (s.lastSeq === last) readAtLower.add(s.firstSeq);
     }
     return out;
   }
