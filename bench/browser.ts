@@ -46,8 +46,8 @@ const runs = (part: 'import' | 'explorer' | 'hostile' | 'huge') =>
 const HUGE = Number(process.env.BENCH_HUGE ?? 250000);
 /**
  * BENCH_PROFILE=/tmp/x: the huge part writes DevTools CPU profiles of the page, /tmp/x.import.cpuprofile
- * (the import) and /tmp/x.graph.cpuprofile (opening the app on the Graph tab), and a trace of the
- * opening, /tmp/x.graph.trace.json.
+ * (the import) and /tmp/x.graph.cpuprofile (opening the app on the Graph tab), and traces of both
+ * (/tmp/x.import.trace.json, /tmp/x.graph.trace.json: their tasks).
  */
 const PROFILE = process.env.BENCH_PROFILE;
 /** BENCH_SIZES=10000 (comma-separated) overrides the import sizes. */
@@ -282,10 +282,16 @@ async function huge(browser: Browser, base: string, probe: string) {
   console.error('  import…');
   await page.evaluate(() => (globalThis as unknown as InPage).ectBench.watchTasks());
   const importProfiler = PROFILE ? await startProfile(page) : null;
+  if (PROFILE)
+    await browser.startTracing(page, {
+      path: `${PROFILE}.import.trace.json`,
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+    });
   const imp = await heapPeak(page, () =>
     page.evaluate((n) => (globalThis as unknown as InPage).ectBench.importRun(n, -1, true), HUGE),
   );
   if (importProfiler) await importProfiler.stop(`${PROFILE}.import.cpuprofile`);
+  if (PROFILE) await browser.stopTracing();
   const tasks = await page.evaluate(() => (globalThis as unknown as InPage).ectBench.tasksSeen());
   const phases = Object.entries(imp.value.phases)
     .map(([k, ms]) => `${k} ${fmt(ms)}`)
