@@ -12,7 +12,7 @@
  * verifier process (used by the bench itself).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,9 +92,13 @@ async function worker(config: WorkerConfig): Promise<void> {
   process.stdout.write('ready\n');
   await new Promise((r) => process.stdin.once('data', r)); // the go signal: all workers start together
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const ok = await verifyAll(tokens, { trust, audience: AUD, replay, ledger });
   const ms = performance.now() - t0;
-  process.stdout.write(`${JSON.stringify({ ok, ms })}\n`);
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(
+    `${JSON.stringify({ ok, ms, cpuMs: (cpu.user + cpu.system) / 1000, systemMs: cpu.system / 1000 })}\n`,
+  );
   await Promise.all([replay.close(), ledger.close()]);
 }
 
@@ -135,17 +139,59 @@ async function sharedRun(n: number, base: Omit<WorkerConfig, 'from' | 'to'>, tot
   const { procs, lines } = runWorkers(n, base, total);
   for (const next of lines) if ((await next()) !== 'ready') throw new Error('worker failed to start');
   const t0 = performance.now();
+  const busy0 = machineCpu();
   for (const p of procs) p.stdin!.end('go\n');
   const results = (await Promise.all(lines.map((next) => next()))).map(
-    (l) => JSON.parse(l) as { ok: number },
+    (l) => JSON.parse(l) as { ok: number; cpuMs: number; systemMs: number },
   );
   const ms = performance.now() - t0;
+  const busy1 = machineCpu();
   await Promise.all(
     procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))),
   );
   const ok = results.reduce((s, r) => s + r.ok, 0);
   if (ok !== total) throw new Error(`${n} processes accepted ${ok} of ${total} tokens`);
-  return (total / ms) * 1000;
+  return {
+    perS: (total / ms) * 1000,
+    // CPU time per token: in the verifier processes, and on the whole machine (servers included).
+    workerUs: (results.reduce((s, r) => s + r.cpuMs, 0) / total) * 1000,
+    // Of which in the kernel (system time): on loopback, sending also delivers to the server.
+    workerSystemUs: (results.reduce((s, r) => s + r.systemMs, 0) / total) * 1000,
+    machineUs: ((busy1.busy - busy0.busy) / total) * 1000,
+    redisUs: ((busy1.redis - busy0.redis) / total) * 1000,
+    postgresUs: ((busy1.postgres - busy0.postgres) / total) * 1000,
+    // Cores busy on average during the run (of cpus().length).
+    cores: (busy1.busy - busy0.busy) / ms,
+  };
+}
+
+/**
+ * Milliseconds of CPU time spent since boot by the whole machine (all cores; /proc/stat), and by
+ * the processes named redis-server and postgres: their own and that of their children that have
+ * exited (a PostgreSQL backend's time goes to the postmaster's when its connection closes).
+ */
+function machineCpu(): { busy: number; redis: number; postgres: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+  const ticks = f.slice(0, 8).reduce((a, b) => a + b, 0) - f[3]! - f[4]!;
+  let redis = 0;
+  let postgres = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime, stime, cutime, cstime (fields 14-17 of proc(5))
+    const t = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
+    if (name.startsWith('redis-server')) redis += t;
+    else if (name === 'postgres') postgres += t;
+  }
+  return { busy: ticks * 10, redis: redis * 10, postgres: postgres * 10 }; // USER_HZ is 100 on Linux
 }
 
 /** The median of a few numbers. */
@@ -225,17 +271,39 @@ async function main(): Promise<void> {
 
   const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   const dir = mkdtempSync(join(tmpdir(), 'ect-bench-'));
-  const results: { memory: number; p1: number; p2: number; p4: number; load: number }[] = [];
+  type Cpu = {
+    workerUs: number;
+    workerSystemUs: number;
+    machineUs: number;
+    redisUs: number;
+    postgresUs: number;
+    cores: number;
+  };
+  const results: {
+    memory: number;
+    p1: number;
+    p2: number;
+    p4: number;
+    load: number;
+    cpu: Partial<Record<'p1' | 'p2' | 'p4', Cpu>>;
+  }[] = [];
   let perToken: { commits: number; commands: number } | null = null;
   try {
     for (let round = 0; round < rounds; round++) {
-      const r = { memory: await memoryRun(), p1: 0, p2: 0, p4: 0, load: loadavg()[0]! };
+      const r = {
+        memory: await memoryRun(),
+        p1: 0,
+        p2: 0,
+        p4: 0,
+        load: loadavg()[0]!,
+        cpu: {} as Partial<Record<'p1' | 'p2' | 'p4', Cpu>>,
+      };
       for (const n of [1, 2, 4] as const) {
         const tokensFile = join(dir, `r${round}p${n}.json`);
         writeFileSync(tokensFile, JSON.stringify(await makeSet()));
         const schema = `bench_r${round}_p${n}`;
         const before = round === 0 && n === 1 ? await serverCounters(postgres.url(), redis.url) : null;
-        r[`p${n}`] = await sharedRun(
+        const run = await sharedRun(
           n,
           {
             redis: redis.url,
@@ -249,6 +317,8 @@ async function main(): Promise<void> {
           },
           total,
         );
+        r[`p${n}`] = run.perS;
+        r.cpu[`p${n}`] = run;
         if (before) {
           // Round trips of one process, per token: the warm-up and the check below are left out
           // by counting only over the measured run (the warm-up of 200 tokens is included: small).
@@ -296,6 +366,28 @@ async function main(): Promise<void> {
   console.log(
     `Redis + PostgreSQL, 4 p.   ${fmt(median(col('p4')))} (${range(col('p4'))})   ${x2(median(scale4))}x one (${range(scale4, x2)})`,
   );
+  for (const k of ['p1', 'p2', 'p4'] as const) {
+    const c = results.map((r) => r.cpu[k]!);
+    console.log(
+      `CPU per token, ${k.slice(1)} p.: verifiers ${fmt(median(c.map((x) => x.workerUs)))} us (${fmt(
+        median(c.map((x) => x.workerSystemUs)),
+      )} in the kernel), Redis ${fmt(
+        median(c.map((x) => x.redisUs)),
+      )} us, PostgreSQL ${fmt(median(c.map((x) => x.postgresUs)))} us, whole machine ${fmt(
+        median(c.map((x) => x.machineUs)),
+      )} us; cores busy ${median(c.map((x) => x.cores)).toFixed(2)} of ${cpus().length}`,
+    );
+  }
+  // What two processes could give at most on this machine: its cores over the CPU time one token
+  // costs in the 2-process run (the verifiers, Redis and PostgreSQL, which share the cores here;
+  // other load on the machine is left out), against one process's throughput in the same round.
+  const ceiling = results.map((r) => {
+    const c = r.cpu.p2!;
+    return (cpus().length * 1e6) / (c.workerUs + c.redisUs + c.postgresUs) / r.p1;
+  });
+  console.log(
+    `most 2 processes could give on ${cpus().length} cores at that CPU per token (verifiers + Redis + PostgreSQL): ${x2(median(ceiling))}x one (${range(ceiling, x2)})`,
+  );
   if (perToken)
     console.log(
       `per token, 1 process: ${perToken.commits.toFixed(2)} PostgreSQL transactions, ${perToken.commands.toFixed(2)} Redis commands`,
@@ -309,9 +401,23 @@ async function main(): Promise<void> {
       storesCostPerProcess: Number(x2(median(cost))),
       storesScale2: Number(x2(median(scale2))),
       storesScale4: Number(x2(median(scale4))),
+      storesScale2Ceiling: Number(x2(median(ceiling))),
       pgTransactionsPerToken: perToken ? Number(perToken.commits.toFixed(3)) : null,
       redisCommandsPerToken: perToken ? Number(perToken.commands.toFixed(3)) : null,
       load: results.map((r) => Number(r.load.toFixed(1))),
+      cpu: Object.fromEntries(
+        (['p1', 'p2', 'p4'] as const).map((k) => [
+          k,
+          {
+            workerUs: Math.round(median(results.map((r) => r.cpu[k]!.workerUs))),
+            workerSystemUs: Math.round(median(results.map((r) => r.cpu[k]!.workerSystemUs))),
+            machineUs: Math.round(median(results.map((r) => r.cpu[k]!.machineUs))),
+            redisUs: Math.round(median(results.map((r) => r.cpu[k]!.redisUs))),
+            postgresUs: Math.round(median(results.map((r) => r.cpu[k]!.postgresUs))),
+            cores: Number(median(results.map((r) => r.cpu[k]!.cores)).toFixed(2)),
+          },
+        ]),
+      ),
     }),
   );
 }

@@ -126,3 +126,19 @@ test('every tab at 390 x 844: no sideways page scroll, one-column forms, the led
   await noHorizontalOverflow(page, 'learn');
   await shot(page, '9-learn');
 });
+
+test('the first visit at 390 x 844: the example-agents question keeps its answers in one row, and the paste box is in the first screen', async ({
+  page,
+}) => {
+  await page.goto('./#/inspect');
+  const choice = page.getByTestId('example-agents-choice');
+  await expect(choice).toContainText('Their private keys are published test keys');
+  const keep = await choice.getByRole('button', { name: 'Keep the example agents' }).boundingBox();
+  const remove = await choice.getByRole('button', { name: 'Remove them, start clean' }).boundingBox();
+  // Side by side, not stacked (they were stacked, and the question took a third of the screen).
+  expect(Math.abs(keep!.y - remove!.y)).toBeLessThan(2);
+  expect(remove!.x).toBeGreaterThan(keep!.x + keep!.width);
+  await expect(page.getByTestId('tour-banner')).toBeVisible();
+  const paste = await page.getByRole('textbox').first().boundingBox();
+  expect(paste!.y + 80).toBeLessThan(844); // at least its first lines without scrolling
+});

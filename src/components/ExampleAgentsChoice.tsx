@@ -26,16 +26,22 @@ export function ExampleAgentsChoice() {
     >
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2">
         <p className="min-w-0 flex-1 basis-96">
-          <span className="font-semibold">Three example agents are in your keys</span> (
-          {EXAMPLE_AGENTS.map((a) => a.issuer.replace(/^spiffe:\/\/example\.com\//, '')).join(', ')}), so the
-          examples sign and verify at once. Their private keys are published test keys: anyone can sign as
-          them, and a token they verify proves nothing. Keep them to try things out, or start clean.
+          <span className="font-semibold">Three example agents are in your keys</span>
+          {/* On a phone the question takes two lines and one row of buttons, not half the screen. */}
+          <span className="hidden sm:inline">
+            {' '}
+            ({EXAMPLE_AGENTS.map((a) => a.issuer.replace(/^spiffe:\/\/example\.com\//, '')).join(', ')}), so
+            the examples sign and verify at once
+          </span>
+          . Their private keys are published test keys: anyone can sign as them, and a token they verify
+          proves nothing.
+          <span className="hidden sm:inline"> Keep them to try things out, or start clean.</span>
         </p>
         <div className="flex flex-wrap gap-2">
-          <Button disabled={busy} onClick={() => run(keep)}>
+          <Button compactOnPhone disabled={busy} onClick={() => run(keep)}>
             Keep the example agents
           </Button>
-          <Button variant="danger" disabled={busy} onClick={() => run(remove)}>
+          <Button compactOnPhone variant="danger" disabled={busy} onClick={() => run(remove)}>
             Remove them, start clean
           </Button>
         </div>

@@ -30,6 +30,13 @@ export interface ReplayStore {
    * report such a token as a `replay` (step 14), without it step 14 is skipped for that token.
    */
   has?(jti: string, now: number): boolean | Promise<boolean>;
+  /**
+   * Optional: removes the record this verifier has just made for `jti`, because the token was not
+   * accepted after all (its ledger append failed with nothing written, ECT-PROFILE.md step 16).
+   * The replay check is about tokens *accepted*: without this, the same token sent again once the
+   * ledger is back would be refused as a `replay`. A store without it keeps the record.
+   */
+  release?(jti: string): Promise<void>;
 }
 
 /** Options of a {@link MemoryReplayStore}. */
@@ -113,6 +120,12 @@ export class MemoryReplayStore implements ReplayStore {
   has(jti: string, now: number): boolean {
     const until = this.#seen.get(jti);
     return until !== undefined && now <= until;
+  }
+
+  /** Removes the record of `jti` (a token recorded, then not accepted). */
+  release(jti: string): Promise<void> {
+    this.#seen.delete(jti);
+    return Promise.resolve();
   }
 
   /** Forgets the records past their time. */

@@ -22,11 +22,23 @@ export class SharedStoreError extends StoreError {
   readonly reason: SharedStoreReason;
   /** Which kind of store: `redis`, `postgres`. */
   readonly store: string;
-  constructor(reason: SharedStoreReason, store: string, message: string, options: { cause?: unknown } = {}) {
+  /**
+   * True when the store knows that the failed write left nothing behind (an append refused or
+   * rolled back, or checked absent after a lost connection): the verifier then releases the
+   * token's replay record, so that the same token can be sent again. False when it cannot know.
+   */
+  readonly nothingWritten: boolean;
+  constructor(
+    reason: SharedStoreReason,
+    store: string,
+    message: string,
+    options: { cause?: unknown; nothingWritten?: boolean } = {},
+  ) {
     super(message, options.cause);
     this.name = 'SharedStoreError';
     this.reason = reason;
     this.store = store;
+    this.nothingWritten = options.nothingWritten ?? false;
   }
 }
 

@@ -19,6 +19,7 @@ import type { TaskRecord, TaskStore } from './dag.ts';
 import { EctError, OptionsError, StoreError } from './errors.ts';
 import { MemoryLedger } from './ledger.ts';
 import { MemoryReplayStore, type ReplayStore } from './replay.ts';
+import { SharedStoreError } from './store-error.ts';
 import type { KeyResolver } from './resolver.ts';
 import { verifyToken, verifyTokens, type VerifyEvent, type VerifyOptions } from './index.ts';
 
@@ -253,6 +254,61 @@ describe('verifyToken with an asynchronous replay store', () => {
     expect(e.message).toMatch(/replay store failed \(step 14\): ECONNREFUSED.*not accepted/);
     expect((e as StoreError).cause).toBeInstanceOf(Error);
     expect(await ledger.size()).toBe(0);
+  });
+});
+
+describe('a ledger append that fails after the replay record (step 16)', () => {
+  /** A ledger whose next append fails with `error`, then works. */
+  function failingOnce(error: Error): MemoryLedger {
+    const ledger = new MemoryLedger();
+    const append = ledger.append.bind(ledger);
+    let failed = false;
+    ledger.append = (...args) => {
+      if (failed) return append(...args);
+      failed = true;
+      return Promise.reject(error);
+    };
+    return ledger;
+  }
+
+  it('nothing written: the jti is released, and the same token is accepted when sent again', async () => {
+    const replay = new MemoryReplayStore();
+    const down = new SharedStoreError('unavailable', 'postgres', 'the ledger is down', {
+      nothingWritten: true,
+    });
+    const ledger = failingOnce(down);
+    const token = await sign(alice, claims(alice));
+    const e = await rejection(verifyToken(token, at({ replay, ledger })));
+    expect(e).toBeInstanceOf(StoreError);
+    expect(e.message).toMatch(
+      /step 16\): the ledger is down; it was not accepted; nothing was written and its jti was released: the same token can be sent again/,
+    );
+    const again = await verifyToken(token, at({ replay, ledger }));
+    expect(again.valid).toBe(true);
+    expect(await ledger.size()).toBe(1);
+    // and only once
+    expect((await verifyToken(token, at({ replay, ledger }))).valid).toBe(false);
+  });
+
+  it('not known whether written: the jti stays recorded, and the token sent again is a replay', async () => {
+    const replay = new MemoryReplayStore();
+    const ledger = failingOnce(new Error('connection lost during COMMIT'));
+    const token = await sign(alice, claims(alice));
+    const e = await rejection(verifyToken(token, at({ replay, ledger })));
+    expect(e.message).toMatch(
+      /its jti stays recorded for replay: whether the append went through is not known/,
+    );
+    expect((await verifyToken(token, at({ replay, ledger }))).codes).toContain('replay');
+  });
+
+  it('a replay store without release(): the record stays, and the message says so', async () => {
+    const replay = remoteReplayStore(); // has no release()
+    const ledger = failingOnce(
+      new SharedStoreError('unavailable', 'postgres', 'down', { nothingWritten: true }),
+    );
+    const token = await sign(alice, claims(alice));
+    const e = await rejection(verifyToken(token, at({ replay, ledger })));
+    expect(e.message).toMatch(/its jti stays recorded/);
   });
 });
 

@@ -44,7 +44,8 @@ export type Pending =
   | { kind: 'tasks'; jtis: readonly string[] }
   | { kind: 'seen'; jti: string; now: number }
   | { kind: 'record'; jti: string; until: number; now: number }
-  | { kind: 'append'; token: string; payload: JsonObject; now: number };
+  /** `recorded`: the jti this verification recorded for replay (released if nothing is written). */
+  | { kind: 'append'; token: string; payload: JsonObject; now: number; recorded: string | null };
 
 type Answer = ResolverOutcome | SignatureOutcome | readonly TaskRecord[] | boolean | LedgerEntry;
 
@@ -138,10 +139,29 @@ async function answer(job: Pending, opts: VerifyOptions): Promise<Answer> {
         return await opts.ledger!.append(job.token, job.payload, { now: job.now });
       } catch (e) {
         throw new StoreError(
-          `the ledger failed to append the token (step 16): ${messageOf(e)}; it was not accepted (its jti is recorded for replay)`,
+          `the ledger failed to append the token (step 16): ${messageOf(e)}; it was not accepted${await releaseAfter(e, job.recorded, opts)}`,
           e,
         );
       }
+  }
+}
+
+/**
+ * After a failed append: releases the token's replay record when the ledger says nothing was
+ * written, so that the same token can be sent again (the replay check is about tokens accepted);
+ * otherwise the record stays (the append may have gone through). Says which, for the message.
+ */
+async function releaseAfter(e: unknown, jti: string | null, opts: VerifyOptions): Promise<string> {
+  const replay = opts.replay;
+  if (!replay || jti === null) return '';
+  const nothingWritten = (e as { nothingWritten?: unknown } | null)?.nothingWritten === true;
+  if (!nothingWritten || !replay.release)
+    return ' (its jti stays recorded for replay: whether the append went through is not known)';
+  try {
+    await replay.release(jti);
+    return '; nothing was written and its jti was released: the same token can be sent again';
+  } catch (r) {
+    return `; nothing was written, but its jti could not be released (${messageOf(r)}): the same token would be refused as a replay until it expires`;
   }
 }
 
@@ -500,6 +520,8 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
     },
   ];
   const invalid = steps.some((s) => s.status === 'fail');
+  /** The jti this verification recorded: released again if the append then writes nothing. */
+  let recorded: string | null = null;
   if (!replay) skip('replay', 'no replay cache');
   else if (!jti) skip('replay', 'no usable jti (see step 8)');
   else if (exp === undefined) skip('replay', 'no usable exp (see step 8)');
@@ -507,15 +529,22 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
     if (!replay.has) skip('replay', 'not checked: the token is invalid, so its jti is not recorded');
     else if ((yield { kind: 'seen', jti, now }) as boolean) fail('replay', replayed());
     else pass('replay', 'jti not seen before (not recorded: the token is invalid)');
-  } else if ((yield { kind: 'record', jti, until: exp + skew, now }) as boolean)
+  } else if ((yield { kind: 'record', jti, until: exp + skew, now }) as boolean) {
+    recorded = jti;
     pass('replay', 'jti not seen before; recorded');
-  else fail('replay', replayed());
+  } else fail('replay', replayed());
 
   // 16. append
   const failed = steps.some((s) => s.status === 'fail');
   if (failed) skip('append', 'not appended: the token is invalid');
   else if (plan.ledger) {
-    report.entry = (yield { kind: 'append', token: report.token, payload, now: now * 1000 }) as LedgerEntry;
+    report.entry = (yield {
+      kind: 'append',
+      token: report.token,
+      payload,
+      now: now * 1000,
+      recorded,
+    }) as LedgerEntry;
     if (report.entry.receipt) report.level = 'L3';
     pass(
       'append',

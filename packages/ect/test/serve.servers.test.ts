@@ -254,13 +254,23 @@ describe('ect serve', () => {
     [['--db', 'DB', '--dir', '/nonexistent-dist'], /no built app in "\/nonexistent-dist".*npm run build/],
     [['--db', 'DB', '--schema', 'nothing_here'], /nothing_here/],
     [['--db', 'DB', 'extra'], /serve takes no arguments/],
+    [
+      ['--db', 'DB', '--dir', 'BAD_HEADERS'],
+      /bad-headers\/_headers: line 3 is neither a path nor an indented "Name: value"/,
+    ],
   ])(
     'ect serve %j: one clear line, exit 2',
     (args, message) => {
       const db = postgres.url();
       const r = ect(
         'serve',
-        ...args.map((a) => (a === 'DB' ? db : a)),
+        ...args.map((a) =>
+          a === 'DB'
+            ? db
+            : a === 'BAD_HEADERS'
+              ? site('bad-headers', '/*\n  X-Frame-Options: DENY\n  Not a header\n')
+              : a,
+        ),
         ...(args.includes('--dir') ? [] : ['--dir', site('bad')]),
       );
       expect(r.status).toBe(2);

@@ -214,6 +214,18 @@ export function ledgerSuite(name: string, make: LedgerFactory): void {
       expect((await l.tasks([jti])).map((r) => r.jti)).toEqual([jti]);
     });
 
+    it('keeps claims with quotes, backslashes and SQL in them exactly (the values are never SQL)', async () => {
+      const l = await make({});
+      const jti = `${id('q')}'); DROP TABLE entries; --`;
+      const act = `it's a \\ \\' "quoted" E'x' $$dollar$$`;
+      const t = task(jti, { exec_act: act, wid: `w'\\`, ect_ext: { "k'": "'; DELETE FROM x; --\\" } });
+      await l.append(t.token, t.claims);
+      const [e] = await l.byJti(jti);
+      expect(e?.claims).toEqual(t.claims);
+      expect((await l.query({ exec_act: act })).map((x) => x.jti)).toEqual([jti]);
+      expect(await l.size()).toBe(1);
+    });
+
     it('with a key, signs a receipt for every entry that verifies under the ledger key', async () => {
       const key = await ledgerKey();
       const l = await make({ key });

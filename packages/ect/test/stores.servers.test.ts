@@ -5,7 +5,18 @@
  */
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLedger, MemoryReplayStore, SharedStoreError, type LedgerKey } from '../src/index.ts';
+import {
+  createToken,
+  generateSigningKey,
+  MemoryLedger,
+  MemoryReplayStore,
+  MemoryTaskStore,
+  parseTrustStore,
+  SharedStoreError,
+  StoreError,
+  verifyToken,
+  type LedgerKey,
+} from '../src/index.ts';
 import { RedisReplayStore } from '../src/stores/redis.ts';
 import { migrate, PostgresLedger, SCHEMA_VERSION } from '../src/stores/postgres.ts';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './servers.ts';
@@ -213,10 +224,49 @@ describe('PostgreSQL ledger: the database keeps it append-only', () => {
     for (const e of stored) count.set(e.token, (count.get(e.token) ?? 0) + 1);
     expect([...count.values()].filter((c) => c > 1)).toEqual([]); // never twice
     tokens.forEach((t, i) => {
-      if (results[i] === 'ok') expect(count.get(t)).toBe(1); // never lost
+      const r = results[i]!;
+      if (r === 'ok')
+        expect(count.get(t)).toBe(1); // never lost
+      else if (r.nothingWritten) expect(count.get(t)).toBeUndefined(); // the flag the verifier trusts
     });
     expect(stored.length).toBe(results.filter((r) => r === 'ok').length);
     expect(await l.verifyChain()).toMatchObject({ ok: true, length: stored.length });
+  });
+
+  it('down past retryMs: the token is refused (503-worthy), its jti released in Redis, and accepted once it is back', async () => {
+    const agent = await generateSigningKey({ kid: 'agent-down' });
+    const iss = 'spiffe://example.com/agent/down';
+    const trust = parseTrustStore({ issuers: { [iss]: { keys: [agent.publicJwk] } } });
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss,
+      aud: ['v'],
+      jti: crypto.randomUUID(),
+      exec_act: 'a',
+      pred: [],
+      iat: now,
+      exp: now + 600,
+    };
+    const { token } = await createToken(claims, { key: agent.privateKey, kid: 'agent-down', now });
+    const replay = await redisReplay();
+    const ledger = await pgLedger({ retryMs: 300 });
+    // The DAG look-ups (step 15) go to a task store of their own here: with the ledger's, a ledger
+    // that is down fails the token at step 15, before its jti is recorded.
+    const opts = { trust, audience: 'v', replay, ledger, store: new MemoryTaskStore() };
+    let whileDown: unknown;
+    await postgres.restart('fast', async () => {
+      whileDown = await verifyToken(token, opts).catch((e: unknown) => e);
+    });
+    expect(whileDown).toBeInstanceOf(StoreError);
+    expect((whileDown as Error).message).toMatch(
+      /step 16\).*PostgreSQL ledger.*not accepted; nothing was written and its jti was released: the same token can be sent again/,
+    );
+    expect(await replay.has(claims.jti)).toBe(false);
+    const again = await verifyToken(token, opts);
+    expect(again.valid).toBe(true);
+    expect(await replay.has(claims.jti)).toBe(true);
+    expect((await ledger.byJti(claims.jti)).length).toBe(1);
+    expect((await verifyToken(token, opts)).codes).toContain('replay');
   });
 
   it('an unknown database is a configuration error that names it', async () => {

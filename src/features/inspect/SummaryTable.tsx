@@ -4,6 +4,7 @@
  * that were verified.
  */
 import { memo } from 'react';
+import { HeaderRow } from '../../components/HeaderRow.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
 
 export interface SummaryRow {
@@ -40,26 +41,19 @@ export const SummaryTable = memo(function SummaryTable({
     >
       <table className="w-full min-w-[36rem] text-left text-sm">
         <thead className="sticky top-0 bg-slate-100 text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-300">
-          <tr>
-            <th scope="col" className="px-2 py-1 font-semibold">
-              #
-            </th>
-            <th scope="col" className="px-2 py-1 font-semibold">
-              Verdict
-            </th>
-            <th scope="col" className="px-2 py-1 font-semibold">
-              Code
-            </th>
-            <th scope="col" className="px-2 py-1 font-semibold">
-              Action
-            </th>
-            <th scope="col" className="px-2 py-1 font-semibold">
-              Issuer
-            </th>
-            <th scope="col" className="px-2 py-1 font-semibold">
-              <span className="sr-only">Details</span>
-            </th>
-          </tr>
+          <HeaderRow
+            columns={[
+              '#',
+              'Verdict',
+              'Code',
+              'Action',
+              'Issuer',
+              <span key="d" className="sr-only">
+                Details
+              </span>,
+            ]}
+            cellClassName="px-2 py-1 font-semibold"
+          />
         </thead>
         <tbody>
           {rows.map((r) => (

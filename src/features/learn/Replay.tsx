@@ -15,6 +15,7 @@ import { hashFor } from '../../state/router.ts';
 import { useReplayChoice, useReplayLedger } from './useReplayLedger.ts';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
 import type { EntryRecord } from '../../storage/ledger.ts';
+import { HeaderRow } from '../../components/HeaderRow.tsx';
 import {
   firstIndexByJti,
   replayAudit,
@@ -530,23 +531,10 @@ function LedgerSoFar({ k, sub, entries }: { k: number; sub: AuditReport; entries
         <div className="overflow-x-auto">
           <table className="w-full border-collapse text-left text-xs">
             <thead className="text-slate-500 dark:text-slate-400">
-              <tr>
-                <th scope="col" className="px-2 py-1 font-semibold">
-                  seq
-                </th>
-                <th scope="col" className="px-2 py-1 font-semibold">
-                  jti
-                </th>
-                <th scope="col" className="px-2 py-1 font-semibold">
-                  exec_act
-                </th>
-                <th scope="col" className="px-2 py-1 font-semibold">
-                  verdict (first {k})
-                </th>
-                <th scope="col" className="px-2 py-1 font-semibold">
-                  entry_hash
-                </th>
-              </tr>
+              <HeaderRow
+                columns={['seq', 'jti', 'exec_act', `verdict (first ${k})`, 'entry_hash']}
+                cellClassName="px-2 py-1 font-semibold"
+              />
             </thead>
             <tbody>
               {from > 0 && (

@@ -36,7 +36,7 @@ function TourOffer({ floating }: { floating: boolean }) {
       >
         <p className="min-w-0 flex-1 basis-64">
           <strong>New here? Take the 2-minute tour</strong>
-          <span className={floating ? 'hidden sm:inline' : ''}>
+          <span className="hidden sm:inline">
             : decode a token, verify it, break it, and see a workflow DAG
           </span>
           .

@@ -1,6 +1,7 @@
 /** The run's ledger(s) as they grow: sequence number, task, hash prefix, receipt, chain check. */
 import { useSimulate } from './store.ts';
 import { Panel, simTime } from './ui.tsx';
+import { HeaderRow } from '../../components/HeaderRow.tsx';
 
 export function LedgerView() {
   const run = useSimulate((s) => s.run);
@@ -39,23 +40,10 @@ export function LedgerView() {
                 <div className="mt-1 overflow-x-auto">
                   <table className="w-full text-left text-xs">
                     <thead className="text-slate-500 dark:text-slate-400">
-                      <tr>
-                        <th scope="col" className="py-0.5 pr-2 font-medium">
-                          seq
-                        </th>
-                        <th scope="col" className="py-0.5 pr-2 font-medium">
-                          task
-                        </th>
-                        <th scope="col" className="py-0.5 pr-2 font-medium">
-                          entry hash
-                        </th>
-                        <th scope="col" className="py-0.5 pr-2 font-medium">
-                          receipt
-                        </th>
-                        <th scope="col" className="py-0.5 font-medium">
-                          appended
-                        </th>
-                      </tr>
+                      <HeaderRow
+                        columns={['seq', 'task', 'entry hash', 'receipt', 'appended']}
+                        cellClassName="py-0.5 pr-2 font-medium last:pr-0"
+                      />
                     </thead>
                     <tbody>
                       {store.entries.map((e) => {

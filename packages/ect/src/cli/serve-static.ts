@@ -8,9 +8,7 @@ import { createReadStream, type Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-
-/** The headers of one path pattern of a `_headers` file. */
-export type HeaderRules = { path: string; headers: Record<string, string> }[];
+import { parseHeadersFile, type HeaderRules } from './headers-file.ts';
 
 /**
  * The CSP index.html carries in its meta tag, plus frame-ancestors (a meta tag cannot set it): what
@@ -28,34 +26,6 @@ export const DEFAULT_HEADERS: HeaderRules = [
     },
   },
 ];
-
-/** Reads a `_headers` file; a line that fits neither form is an error naming it. */
-export function parseHeadersFile(text: string): HeaderRules {
-  const rules: HeaderRules = [];
-  for (const [i, line] of text.split(/\r?\n/).entries()) {
-    if (!line.trim() || line.trimStart().startsWith('#')) continue;
-    if (!/^\s/.test(line)) {
-      rules.push({ path: line.trim(), headers: {} });
-      continue;
-    }
-    const rule = rules.at(-1);
-    const colon = line.indexOf(':');
-    if (!rule || colon <= 0)
-      throw new Error(`line ${i + 1} is neither a path nor an indented "Name: value" under one`);
-    rule.headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-  }
-  return rules;
-}
-
-/** The headers a path gets: every rule whose pattern matches it, in order (`*` matches anything). */
-export function headersFor(rules: HeaderRules, path: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const r of rules) {
-    const re = new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    if (re.test(path)) Object.assign(out, r.headers);
-  }
-  return out;
-}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

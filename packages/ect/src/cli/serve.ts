@@ -23,7 +23,8 @@ import type { PostgresLedger } from '../stores/postgres.ts';
 import { postgresBundle } from '../stores/postgres-bundle.ts';
 import { redactUrl } from '../store-error.ts';
 import { oneLine } from '../text.ts';
-import { headersFor, staticSite } from './serve-static.ts';
+import { headersFor } from './headers-file.ts';
+import { staticSite } from './serve-static.ts';
 import { openPostgresLedger } from './stores.ts';
 
 const USAGE =

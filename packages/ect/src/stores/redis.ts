@@ -119,6 +119,19 @@ export class RedisReplayStore implements ReplayStore {
     }
   }
 
+  /**
+   * Removes the record of `jti` (`DEL`): the verifier recorded it, then did not accept the token
+   * (its ledger append failed with nothing written). Only the verifier whose `SET NX` made the record
+   * gets this far, so the record it deletes is its own. Rejects like checkAndRecord.
+   */
+  async release(jti: string): Promise<void> {
+    try {
+      await this.#client.del(this.#prefix + jti);
+    } catch (e) {
+      throw this.#unavailable(e);
+    }
+  }
+
   #unavailable(e: unknown): SharedStoreError {
     return new SharedStoreError(
       'unavailable',
