@@ -29,7 +29,7 @@
  * app's own choice, `workers_ms`, is what the per-import decision makes of it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,12 @@ const runs = (part: 'import' | 'explorer' | 'hostile' | 'huge') =>
   part === 'huge' ? (only?.includes('huge') ?? false) : !only || only.includes(part);
 /** BENCH_ONLY=huge: one import of BENCH_HUGE tokens (default 250,000), issue 17's last figure. */
 const HUGE = Number(process.env.BENCH_HUGE ?? 250000);
+/**
+ * BENCH_PROFILE=/tmp/x: the huge part writes DevTools CPU profiles of the page, /tmp/x.import.cpuprofile
+ * (the import) and /tmp/x.graph.cpuprofile (opening the app on the Graph tab), and traces of both
+ * (/tmp/x.import.trace.json, /tmp/x.graph.trace.json: their tasks).
+ */
+const PROFILE = process.env.BENCH_PROFILE;
 /** BENCH_SIZES=10000 (comma-separated) overrides the import sizes. */
 const SIZES = process.env.BENCH_SIZES
   ? process.env.BENCH_SIZES.split(',').map(Number)
@@ -249,6 +255,22 @@ async function heapPeak<T>(page: Page, run: () => Promise<T>): Promise<{ value: 
   }
 }
 
+/** A DevTools CPU profile of the page from now; stop() writes it to a file (open it in DevTools). */
+async function startProfile(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      await cdp.detach().catch(() => undefined);
+      console.error(`  CPU profile written to ${file}`);
+    },
+  };
+}
+
 /**
  * (7) HUGE tokens: raw verify on one thread, then the import with the app's default (workers and
  * the page as it decides), the longest main-thread task and the heap's peak meanwhile; then the
@@ -273,9 +295,17 @@ async function huge(browser: Browser, base: string, probe: string) {
   );
   console.error('  import…');
   await page.evaluate(() => (globalThis as unknown as InPage).ectBench.watchTasks());
+  const importProfiler = PROFILE ? await startProfile(page) : null;
+  if (PROFILE)
+    await browser.startTracing(page, {
+      path: `${PROFILE}.import.trace.json`,
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+    });
   const imp = await heapPeak(page, () =>
     page.evaluate((n) => (globalThis as unknown as InPage).ectBench.importRun(n, -1, true), HUGE),
   );
+  if (importProfiler) await importProfiler.stop(`${PROFILE}.import.cpuprofile`);
+  if (PROFILE) await browser.stopTracing();
   const tasks = await page.evaluate(() => (globalThis as unknown as InPage).ectBench.tasksSeen());
   const phases = Object.entries(imp.value.phases)
     .map(([k, ms]) => `${k} ${fmt(ms)}`)
@@ -302,6 +332,13 @@ async function huge(browser: Browser, base: string, probe: string) {
     `${fmt(imp.peakMb)} MB peak JS heap of the page during the import (workers not counted; the tokens themselves are held by the bench too)`,
   );
   console.error('  the Graph tab…');
+  const profiler = PROFILE ? await startProfile(page) : null;
+  // And a trace of the opening, whose tasks say which work each long one did (DevTools' Performance panel reads it).
+  if (PROFILE)
+    await browser.startTracing(page, {
+      path: `${PROFILE}.graph.trace.json`,
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+    });
   const g0 = performance.now();
   const drawn = await heapPeak(page, async () => {
     await page.goto(`${base}/#/graph`);
@@ -311,6 +348,10 @@ async function huge(browser: Browser, base: string, probe: string) {
     );
   });
   const graphMs = performance.now() - g0;
+  if (profiler) await profiler.stop(`${PROFILE}.graph.cpuprofile`);
+  if (PROFILE) await browser.stopTracing();
+  // The probe counts long tasks from the new document's first script on: the opening's own.
+  const openTasks = await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
   record(
     `huge.${HUGE}.graph_overview_ms`,
     graphMs,
@@ -320,6 +361,17 @@ async function huge(browser: Browser, base: string, probe: string) {
     `huge.${HUGE}.app_heap_peak_mb`,
     drawn.peakMb,
     `${fmt(drawn.peakMb)} MB peak JS heap of the app page opening the ledger and drawing it`,
+  );
+  record(
+    `huge.${HUGE}.open_longest_task_ms`,
+    openTasks.longestMs,
+    `${fmt(openTasks.longestMs)} ms longest main-thread task opening the app on the Graph tab, ${openTasks.count} over 50 ms, ${fmt(openTasks.totalMs)} ms in all (target: none over 200)`,
+  );
+  const pan = await panFps(page, PAN_MS);
+  record(
+    `huge.${HUGE}.overview_pan_fps`,
+    pan.fps,
+    `${pan.fps.toFixed(1)} fps panning the overview (${fmt(pan.mounted)} nodes mounted, worst frame ${fmt(pan.worstMs)} ms; target >= 30)`,
   );
   await page.context().close();
 }
@@ -437,7 +489,12 @@ async function importFigures(page: Page, size: number, busy: number, cpuNow: () 
 
 async function main() {
   console.error('building the app and the bench page…');
-  await build({ root: ROOT, logLevel: 'warn', build: { outDir: OUT, emptyOutDir: true } });
+  // Profiled, the app is not minified: the profile's function names are the source's.
+  await build({
+    root: ROOT,
+    logLevel: 'warn',
+    build: { outDir: OUT, emptyOutDir: true, ...(PROFILE ? { minify: false } : {}) },
+  });
   await build({
     root: ROOT,
     logLevel: 'warn',

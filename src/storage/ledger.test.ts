@@ -74,6 +74,25 @@ describe('IndexedDbLedger', () => {
     expect((await reopened.tasks([claims(3).jti]))[0]!.pred).toEqual([claims(2).jti]);
   });
 
+  it('reads its task index when first asked: appends of either tab before or after are in it', async () => {
+    const db = freshDb();
+    const tabA = await openNew(db);
+    await tabA.appendBatch([1, 2].map((i) => item(`t${i}`, claims(i))));
+    const tabB = await IndexedDbLedger.open(db, tabA.id);
+    expect(tabB.head.seq).toBe(2);
+    await tabA.appendBatch([item('t3', claims(3))]);
+    await tabB.refresh(); // before tabB's index is read
+    expect((await tabB.tasks([claims(1).jti, claims(3).jti])).map((task) => task.jti)).toEqual([
+      claims(1).jti,
+      claims(3).jti,
+    ]);
+    await tabA.appendBatch([item('t4', claims(4))]);
+    await tabB.refresh(); // after
+    await tabB.appendBatch([item('t5', claims(5))]); // its own, after
+    expect(await tabB.tasks([claims(4).jti, claims(5).jti])).toHaveLength(2);
+    expect((await tabB.verifyChain()).ok).toBe(true);
+  });
+
   it('two tabs appending at once keep every append once, with an intact chain', async () => {
     const db = freshDb();
     const tabA = await openNew(db);
@@ -157,6 +176,22 @@ describe('IndexedDbLedger', () => {
       );
     }
     expect(await ledger.size()).toBe(2500);
+  });
+
+  it('reads a ledger of more segments than one request takes, and segments edited to share a lastSeq', async () => {
+    const db = freshDb();
+    const ledger = await openNew(db);
+    for (let b = 0; b < 25; b++)
+      await ledger.appendBatch(
+        Array.from({ length: 4 }, (_, i) => item(`t${b * 4 + i + 1}`, claims(b * 4 + i + 1))),
+      );
+    const all = await ledger.entries();
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect((await ledger.entries(41, 83)).map((e) => e.seq)).toEqual(all.slice(40, 83).map((e) => e.seq));
+    // Behind the store's back: three more segments ending where the 10th does (#40), one request's end.
+    const tenth = (await db.segments.get([ledger.id, 37]))!;
+    for (const firstSeq of [34, 36, 38]) await db.segments.add({ ...tenth, firstSeq });
+    expect((await ledger.entries()).length).toBe(100 + 3 * 4);
   });
 
   it('migrates a version-2 database (one record per entry) to segments, chain and receipts intact', async () => {

@@ -86,6 +86,8 @@ export interface V2EntryRecord extends EntryRecord {
 
 /** Entries per segment: large enough that the per-record cost vanishes, small enough to read a part. */
 export const SEGMENT_SIZE = 1000;
+/** Segments read per request. */
+const READ_SEGMENTS = 10;
 
 /**
  * Claims nested deeper than this are not stored as an object: IndexedDB's structured clone
@@ -192,8 +194,13 @@ export interface AppendOptions {
 export class IndexedDbLedger implements Ledger {
   readonly #db: WorkbenchDb;
   readonly #meta: LedgerMeta;
-  /** The task records of the entries this tab knows, for the DAG rules (read from memory, not the database). */
-  #tasks = new MemoryTaskStore();
+  /**
+   * The task records of the entries this tab knows, for the DAG rules (read from memory, not the
+   * database); null until first asked for. Opening a ledger read every entry for them, and the
+   * audit that follows read every entry again: 100,000 entries read twice (issue 17).
+   */
+  #tasks: MemoryTaskStore | null = null;
+  #tasksLoaded: Promise<MemoryTaskStore> | null = null;
   #head = { seq: 0, hash: GENESIS_HASH };
   /** Appends from this tab run one after another. */
   #tail: Promise<unknown> = Promise.resolve();
@@ -203,12 +210,16 @@ export class IndexedDbLedger implements Ledger {
     this.#meta = meta;
   }
 
-  /** Opens a ledger and loads its task records (the DAG rules read them from memory). */
+  /** Opens a ledger: its head, read from its last segment (its task records are read when first needed). */
   static async open(db: WorkbenchDb, id: string): Promise<IndexedDbLedger> {
     const meta = await db.ledgers.get(id);
     if (!meta) throw new Error(`no ledger with id ${JSON.stringify(id)}`);
     const ledger = new IndexedDbLedger(db, meta);
-    await ledger.#refresh();
+    const seq = await ledger.#storedHead();
+    if (seq > 0) {
+      const last = (await ledger.#read(seq, seq))[0];
+      if (last) ledger.#head = { seq: last.seq, hash: last.entryHash };
+    }
     return ledger;
   }
 
@@ -220,8 +231,29 @@ export class IndexedDbLedger implements Ledger {
     return this.#meta.name;
   }
 
-  tasks(jtis: readonly string[]): Promise<readonly TaskRecord[]> {
-    return this.#tasks.tasks(jtis);
+  async tasks(jtis: readonly string[]): Promise<readonly TaskRecord[]> {
+    return (await this.#taskStore()).tasks(jtis);
+  }
+
+  /** The task records of the entries up to the head, read once (after this tab's appends and refreshes queued before). */
+  #taskStore(): Promise<MemoryTaskStore> {
+    if (!this.#tasksLoaded) {
+      const load = this.#tail.then(async () => {
+        const store = new MemoryTaskStore();
+        for (const e of await this.#read(1, this.#head.seq)) {
+          const rec = taskRecord(e.claims);
+          if (rec) store.add(rec);
+        }
+        this.#tasks = store;
+        return store;
+      });
+      this.#tail = load.catch(() => undefined);
+      this.#tasksLoaded = load;
+      load.catch(() => {
+        this.#tasksLoaded = null; // try again when next asked
+      });
+    }
+    return this.#tasksLoaded;
   }
 
   /** The last entry this tab knows of (0 and the genesis hash when empty). */
@@ -239,16 +271,32 @@ export class IndexedDbLedger implements Ledger {
 
   /** The entries from `from` to `to` (inclusive), read from the segments that hold them. */
   async #read(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
-    const segments = await this.#db.segments
-      .where('[ledgerId+lastSeq]')
-      .between([this.id, from], [this.id, Infinity], true, true)
-      .until((s) => s.firstSeq > to)
-      .toArray();
     const out: EntryRecord[] = [];
-    for (const s of segments) {
-      const start = Math.max(0, from - s.firstSeq);
-      const end = Math.min(s.entries.length, to - s.firstSeq + 1);
-      for (let i = start; i < end; i++) out.push(record(this.id, s.firstSeq + i, s.entries[i]!));
+    // A few segments per request: the page decodes each answer in one task, and 250 segments
+    // (250,000 entries) in one answer were a task of seconds (issue 17).
+    // Each request starts at the last lastSeq read (segments edited behind the store's back may
+    // share one), skipping the segments already read there.
+    let lower = from;
+    const readAtLower = new Set<number>();
+    for (;;) {
+      const limit = READ_SEGMENTS + readAtLower.size;
+      const segments = await this.#db.segments
+        .where('[ledgerId+lastSeq]')
+        .between([this.id, lower], [this.id, Infinity], true, true)
+        .until((s) => s.firstSeq > to)
+        .limit(limit)
+        .toArray();
+      for (const s of segments) {
+        if (s.lastSeq === lower && readAtLower.has(s.firstSeq)) continue;
+        const start = Math.max(0, from - s.firstSeq);
+        const end = Math.min(s.entries.length, to - s.firstSeq + 1);
+        for (let i = start; i < end; i++) out.push(record(this.id, s.firstSeq + i, s.entries[i]!));
+      }
+      if (segments.length < limit) break;
+      const last = segments[segments.length - 1]!.lastSeq;
+      if (last !== lower) readAtLower.clear();
+      lower = last;
+      for (const s of segments) if (s.lastSeq === last) readAtLower.add(s.firstSeq);
     }
     return out;
   }
@@ -279,8 +327,8 @@ export class IndexedDbLedger implements Ledger {
   async #refresh(): Promise<number> {
     const fresh = await this.#read(this.#head.seq + 1);
     for (const e of fresh) {
-      const rec = taskRecord(e.claims);
-      if (rec) this.#tasks.add(rec);
+      const rec = this.#tasks && taskRecord(e.claims);
+      if (rec) this.#tasks!.add(rec);
       this.#head = { seq: e.seq, hash: e.entryHash };
     }
     return fresh.length;
@@ -331,8 +379,8 @@ export class IndexedDbLedger implements Ledger {
         continue;
       }
       for (const e of batch) {
-        const rec = taskRecord(e.claims);
-        if (rec) this.#tasks.add(rec);
+        const rec = this.#tasks && taskRecord(e.claims);
+        if (rec) this.#tasks!.add(rec);
       }
       const end = batch[batch.length - 1]!;
       this.#head = { seq: end.seq, hash: end.entryHash };

@@ -12,6 +12,7 @@
  */
 import {
   decodeToken,
+  signatureOutcomeOf,
   validStoredReport,
   verifyStoredWith,
   verifyTokens,
@@ -147,11 +148,29 @@ export async function verifyStoredReports(
         if (d.ok) payload = d.decoded.payload;
       }
     }
-    reports[i] = payload
+    const report = payload
       ? validStoredReport(token, payload, outcome, { trust, settings })
       : verifyStoredWith(token, { trust, settings }, outcome);
+    noteOutcome(report, outcome);
+    reports[i] = report;
   }
   return reports;
+}
+
+/**
+ * Signature outcomes of reports made from one (the workers' verdicts, and the ledger's stored
+ * ones: src/state/ledger/verdicts.ts): asking such a report for its key makes its steps again.
+ */
+const outcomes = new WeakMap<VerificationReport, SignatureOutcome | null>();
+
+/** Notes the outcome a report was made from. */
+export function noteOutcome(report: VerificationReport, outcome: SignatureOutcome | null): void {
+  outcomes.set(report, outcome);
+}
+
+/** Step 7's outcome of a report, without making a lazily made report's steps. */
+export function outcomeOf(report: VerificationReport): SignatureOutcome | null {
+  return outcomes.has(report) ? outcomes.get(report)! : signatureOutcomeOf(report);
 }
 
 /** This thread, one token after another (what the page did before the workers). */

@@ -1,6 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { claims, flipChar, makeAgent, NOW, sign, trustFor, uuid } from '../test/fixtures.ts';
-import { auditTokens, overTraversalLimit, stronglyConnected, type AuditReport } from './audit.ts';
+import {
+  auditReports,
+  auditReportsInSlices,
+  auditTokens,
+  overTraversalLimit,
+  stronglyConnected,
+  type AuditReport,
+} from './audit.ts';
+import { verifyTokens } from './verify-set.ts';
 import type { JsonObject } from './decode.ts';
 import { DEFAULT_SETTINGS, type Settings } from './settings.ts';
 
@@ -323,6 +331,32 @@ describe('auditTokens: order independence with a duplicated parent', () => {
     const one = await audit([early, late, child]);
     const other = await audit([late, early, child]);
     expect(multiset(other)).toEqual(multiset(one));
+  });
+});
+
+describe('auditReportsInSlices', () => {
+  it('makes the same audit as auditReports, pausing between slices', async () => {
+    const wid = uuid();
+    const [a, b, c] = [uuid(), uuid(), uuid()];
+    const tokens = [
+      await tok({ wid, jti: a, pred: [c], iat: NOW - 400 }),
+      await tok({ wid, jti: b, pred: [a, uuid()], iat: NOW - 300 }, bob),
+      flipChar(await tok({ wid, jti: c, pred: [b], iat: NOW - 200 }), 2),
+      await tok({ wid, jti: uuid(), pred: [b], iat: NOW - 100 }),
+      await tok({ wid, jti: b, pred: [], iat: NOW - 100 }),
+    ];
+    const reports = await verifyTokens(tokens, { trust, mode: 'stored' });
+    const whole = auditReports(reports, settings({ traversalLimit: 1 }));
+    expect(whole.violations.length).toBeGreaterThan(4);
+    let pauses = 0;
+    const sliced = await auditReportsInSlices(
+      reports,
+      settings({ traversalLimit: 1 }),
+      async () => void pauses++,
+      -1, // every chance to pause taken
+    );
+    expect(sliced).toEqual(whole);
+    expect(pauses).toBeGreaterThan(4);
   });
 });
 

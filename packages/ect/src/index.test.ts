@@ -45,6 +45,7 @@ const API = [
   'TrustStoreError',
   'UUID_RE',
   'auditReports',
+  'auditReportsInSlices',
   'auditTokens',
   'checkArrival',
   'checkBundle',

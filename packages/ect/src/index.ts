@@ -51,6 +51,7 @@ export { checkArrival, MemoryTaskStore, taskRecord, type TaskRecord, type TaskSt
 export {
   auditTokens,
   auditReports,
+  auditReportsInSlices,
   type AuditOptions,
   type AuditReport,
   type AuditNode,

@@ -162,6 +162,24 @@ describe('checkLedger: receipt_invalid', () => {
   });
 });
 
+describe('checkLedger: pausing between slices', () => {
+  it('finds the same problems, pausing as often as asked', async () => {
+    const entries = await ledgerOf(5);
+    await swap(entries[1]!, 'approve_payment');
+    entries[3]!.receipt = entries[4]!.receipt;
+    const whole = await check(entries);
+    let pauses = 0;
+    const sliced = await check(entries, {
+      key: key.publicJwk,
+      pause: async () => void pauses++,
+      sliceMs: -1, // a pause before every entry
+    });
+    expect(found(whole)).toEqual(['2:chain_broken', '2:receipt_mismatch', '4:receipt_mismatch']);
+    expect(sliced).toEqual(whole);
+    expect(pauses).toBe(5);
+  });
+});
+
 describe('checkLedger: chain_broken', () => {
   it('a token swapped without recomputing anything', async () => {
     const entries = await ledgerOf(4, false);

@@ -15,6 +15,7 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { AuditReport } from 'wimse-ect';
 import { useLedgers } from '../../state/ledgers.ts';
+import type { GraphModel } from './model.ts';
 import { CompareBar } from './Compare.tsx';
 import { DiffDetail } from './DiffDetail.tsx';
 import { GraphCanvas } from './GraphCanvas.tsx';
@@ -35,8 +36,11 @@ import { useViewport } from './useViewport.ts';
 import { violationItems } from './violations.ts';
 import { useViolationKeys, useViolationNav } from './ViolationsPanel.tsx';
 
-export function Explorer({ audit }: { audit: AuditReport }) {
-  const { base, model, cmp, comparing, query, visible, visibleCount, paths, plan, view } = useScene(audit);
+export function Explorer({ audit, base: built }: { audit: AuditReport; base: GraphModel }) {
+  const { base, model, cmp, comparing, query, visible, visibleCount, paths, plan, view } = useScene(
+    audit,
+    built,
+  );
   const direction = useGraphView((s) => s.direction);
   const selected = useGraphView((s) => s.selected);
   const frame = useGraphView((s) => s.frame);

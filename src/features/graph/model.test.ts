@@ -12,6 +12,7 @@ import { auditTokens, type JsonObject } from 'wimse-ect';
 import { layeredLayout } from './layout/layered.ts';
 import {
   buildModel,
+  buildModelInSlices,
   buildView,
   countVisible,
   facets,
@@ -23,6 +24,7 @@ import {
   type GraphModel,
 } from './model.ts';
 import { viewPlan } from './overview.ts';
+import { auditOf } from './testModel.ts';
 import { renderSvg } from './svg.ts';
 import { lineage, taintSources } from './traverse.ts';
 
@@ -203,5 +205,20 @@ describe('renderSvg', () => {
     expect(light).toContain('fill="#92400e">1 tainted</text>');
     expect(light).not.toMatch(/fill="#059669">[^<]*tainted/);
     expect(draw(true)).toContain('fill="#fde68a">1 tainted</text>');
+  });
+});
+
+describe('buildModelInSlices', () => {
+  it('builds the same model as buildModel, pausing between slices', async () => {
+    const made = auditOf([
+      { name: 'a' },
+      { name: 'b', pred: ['a', 'gone'] },
+      { name: 'c', pred: ['b'], status: 'invalid', codes: ['duplicate_jti'] },
+    ]);
+    let pauses = 0;
+    const sliced = await buildModelInSlices(made, 30, async () => void pauses++, -1);
+    expect(sliced).toEqual(buildModel(made, 30));
+    expect(sliced.counts).toMatchObject({ tokens: 3, ghosts: 1, invalid: 1 });
+    expect(pauses).toBeGreaterThan(1);
   });
 });

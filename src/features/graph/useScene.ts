@@ -9,15 +9,15 @@ import { useMemo } from 'react';
 import type { AuditReport } from 'wimse-ect';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
 import { criticalOf } from './critical.ts';
-import { buildModel, buildView, countVisible, type GraphModel } from './model.ts';
+import { buildView, countVisible, type GraphModel } from './model.ts';
 import { viewPlan, withPins } from './overview.ts';
 import { selectionOf, visibleFor } from './reveal.ts';
 import { useGraphView } from './store.ts';
 import { useCompare } from './useCompare.ts';
 
-export function useScene(audit: AuditReport) {
+/** `base` is the model of `audit` (usePreparedModel builds it). */
+export function useScene(audit: AuditReport, base: GraphModel) {
   const clockSkew = useVerifierSettings((s) => s.settings.clockSkew);
-  const base = useMemo(() => buildModel(audit, clockSkew), [audit, clockSkew]);
   // Comparing with another ledger: the graph is the two merged (diff.ts).
   const compare = useGraphView((s) => s.compare);
   const cmp = useCompare(compare, audit, clockSkew);

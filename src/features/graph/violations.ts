@@ -19,9 +19,14 @@ export interface ViolationItem {
 }
 
 export function violationItems(audit: AuditReport, model: GraphModel): ViolationItem[] {
-  // The parent at the other end of each (child, pred) edge.
+  // The parent at the other end of each (child, pred) edge an edge violation names: only the
+  // children of those edges are looked at (a map of every edge cost 134 ms of the Graph tab's first
+  // drawing of 100,000 tokens that had no violation at all: issue 17).
+  const children = new Set<number>();
+  for (const v of audit.violations) if (v.pred !== undefined) children.add(v.index);
   const parentOf = new Map<string, number>();
-  for (const e of model.edges) parentOf.set(`${e.target}\n${e.pred}`, e.source);
+  if (children.size)
+    for (const e of model.edges) if (children.has(e.target)) parentOf.set(`${e.target}\n${e.pred}`, e.source);
   return audit.violations.map((v, k) => {
     const pred = v.pred ?? null;
     return {

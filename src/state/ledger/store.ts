@@ -16,6 +16,7 @@ import { makeAuditor } from './audit.ts';
 import { NO_PROBLEMS, type LedgerContext, type LedgersState } from './context.ts';
 import { ImportCancelled, importText } from './import.ts';
 import { openLedger, recheck, sync } from './sync.ts';
+import { forgetVerdicts } from './verdicts.ts';
 
 const catalog = () => new LedgerCatalog(workbenchDb());
 
@@ -154,6 +155,7 @@ export const useLedgers = create<LedgersState>()((set, get) => {
 
     async remove(id) {
       await catalog().remove(id).catch(fail);
+      await forgetVerdicts(id);
       announceLedgerChange(null);
       if (get().currentId === id) {
         ctx.open = null;
