@@ -97,9 +97,14 @@ test.describe('Published example keys', () => {
     await expect(sidePanel.getByTestId('panel-status')).toHaveText('valid');
     await expect(badge(sidePanel).first()).toBeVisible();
     await expect(sidePanel).toContainText('signed with a published example key');
-    await page.locator(`[data-testid="graph-node"][data-jti="${ownJti}"]`).click();
+    // The side panel opening narrows the canvas and React Flow moves the view meanwhile: a click
+    // aimed while it moves can land on the other node (seen once at load 11), so aim again until
+    // the panel shows the node clicked.
+    await expect(async () => {
+      await page.locator(`[data-testid="graph-node"][data-jti="${ownJti}"]`).click();
+      await expect(sidePanel).toContainText('own_task', { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
     await expect(sidePanel.getByTestId('panel-status')).toHaveText('valid');
-    await expect(sidePanel).toContainText('own_task');
     await expect(badge(sidePanel)).toHaveCount(0);
 
     // Ledger: a mark on the example-signed row only, and the sentence in its entry detail.
