@@ -23,6 +23,7 @@ import {
   type VerificationReport,
 } from 'wimse-ect';
 import type { VerifyRequest, VerifyResponse } from './verifyProtocol.ts';
+import { yieldToPage } from '../lib/yieldToPage.ts';
 
 const MAX_WORKERS = 4;
 /** The largest chunk, in tokens: small enough for smooth progress, large enough to cost little. */
@@ -204,19 +205,6 @@ async function verifySlice(
   const reports = await verifyTokens(tokens, { trust, settings, mode: 'stored' });
   await yieldToPage();
   return reports;
-}
-
-/** A message round trip, not setTimeout(0), which browsers stretch to 4 ms once timers nest. */
-function yieldToPage(): Promise<void> {
-  if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0));
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 interface Verdicts {

@@ -9,22 +9,11 @@ import { useEffect, useState } from 'react';
 import type { AuditReport } from 'wimse-ect';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
 import { buildModelInSlices, type GraphModel } from './model.ts';
+import { yieldToPage } from '../../lib/yieldToPage.ts';
 
 export interface PreparedModel {
   audit: AuditReport;
   model: GraphModel;
-}
-
-/** Lets the page paint and take input: a message round trip (setTimeout(0) is stretched to 4 ms). */
-function pauseForPage(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 /** The latest model built (null before the first), and whether it is that of `audit`. */
@@ -39,7 +28,7 @@ export function usePreparedModel(audit: AuditReport | null): {
   useEffect(() => {
     if (!audit) return;
     let cancelled = false;
-    void buildModelInSlices(audit, clockSkew, pauseForPage).then((model) => {
+    void buildModelInSlices(audit, clockSkew, yieldToPage).then((model) => {
       if (!cancelled) setBuilt({ audit, model, clockSkew });
     });
     return () => {

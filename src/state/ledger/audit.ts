@@ -22,8 +22,9 @@ import type { EntryRecord, IndexedDbLedger } from '../../storage/ledger.ts';
 import { verifyStoredReports } from '../../workers/verifyPool.ts';
 import { useKeyring } from '../keyring.ts';
 import { useVerifierSettings } from '../verifierSettings.ts';
-import { keyringSettled, NO_PROBLEMS, problemsBySeq, yieldToPage, type LedgerContext } from './context.ts';
+import { keyringSettled, NO_PROBLEMS, problemsBySeq, type LedgerContext } from './context.ts';
 import { keepVerdicts, storedReports } from './verdicts.ts';
+import { yieldToPage } from '../../lib/yieldToPage.ts';
 
 /**
  * Verification reports of the last audit, by token, for one trust store and one set of settings:

@@ -21,7 +21,8 @@ import { verifyStoredReports, verifyWorkerCount } from '../../workers/verifyPool
 import { useKeyring } from '../keyring.ts';
 import { useVerifierSettings } from '../verifierSettings.ts';
 import { cacheReports, type Auditor } from './audit.ts';
-import { keyringSettled, yieldToPage, type ImportResult, type LedgerContext } from './context.ts';
+import { keyringSettled, type ImportResult, type LedgerContext } from './context.ts';
+import { yieldToPage } from '../../lib/yieldToPage.ts';
 
 export class ImportCancelled extends Error {
   constructor() {

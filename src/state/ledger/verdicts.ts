@@ -26,7 +26,7 @@ import {
 import { workbenchDb } from '../../storage/db.ts';
 import type { EntryRecord } from '../../storage/ledger.ts';
 import { noteOutcome, outcomeOf } from '../../workers/verifyPool.ts';
-import { yieldToPage } from './context.ts';
+import { yieldToPage } from '../../lib/yieldToPage.ts';
 
 /** The stored form, one record per ledger in the `meta` table. */
 export interface StoredVerdicts {
