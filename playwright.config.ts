@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_LAUNCH } from './scripts/chromium.ts';
 
-// The app is built before this runs (npm run test:e2e: ensure-chromium, vite build, playwright test).
+// The app is built before this runs (npm run test:e2e: ensure-debian chromium, vite build, playwright test).
 // Playwright cannot download browsers here: Debian's Chromium is used instead.
 // E2E_PORT and E2E_DIST let several people run the suite at once on one machine, each against its own
 // build (`vite build --outDir dist-x`); CI uses the defaults.

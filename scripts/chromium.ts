@@ -1,6 +1,6 @@
 /**
  * How every Playwright launch here starts Chromium: Debian's package (Playwright cannot download
- * browsers on these machines; scripts/ensure-chromium.mjs installs it), headless, with nothing
+ * browsers on these machines; scripts/ensure-debian.mjs installs it), headless, with nothing
  * that would reach the network on its own. Used by playwright.config.ts and bench/browser.ts.
  */
 export const CHROMIUM_LAUNCH = {

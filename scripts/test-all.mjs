@@ -11,6 +11,16 @@ const stages = [
   { name: 'typecheck', cmd: bin('tsc'), args: ['-b'] },
   { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'] },
   { name: 'unit', cmd: bin('vitest'), args: ['run'], report: 'test-results/vitest.json', count: countVitest },
+  // Debian's Redis and PostgreSQL, installed when missing (the tests start and stop their own).
+  {
+    name: 'server packages',
+    cmd: 'node',
+    args: [
+      'scripts/ensure-debian.mjs',
+      'redis-server=/usr/bin/redis-server',
+      'postgresql=/usr/lib/postgresql',
+    ],
+  },
   // The stores, the many-verifiers runs and `ect ledger`/`ect serve` on real Redis and PostgreSQL
   // (started and stopped by the tests): apart from 'unit' so that `npx vitest run` needs no server.
   {
@@ -35,7 +45,7 @@ const stages = [
     capture: true,
     count: countConformance,
   },
-  { name: 'chromium', cmd: 'node', args: ['scripts/ensure-chromium.mjs'] },
+  { name: 'chromium', cmd: 'node', args: ['scripts/ensure-debian.mjs', 'chromium=/usr/bin/chromium'] },
   // The e2e specs and the bench import the library as its users do, from its built package.
   { name: 'library build', cmd: 'node', args: ['scripts/build-package.mjs'] },
   { name: 'build', cmd: bin('vite'), args: ['build', '--logLevel', 'warn'] },
