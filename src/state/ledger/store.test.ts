@@ -6,33 +6,13 @@
 // oxlint-disable-next-line import/no-unassigned-import -- the store opens its own WorkbenchDb on the global indexedDB, which this import installs
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createToken, readCheckpoint, type LedgerBundle } from 'wimse-ect';
+import { readCheckpoint, type LedgerBundle } from 'wimse-ect';
 import { WorkbenchDb } from '../../storage/db.ts';
 import { LedgerCatalog } from '../../storage/ledger.ts';
-import { EXAMPLE_AGENTS } from '../exampleAgents.ts';
+import { exampleTokens } from './testTokens.ts';
 import { useKeyring } from '../keyring.ts';
 import { BundleRefused } from './import.ts';
 import { useLedgers } from './store.ts';
-
-const agent = EXAMPLE_AGENTS[0]!;
-const now = Math.floor(Date.now() / 1000);
-
-async function tokens(n: number): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const { token } = await createToken(
-      {
-        iss: agent.issuer,
-        aud: ['spiffe://example.com/agent/b'],
-        exec_act: `step_${i + 1}`,
-        pred: [],
-      },
-      { key: agent.jwk, kid: String(agent.jwk.kid), now },
-    );
-    out.push(token);
-  }
-  return out;
-}
 
 const store = () => useLedgers.getState();
 /** Another tab's connection to the same database. */
@@ -46,7 +26,7 @@ beforeAll(async () => {
 describe('the ledgers store', () => {
   it('an L3 ledger: intact, every receipt verified, a checkpoint signed; the export carries it', async () => {
     await store().create('l3', { signReceipts: true });
-    const { added } = await store().importText(JSON.stringify(await tokens(4)));
+    const { added } = await store().importText(JSON.stringify(await exampleTokens(4)));
     expect(added).toBe(4);
     expect(store().chain).toMatchObject({ ok: true, length: 4, receipts: 4 });
     expect(store().keyFingerprint).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -61,7 +41,7 @@ describe('the ledgers store', () => {
 
   it('a forged bundle is refused with its problems by entry, nothing written; imported anyway on request', async () => {
     const bundle = structuredClone(await store().exportBundle()) as LedgerBundle;
-    bundle.entries[1]!.token = (await tokens(1))[0]!;
+    bundle.entries[1]!.token = (await exampleTokens(1))[0]!;
     await store().create('target');
     const refused = await store()
       .importText(JSON.stringify(bundle))
@@ -97,7 +77,7 @@ describe('the ledgers store', () => {
 
   it('checked against a checkpoint: a truncated ledger does not match it', async () => {
     await store().create('truncated', { signReceipts: true });
-    await store().importText(JSON.stringify(await tokens(3)));
+    await store().importText(JSON.stringify(await exampleTokens(3)));
     const kept = store().checkpoint!.jws;
     const id = store().currentId!;
     const db = otherTab();
@@ -123,7 +103,7 @@ describe('the ledgers store', () => {
     const db = otherTab();
     await new LedgerCatalog(db).remove(meta.id);
     db.close();
-    await expect(store().importText(JSON.stringify(await tokens(2)))).rejects.toThrow(
+    await expect(store().importText(JSON.stringify(await exampleTokens(2)))).rejects.toThrow(
       'the ledger “doomed” was deleted (perhaps in another tab) before this import was written: nothing was written',
     );
     const check = otherTab();
@@ -139,7 +119,7 @@ describe('the ledgers store', () => {
     const first = await store().create('before');
     const chosen = await store().create('chosen');
     await store().select(first.id);
-    const text = JSON.stringify(await tokens(3));
+    const text = JSON.stringify(await exampleTokens(3));
     // select() names the ledger at once and opens it from IndexedDB after: import in between.
     const selecting = store().select(chosen.id);
     const { added } = await store().importText(text);

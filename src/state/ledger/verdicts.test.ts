@@ -7,9 +7,9 @@
 // oxlint-disable-next-line import/no-unassigned-import -- the store opens its own WorkbenchDb on the global indexedDB, which this import installs
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createToken } from 'wimse-ect';
 import { WorkbenchDb } from '../../storage/db.ts';
 import { EXAMPLE_AGENTS } from '../exampleAgents.ts';
+import { exampleTokens } from './testTokens.ts';
 
 /** Tokens handed to the verification (workers or this thread) since the last new page. */
 const verified = vi.hoisted(() => ({ tokens: 0 }));
@@ -23,21 +23,6 @@ vi.mock('../../workers/verifyPool.ts', async (importOriginal) => {
     },
   };
 });
-
-const agent = EXAMPLE_AGENTS[0]!;
-const now = Math.floor(Date.now() / 1000);
-
-async function tokens(n: number): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const { token } = await createToken(
-      { iss: agent.issuer, aud: ['spiffe://example.com/agent/b'], exec_act: `step_${i + 1}`, pred: [] },
-      { key: agent.jwk, kid: String(agent.jwk.kid), now },
-    );
-    out.push(token);
-  }
-  return out;
-}
 
 /** The token with its signature's first character changed: it no longer verifies. */
 const badSignature = (t: string) => {
@@ -66,7 +51,7 @@ afterEach(() => vi.resetModules());
 describe("a ledger's kept verdicts", () => {
   it('a ledger opened in a new page shows the same verdicts and verifies no token again', async () => {
     const page = await newPage();
-    const list = await tokens(5);
+    const list = await exampleTokens(5);
     list[3] = badSignature(list[3]!);
     const meta = await page.store().create('kept');
     await page.store().importText(list.join('\n'));
@@ -82,7 +67,7 @@ describe("a ledger's kept verdicts", () => {
 
   it('a token changed in storage is verified again: its bad signature shows, with the broken chain', async () => {
     const page = await newPage();
-    const list = await tokens(3);
+    const list = await exampleTokens(3);
     const meta = await page.store().create('changed');
     await page.store().importText(list.join('\n'));
     expect(shown(page.store().audit)).toBe('vvv');
@@ -104,11 +89,11 @@ describe("a ledger's kept verdicts", () => {
   it('with the signing key no longer trusted, a new page verifies again and finds no key', async () => {
     const page = await newPage();
     const meta = await page.store().create('untrusted');
-    await page.store().importText((await tokens(2)).join('\n'));
+    await page.store().importText((await exampleTokens(2)).join('\n'));
     expect(shown(page.store().audit)).toBe('vv');
 
     const again = await newPage();
-    const key = again.keyring().keys.find((k) => k.kid === String(agent.jwk.kid));
+    const key = again.keyring().keys.find((k) => k.kid === String(EXAMPLE_AGENTS[0]!.jwk.kid));
     expect(key).toBeDefined();
     await again.keyring().remove(key!.id);
     verified.tokens = 0;
