@@ -65,15 +65,19 @@ export async function computeEntryHash(prevHash: string, token: string): Promise
   return hex(await crypto.subtle.digest('SHA-256', entryHashInput(prevHash, token)));
 }
 
-/** Signs an entry's receipt with the ledger key (ES256, typ ect-receipt+jwt). For Ledger implementations. */
-export async function signReceipt(entry: LedgerEntry, key: LedgerKey): Promise<string> {
-  const claims: ReceiptClaims = {
+/** What an entry's receipt says (the JWS payload). Shared with the PostgreSQL ledger's synchronous signer. */
+export function receiptClaims(entry: LedgerEntry): ReceiptClaims {
+  return {
     seq: entry.seq,
     entry_hash: entry.entryHash,
     appended_at: Math.floor(entry.appendedAt / 1000),
     jti: entry.jti,
   };
-  return new CompactSign(utf8Encode(JSON.stringify(claims)))
+}
+
+/** Signs an entry's receipt with the ledger key (ES256, typ ect-receipt+jwt). For Ledger implementations. */
+export async function signReceipt(entry: LedgerEntry, key: LedgerKey): Promise<string> {
+  return new CompactSign(utf8Encode(JSON.stringify(receiptClaims(entry))))
     .setProtectedHeader({ alg: 'ES256', typ: RECEIPT_TYP, kid: key.kid })
     .sign(key.privateKey);
 }

@@ -10,7 +10,7 @@
  * checked by the core's verifyReceipt (jose) in the tests and by every chain check.
  */
 import { KeyObject, sign } from 'node:crypto';
-import { RECEIPT_TYP, type LedgerEntry, type LedgerKey, type ReceiptClaims } from '../chain.ts';
+import { RECEIPT_TYP, receiptClaims, type LedgerEntry, type LedgerKey } from '../chain.ts';
 
 const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 
@@ -22,13 +22,7 @@ export function receiptSigner(key: LedgerKey): (entry: LedgerEntry) => string {
     throw new TypeError(`the ledger key ${key.kid} must be a P-256 private key: receipts are ES256`);
   const header = b64u(JSON.stringify({ alg: 'ES256', typ: RECEIPT_TYP, kid: key.kid }));
   return (entry) => {
-    const claims: ReceiptClaims = {
-      seq: entry.seq,
-      entry_hash: entry.entryHash,
-      appended_at: Math.floor(entry.appendedAt / 1000),
-      jti: entry.jti,
-    };
-    const input = `${header}.${b64u(JSON.stringify(claims))}`;
+    const input = `${header}.${b64u(JSON.stringify(receiptClaims(entry)))}`;
     // ES256: ECDSA P-256 with SHA-256, the signature as r || s (RFC 7518 section 3.4).
     const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
     return `${input}.${signature.toString('base64url')}`;
