@@ -6,7 +6,10 @@
 //   (b) a TypeScript file type-checks against the shipped types under strict, without DOM or
 //       @types/node, and without skipLibCheck (the repository's typescript);
 //   (c) `npx ect keygen`, `create`, `verify`, `--help` and `demo` work;
-//   (d) a small Vite build bundles it for the browser (the repository's vite), and the bundle runs.
+//   (d) a small Vite build bundles it for the browser (the repository's vite), and the bundle runs;
+//   (e) with `pg` and `redis` installed beside it, `wimse-ect/redis` and `wimse-ect/postgres` verify,
+//       refuse a replay and keep a ledger whose chain and receipts check, on real servers
+//       (scripts/with-servers.ts), and a bad address is one clear SharedStoreError.
 // Prints `ok - …` / `not ok - …` per check, then one line `N passed, N failed`. Exit 0 when
 // nothing failed. Part of `npm test` (scripts/test-all.mjs).
 import { spawnSync } from 'node:child_process';
@@ -284,6 +287,63 @@ else console.log(text);
       if (!r.stdout.includes('verified in the bundle: true'))
         throw new Error(`the bundle printed ${r.stdout}`);
       return `${js[0]}, ${Math.round(code.length / 1024)} kB`;
+    });
+
+    check('(e) wimse-ect/redis and wimse-ect/postgres, with pg and redis installed, on real servers', () => {
+      // The drivers as the repository's lock file pins them (optional peers: users add them).
+      const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+      const pins = ['pg', 'redis'].map((p) => `${p}@${lock.packages[`node_modules/${p}`].version}`);
+      succeed(
+        run(
+          'npm',
+          ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...pins],
+          app,
+        ),
+        'npm install pg redis',
+      );
+      write(
+        'stores.mjs',
+        `import { createToken, generateSigningKey, importPrivateJwk, verifyToken, SharedStoreError } from 'wimse-ect';
+import { RedisReplayStore } from 'wimse-ect/redis';
+import { PostgresLedger } from 'wimse-ect/postgres';
+
+const a = await generateSigningKey({ kid: 'agent-a' });
+const l = await generateSigningKey({ kid: 'ledger', extractable: true });
+const key = { kid: 'ledger', privateKey: await importPrivateJwk({ ...l.privateJwk, kid: 'ledger' }), publicJwk: l.publicJwk };
+const replay = await RedisReplayStore.connect(process.env.ECT_REDIS_URL);
+const ledger = await PostgresLedger.connect(process.env.ECT_PG_URL, { key });
+const trust = { issuers: { 'spiffe://x/a': { keys: [a.publicJwk] } } };
+const make = (pred) => createToken({ iss: 'spiffe://x/a', aud: ['v'], exec_act: 'step', pred }, a.privateKey, { kid: 'agent-a' });
+const root = await make([]);
+const child = await make([root.payload.jti]);
+const opts = { trust, audience: 'v', replay, ledger };
+const out = {
+  root: (await verifyToken(root.token, opts)).valid,
+  child: (await verifyToken(child.token, opts)).level,
+  again: (await verifyToken(root.token, opts)).code,
+  chain: await ledger.verifyChain(),
+};
+await Promise.all([replay.close(), ledger.close()]);
+const bad = await PostgresLedger.connect('mysql://nowhere/x').catch((e) => e);
+out.bad = bad instanceof SharedStoreError ? bad.reason + ': ' + bad.message : String(bad);
+console.log(JSON.stringify(out));
+`,
+      );
+      const r = succeed(
+        run(
+          'node',
+          ['--import', 'tsx', join(root, 'scripts/with-servers.ts'), 'node', join(app, 'stores.mjs')],
+          root,
+        ),
+        'stores.mjs beside real servers',
+      );
+      const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
+      if (out.root !== true || out.child !== 'L3' || out.again !== 'replay')
+        throw new Error(`verify gave ${JSON.stringify(out)}`);
+      if (!out.chain.ok || out.chain.length !== 2 || out.chain.receipts !== 2)
+        throw new Error(`the ledger's chain: ${JSON.stringify(out.chain)}`);
+      if (!/^config: .*postgres/.test(out.bad)) throw new Error(`a bad address gave ${out.bad}`);
+      return `${pins.join(', ')}: accepted, L3 with a receipt, replay refused, chain of 2 intact; ${out.bad}`;
     });
   }
 } finally {
