@@ -86,6 +86,30 @@ describe("a ledger's kept verdicts", () => {
     expect(verified.tokens).toBeGreaterThan(0);
   });
 
+  it('a kept-verdicts record cut short or edited in storage is ignored: the tokens are verified again, the same verdicts show', async () => {
+    const page = await newPage();
+    const meta = await page.store().create('mangled');
+    await page.store().importText((await exampleTokens(3)).join('\n'));
+    expect(shown(page.store().audit)).toBe('vvv');
+    const mangled = [
+      (v: Record<string, unknown>) => ({ ...v, valid: new Uint8Array(1) }), // cut short
+      (v: Record<string, unknown>) => ({ ...v, keyIndex: new Int16Array([7, 7, 7]) }), // a key not there
+      (v: Record<string, unknown>) => ({ ...v, keys: null }),
+      () => 'not a record',
+    ];
+    for (const mangle of mangled) {
+      const db = new WorkbenchDb();
+      const key = `verdicts:${meta.id}`;
+      const kept = (await db.meta.get(key))?.value as Record<string, unknown>;
+      await db.meta.put({ key, value: mangle(kept) });
+      db.close();
+      verified.tokens = 0;
+      const again = await newPage(meta.id);
+      expect(shown(again.store().audit)).toBe('vvv');
+      expect(verified.tokens).toBe(3);
+    }
+  });
+
   it('with the signing key no longer trusted, a new page verifies again and finds no key', async () => {
     const page = await newPage();
     const meta = await page.store().create('untrusted');

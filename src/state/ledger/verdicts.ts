@@ -89,7 +89,7 @@ export async function storedReports(
   } catch {
     return []; // unreadable: verify again
   }
-  if (!rec || rec.count < 1 || rec.count > vouchedFor(check, entries.length)) return [];
+  if (!wellFormed(rec) || rec.count > vouchedFor(check, entries.length)) return [];
   if (entries[rec.count - 1]!.entryHash !== rec.hashAt) return [];
   if (rec.basis !== (await verdictBasis(trust, settings))) return [];
   const failed = new Map(rec.failures);
@@ -111,6 +111,30 @@ export async function storedReports(
     out[i] = report;
   }
   return out;
+}
+
+/**
+ * Whether a stored record has the shape this version writes: anything else (another version's, a
+ * record edited or cut short in storage) is ignored and the tokens are verified again.
+ */
+function wellFormed(rec: StoredVerdicts | undefined): rec is StoredVerdicts {
+  if (!rec || typeof rec !== 'object') return false;
+  const { count, valid, keyIndex, keys, failures } = rec;
+  return (
+    Number.isSafeInteger(count) &&
+    count >= 1 &&
+    typeof rec.basis === 'string' &&
+    typeof rec.hashAt === 'string' &&
+    valid instanceof Uint8Array &&
+    valid.length >= count &&
+    keyIndex instanceof Int16Array &&
+    keyIndex.length >= count &&
+    Array.isArray(keys) &&
+    keys.every((k) => typeof k?.kid === 'string' && (k.issuer === null || typeof k.issuer === 'string')) &&
+    keyIndex.subarray(0, count).every((k) => k < keys.length) &&
+    Array.isArray(failures) &&
+    failures.every((f) => Array.isArray(f) && Number.isInteger(f[0]) && typeof f[1] === 'string')
+  );
 }
 
 /** The compact form of `reports`, the verdicts of entries #1 … #reports.length. */
