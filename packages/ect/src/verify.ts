@@ -22,11 +22,12 @@ import type {
 import { resolveWithResolver, type ResolverOutcome } from './resolver.ts';
 import { DEFAULT_SETTINGS, isForbiddenAlg, LEVEL_RANK, type Settings } from './settings.ts';
 import { checkSignature, type KeyCandidate, type SignatureOutcome } from './signature.ts';
-import { STEP_BY_ID, STEPS, type StepId } from './steps.ts';
+import { STEP_IDS, type StepId } from './steps.ts';
+import { StepLog } from './verify-steps.ts';
 import { parseTrustStore, resolveKey, type TrustStore } from './trust.ts';
 
-/** The problems of a step that has none: one shared, frozen empty list (most steps of most tokens). */
-const NO_PROBLEMS = Object.freeze([]) as unknown as Problem[];
+/** The steps of a report whose steps are made later (a set's valid report, until withLazySteps). */
+const NO_STEPS = Object.freeze([]) as unknown as StepReport[];
 
 const TYP_RE = /^(application\/)?(exec\+jwt|wimse-exec\+jwt)$/i;
 
@@ -57,6 +58,8 @@ export interface Plan {
   audience: string | null;
   now: number;
   stored: boolean;
+  /** A set's run: a valid report's steps are left for withLazySteps to make when read. */
+  lazySteps: boolean;
   store: boolean;
   replay: ReplayStore | null;
   ledger: Ledger | null;
@@ -89,6 +92,7 @@ export function planOf(opts: VerifyOptions): Plan {
     audience: opts.audience || null,
     now: opts.now ?? Math.floor(Date.now() / 1000),
     stored: opts.mode === 'stored',
+    lazySteps: false,
     store: Boolean(opts.store ?? opts.ledger),
     replay: opts.replay ?? null,
     ledger: opts.ledger ?? null,
@@ -222,30 +226,10 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
  */
 export function* verification(input: string, plan: Plan): Generator<Pending, VerificationReport, Answer> {
   const { settings, now, stored } = plan;
-  const steps = STEPS.map((info): StepReport => ({
-    n: info.n,
-    id: info.id,
-    title: info.title,
-    codes: info.codes,
-    profileSection: info.profileSection,
-    draftSection: info.draftSection,
-    status: 'skip',
-    problems: NO_PROBLEMS,
-  }));
-  const at = (id: StepId) => steps[STEP_BY_ID[id].n - 1]!;
-  const pass = (id: StepId, note?: string) => {
-    const s = at(id);
-    s.status = 'pass';
-    if (note) s.note = note;
-  };
-  const skip = (id: StepId, note: string) => {
-    at(id).note = note;
-  };
-  const fail = (id: StepId, problems: Problem[]) => {
-    const s = at(id);
-    s.status = 'fail';
-    s.problems = s.problems === NO_PROBLEMS ? [...problems] : [...s.problems, ...problems];
-  };
+  const log = new StepLog();
+  const pass = (id: StepId, note?: string) => log.pass(id, note);
+  const skip = (id: StepId, note: string) => log.skip(id, note);
+  const fail = (id: StepId, problems: Problem[]) => log.fail(id, problems);
   const check = (id: StepId, problems: Problem[], note?: string) =>
     problems.length ? fail(id, problems) : pass(id, note);
 
@@ -259,14 +243,16 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
     header: null,
     payload: null,
     jti: null,
-    steps,
+    steps: NO_STEPS,
     warnings: [],
   };
   const finish = (): VerificationReport => {
-    for (const s of steps)
-      for (const p of s.problems) if (!report.codes.includes(p.code)) report.codes.push(p.code);
-    report.code = steps.find((s) => s.status === 'fail')?.problems[0]?.code ?? null;
-    report.valid = report.code === null;
+    const { codes, code } = log.codes();
+    report.codes = codes;
+    report.code = code;
+    report.valid = code === null;
+    // A set's valid reports make their steps when first read (verify-set.ts: withLazySteps).
+    if (!(plan.lazySteps && report.valid)) report.steps = log.steps();
     return report;
   };
 
@@ -275,7 +261,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
   if (!decoded.ok) {
     fail('decode', [decoded.problem]);
     report.decodeProblem = decoded.problem;
-    for (const s of steps.slice(1)) s.note = 'not run: the token could not be decoded';
+    for (const id of STEP_IDS.slice(1)) skip(id, 'not run: the token could not be decoded');
     return finish();
   }
   const d = decoded.decoded;
@@ -500,8 +486,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
   const task = taskRecord(payload);
   if (!plan.store) skip('dag', 'no store of accepted tasks');
   else if (!task) skip('dag', 'no usable jti (see step 8)');
-  else if (at('pred_count').status === 'fail')
-    skip('dag', 'not run: too many predecessors to look up (see step 10)');
+  else if (log.failedAt('pred_count')) skip('dag', 'not run: too many predecessors to look up (see step 10)');
   else {
     // The rules' walk asks for the tasks it needs one depth level at a time: each is one yield.
     const rules = arrivalRules(task, settings);
@@ -519,7 +504,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
       message: `jti ${jti} was already accepted by this verifier within its lifetime (replay is checked on the jti alone, whatever the wid)`,
     },
   ];
-  const invalid = steps.some((s) => s.status === 'fail');
+  const invalid = log.anyFailed;
   /** The jti this verification recorded: released again if the append then writes nothing. */
   let recorded: string | null = null;
   if (!replay) skip('replay', 'no replay cache');
@@ -535,8 +520,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
   } else fail('replay', replayed());
 
   // 16. append
-  const failed = steps.some((s) => s.status === 'fail');
-  if (failed) skip('append', 'not appended: the token is invalid');
+  if (log.anyFailed) skip('append', 'not appended: the token is invalid');
   else if (plan.ledger) {
     report.entry = (yield {
       kind: 'append',
