@@ -151,10 +151,10 @@ function prepare(list: readonly string[]) {
  * call) though not in the wall time: about 40 µs a token that made raw verify look as costly as
  * the core's verifyTokens in CPU time (1.00) while it was 1.5x faster in wall time (issue 17).
  */
-let prepared: { n: number; inputs: ReturnType<typeof prepare> } | null = null;
+let preparedInputs: { n: number; inputs: ReturnType<typeof prepare> } | null = null;
 function preparedFor(n: number): ReturnType<typeof prepare> {
-  if (prepared?.n !== n) prepared = { n, inputs: prepare(tokens.slice(0, n)) };
-  return prepared.inputs;
+  if (preparedInputs?.n !== n) preparedInputs = { n, inputs: prepare(tokens.slice(0, n)) };
+  return preparedInputs.inputs;
 }
 
 /** Raw `crypto.subtle.verify` of the first `n` tokens, one after another on this thread: ms. */
