@@ -12,17 +12,20 @@ import { STEP_BY_ID, STEPS, type StepId } from './steps.ts';
 /** The problems of a step that has none: one shared, frozen empty list (most steps of most tokens). */
 export const NO_PROBLEMS = Object.freeze([]) as unknown as Problem[];
 
+/** A step's note, or a function that writes it (called only when the steps are made). */
+export type Note = string | (() => string);
+
 const bit = (id: StepId) => 1 << (STEP_BY_ID[id].n - 1);
 
 export class StepLog {
   /** Bit n-1 set: step n passed (the last of pass and fail wins, as with a status field). */
   private passed = 0;
   private failed = 0;
-  private readonly notes: (string | undefined)[] = [];
+  private readonly notes: (Note | undefined)[] = [];
   /** Problems by step index, made at the first failure. */
   private problems: Problem[][] | null = null;
 
-  pass(id: StepId, note?: string): void {
+  pass(id: StepId, note?: Note): void {
     const b = bit(id);
     this.passed |= b;
     this.failed &= ~b;
@@ -83,7 +86,7 @@ export class StepLog {
         problems: this.problems?.[i] ?? NO_PROBLEMS,
       };
       const note = this.notes[i];
-      if (note !== undefined) step.note = note;
+      if (note !== undefined) step.note = typeof note === 'function' ? note() : note;
       return step;
     });
   }

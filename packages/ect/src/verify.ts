@@ -23,7 +23,7 @@ import { resolveWithResolver, type ResolverOutcome } from './resolver.ts';
 import { DEFAULT_SETTINGS, isForbiddenAlg, LEVEL_RANK, type Settings } from './settings.ts';
 import { checkSignature, type KeyCandidate, type SignatureOutcome } from './signature.ts';
 import { STEP_IDS, type StepId } from './steps.ts';
-import { StepLog } from './verify-steps.ts';
+import { NO_PROBLEMS, StepLog, type Note } from './verify-steps.ts';
 import { parseTrustStore, resolveKey, type TrustStore } from './trust.ts';
 
 /** The steps of a report whose steps are made later (a set's valid report, until withLazySteps). */
@@ -227,10 +227,12 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
 export function* verification(input: string, plan: Plan): Generator<Pending, VerificationReport, Answer> {
   const { settings, now, stored } = plan;
   const log = new StepLog();
-  const pass = (id: StepId, note?: string) => log.pass(id, note);
+  // A note that takes work to write is a function, called only if the steps are made (not for a
+  // set's valid token: issue 17).
+  const pass = (id: StepId, note?: Note) => log.pass(id, note);
   const skip = (id: StepId, note: string) => log.skip(id, note);
   const fail = (id: StepId, problems: Problem[]) => log.fail(id, problems);
-  const check = (id: StepId, problems: Problem[], note?: string) =>
+  const check = (id: StepId, problems: Problem[], note?: Note) =>
     problems.length ? fail(id, problems) : pass(id, note);
 
   const report: VerificationReport = {
@@ -295,7 +297,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
           'the verifier requires L3, but it has no ledger that signs receipts, so no token can reach L3 here',
       },
     ]);
-  } else pass('level', `${d.level} meets the minimum ${minLevel}`);
+  } else pass('level', () => `${d.level} meets the minimum ${minLevel}`);
 
   // 3-7: the JOSE header and signature, for JWS only
   let key: readonly KeyCandidate[] = [];
@@ -308,7 +310,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
     check(
       'typ',
       typeof typ === 'string' && TYP_RE.test(typ)
-        ? []
+        ? NO_PROBLEMS
         : [
             {
               code: 'invalid_typ',
@@ -319,7 +321,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
                   : `header typ ${quote(typ)} is not "exec+jwt" (-01) or "wimse-exec+jwt" (-00)`,
             },
           ],
-      `typ ${quote(typ)}`,
+      () => `typ ${quote(typ)}`,
     );
 
     const alg = h.alg as string; // decode guarantees a string
@@ -327,7 +329,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
     check(
       'alg',
       algAllowed
-        ? []
+        ? NO_PROBLEMS
         : [
             {
               code: 'alg_not_allowed',
@@ -337,7 +339,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
                 : `alg ${quote(alg)} is not in the allow-list [${settings.allowedAlgs.join(', ')}]`,
             },
           ],
-      `${alg} is allowed`,
+      () => `${alg} is allowed`,
     );
 
     const critProblems: Problem[] =
@@ -349,7 +351,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
               message: `the header marks ${quote(h.crit)} as critical; this verifier understands no critical extension`,
             },
           ]
-        : [];
+        : NO_PROBLEMS;
     check('crit', critProblems, 'no crit header');
 
     for (const name of ['jwk', 'jku', 'x5u', 'x5c'] as const) {
@@ -365,7 +367,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
         key = resolution.candidates;
         if (resolution.warning) report.warnings.push(resolution.warning);
         if (resolution.capped) report.warnings.push(resolution.capped);
-        pass('key', `kid ${quote(h.kid)}${key[0]!.issuer ? ` bound to ${key[0]!.issuer}` : ''}`);
+        pass('key', () => `kid ${quote(h.kid)}${key[0]!.issuer ? ` bound to ${key[0]!.issuer}` : ''}`);
       } else fail('key', [resolution.problem]);
     } else if (typeof h.kid !== 'string' || !h.kid) {
       fail('key', [
@@ -383,7 +385,10 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
       const resolved = (yield { kind: 'key', kid: h.kid, iss }) as ResolverOutcome;
       if (resolved.ok) {
         key = [resolved.candidate];
-        pass('key', `kid ${quote(h.kid)} from the key resolver${iss === undefined ? '' : ` for ${iss}`}`);
+        pass(
+          'key',
+          () => `kid ${quote(h.kid)} from the key resolver${iss === undefined ? '' : ` for ${iss}`}`,
+        );
       } else fail('key', [resolved.problem]);
     }
 
@@ -400,7 +405,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
       }) as SignatureOutcome;
       if (result.ok) {
         report.key = { kid: result.kid, issuer: result.issuer };
-        pass('signature', `verified with kid ${quote(result.kid)}`);
+        pass('signature', () => `verified with kid ${quote(result.kid)}`);
       } else fail('signature', [{ code: 'invalid_signature', message: result.message }]);
     }
   }
@@ -426,7 +431,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
     check(
       'audience',
       list.includes(audience)
-        ? []
+        ? NO_PROBLEMS
         : [
             {
               code: 'audience_mismatch',
@@ -434,7 +439,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
               message: `this verifier (${audience}) is not in aud ${quote(aud)}`,
             },
           ],
-      `${audience} is in aud`,
+      () => `${audience} is in aud`,
     );
   }
 
@@ -454,8 +459,8 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
               message: `expired ${now - exp} s ago (at ${exp}; allowed skew ${skew} s)`,
             },
           ]
-        : [],
-      `expires in ${exp - now} s`,
+        : NO_PROBLEMS,
+      () => `expires in ${exp - now} s`,
     );
   }
   if (iat === undefined) skip('iat', 'no usable iat (see step 8)');
@@ -474,7 +479,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
         message: `issued ${now - iat} s ago; the verifier accepts tokens at most ${settings.iatMaxAge} s old (iatMaxAge)`,
       });
     }
-    check('iat', problems, `issued ${now - iat} s ago`);
+    check('iat', problems, () => `issued ${now - iat} s ago`);
   }
 
   // 14. replay: reported here, checked (and recorded) after step 15, once every other step has
