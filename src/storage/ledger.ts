@@ -22,7 +22,6 @@
 import { Dexie, type Table } from 'dexie';
 import type { JWK } from 'jose';
 import {
-  computeEntryHash,
   createCheckpoint,
   decodeToken,
   jsonDeeperThan,
@@ -39,6 +38,7 @@ import {
   type TaskRecord,
 } from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
+import { entryHashSync } from '../lib/entryHash.ts';
 
 export interface LedgerMeta {
   id: string;
@@ -456,7 +456,7 @@ export class IndexedDbLedger implements Ledger {
         claims,
         appendedAt: now,
         prevHash: prev,
-        entryHash: await computeEntryHash(prev, token),
+        entryHash: entryHashSync(prev, token),
       };
       copyClaims(entry);
       if (this.#meta.key) entry.receipt = await signReceipt(entry, this.#meta.key);

@@ -24,6 +24,7 @@ import { useKeyring } from '../keyring.ts';
 import { useVerifierSettings } from '../verifierSettings.ts';
 import { keyringSettled, NO_PROBLEMS, problemsBySeq, type LedgerContext } from './context.ts';
 import { keepVerdicts, storedReports } from './verdicts.ts';
+import { entryHashSync } from '../../lib/entryHash.ts';
 import { yieldToPage } from '../../lib/yieldToPage.ts';
 
 /**
@@ -163,6 +164,7 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
         own: new Set<object>(own),
         onClaims: (i, claims) => fromToken(fresh[i]!, claims),
         pause: yieldToPage,
+        hashEntry: entryHashSync,
       });
     } else {
       entries = await ledger.entries();
@@ -172,6 +174,7 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
         ...checkOpts,
         onClaims: (i, claims) => fromToken(entries[i]!, claims),
         pause: yieldToPage,
+        hashEntry: entryHashSync,
       });
     }
     if (!current()) return;
@@ -242,7 +245,9 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
     const audit = await auditReportsInSlices(reports, settings, yieldToPage);
     if (!current()) return;
     ctx.set({ audit, progress: null });
-    void keepVerdicts(ledger.id, entries, reports, checked, trust, settings, stored);
+    // Awaited: a page opened right after (a reload) finds them, whatever the timing. Not awaiting
+    // made the kept-verdicts tests flaky once hashing stopped yielding per entry (entryHash.ts).
+    await keepVerdicts(ledger.id, entries, reports, checked, trust, settings, stored);
   };
 
   return { reaudit, interrupt: () => void nextAuditRun() };
