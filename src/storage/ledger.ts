@@ -65,10 +65,15 @@ export interface StoredEntry {
   entryHash: string;
   receipt?: string;
   /**
-   * Set when the claims nest too deep to store (see MAX_STORED_DEPTH): `claims` is then stored
-   * empty and decoded again from `token` on every read.
+   * Set when `claims` is stored empty and the claims are decoded from `token` instead: every entry
+   * written since session 6 (see `stored`), and before that claims nested too deep to store.
    */
   claimsInToken?: true;
+  /** Copies of the token's claims, stored since session 6 with `claimsInToken` (see `stored`). */
+  jti?: string;
+  wid?: string;
+  iss?: string;
+  exec_act?: string;
 }
 
 /** One IndexedDB record: consecutive entries of one ledger, firstSeq to lastSeq. */
@@ -90,14 +95,41 @@ export const SEGMENT_SIZE = 1000;
 const READ_SEGMENTS = 10;
 
 /**
- * Claims nested deeper than this are not stored as an object: IndexedDB's structured clone
+ * The entry as stored: its token and a few copies of its claims, not the claims as an object.
+ * The claims are in the token, and every reader that shows them decodes it anyway (the ledger
+ * check does, and replaces the copy read); an object per entry made IndexedDB's structured clone
+ * the largest cost of the import's write and of the opening's read, and its garbage the largest of
+ * the GC (issue 17, profiled at 100,000 entries: Dexie's add 3.7 s of the import's main thread,
+ * load 5). It also keeps a hostile token nested 10,000 levels deep out of the structured clone,
+ * which recursed over it and failed the whole batch.
+ */
+function stored(e: LedgerEntry): StoredEntry {
+  const out: StoredEntry = {
+    token: e.token,
+    claims: {},
+    appendedAt: e.appendedAt,
+    prevHash: e.prevHash,
+    entryHash: e.entryHash,
+    claimsInToken: true,
+    jti: e.jti,
+  };
+  if (e.receipt !== undefined) out.receipt = e.receipt;
+  for (const k of ['wid', 'iss', 'exec_act'] as const)
+    if (typeof e.claims[k] === 'string') out[k] = e.claims[k] as string;
+  return out;
+}
+
+/**
+ * Claims nested deeper than this are not kept by a migration: IndexedDB's structured clone
  * recurses, and a hostile token nested 10,000 levels deep overflows it and fails the whole batch.
- * Real claims nest a few levels (ect_ext is capped at 5); the token itself keeps every byte.
  */
 const MAX_STORED_DEPTH = 64;
 
-/** The entry as stored: deep claims left out (they are in the token). */
-function stored(e: LedgerEntry & { claimsInToken?: true }): StoredEntry {
+/**
+ * A version-2 record as migrated: with its stored claims as they are (the ledger check compares
+ * them with the token, so a copy edited before the migration is still found).
+ */
+function migrated(e: V2EntryRecord): StoredEntry {
   const deep = e.claimsInToken === true || jsonDeeperThan(e.claims, MAX_STORED_DEPTH);
   const out: StoredEntry = {
     token: e.token,
@@ -111,13 +143,29 @@ function stored(e: LedgerEntry & { claimsInToken?: true }): StoredEntry {
   return out;
 }
 
-/** The entry as read: claims left out at write time decoded again from the token. */
+const claimsOf = (token: string): Record<string, unknown> => {
+  const d = decodeToken(token);
+  return d.ok ? d.decoded.payload : {};
+};
+
+/** Entries read without a stored copy of their claims: `storedClaims` tells the ledger check so. */
+const claimsFromToken = new WeakSet<object>();
+
+/**
+ * The stored copy of an entry's claims, for the ledger check (`checkLedger`'s `storedClaims`):
+ * none when the entry's claims are decoded from its token, which a comparison cannot fault and
+ * would decode a second time.
+ */
+export function storedClaims(e: object): Record<string, unknown> | undefined {
+  return claimsFromToken.has(e) ? undefined : (e as { claims?: Record<string, unknown> }).claims;
+}
+
+/** The entry as read. */
 function record(ledgerId: string, seq: number, s: StoredEntry): EntryRecord {
+  if (s.claimsInToken && typeof s.jti === 'string' && isEmpty(s.claims)) return lazyRecord(ledgerId, seq, s);
+  // Stored with its claims (before session 6), or edited behind the store's back.
   let claims = s.claims;
-  if (s.claimsInToken) {
-    const d = decodeToken(s.token);
-    claims = d.ok ? d.decoded.payload : {};
-  }
+  if (s.claimsInToken && isEmpty(claims)) claims = claimsOf(s.token);
   const e: EntryRecord = {
     ledgerId,
     seq,
@@ -130,6 +178,40 @@ function record(ledgerId: string, seq: number, s: StoredEntry): EntryRecord {
   };
   if (s.receipt !== undefined) e.receipt = s.receipt;
   copyClaims(e);
+  return e;
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+/**
+ * An entry whose claims are decoded from its token when first read (most readers never do before
+ * the ledger check has set them: decoding them here too cost about 20 µs an entry).
+ */
+function lazyRecord(ledgerId: string, seq: number, s: StoredEntry): EntryRecord {
+  const e = {
+    ledgerId,
+    seq,
+    token: s.token,
+    jti: s.jti!,
+    appendedAt: s.appendedAt,
+    prevHash: s.prevHash,
+    entryHash: s.entryHash,
+  } as EntryRecord;
+  if (s.receipt !== undefined) e.receipt = s.receipt;
+  if (typeof s.wid === 'string') e.wid = s.wid;
+  if (typeof s.iss === 'string') e.iss = s.iss;
+  if (typeof s.exec_act === 'string') e.exec_act = s.exec_act;
+  let claims: Record<string, unknown> | undefined;
+  Object.defineProperty(e, 'claims', {
+    get: () => (claims ??= claimsOf(s.token)),
+    set: (v: Record<string, unknown>) => void (claims = v),
+    enumerable: true,
+    configurable: true,
+  });
+  claimsFromToken.add(e);
   return e;
 }
 
@@ -156,7 +238,7 @@ export function segmentsOf(rows: readonly V2EntryRecord[]): SegmentRecord[] {
       seg = { ledgerId: row.ledgerId, firstSeq: row.seq, lastSeq: row.seq - 1, entries: [] };
       out.push(seg);
     }
-    seg.entries.push(stored(row));
+    seg.entries.push(migrated(row));
     seg.lastSeq = row.seq;
   }
   return out;

@@ -105,6 +105,19 @@ describe('checkLedger: an injected hasher (hashEntry)', () => {
   });
 });
 
+describe('checkLedger: storedClaims', () => {
+  it('compares the copy the store says it keeps, and none where it keeps none', async () => {
+    const entries = await ledgerOf(3, false);
+    entries[1]!.claims = { ...entries[1]!.claims, exec_act: 'approve_payment' };
+    expect(found(await checkLedger(entries))).toEqual(['2:chain_broken']);
+    const kept = new Set<object>([entries[0]!, entries[2]!]);
+    const storedClaims = (e: object) => (kept.has(e) ? (e as LedgerEntry).claims : undefined);
+    expect(found(await checkLedger(entries, { storedClaims }))).toEqual([]);
+    entries[0]!.claims = { ...entries[0]!.claims, iss: 'spiffe://evil.example/agent' };
+    expect(found(await checkLedger(entries, { storedClaims }))).toEqual(['1:chain_broken']);
+  });
+});
+
 describe('checkLedger: receipt_missing', () => {
   it('a receipt deleted from an L3 entry', async () => {
     const entries = await ledgerOf(4);

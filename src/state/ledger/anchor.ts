@@ -13,7 +13,7 @@ import {
   serializeTrustStore,
   type LedgerBundle,
 } from 'wimse-ect';
-import type { EntryRecord } from '../../storage/ledger.ts';
+import { storedClaims, type EntryRecord } from '../../storage/ledger.ts';
 import { useKeyring } from '../keyring.ts';
 import type { Auditor } from './audit.ts';
 import type { LedgerContext } from './context.ts';
@@ -49,6 +49,7 @@ export async function exportBundle(ctx: LedgerContext): Promise<LedgerBundle> {
       pinnedKey: ctx.pinned?.jwk ?? null,
       own,
       hashEntry: entryHashSync,
+      storedClaims,
     });
     if (report.ok) checkpoint = await ledger.checkpoint(report.lastSeq, report.head);
   }

@@ -18,7 +18,7 @@ import {
   type TrustStore,
   type VerificationReport,
 } from 'wimse-ect';
-import type { EntryRecord, IndexedDbLedger } from '../../storage/ledger.ts';
+import { storedClaims, type EntryRecord, type IndexedDbLedger } from '../../storage/ledger.ts';
 import { verifyStoredReports } from '../../workers/verifyPool.ts';
 import { useKeyring } from '../keyring.ts';
 import { useVerifierSettings } from '../verifierSettings.ts';
@@ -165,6 +165,7 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
         onClaims: (i, claims) => fromToken(fresh[i]!, claims),
         pause: yieldToPage,
         hashEntry: entryHashSync,
+        storedClaims,
       });
     } else {
       entries = await ledger.entries();
@@ -175,6 +176,7 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
         onClaims: (i, claims) => fromToken(entries[i]!, claims),
         pause: yieldToPage,
         hashEntry: entryHashSync,
+        storedClaims,
       });
     }
     if (!current()) return;
