@@ -207,7 +207,9 @@ function lazyRecord(ledgerId: string, seq: number, s: StoredEntry): EntryRecord 
   let claims: Record<string, unknown> | undefined;
   Object.defineProperty(e, 'claims', {
     get: () => (claims ??= claimsOf(s.token)),
-    set: (v: Record<string, unknown>) => void (claims = v),
+    set: (v: Record<string, unknown>) => {
+      claims = v;
+    },
     enumerable: true,
     configurable: true,
   });
