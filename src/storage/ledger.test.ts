@@ -18,6 +18,7 @@ import {
   removeOrphanSegments,
   SEGMENT_SIZE,
   storedClaims,
+  CLAIMS_NOT_READ,
   type V2EntryRecord,
 } from './ledger.ts';
 
@@ -267,10 +268,17 @@ describe('IndexedDbLedger', () => {
       iss: payload.iss,
       exec_act: payload.exec_act,
     });
-    expect(storedClaims(read!)).toBeUndefined(); // nothing stored for the ledger check to compare
     expect(read!.claims).toEqual(payload);
-    read!.claims = { replaced: true };
-    expect(read!.claims).toEqual({ replaced: true });
+    // Read for the ledger check: the claims left for it to decode, no copy for it to compare.
+    const [toCheck] = await ledger.entriesToCheck();
+    expect(toCheck).toMatchObject({
+      jti: payload.jti,
+      wid: 'wf-1',
+      iss: payload.iss,
+      exec_act: payload.exec_act,
+    });
+    expect(toCheck!.claims).toBe(CLAIMS_NOT_READ);
+    expect(storedClaims(toCheck!)).toBeUndefined();
     expect((await ledger.verifyChain()).ok).toBe(true);
   });
 
@@ -288,7 +296,7 @@ describe('IndexedDbLedger', () => {
         entryHash: e.entryHash,
       };
     });
-    const [read] = await ledger.entries();
+    const [read] = await ledger.entriesToCheck();
     expect(read!.exec_act).toBe('pay');
     expect(storedClaims(read!)).toEqual({ ...claims(1), label: 'one', exec_act: 'pay' });
   });

@@ -148,73 +148,53 @@ const claimsOf = (token: string): Record<string, unknown> => {
   return d.ok ? d.decoded.payload : {};
 };
 
-/** Entries read without a stored copy of their claims: `storedClaims` tells the ledger check so. */
-const claimsFromToken = new WeakSet<object>();
+/**
+ * The claims of an entry read for the ledger check (`entriesToCheck`) until the check sets them
+ * from its token: frozen and empty, and no stored copy for the check to compare.
+ */
+export const CLAIMS_NOT_READ: Record<string, unknown> = Object.freeze({});
 
 /**
  * The stored copy of an entry's claims, for the ledger check (`checkLedger`'s `storedClaims`):
- * none when the entry's claims are decoded from its token, which a comparison cannot fault and
- * would decode a second time.
+ * none when the entry's claims are to be decoded from its token, which a comparison cannot fault
+ * and would decode a second time.
  */
 export function storedClaims(e: object): Record<string, unknown> | undefined {
-  return claimsFromToken.has(e) ? undefined : (e as { claims?: Record<string, unknown> }).claims;
+  const claims = (e as { claims?: Record<string, unknown> }).claims;
+  return claims === CLAIMS_NOT_READ ? undefined : claims;
 }
 
-/** The entry as read. */
-function record(ledgerId: string, seq: number, s: StoredEntry): EntryRecord {
-  if (s.claimsInToken && typeof s.jti === 'string' && isEmpty(s.claims)) return lazyRecord(ledgerId, seq, s);
-  // Stored with its claims (before session 6), or edited behind the store's back.
-  let claims = s.claims;
-  if (s.claimsInToken && isEmpty(claims)) claims = claimsOf(s.token);
+/**
+ * The entry as read. Stored since session 6 without its claims (see `stored`): they are decoded
+ * from its token, unless `decode` is false (the ledger check decodes every token anyway: decoding
+ * here too cost about 20 µs an entry, and an object per entry held until the check replaced it).
+ */
+function record(ledgerId: string, seq: number, s: StoredEntry, decode: boolean): EntryRecord {
+  const tokenOnly = s.claimsInToken === true && isEmpty(s.claims);
+  const claims = !tokenOnly ? s.claims : decode ? claimsOf(s.token) : CLAIMS_NOT_READ;
   const e: EntryRecord = {
     ledgerId,
     seq,
     token: s.token,
-    jti: typeof claims.jti === 'string' ? claims.jti : '',
+    jti: tokenOnly && typeof s.jti === 'string' ? s.jti : typeof claims.jti === 'string' ? claims.jti : '',
     claims,
     appendedAt: s.appendedAt,
     prevHash: s.prevHash,
     entryHash: s.entryHash,
   };
   if (s.receipt !== undefined) e.receipt = s.receipt;
-  copyClaims(e);
+  if (tokenOnly && typeof s.jti === 'string') {
+    // Session 6's copies, stored beside the token.
+    if (typeof s.wid === 'string') e.wid = s.wid;
+    if (typeof s.iss === 'string') e.iss = s.iss;
+    if (typeof s.exec_act === 'string') e.exec_act = s.exec_act;
+  } else copyClaims(e);
   return e;
 }
 
 function isEmpty(o: object): boolean {
   for (const _ in o) return false;
   return true;
-}
-
-/**
- * An entry whose claims are decoded from its token when first read (most readers never do before
- * the ledger check has set them: decoding them here too cost about 20 µs an entry).
- */
-function lazyRecord(ledgerId: string, seq: number, s: StoredEntry): EntryRecord {
-  const e = {
-    ledgerId,
-    seq,
-    token: s.token,
-    jti: s.jti!,
-    appendedAt: s.appendedAt,
-    prevHash: s.prevHash,
-    entryHash: s.entryHash,
-  } as EntryRecord;
-  if (s.receipt !== undefined) e.receipt = s.receipt;
-  if (typeof s.wid === 'string') e.wid = s.wid;
-  if (typeof s.iss === 'string') e.iss = s.iss;
-  if (typeof s.exec_act === 'string') e.exec_act = s.exec_act;
-  let claims: Record<string, unknown> | undefined;
-  Object.defineProperty(e, 'claims', {
-    get: () => (claims ??= claimsOf(s.token)),
-    set: (v: Record<string, unknown>) => {
-      claims = v;
-    },
-    enumerable: true,
-    configurable: true,
-  });
-  claimsFromToken.add(e);
-  return e;
 }
 
 function copyClaims(e: EntryRecord): void {
@@ -354,7 +334,7 @@ export class IndexedDbLedger implements Ledger {
   }
 
   /** The entries from `from` to `to` (inclusive), read from the segments that hold them. */
-  async #read(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
+  async #read(from = 1, to = Number.MAX_SAFE_INTEGER, decode = true): Promise<EntryRecord[]> {
     const out: EntryRecord[] = [];
     // A few segments per request: the page decodes each answer in one task, and 250 segments
     // (250,000 entries) in one answer were a task of seconds (issue 17).
@@ -374,7 +354,7 @@ export class IndexedDbLedger implements Ledger {
         if (s.lastSeq === lower && readAtLower.has(s.firstSeq)) continue;
         const start = Math.max(0, from - s.firstSeq);
         const end = Math.min(s.entries.length, to - s.firstSeq + 1);
-        for (let i = start; i < end; i++) out.push(record(this.id, s.firstSeq + i, s.entries[i]!));
+        for (let i = start; i < end; i++) out.push(record(this.id, s.firstSeq + i, s.entries[i]!, decode));
       }
       if (segments.length < limit) break;
       const last = segments[segments.length - 1]!.lastSeq;
@@ -556,6 +536,14 @@ export class IndexedDbLedger implements Ledger {
 
   entries(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
     return this.#read(from, to);
+  }
+
+  /**
+   * The entries from `from` on, for the ledger check: their claims CLAIMS_NOT_READ where only the
+   * token is stored, until the check's `onClaims` sets them (pass `storedClaims` to the check).
+   */
+  entriesToCheck(from = 1): Promise<EntryRecord[]> {
+    return this.#read(from, Number.MAX_SAFE_INTEGER, false);
   }
 
   async byJti(jti: string): Promise<EntryRecord[]> {

@@ -173,7 +173,7 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
       const own = opts.own ?? [];
       const ownAreNew =
         own.length > 0 && own[0]!.seq === shown.length + 1 && own.at(-1)!.seq === ledger.head.seq;
-      const fresh = ownAreNew ? own : await ledger.entries(shown.length + 1);
+      const fresh = ownAreNew ? own : await ledger.entriesToCheck(shown.length + 1);
       if (!current()) return;
       entries = fresh.length ? shown.concat(fresh) : shown;
       ctx.set({ progress: { phase: 'auditing', done: 0, total: entries.length } });
@@ -187,7 +187,7 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
         storedClaims,
       });
     } else {
-      entries = await ledger.entries();
+      entries = await ledger.entriesToCheck();
       if (!current()) return;
       ctx.set({ progress: { phase: 'auditing', done: 0, total: entries.length } });
       checked = await checkLedger(entries, {
