@@ -5,12 +5,12 @@
  * Entries are stored several to a record ("segments" of up to SEGMENT_SIZE consecutive entries,
  * keyed [ledgerId, firstSeq]): Chromium's IndexedDB costs about as much per record as hashing an
  * entry, so one record per entry made the write of a large import slower than its verification.
- * Reads turn segments back into one EntryRecord per entry, with the claim copies (jti, wid, iss,
- * exec_act) taken from the claims; lookups by claim scan the ledger (the app holds all of it in
- * memory anyway).
+ * Reads turn segments back into one EntryRecord per entry. Since session 6 an entry is stored as
+ * its token and copies of jti, wid, iss and exec_act, its claims decoded from the token when read
+ * (see `stored`); lookups by claim scan the ledger (the app holds all of it in memory anyway).
  *
- * Hashing and signing are asynchronous WebCrypto calls, which an IndexedDB
- * transaction does not wait for by itself (it would commit early): the
+ * Hashing is synchronous (src/lib/entryHash.ts); signing receipts is an asynchronous WebCrypto
+ * call, which an IndexedDB transaction does not wait for by itself (it would commit early): the
  * transaction is kept open across them with Dexie.waitFor, and the batch is
  * hashed a segment at a time, each segment written while the next is hashed. The
  * transaction first checks that the head is still the one this tab knows; if
