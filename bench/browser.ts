@@ -255,6 +255,20 @@ async function heapPeak<T>(page: Page, run: () => Promise<T>): Promise<{ value: 
   }
 }
 
+/** The page's JS heap after a full garbage collection: what it really holds. */
+async function retainedHeapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
 /** A DevTools CPU profile of the page from now; stop() writes it to a file (open it in DevTools). */
 async function startProfile(page: Page) {
   const cdp = await page.context().newCDPSession(page);
@@ -366,6 +380,12 @@ async function huge(browser: Browser, base: string, probe: string) {
     `huge.${HUGE}.open_longest_task_ms`,
     openTasks.longestMs,
     `${fmt(openTasks.longestMs)} ms longest main-thread task opening the app on the Graph tab, ${openTasks.count} over 50 ms, ${fmt(openTasks.totalMs)} ms in all (target: none over 200)`,
+  );
+  const retainedMb = await retainedHeapMb(page);
+  record(
+    `huge.${HUGE}.app_heap_retained_mb`,
+    retainedMb,
+    `${fmt(retainedMb)} MB JS heap the app keeps with the overview drawn, after a full GC (the peak above counts garbage not yet collected)`,
   );
   const pan = await panFps(page, PAN_MS);
   record(

@@ -1,6 +1,6 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { Dexie } from 'dexie';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   decodeToken,
   encodeBase64UrlText,
@@ -17,6 +17,8 @@ import {
   LedgerDeletedError,
   removeOrphanSegments,
   SEGMENT_SIZE,
+  storedClaims,
+  CLAIMS_NOT_READ,
   type V2EntryRecord,
 } from './ledger.ts';
 
@@ -243,15 +245,79 @@ describe('IndexedDbLedger', () => {
     ).toEqual([1000, 1000, 345, 1]);
   });
 
+  it('stores the token and copies of jti, wid, iss, exec_act, not the claims; reads the claims back from the token', async () => {
+    const db = freshDb();
+    const ledger = await openNew(db);
+    const payload = { ...claims(4), wid: 'wf-1', ect_ext: { nested: { deep: [1, 2] } } };
+    const token = `${encodeBase64UrlText('{"alg":"ES256"}')}.${encodeBase64UrlText(JSON.stringify(payload))}.AAAA`;
+    await ledger.appendBatch([{ token, claims: payload }]);
+    const [segment] = await db.segments.toArray();
+    expect(segment!.entries[0]).toMatchObject({
+      token,
+      claims: {},
+      claimsInToken: true,
+      jti: payload.jti,
+      wid: 'wf-1',
+      iss: payload.iss,
+      exec_act: payload.exec_act,
+    });
+    const [read] = await ledger.entries();
+    expect(read).toMatchObject({
+      jti: payload.jti,
+      wid: 'wf-1',
+      iss: payload.iss,
+      exec_act: payload.exec_act,
+    });
+    expect(read!.claims).toEqual(payload);
+    // Read for the ledger check: the claims left for it to decode, no copy for it to compare.
+    const [toCheck] = await ledger.entriesToCheck();
+    expect(toCheck).toMatchObject({
+      jti: payload.jti,
+      wid: 'wf-1',
+      iss: payload.iss,
+      exec_act: payload.exec_act,
+    });
+    expect(toCheck!.claims).toBe(CLAIMS_NOT_READ);
+    expect(storedClaims(toCheck!)).toBeUndefined();
+    expect((await ledger.verifyChain()).ok).toBe(true);
+  });
+
+  it('an entry stored with its claims (before session 6) or a copy forged into it: the copy is what the check compares', async () => {
+    const db = freshDb();
+    const ledger = await openNew(db);
+    await ledger.appendBatch([item('one', claims(1))]);
+    await db.segments.toCollection().modify((seg) => {
+      const e = seg.entries[0]!;
+      seg.entries[0] = {
+        token: e.token,
+        claims: { ...claims(1), label: 'one', exec_act: 'pay' },
+        appendedAt: e.appendedAt,
+        prevHash: e.prevHash,
+        entryHash: e.entryHash,
+      };
+    });
+    const [read] = await ledger.entriesToCheck();
+    expect(read!.exec_act).toBe('pay');
+    expect(storedClaims(read!)).toEqual({ ...claims(1), label: 'one', exec_act: 'pay' });
+  });
+
   it('writes a batch all at once or not at all', async () => {
     const db = freshDb();
     const ledger = await openNew(db);
     await ledger.append(...t('first', claims(1)));
-    // A claims object that IndexedDB cannot store (a function) fails the whole batch.
-    const bad = { ...claims(3), oops: () => 1 };
-    await expect(
-      ledger.appendBatch([item('second', claims(2)), { token: 'third', claims: bad }]),
-    ).rejects.toThrow();
+    // The batch's second segment fails to write (as a full disk would): its first, already
+    // handed to IndexedDB in the same transaction, is not kept either.
+    const add = db.segments.add.bind(db.segments);
+    let writes = 0;
+    const spy = vi
+      .spyOn(db.segments, 'add')
+      .mockImplementation((...args) =>
+        ++writes === 2 ? (Promise.reject(new Error('disk full')) as ReturnType<typeof add>) : add(...args),
+      );
+    const batch = Array.from({ length: SEGMENT_SIZE + 1 }, (_, i) => item(`n${i}`, claims(10 + i)));
+    await expect(ledger.appendBatch(batch)).rejects.toThrow('disk full');
+    spy.mockRestore();
+    expect(writes).toBe(2);
     expect((await ledger.entries()).map((e) => e.token)).toEqual([t('first', claims(1))[0]]);
     // and the ledger still appends after the failure
     await ledger.append(...t('second', claims(2)));

@@ -5,12 +5,12 @@
  * Entries are stored several to a record ("segments" of up to SEGMENT_SIZE consecutive entries,
  * keyed [ledgerId, firstSeq]): Chromium's IndexedDB costs about as much per record as hashing an
  * entry, so one record per entry made the write of a large import slower than its verification.
- * Reads turn segments back into one EntryRecord per entry, with the claim copies (jti, wid, iss,
- * exec_act) taken from the claims; lookups by claim scan the ledger (the app holds all of it in
- * memory anyway).
+ * Reads turn segments back into one EntryRecord per entry. Since session 6 an entry is stored as
+ * its token and copies of jti, wid, iss and exec_act, its claims decoded from the token when read
+ * (see `stored`); lookups by claim scan the ledger (the app holds all of it in memory anyway).
  *
- * Hashing and signing are asynchronous WebCrypto calls, which an IndexedDB
- * transaction does not wait for by itself (it would commit early): the
+ * Hashing is synchronous (src/lib/entryHash.ts); signing receipts is an asynchronous WebCrypto
+ * call, which an IndexedDB transaction does not wait for by itself (it would commit early): the
  * transaction is kept open across them with Dexie.waitFor, and the batch is
  * hashed a segment at a time, each segment written while the next is hashed. The
  * transaction first checks that the head is still the one this tab knows; if
@@ -22,7 +22,6 @@
 import { Dexie, type Table } from 'dexie';
 import type { JWK } from 'jose';
 import {
-  computeEntryHash,
   createCheckpoint,
   decodeToken,
   jsonDeeperThan,
@@ -39,6 +38,7 @@ import {
   type TaskRecord,
 } from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
+import { entryHashSync } from '../lib/entryHash.ts';
 
 export interface LedgerMeta {
   id: string;
@@ -65,10 +65,15 @@ export interface StoredEntry {
   entryHash: string;
   receipt?: string;
   /**
-   * Set when the claims nest too deep to store (see MAX_STORED_DEPTH): `claims` is then stored
-   * empty and decoded again from `token` on every read.
+   * Set when `claims` is stored empty and the claims are decoded from `token` instead: every entry
+   * written since session 6 (see `stored`), and before that claims nested too deep to store.
    */
   claimsInToken?: true;
+  /** Copies of the token's claims, stored since session 6 with `claimsInToken` (see `stored`). */
+  jti?: string;
+  wid?: string;
+  iss?: string;
+  exec_act?: string;
 }
 
 /** One IndexedDB record: consecutive entries of one ledger, firstSeq to lastSeq. */
@@ -90,14 +95,41 @@ export const SEGMENT_SIZE = 1000;
 const READ_SEGMENTS = 10;
 
 /**
- * Claims nested deeper than this are not stored as an object: IndexedDB's structured clone
+ * The entry as stored: its token and a few copies of its claims, not the claims as an object.
+ * The claims are in the token, and every reader that shows them decodes it anyway (the ledger
+ * check does, and replaces the copy read); an object per entry made IndexedDB's structured clone
+ * the largest cost of the import's write and of the opening's read, and its garbage the largest of
+ * the GC (issue 17, profiled at 100,000 entries: Dexie's add 3.7 s of the import's main thread,
+ * load 5). It also keeps a hostile token nested 10,000 levels deep out of the structured clone,
+ * which recursed over it and failed the whole batch.
+ */
+function stored(e: LedgerEntry): StoredEntry {
+  const out: StoredEntry = {
+    token: e.token,
+    claims: {},
+    appendedAt: e.appendedAt,
+    prevHash: e.prevHash,
+    entryHash: e.entryHash,
+    claimsInToken: true,
+    jti: e.jti,
+  };
+  if (e.receipt !== undefined) out.receipt = e.receipt;
+  for (const k of ['wid', 'iss', 'exec_act'] as const)
+    if (typeof e.claims[k] === 'string') out[k] = e.claims[k] as string;
+  return out;
+}
+
+/**
+ * Claims nested deeper than this are not kept by a migration: IndexedDB's structured clone
  * recurses, and a hostile token nested 10,000 levels deep overflows it and fails the whole batch.
- * Real claims nest a few levels (ect_ext is capped at 5); the token itself keeps every byte.
  */
 const MAX_STORED_DEPTH = 64;
 
-/** The entry as stored: deep claims left out (they are in the token). */
-function stored(e: LedgerEntry & { claimsInToken?: true }): StoredEntry {
+/**
+ * A version-2 record as migrated: with its stored claims as they are (the ledger check compares
+ * them with the token, so a copy edited before the migration is still found).
+ */
+function migrated(e: V2EntryRecord): StoredEntry {
   const deep = e.claimsInToken === true || jsonDeeperThan(e.claims, MAX_STORED_DEPTH);
   const out: StoredEntry = {
     token: e.token,
@@ -111,26 +143,58 @@ function stored(e: LedgerEntry & { claimsInToken?: true }): StoredEntry {
   return out;
 }
 
-/** The entry as read: claims left out at write time decoded again from the token. */
-function record(ledgerId: string, seq: number, s: StoredEntry): EntryRecord {
-  let claims = s.claims;
-  if (s.claimsInToken) {
-    const d = decodeToken(s.token);
-    claims = d.ok ? d.decoded.payload : {};
-  }
+const claimsOf = (token: string): Record<string, unknown> => {
+  const d = decodeToken(token);
+  return d.ok ? d.decoded.payload : {};
+};
+
+/**
+ * The claims of an entry read for the ledger check (`entriesToCheck`) until the check sets them
+ * from its token: frozen and empty, and no stored copy for the check to compare.
+ */
+export const CLAIMS_NOT_READ: Record<string, unknown> = Object.freeze({});
+
+/**
+ * The stored copy of an entry's claims, for the ledger check (`checkLedger`'s `storedClaims`):
+ * none when the entry's claims are to be decoded from its token, which a comparison cannot fault
+ * and would decode a second time.
+ */
+export function storedClaims(e: object): Record<string, unknown> | undefined {
+  const claims = (e as { claims?: Record<string, unknown> }).claims;
+  return claims === CLAIMS_NOT_READ ? undefined : claims;
+}
+
+/**
+ * The entry as read. Stored since session 6 without its claims (see `stored`): they are decoded
+ * from its token, unless `decode` is false (the ledger check decodes every token anyway: decoding
+ * here too cost about 20 µs an entry, and an object per entry held until the check replaced it).
+ */
+function record(ledgerId: string, seq: number, s: StoredEntry, decode: boolean): EntryRecord {
+  const tokenOnly = s.claimsInToken === true && isEmpty(s.claims);
+  const claims = !tokenOnly ? s.claims : decode ? claimsOf(s.token) : CLAIMS_NOT_READ;
   const e: EntryRecord = {
     ledgerId,
     seq,
     token: s.token,
-    jti: typeof claims.jti === 'string' ? claims.jti : '',
+    jti: tokenOnly && typeof s.jti === 'string' ? s.jti : typeof claims.jti === 'string' ? claims.jti : '',
     claims,
     appendedAt: s.appendedAt,
     prevHash: s.prevHash,
     entryHash: s.entryHash,
   };
   if (s.receipt !== undefined) e.receipt = s.receipt;
-  copyClaims(e);
+  if (tokenOnly && typeof s.jti === 'string') {
+    // Session 6's copies, stored beside the token.
+    if (typeof s.wid === 'string') e.wid = s.wid;
+    if (typeof s.iss === 'string') e.iss = s.iss;
+    if (typeof s.exec_act === 'string') e.exec_act = s.exec_act;
+  } else copyClaims(e);
   return e;
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 function copyClaims(e: EntryRecord): void {
@@ -156,7 +220,7 @@ export function segmentsOf(rows: readonly V2EntryRecord[]): SegmentRecord[] {
       seg = { ledgerId: row.ledgerId, firstSeq: row.seq, lastSeq: row.seq - 1, entries: [] };
       out.push(seg);
     }
-    seg.entries.push(stored(row));
+    seg.entries.push(migrated(row));
     seg.lastSeq = row.seq;
   }
   return out;
@@ -270,7 +334,7 @@ export class IndexedDbLedger implements Ledger {
   }
 
   /** The entries from `from` to `to` (inclusive), read from the segments that hold them. */
-  async #read(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
+  async #read(from = 1, to = Number.MAX_SAFE_INTEGER, decode = true): Promise<EntryRecord[]> {
     const out: EntryRecord[] = [];
     // A few segments per request: the page decodes each answer in one task, and 250 segments
     // (250,000 entries) in one answer were a task of seconds (issue 17).
@@ -290,7 +354,7 @@ export class IndexedDbLedger implements Ledger {
         if (s.lastSeq === lower && readAtLower.has(s.firstSeq)) continue;
         const start = Math.max(0, from - s.firstSeq);
         const end = Math.min(s.entries.length, to - s.firstSeq + 1);
-        for (let i = start; i < end; i++) out.push(record(this.id, s.firstSeq + i, s.entries[i]!));
+        for (let i = start; i < end; i++) out.push(record(this.id, s.firstSeq + i, s.entries[i]!, decode));
       }
       if (segments.length < limit) break;
       const last = segments[segments.length - 1]!.lastSeq;
@@ -456,7 +520,7 @@ export class IndexedDbLedger implements Ledger {
         claims,
         appendedAt: now,
         prevHash: prev,
-        entryHash: await computeEntryHash(prev, token),
+        entryHash: entryHashSync(prev, token),
       };
       copyClaims(entry);
       if (this.#meta.key) entry.receipt = await signReceipt(entry, this.#meta.key);
@@ -472,6 +536,14 @@ export class IndexedDbLedger implements Ledger {
 
   entries(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
     return this.#read(from, to);
+  }
+
+  /**
+   * The entries from `from` on, for the ledger check: their claims CLAIMS_NOT_READ where only the
+   * token is stored, until the check's `onClaims` sets them (pass `storedClaims` to the check).
+   */
+  entriesToCheck(from = 1): Promise<EntryRecord[]> {
+    return this.#read(from, Number.MAX_SAFE_INTEGER, false);
   }
 
   async byJti(jti: string): Promise<EntryRecord[]> {

@@ -2,6 +2,7 @@
  * The one ledger check, against ledgers edited the way an attacker with write access to the store
  * would edit them (issue #12): each edit is found, with the right code, at the entry where it is.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { claims, makeAgent, NOW, sign } from '../test/fixtures.ts';
 import { computeEntryHash, GENESIS_HASH, signReceipt, type LedgerEntry, type LedgerKey } from './chain.ts';
@@ -75,6 +76,45 @@ describe('checkLedger: an untouched ledger', () => {
 
   it('a ledger without a key needs no receipts', async () => {
     expect((await checkLedger(await ledgerOf(3, false))).ok).toBe(true);
+  });
+});
+
+describe('checkLedger: an injected hasher (hashEntry)', () => {
+  const nodeHash = (prev: string, token: string) =>
+    createHash('sha256')
+      .update(prev + token)
+      .digest('hex');
+
+  it('a synchronous hasher finds the same ledger intact and the same edited entry', async () => {
+    const entries = await ledgerOf(4, false);
+    const calls: string[] = [];
+    const hashEntry = (prev: string, token: string) => (calls.push(token), nodeHash(prev, token));
+    expect(await checkLedger(entries, { hashEntry })).toMatchObject({ ok: true, length: 4 });
+    expect(calls).toEqual(entries.map((e) => e.token));
+    await swap(entries[1]!);
+    expect(found(await checkLedger(entries, { hashEntry }))).toEqual(['2:chain_broken']);
+  });
+
+  it('is the hash the check trusts: a hasher that disagrees breaks every entry', async () => {
+    const entries = await ledgerOf(2, false);
+    const wrong = (prev: string, token: string) => nodeHash(prev, token + ' ');
+    expect(found(await checkLedger(entries, { hashEntry: wrong }))).toEqual([
+      '1:chain_broken',
+      '2:chain_broken',
+    ]);
+  });
+});
+
+describe('checkLedger: storedClaims', () => {
+  it('compares the copy the store says it keeps, and none where it keeps none', async () => {
+    const entries = await ledgerOf(3, false);
+    entries[1]!.claims = { ...entries[1]!.claims, exec_act: 'approve_payment' };
+    expect(found(await checkLedger(entries))).toEqual(['2:chain_broken']);
+    const kept = new Set<object>([entries[0]!, entries[2]!]);
+    const storedClaims = (e: object) => (kept.has(e) ? (e as LedgerEntry).claims : undefined);
+    expect(found(await checkLedger(entries, { storedClaims }))).toEqual([]);
+    entries[0]!.claims = { ...entries[0]!.claims, iss: 'spiffe://evil.example/agent' };
+    expect(found(await checkLedger(entries, { storedClaims }))).toEqual(['1:chain_broken']);
   });
 });
 

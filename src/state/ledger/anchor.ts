@@ -13,10 +13,11 @@ import {
   serializeTrustStore,
   type LedgerBundle,
 } from 'wimse-ect';
-import type { EntryRecord } from '../../storage/ledger.ts';
+import { storedClaims, type EntryRecord } from '../../storage/ledger.ts';
 import { useKeyring } from '../keyring.ts';
 import type { Auditor } from './audit.ts';
 import type { LedgerContext } from './context.ts';
+import { entryHashSync } from '../../lib/entryHash.ts';
 
 /** The same stored entry: what the chain and the receipt cover (and the time) unchanged. */
 const sameEntry = (a: EntryRecord, b: EntryRecord | undefined) =>
@@ -47,6 +48,8 @@ export async function exportBundle(ctx: LedgerContext): Promise<LedgerBundle> {
       key: ledger.publicKey ?? null,
       pinnedKey: ctx.pinned?.jwk ?? null,
       own,
+      hashEntry: entryHashSync,
+      storedClaims,
     });
     if (report.ok) checkpoint = await ledger.checkpoint(report.lastSeq, report.head);
   }

@@ -156,7 +156,7 @@ export async function importText(
         100,
       );
       const reports = await verified.finally(() => clearInterval(tick));
-      cacheReports(trust, settings, reports); // for the audit below
+      await cacheReports(trust, settings, reports); // for the audit below
     }
     ctx.importing = false;
     await auditor.reaudit({ append: true, own: written });

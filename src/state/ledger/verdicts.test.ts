@@ -65,6 +65,22 @@ describe("a ledger's kept verdicts", () => {
     expect(verified.tokens).toBe(0);
   });
 
+  it('a second import verifies only its own tokens, and the audit shows them all', async () => {
+    const page = await newPage();
+    const list = await exampleTokens(5);
+    await page.store().create('twice');
+    await page.store().importText(list.slice(0, 3).join('\n'));
+    expect(verified.tokens).toBe(3);
+    verified.tokens = 0;
+    await page.store().importText([list[3]!, badSignature(list[4]!)].join('\n'));
+    expect(verified.tokens).toBe(2);
+    expect(shown(page.store().audit)).toBe('vvvvx');
+    verified.tokens = 0;
+    await page.store().refresh(); // the ledger read again: every report from the cache
+    expect(shown(page.store().audit)).toBe('vvvvx');
+    expect(verified.tokens).toBe(0);
+  });
+
   it('a token changed in storage is verified again: its bad signature shows, with the broken chain', async () => {
     const page = await newPage();
     const list = await exampleTokens(3);
