@@ -75,6 +75,9 @@ test.describe('Inspect: bad input, said where it went wrong', () => {
   test('5 MB of tokens, one per line: the top says how many are read and left out; a table lists them, cards a page at a time', async ({
     page,
   }) => {
+    // The waits below are generous for a loaded machine; the test's own 30 s ran out first at load
+    // 10+ (36.7 s in all, while the reading was still on time for its 60 s wait).
+    test.setTimeout(120_000);
     const line = `${EXAMPLE_TOKEN}\n`;
     const count = Math.ceil(5_000_000 / line.length);
     await pasteText(page, line.repeat(count));
