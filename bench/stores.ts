@@ -29,6 +29,7 @@ import {
 import { PostgresLedger } from 'wimse-ect/postgres';
 import { RedisReplayStore } from 'wimse-ect/redis';
 import { startPostgres, startRedis } from '../packages/ect/test/servers.ts';
+import { coreScaling } from './cores.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const ISS = 'spiffe://example.com/agent/a';
@@ -388,6 +389,11 @@ async function main(): Promise<void> {
   console.log(
     `most 2 processes could give on ${cpus().length} cores at that CPU per token (verifiers + Redis + PostgreSQL): ${x2(median(ceiling))}x one (${range(ceiling, x2)})`,
   );
+  // The same question without any store: two processes of pure computation against one.
+  const cores = await coreScaling();
+  console.log(
+    `two processes of pure computation (ES256 verifications, no I/O) on these ${cpus().length} cores: ${x2(cores.scale)}x one alone (CPU per verification ${cores.oneCpuUs.toFixed(1)} us alone, ${cores.twoCpuUs.toFixed(1)} us two at once; load ${loadavg()[0]!.toFixed(1)})`,
+  );
   if (perToken)
     console.log(
       `per token, 1 process: ${perToken.commits.toFixed(2)} PostgreSQL transactions, ${perToken.commands.toFixed(2)} Redis commands`,
@@ -402,6 +408,8 @@ async function main(): Promise<void> {
       storesScale2: Number(x2(median(scale2))),
       storesScale4: Number(x2(median(scale4))),
       storesScale2Ceiling: Number(x2(median(ceiling))),
+      coresScale2: Number(x2(cores.scale)),
+      coresCpuUs: [Number(cores.oneCpuUs.toFixed(1)), Number(cores.twoCpuUs.toFixed(1))],
       pgTransactionsPerToken: perToken ? Number(perToken.commits.toFixed(3)) : null,
       redisCommandsPerToken: perToken ? Number(perToken.commands.toFixed(3)) : null,
       load: results.map((r) => Number(r.load.toFixed(1))),

@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { cleanTokens } from './data/make-ledgers.mjs';
 import { expect, test } from './fixtures.ts';
 import { signClaims } from './hostile-helpers.ts';
+import { importJson as importFile, openLedgerPage as openLedger } from './tamper-helpers.ts';
 
 /**
  * IndexedDB faults in the real browser (issue #7): whatever happens to the database during an
@@ -10,19 +11,6 @@ import { signClaims } from './hostile-helpers.ts';
  */
 
 const BASE = cleanTokens(20, { ns: 0xfa010000, workflows: 2 });
-
-async function openLedger(page: Page) {
-  await page.goto('./#/ledger');
-  await expect(page.getByTestId('ledger-page')).toBeVisible();
-}
-
-async function importFile(page: Page, name: string, tokens: string[]) {
-  await page.getByTestId('ledger-file-input').setInputFiles({
-    name,
-    mimeType: 'application/json',
-    buffer: Buffer.from(JSON.stringify(tokens)),
-  });
-}
 
 /** Imports the 20 base tokens into the empty first ledger. */
 async function seedLedger(page: Page) {

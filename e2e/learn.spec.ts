@@ -108,6 +108,31 @@ test.describe('Learn: the tour', () => {
     await expect(page.getByTestId('tour-banner')).toBeHidden();
   });
 
+  test('on the Graph workspace the offer sits in the header and covers none of the graph or timeline', async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1440, height: 900 }); // where the timeline opens by itself
+    await page.goto('./#/graph');
+    await page.getByRole('button', { name: 'Keep the example agents' }).click();
+    await page.getByRole('button', { name: 'Load the demo ledger' }).click();
+    const timeline = page.getByTestId('timeline');
+    await expect(timeline).toBeVisible();
+    const offer = page.getByRole('banner').getByTestId('tour-banner');
+    await expect(offer).toContainText('New here?');
+    await expect(page.getByTestId('tour-banner')).toHaveCount(1);
+    // Nothing of the workspace lies under it (it floated over the timeline's corner before).
+    const [o, t, c] = await Promise.all([
+      offer.boundingBox(),
+      timeline.boundingBox(),
+      page.locator('.react-flow').boundingBox(),
+    ]);
+    for (const b of [t!, c!]) expect(o!.y + o!.height).toBeLessThanOrEqual(b.y);
+    // It starts the tour as the banner does, and the tour's panel shows.
+    await offer.getByRole('button', { name: 'Take the tour' }).click();
+    await expect(panel(page)).toContainText('1 of 5');
+    await expect(page.getByTestId('tour-banner')).toHaveCount(0);
+  });
+
   test('the offer can be dismissed for good; the tour can be skipped and restarted from Learn', async ({
     page,
   }) => {

@@ -6,7 +6,7 @@ import { OfflineBadge } from './OfflineBadge.tsx';
 import { CreatePage } from '../features/create/CreatePage.tsx';
 import { InspectPage } from '../features/inspect/InspectPage.tsx';
 import { KeysPage } from '../features/keys/KeysPage.tsx';
-import { TourBanner } from '../features/learn/TourBanner.tsx';
+import { TourBanner, TourHeaderOffer } from '../features/learn/TourBanner.tsx';
 import { useKeyring } from '../state/keyring.ts';
 import { useRouter, type Route } from '../state/router.ts';
 
@@ -58,6 +58,7 @@ export function App() {
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
             <h1 className="text-xl font-semibold tracking-tight">ECT Workbench</h1>
             <OfflineBadge />
+            {compact && <TourHeaderOffer />}
           </div>
           <p className={`mt-1 text-sm text-slate-600 dark:text-slate-400 ${compact ? 'hidden' : ''}`}>
             An Execution Context Token (ECT) is a signed JWT recording one task an agent performed; its
@@ -105,7 +106,7 @@ export function App() {
         </div>
       )}
       <ExampleAgentsChoice />
-      <TourBanner floating={compact} />
+      <TourBanner offer={!compact} />
       <TrustKeyDialogHost />
       <main
         className={

@@ -51,6 +51,26 @@ export function decodeBase64Url(input: string): Uint8Array {
   return out;
 }
 
+/**
+ * Throws the Base64UrlError decodeBase64Url would, without making the bytes: step 1 checks the
+ * signature part this way, and step 7 decodes it once (before, every token's signature was decoded
+ * twice; issue 17).
+ */
+export function checkBase64Url(input: string): void {
+  const n = input.length;
+  const rem = n % 4;
+  let bad = rem === 1;
+  const full = n - rem;
+  for (let i = 0; i < full && !bad; i++) bad = valueOf(input.charCodeAt(i)) < 0;
+  if (!bad && rem) {
+    const a = valueOf(input.charCodeAt(full));
+    const b = valueOf(input.charCodeAt(full + 1));
+    const c = rem === 3 ? valueOf(input.charCodeAt(full + 2)) : 0;
+    bad = (a | b | c) < 0 || (rem === 2 ? b & 15 : c & 3) !== 0;
+  }
+  if (bad) checkedDecode(input);
+}
+
 function checkedDecode(input: string): Uint8Array {
   const bad = input.search(OUTSIDE_ALPHABET);
   if (bad !== -1) {
@@ -87,8 +107,11 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 export function utf8Decode(bytes: Uint8Array): string {
-  // Plain ASCII (every JSON part the workbench writes) needs no decoder call.
-  if (bytes.length <= 4096) {
+  // A short ASCII part (a JWS header) without the decoder call; longer ones through the decoder,
+  // which was 3x (Chromium 150) to 10x (Node 20) faster than String.fromCharCode.apply for a
+  // 263-byte payload, and allocates no argument list (2 KB per token in Node; issue 17). Headers of
+  // 50 bytes: 0.21-0.25 µs with apply against 0.27-0.29 through the decoder in Chromium.
+  if (bytes.length <= 64) {
     let high = 0;
     for (let i = 0; i < bytes.length; i++) high |= bytes[i]!;
     if (high < 0x80) return String.fromCharCode.apply(null, bytes as unknown as number[]);

@@ -30,23 +30,28 @@ export interface VersionDetection {
   conflict?: string;
 }
 
+/** The answers of detectVersion without a conflict: shared, as every token of a set asks (issue 17). */
+const VERSION_00: VersionDetection = Object.freeze({ version: '00' });
+const VERSION_01: VersionDetection = Object.freeze({ version: '01' });
+const VERSION_NONE: VersionDetection = Object.freeze({ version: null });
+
 /**
  * -00 when the payload has `par`, `ext`, or top-level `pol`/`pol_decision`;
  * -01 when it has `pred` or `ect_ext`; both at once is a conflict; neither is
  * null (the checks then treat it as -01, the current version).
  */
 export function detectVersion(payload: Record<string, unknown>): VersionDetection {
+  const anyOld =
+    has(payload, 'par') || has(payload, 'ext') || has(payload, 'pol') || has(payload, 'pol_decision');
+  const anyCur = has(payload, 'pred') || has(payload, 'ect_ext');
+  if (!anyOld) return anyCur ? VERSION_01 : VERSION_NONE;
+  if (!anyCur) return VERSION_00;
   const old = ['par', 'ext', 'pol', 'pol_decision'].filter((k) => has(payload, k));
   const cur = ['pred', 'ect_ext'].filter((k) => has(payload, k));
-  if (old.length && cur.length) {
-    return {
-      version: null,
-      conflict: `the payload mixes -00 claims (${old.join(', ')}) with -01 claims (${cur.join(', ')}); use one version's names`,
-    };
-  }
-  if (old.length) return { version: '00' };
-  if (cur.length) return { version: '01' };
-  return { version: null };
+  return {
+    version: null,
+    conflict: `the payload mixes -00 claims (${old.join(', ')}) with -01 claims (${cur.join(', ')}); use one version's names`,
+  };
 }
 
 /** Predecessor ids, whatever the version; [] when absent or not a string array. */

@@ -5,7 +5,7 @@
  * (downgrade protection); otherwise the whole string may be an L1 token.
  */
 import { findDuplicateKey, quote } from './text.ts';
-import { decodeBase64Url, utf8Decode } from './base64url.ts';
+import { checkBase64Url, decodeBase64Url, utf8Decode } from './base64url.ts';
 import { Base64UrlError } from './errors.ts';
 import type { Problem } from './codes.ts';
 import { detectVersion } from './claims.ts';
@@ -166,7 +166,7 @@ function decodeJwsRest(token: string, header: JsonObject, parts: [string, string
     return malformed('payload', `the JWS payload (second part) is unreadable: ${payload.why}`, position);
   }
   try {
-    decodeBase64Url(s);
+    checkBase64Url(s);
   } catch (e) {
     const at = e instanceof Base64UrlError && e.position >= 0 ? e.position : undefined;
     return malformed(

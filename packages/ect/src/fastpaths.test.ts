@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64Url, utf8Decode } from './base64url.ts';
+import { checkBase64Url, decodeBase64Url, utf8Decode } from './base64url.ts';
 import { Base64UrlError } from './errors.ts';
 import { findDuplicateKey, quote } from './text.ts';
 
@@ -50,6 +50,28 @@ describe('fast paths answer as the plain versions', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('base64url: the check without the bytes refuses exactly what the decoder refuses, the same way', () => {
+    const chars = fc.constantFrom(...ALPHABET, '=', '+', '/', ' ', '.', 'é', '\u0000', '😀');
+    const message = (f: () => unknown) => {
+      try {
+        f();
+        return null;
+      } catch (e) {
+        return e instanceof Base64UrlError ? [e.message, e.position] : 'other';
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 40 }), (list) => {
+        const text = list.join('');
+        expect(message(() => checkBase64Url(text))).toEqual(message(() => decodeBase64Url(text)));
+      }),
+      { numRuns: 3000 },
+    );
+    // A signature whose last character carries bits beyond the data: refused at step 1, as before.
+    expect(message(() => checkBase64Url('AB'))).toEqual(message(() => decodeBase64Url('AB')));
+    expect(message(() => checkBase64Url('AB'))).not.toBeNull();
   });
 
   it('UTF-8: the same text, or the same refusal, for any bytes', () => {

@@ -32,12 +32,18 @@ const ECDSA: Readonly<Record<string, { name: 'ECDSA'; hash: string }>> = {
   ES512: { name: 'ECDSA', hash: 'SHA-512' },
 };
 
-const asciiEncoder = new TextEncoder();
-
-/** The JWS signing input `header.payload` as bytes: both parts are base64url (ASCII), checked at step 1. */
+/**
+ * The JWS signing input `header.payload` as bytes: both parts are base64url (ASCII), checked at
+ * step 1, so each character is its byte. Copied by hand: the template string and
+ * TextEncoder.encodeInto it replaces (a rope flattened, then a native call) cost Chromium 150
+ * about 12 µs a token of the set's 55 µs beside the signature check itself (issue 17).
+ */
 function asciiBytes(header: string, payload: string): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(header.length + 1 + payload.length);
-  asciiEncoder.encodeInto(`${header}.${payload}`, bytes);
+  const h = header.length;
+  const bytes = new Uint8Array(h + 1 + payload.length);
+  for (let i = 0; i < h; i++) bytes[i] = header.charCodeAt(i);
+  bytes[h] = 46; // '.'
+  for (let i = 0, o = h + 1; i < payload.length; i++, o++) bytes[o] = payload.charCodeAt(i);
   return bytes;
 }
 

@@ -22,11 +22,12 @@ import type {
 import { resolveWithResolver, type ResolverOutcome } from './resolver.ts';
 import { DEFAULT_SETTINGS, isForbiddenAlg, LEVEL_RANK, type Settings } from './settings.ts';
 import { checkSignature, type KeyCandidate, type SignatureOutcome } from './signature.ts';
-import { STEP_BY_ID, STEPS, type StepId } from './steps.ts';
+import { STEP_IDS, type StepId } from './steps.ts';
+import { NO_PROBLEMS, StepLog, type Note } from './verify-steps.ts';
 import { parseTrustStore, resolveKey, type TrustStore } from './trust.ts';
 
-/** The problems of a step that has none: one shared, frozen empty list (most steps of most tokens). */
-const NO_PROBLEMS = Object.freeze([]) as unknown as Problem[];
+/** The steps of a report whose steps are made later (a set's valid report, until withLazySteps). */
+const NO_STEPS = Object.freeze([]) as unknown as StepReport[];
 
 const TYP_RE = /^(application\/)?(exec\+jwt|wimse-exec\+jwt)$/i;
 
@@ -57,6 +58,8 @@ export interface Plan {
   audience: string | null;
   now: number;
   stored: boolean;
+  /** A set's run: a valid report's steps are left for withLazySteps to make when read. */
+  lazySteps: boolean;
   store: boolean;
   replay: ReplayStore | null;
   ledger: Ledger | null;
@@ -89,6 +92,7 @@ export function planOf(opts: VerifyOptions): Plan {
     audience: opts.audience || null,
     now: opts.now ?? Math.floor(Date.now() / 1000),
     stored: opts.mode === 'stored',
+    lazySteps: false,
     store: Boolean(opts.store ?? opts.ledger),
     replay: opts.replay ?? null,
     ledger: opts.ledger ?? null,
@@ -222,31 +226,13 @@ export async function verifyToken(input: string, opts: VerifyOptions): Promise<V
  */
 export function* verification(input: string, plan: Plan): Generator<Pending, VerificationReport, Answer> {
   const { settings, now, stored } = plan;
-  const steps = STEPS.map((info): StepReport => ({
-    n: info.n,
-    id: info.id,
-    title: info.title,
-    codes: info.codes,
-    profileSection: info.profileSection,
-    draftSection: info.draftSection,
-    status: 'skip',
-    problems: NO_PROBLEMS,
-  }));
-  const at = (id: StepId) => steps[STEP_BY_ID[id].n - 1]!;
-  const pass = (id: StepId, note?: string) => {
-    const s = at(id);
-    s.status = 'pass';
-    if (note) s.note = note;
-  };
-  const skip = (id: StepId, note: string) => {
-    at(id).note = note;
-  };
-  const fail = (id: StepId, problems: Problem[]) => {
-    const s = at(id);
-    s.status = 'fail';
-    s.problems = s.problems === NO_PROBLEMS ? [...problems] : [...s.problems, ...problems];
-  };
-  const check = (id: StepId, problems: Problem[], note?: string) =>
+  const log = new StepLog();
+  // A note that takes work to write is a function, called only if the steps are made (not for a
+  // set's valid token: issue 17).
+  const pass = (id: StepId, note?: Note) => log.pass(id, note);
+  const skip = (id: StepId, note: string) => log.skip(id, note);
+  const fail = (id: StepId, problems: Problem[]) => log.fail(id, problems);
+  const check = (id: StepId, problems: Problem[], note?: Note) =>
     problems.length ? fail(id, problems) : pass(id, note);
 
   const report: VerificationReport = {
@@ -259,14 +245,16 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
     header: null,
     payload: null,
     jti: null,
-    steps,
+    steps: NO_STEPS,
     warnings: [],
   };
   const finish = (): VerificationReport => {
-    for (const s of steps)
-      for (const p of s.problems) if (!report.codes.includes(p.code)) report.codes.push(p.code);
-    report.code = steps.find((s) => s.status === 'fail')?.problems[0]?.code ?? null;
-    report.valid = report.code === null;
+    const { codes, code } = log.codes();
+    report.codes = codes;
+    report.code = code;
+    report.valid = code === null;
+    // A set's valid reports make their steps when first read (verify-set.ts: withLazySteps).
+    if (!(plan.lazySteps && report.valid)) report.steps = log.steps();
     return report;
   };
 
@@ -275,7 +263,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
   if (!decoded.ok) {
     fail('decode', [decoded.problem]);
     report.decodeProblem = decoded.problem;
-    for (const s of steps.slice(1)) s.note = 'not run: the token could not be decoded';
+    for (const id of STEP_IDS.slice(1)) skip(id, 'not run: the token could not be decoded');
     return finish();
   }
   const d = decoded.decoded;
@@ -309,7 +297,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
           'the verifier requires L3, but it has no ledger that signs receipts, so no token can reach L3 here',
       },
     ]);
-  } else pass('level', `${d.level} meets the minimum ${minLevel}`);
+  } else pass('level', () => `${d.level} meets the minimum ${minLevel}`);
 
   // 3-7: the JOSE header and signature, for JWS only
   let key: readonly KeyCandidate[] = [];
@@ -322,7 +310,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
     check(
       'typ',
       typeof typ === 'string' && TYP_RE.test(typ)
-        ? []
+        ? NO_PROBLEMS
         : [
             {
               code: 'invalid_typ',
@@ -333,7 +321,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
                   : `header typ ${quote(typ)} is not "exec+jwt" (-01) or "wimse-exec+jwt" (-00)`,
             },
           ],
-      `typ ${quote(typ)}`,
+      () => `typ ${quote(typ)}`,
     );
 
     const alg = h.alg as string; // decode guarantees a string
@@ -341,7 +329,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
     check(
       'alg',
       algAllowed
-        ? []
+        ? NO_PROBLEMS
         : [
             {
               code: 'alg_not_allowed',
@@ -351,7 +339,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
                 : `alg ${quote(alg)} is not in the allow-list [${settings.allowedAlgs.join(', ')}]`,
             },
           ],
-      `${alg} is allowed`,
+      () => `${alg} is allowed`,
     );
 
     const critProblems: Problem[] =
@@ -363,7 +351,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
               message: `the header marks ${quote(h.crit)} as critical; this verifier understands no critical extension`,
             },
           ]
-        : [];
+        : NO_PROBLEMS;
     check('crit', critProblems, 'no crit header');
 
     for (const name of ['jwk', 'jku', 'x5u', 'x5c'] as const) {
@@ -379,7 +367,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
         key = resolution.candidates;
         if (resolution.warning) report.warnings.push(resolution.warning);
         if (resolution.capped) report.warnings.push(resolution.capped);
-        pass('key', `kid ${quote(h.kid)}${key[0]!.issuer ? ` bound to ${key[0]!.issuer}` : ''}`);
+        pass('key', () => `kid ${quote(h.kid)}${key[0]!.issuer ? ` bound to ${key[0]!.issuer}` : ''}`);
       } else fail('key', [resolution.problem]);
     } else if (typeof h.kid !== 'string' || !h.kid) {
       fail('key', [
@@ -397,7 +385,10 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
       const resolved = (yield { kind: 'key', kid: h.kid, iss }) as ResolverOutcome;
       if (resolved.ok) {
         key = [resolved.candidate];
-        pass('key', `kid ${quote(h.kid)} from the key resolver${iss === undefined ? '' : ` for ${iss}`}`);
+        pass(
+          'key',
+          () => `kid ${quote(h.kid)} from the key resolver${iss === undefined ? '' : ` for ${iss}`}`,
+        );
       } else fail('key', [resolved.problem]);
     }
 
@@ -414,7 +405,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
       }) as SignatureOutcome;
       if (result.ok) {
         report.key = { kid: result.kid, issuer: result.issuer };
-        pass('signature', `verified with kid ${quote(result.kid)}`);
+        pass('signature', () => `verified with kid ${quote(result.kid)}`);
       } else fail('signature', [{ code: 'invalid_signature', message: result.message }]);
     }
   }
@@ -440,7 +431,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
     check(
       'audience',
       list.includes(audience)
-        ? []
+        ? NO_PROBLEMS
         : [
             {
               code: 'audience_mismatch',
@@ -448,7 +439,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
               message: `this verifier (${audience}) is not in aud ${quote(aud)}`,
             },
           ],
-      `${audience} is in aud`,
+      () => `${audience} is in aud`,
     );
   }
 
@@ -468,8 +459,8 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
               message: `expired ${now - exp} s ago (at ${exp}; allowed skew ${skew} s)`,
             },
           ]
-        : [],
-      `expires in ${exp - now} s`,
+        : NO_PROBLEMS,
+      () => `expires in ${exp - now} s`,
     );
   }
   if (iat === undefined) skip('iat', 'no usable iat (see step 8)');
@@ -488,7 +479,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
         message: `issued ${now - iat} s ago; the verifier accepts tokens at most ${settings.iatMaxAge} s old (iatMaxAge)`,
       });
     }
-    check('iat', problems, `issued ${now - iat} s ago`);
+    check('iat', problems, () => `issued ${now - iat} s ago`);
   }
 
   // 14. replay: reported here, checked (and recorded) after step 15, once every other step has
@@ -500,8 +491,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
   const task = taskRecord(payload);
   if (!plan.store) skip('dag', 'no store of accepted tasks');
   else if (!task) skip('dag', 'no usable jti (see step 8)');
-  else if (at('pred_count').status === 'fail')
-    skip('dag', 'not run: too many predecessors to look up (see step 10)');
+  else if (log.failedAt('pred_count')) skip('dag', 'not run: too many predecessors to look up (see step 10)');
   else {
     // The rules' walk asks for the tasks it needs one depth level at a time: each is one yield.
     const rules = arrivalRules(task, settings);
@@ -519,7 +509,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
       message: `jti ${jti} was already accepted by this verifier within its lifetime (replay is checked on the jti alone, whatever the wid)`,
     },
   ];
-  const invalid = steps.some((s) => s.status === 'fail');
+  const invalid = log.anyFailed;
   /** The jti this verification recorded: released again if the append then writes nothing. */
   let recorded: string | null = null;
   if (!replay) skip('replay', 'no replay cache');
@@ -535,8 +525,7 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
   } else fail('replay', replayed());
 
   // 16. append
-  const failed = steps.some((s) => s.status === 'fail');
-  if (failed) skip('append', 'not appended: the token is invalid');
+  if (log.anyFailed) skip('append', 'not appended: the token is invalid');
   else if (plan.ledger) {
     report.entry = (yield {
       kind: 'append',

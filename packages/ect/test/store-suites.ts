@@ -143,6 +143,26 @@ export function ledgerSuite(name: string, make: LedgerFactory): void {
       expect(await l.verifyChain()).toMatchObject({ ok: true, length: 200 });
     });
 
+    it('writes an append made while the previous one settles, however many promise steps later', async () => {
+      // A verifier that appends the next token as soon as the last append returns: the PostgreSQL
+      // ledger once left such an append queued behind a writer that had already finished (it waited
+      // for the next append to arrive, forever on a quiet ledger). Each number of steps between the
+      // two appends lands at a different point of the writer's ending.
+      const l = await make({});
+      for (let hops = 0; hops < 8; hops++) {
+        const [a, b] = [task(id('h')), task(id('h'))];
+        let after: Promise<unknown> = l.append(a.token, a.claims);
+        for (let i = 0; i < hops; i++) after = after.then((x) => x);
+        const second = after.then(() => l.append(b.token, b.claims));
+        const outcome = await Promise.race([
+          second.then((e) => e.seq),
+          new Promise((r) => setTimeout(() => r(`append ${hops} steps later never settled`), 10_000)),
+        ]);
+        expect(outcome).toBe(hops * 2 + 2);
+      }
+      expect(await l.verifyChain()).toMatchObject({ ok: true, length: 16 });
+    });
+
     it('looks entries up by jti and by wid, issuer, action and time', async () => {
       const l = await make({});
       const j = id('q');

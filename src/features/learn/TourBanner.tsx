@@ -9,30 +9,62 @@ import { Button } from '../../components/Button.tsx';
 import { useTour } from './tour/store.ts';
 import { TOUR_STEPS } from './tour/steps.tsx';
 
-/** `floating`: the offer lies over the page's corner instead of above it (the Graph and Ledger workspaces). */
-export function TourBanner({ floating = false }: { floating?: boolean }) {
+/**
+ * While the tour runs, its panel; before, the first-visit offer as a banner above the page, unless
+ * `offer` is false: the Graph and Ledger workspaces fill the window, and there the offer is the
+ * header's {@link TourHeaderOffer} (a box above pushed the workspace down; one floating over its
+ * corner hid the Graph's timeline until dismissed).
+ */
+export function TourBanner({ offer = true }: { offer?: boolean }) {
   const active = useTour((s) => s.active);
   const offerDismissed = useTour((s) => s.offerDismissed);
   if (active) return <TourPanel />;
-  if (offerDismissed) return null;
-  return <TourOffer floating={floating} />;
+  if (offerDismissed || !offer) return null;
+  return <TourOffer inHeader={false} />;
 }
 
-function TourOffer({ floating }: { floating: boolean }) {
-  return (
-    <div
-      className={
-        floating
-          ? 'fixed right-3 bottom-12 z-40 w-[min(30rem,calc(100vw-1.5rem))] shadow-lg'
-          : 'mx-auto w-full max-w-6xl px-4 pt-4'
-      }
-    >
+/** The first-visit offer in a few words, for the header's title row. */
+export function TourHeaderOffer() {
+  const active = useTour((s) => s.active);
+  const offerDismissed = useTour((s) => s.offerDismissed);
+  if (active || offerDismissed) return null;
+  return <TourOffer inHeader />;
+}
+
+function TourOffer({ inHeader }: { inHeader: boolean }) {
+  const buttons = (
+    <div className="flex gap-2">
+      <Button variant="primary" onClick={() => useTour.getState().start()}>
+        Take the tour
+      </Button>
+      <Button
+        onClick={() => useTour.getState().dismissOffer()}
+        title="Hide this offer for good; the tour stays on the Learn tab"
+      >
+        No thanks
+      </Button>
+    </div>
+  );
+  if (inHeader)
+    return (
       <section
         aria-label="Welcome"
         data-testid="tour-banner"
-        className={`flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:border-sky-900 dark:text-sky-100 ${
-          floating ? 'dark:bg-sky-950' : 'dark:bg-sky-950/40'
-        }`}
+        className="flex items-center gap-2 rounded-lg border border-sky-200 bg-sky-50 py-0.5 pr-1 pl-2 text-sm text-sky-950 sm:ml-auto dark:border-sky-900 dark:bg-sky-950/40 dark:text-sky-100"
+      >
+        <p>
+          <strong>New here?</strong>
+          <span className="hidden md:inline"> A 2-minute tour</span>
+        </p>
+        {buttons}
+      </section>
+    );
+  return (
+    <div className="mx-auto w-full max-w-6xl px-4 pt-4">
+      <section
+        aria-label="Welcome"
+        data-testid="tour-banner"
+        className="flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:border-sky-900 dark:bg-sky-950/40 dark:text-sky-100"
       >
         <p className="min-w-0 flex-1 basis-64">
           <strong>New here? Take the 2-minute tour</strong>
@@ -41,17 +73,7 @@ function TourOffer({ floating }: { floating: boolean }) {
           </span>
           .
         </p>
-        <div className="flex gap-2">
-          <Button variant="primary" onClick={() => useTour.getState().start()}>
-            Take the tour
-          </Button>
-          <Button
-            onClick={() => useTour.getState().dismissOffer()}
-            title="Hide this offer for good; the tour stays on the Learn tab"
-          >
-            No thanks
-          </Button>
-        </div>
+        {buttons}
       </section>
     </div>
   );

@@ -4,5 +4,8 @@ export * from './validate.ts';
 export * from './scenarios.ts';
 export * from './faults.ts';
 export * from './run.ts';
+export * from './steps.ts';
+export * from './request.ts';
+export * from './plan.ts';
 export * from './file.ts';
 export * from './layout.ts';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { importJWK, type CryptoKey } from 'jose';
 import { decodeToken, verifyChain, verifyReceipt } from 'wimse-ect';
 import { BUILTIN_SCENARIOS, builtinScenario } from './scenarios.ts';
-import { NETWORK_SECONDS, Simulation, STEP_SECONDS, endpointOf, renderRequest } from './run.ts';
+import { NETWORK_SECONDS, Simulation, STEP_SECONDS } from './run.ts';
+import { endpointOf, renderRequest } from './request.ts';
 import { validateScenario } from './validate.ts';
 
 const START = 1_760_000_000;

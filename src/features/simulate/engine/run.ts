@@ -19,10 +19,8 @@ import {
   parseTrustStore,
   resolveSettings,
   verifyToken,
-  type ErrorCode,
   type GeneratedKey,
   type JsonObject,
-  type LedgerEntry,
   type LedgerKey,
   type Settings,
   type TaskRecord,
@@ -40,7 +38,10 @@ import {
   type FaultSetting,
 } from './faults.ts';
 import type { Scenario, ScenarioAgent, ScenarioTask } from './types.ts';
-import { topologicalOrder, validateScenario, type ScenarioProblem } from './validate.ts';
+import { validateScenario, type ScenarioProblem } from './validate.ts';
+import { planOf } from './plan.ts';
+import { renderRequest, slug } from './request.ts';
+import type { FaultResult, SimStep, StepOutcome, StoreView } from './steps.ts';
 
 /** Seconds between two steps on the simulated clock; a delivery takes one second. */
 export const STEP_SECONDS = 5;
@@ -57,74 +58,6 @@ export class ScenarioError extends Error {
     this.name = 'ScenarioError';
     this.problems = problems;
   }
-}
-
-export interface HttpRequestView {
-  method: 'POST';
-  host: string;
-  path: string;
-  headers: [string, string][];
-  /** The request as text, as on the wire (no body). */
-  text: string;
-}
-
-export type StepOutcome = 'accepted' | 'partial' | 'refused' | 'blocked';
-
-export interface SimStep {
-  /** 1-based position in the run. */
-  n: number;
-  taskId: string;
-  exec_act: string;
-  /** 'send': the task's token; 'replay': the same token again; 'shadow': a forked branch; 'blocked': not sent. */
-  kind: 'send' | 'replay' | 'shadow' | 'blocked';
-  /** Agent names. */
-  from: string;
-  to: string;
-  /** The store the receiver checks against and appends to. */
-  store: string;
-  outcome: StepOutcome;
-  /** Simulated Unix seconds: when the issuer signed (its own clock) and when the receiver checked. */
-  issuedAt?: number;
-  receivedAt?: number;
-  jti?: string;
-  token?: string;
-  claims?: JsonObject;
-  request?: HttpRequestView;
-  response?: { status: number; reason: string };
-  report?: VerificationReport;
-  /** The ledger entry the token became (accepted or partial). */
-  entry?: LedgerEntry;
-  /** The faults applied at this step. */
-  faults: FaultKind[];
-  /** What the simulator did on purpose at this step (faults, injected corruption), in words. */
-  notes: string[];
-  /** For a 'partial' step: the parents the receiver could not resolve (jti → task id). */
-  unresolved?: { jti: string; taskId: string; domain: string }[];
-  /** For a blocked step: the predecessor task that was refused or never sent. */
-  blockedBy?: string;
-}
-
-export interface FaultResult {
-  kind: FaultKind;
-  task: string;
-  code: ErrorCode;
-  step: number;
-  status: 'pending' | 'detected' | 'missed' | 'not_reached';
-  /** The run step where the fault was (or should have been) detected. */
-  at?: number;
-  /** What that step's verification reported. */
-  codes?: ErrorCode[];
-  primary?: ErrorCode | null;
-}
-
-export interface StoreView {
-  name: string;
-  receipts: boolean;
-  ledgerKid?: string;
-  /** The ledger's public key (L3): receipts verify under it. */
-  ledgerPublicJwk?: JsonObject;
-  entries: LedgerEntry[];
-  chain: { ok: boolean; message?: string };
 }
 
 interface AgentRuntime {
@@ -151,35 +84,6 @@ export interface StartOptions {
   runTag?: string;
 }
 
-const slug = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '') || 'agent';
-
-/** Host and path of an agent's endpoint, from its issuer URI (spiffe://domain/path). */
-export function endpointOf(agent: ScenarioAgent): { host: string; path: string } {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)(\/[^?#]*)?/i.exec(agent.issuer);
-  if (m) return { host: m[1]!, path: `${(m[2] ?? '').replace(/\/$/, '')}/tasks` };
-  return { host: agent.domain, path: `/agents/${slug(agent.name)}/tasks` };
-}
-
-export function renderRequest(to: ScenarioAgent, token: string): HttpRequestView {
-  const { host, path } = endpointOf(to);
-  const headers: [string, string][] = [
-    ['Host', host],
-    ['Content-Type', 'application/json'],
-    ['Execution-Context', token],
-  ];
-  return {
-    method: 'POST',
-    host,
-    path,
-    headers,
-    text: [`POST ${path} HTTP/1.1`, ...headers.map(([k, v]) => `${k}: ${v}`)].join('\n'),
-  };
-}
-
 /** A task store that shows some records in place of the store's own (the "cycle" fault's corruption). */
 class OverlayStore implements TaskStore {
   constructor(
@@ -196,26 +100,6 @@ async function sha256B64(text: string): Promise<string> {
   return encodeBase64Url(
     new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))),
   );
-}
-
-export interface PlannedStep {
-  taskId: string;
-  kind: 'send' | 'replay' | 'shadow';
-}
-
-/**
- * The steps a run will take: the tasks in topological order, each replayed or forked right
- * after its own delivery when those faults are on. Throws when the tasks hold a cycle.
- */
-export function planOf(scenario: Scenario, faults: readonly FaultSetting[] = []): PlannedStep[] {
-  const on = (kind: FaultKind, id: string) => faults.some((f) => f.kind === kind && f.task === id);
-  const out: PlannedStep[] = [];
-  for (const taskId of topologicalOrder(scenario.tasks)) {
-    out.push({ taskId, kind: 'send' });
-    if (on('replay', taskId)) out.push({ taskId, kind: 'replay' });
-    if (on('forked_dag', taskId)) out.push({ taskId, kind: 'shadow' });
-  }
-  return out;
 }
 
 export class Simulation {
