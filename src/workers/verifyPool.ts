@@ -56,6 +56,15 @@ let configured: number | null = null;
  * 1.59x with 2 workers at load 0.7-1.7 this morning; 0.62-1.01x at load 8 with 1 or 2 workers
  * later): so workers from MIN_FOR_WORKERS_FEW_CORES on. With 4 cores and more, three spare
  * cores stand a busy machine better: from MIN_FOR_WORKERS (not measured: no such machine here).
+ *
+ * Session 6 (100,000 tokens, 2 cores): the app's choice (1 worker) gave 1.39x and 1 worker forced
+ * 1.61x in session 5's one round, but both are this same code path, and a cold pool is not the
+ * difference (the app's choice ran first, its worker new): cold 42.4 and 47.9 s, warm 42.0 and
+ * 62.5 s, alternated, load 9-10. Three rounds alternated at load 6-12: one thread 30.4-69.2 s
+ * (median 37.7), 1 worker 30.8-43.2 (30.9), 2 workers 24.7-39.3 (32.5): no case for 2 workers on
+ * 2 cores under load. With workers, the page's own reading and hashing took 2-4x longer (reading
+ * 1.2-3.9 s alone, 3.0-8.1 s beside 1 worker, 6.5-15.1 s beside 2): Linux shares the CPU between
+ * sessions first, so a worker adds no share for the browser, it only splits it.
  */
 export function verifyWorkerPlan(tokens: number, cores: number): number {
   const spare = Math.min(MAX_WORKERS, Math.floor(cores) - 1);
