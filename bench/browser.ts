@@ -176,7 +176,13 @@ function initialJs(): { files: string[]; raw: number; gzip: number } {
 }
 
 async function newPage(browser: Browser, probe?: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // No service worker: the app's, once registered by a part that opens the app, answers every
+  // navigation under its scope with the app's shell, the bench page's too (the explorer's second
+  // size then found no bench page: 404s and an HTML stylesheet).
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    serviceWorkers: 'block',
+  });
   if (probe) await context.addInitScript({ content: probe });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
