@@ -1,7 +1,8 @@
 /** Find by jti: a prefix, the first hits listed; picking one selects it and zooms to it. */
 import { useMemo, useState } from 'react';
 import { VisibleText } from '../../components/VisibleText.tsx';
-import { searchJti, type GraphModel } from './model.ts';
+import { type GraphModel } from './model.ts';
+import { searchJti } from './view.ts';
 
 export function Search({ model, onPick }: { model: GraphModel; onPick: (i: number) => void }) {
   const [q, setQ] = useState('');

@@ -24,7 +24,8 @@ import { LedgerProblemList } from '../../components/LedgerProblems.tsx';
 import { VerificationTrace } from '../../components/VerificationTrace.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { LineageControls, RootCauseButton } from './LineageControls.tsx';
-import type { GraphModel, GroupInfo } from './model.ts';
+import type { GraphModel } from './model.ts';
+import type { GroupInfo } from './view.ts';
 import { taintSources } from './traverse.ts';
 
 /**

@@ -7,7 +7,8 @@
 import { Button } from '../../components/Button.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import type { Laid } from './flowElements.ts';
-import { AUTO_GROUP_THRESHOLD, type buildView, type GraphModel } from './model.ts';
+import { type GraphModel } from './model.ts';
+import { AUTO_GROUP_THRESHOLD, type buildView } from './view.ts';
 import type { ViewPlan } from './overview.ts';
 import { useGraphView } from './store.ts';
 

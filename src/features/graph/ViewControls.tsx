@@ -6,16 +6,16 @@
 import { memo, useId, useMemo, useState, type ReactNode } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { visibleString } from '../../components/visible.ts';
+import { type GraphModel } from './model.ts';
 import {
   AUTO_GROUP_THRESHOLD,
   facets,
   filtersActive,
   NO_FILTERS,
   type Facet,
-  type GraphModel,
   type GroupSetting,
   type StatusFilter,
-} from './model.ts';
+} from './view.ts';
 import { parseSelection } from './selection.ts';
 import { useGraphView } from './store.ts';
 

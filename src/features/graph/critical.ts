@@ -9,7 +9,8 @@
  * walks it back. Edges between workflows and tasks without an `iat` are left
  * out; tasks in a cycle do not take part. Linear; pure: no React, no DOM.
  */
-import { NONE, type GraphModel } from './model.ts';
+import { type GraphModel } from './model.ts';
+import { NONE } from './view.ts';
 
 export interface CriticalPath {
   /** The workflow (`NONE` for tasks without a wid). */

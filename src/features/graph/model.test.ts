@@ -10,19 +10,8 @@ import {
 } from '../../../packages/ect/test/fixtures.ts';
 import { auditTokens, type JsonObject } from 'wimse-ect';
 import { layeredLayout } from './layout/layered.ts';
-import {
-  buildModel,
-  buildModelInSlices,
-  buildView,
-  countVisible,
-  facets,
-  groupKey,
-  NO_FILTERS,
-  searchJti,
-  shortIssuer,
-  visibleNodes,
-  type GraphModel,
-} from './model.ts';
+import { buildModel, buildModelInSlices, shortIssuer, type GraphModel } from './model.ts';
+import { buildView, countVisible, facets, groupKey, NO_FILTERS, searchJti, visibleNodes } from './view.ts';
 import { viewPlan } from './overview.ts';
 import { auditOf } from './testModel.ts';
 import { renderSvg } from './svg.ts';

@@ -7,7 +7,8 @@ import { memo } from 'react';
 import { Handle, Position, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import type { ErrorCode, LedgerProblem } from 'wimse-ect';
 import { EDGE_STYLE, edgeGeometry, edgeLabel, edgeStatus, labelWidth } from './geometry.ts';
-import type { GNode, GroupInfo } from './model.ts';
+import type { GNode } from './model.ts';
+import type { GroupInfo } from './view.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { visibleString } from '../../components/visible.ts';
 

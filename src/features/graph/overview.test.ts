@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { criticalPaths } from './critical.ts';
-import { buildView, NO_FILTERS, visibleNodes } from './model.ts';
+import { buildView, NO_FILTERS, visibleNodes } from './view.ts';
 import { chooseGrouping, problemNodes, viewPlan } from './overview.ts';
 import { modelOf, namesOf, type TaskSpec } from './testModel.ts';
 

@@ -6,14 +6,8 @@
  * one, everything else (the tainted mass included) collapsed into groups.
  * Pure and linear in the nodes and edges: no React, no DOM.
  */
-import {
-  AUTO_GROUP_THRESHOLD,
-  groupOf,
-  groupValue,
-  type GraphModel,
-  type GroupMode,
-  type GroupSetting,
-} from './model.ts';
+import { type GraphModel } from './model.ts';
+import { AUTO_GROUP_THRESHOLD, groupOf, groupValue, type GroupMode, type GroupSetting } from './view.ts';
 import { connecting } from './traverse.ts';
 
 /** More groups than this say no more than the nodes would: that grouping is not chosen. */

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildView, countVisible, visibleNodes } from './model.ts';
+import { buildView, countVisible, visibleNodes } from './view.ts';
 import { viewPlan, withPins } from './overview.ts';
 import { revealNode } from './reveal.ts';
 import { useGraphView } from './store.ts';

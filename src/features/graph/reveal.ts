@@ -5,7 +5,8 @@
  * query) and expanding the group it is collapsed into.
  */
 import { criticalOf } from './critical.ts';
-import { countVisible, NO_FILTERS, visibleNodes, type Filters, type GraphModel } from './model.ts';
+import { type GraphModel } from './model.ts';
+import { countVisible, NO_FILTERS, visibleNodes, type Filters } from './view.ts';
 import { groupSize, PIN_LIMIT, placeUnder, viewPlan } from './overview.ts';
 import { parseSelection, selectNodes, type Selection } from './selection.ts';
 import { useGraphView } from './store.ts';

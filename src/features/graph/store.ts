@@ -8,7 +8,7 @@
 import { create } from 'zustand';
 import { useLedgers } from '../../state/ledgers.ts';
 import type { Direction } from './layout/layered.ts';
-import { NO_FILTERS, type Filters, type GroupSetting } from './model.ts';
+import { NO_FILTERS, type Filters, type GroupSetting } from './view.ts';
 
 export type PanelTab = 'filters' | 'violations' | 'legend';
 

@@ -6,7 +6,8 @@
  */
 import { Position } from '@xyflow/react';
 import { EDGE_STYLE, edgeGeometry, edgeLabel, edgeStatus, labelWidth, type EdgeStatus } from './geometry.ts';
-import type { GraphModel, View } from './model.ts';
+import type { GraphModel } from './model.ts';
+import type { View } from './view.ts';
 import { visibleString } from '../../components/visible.ts';
 
 export interface Drawing {

@@ -14,7 +14,8 @@
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { visibleString } from '../../components/visible.ts';
 import { useRouter } from '../../state/router.ts';
-import type { GraphModel, GroupSetting, StatusFilter } from './model.ts';
+import type { GraphModel } from './model.ts';
+import type { GroupSetting, StatusFilter } from './view.ts';
 import { revealNode } from './reveal.ts';
 import { DEFAULT_VIEW, useGraphView, type GraphView } from './store.ts';
 

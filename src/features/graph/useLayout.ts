@@ -6,7 +6,8 @@ import { useEffect, useState } from 'react';
 import { LayoutSuperseded, layoutInWorker } from './layout/client.ts';
 import type { Direction } from './layout/layered.ts';
 import type { Laid } from './flowElements.ts';
-import type { GraphModel, View } from './model.ts';
+import type { GraphModel } from './model.ts';
+import type { View } from './view.ts';
 import { sizeOf } from './sizes.ts';
 
 export interface LayoutState {
