@@ -13,11 +13,10 @@ import {
   serializeTrustStore,
   type LedgerBundle,
 } from 'wimse-ect';
-import { storedClaims, type EntryRecord } from '../../storage/ledger.ts';
+import type { EntryRecord } from '../../storage/ledger.ts';
 import { useKeyring } from '../keyring.ts';
 import type { Auditor } from './audit.ts';
-import type { LedgerContext } from './context.ts';
-import { entryHashSync } from '../../lib/entryHash.ts';
+import { storedCheckOptions, type LedgerContext } from './context.ts';
 
 /** The same stored entry: what the chain and the receipt cover (and the time) unchanged. */
 const sameEntry = (a: EntryRecord, b: EntryRecord | undefined) =>
@@ -44,13 +43,7 @@ export async function exportBundle(ctx: LedgerContext): Promise<LedgerBundle> {
   let checkpoint: string | null = null;
   if (chain?.ok) {
     const own = new Set<object>(entries.filter((e, i) => sameEntry(e, checked[i])));
-    const report = await checkLedger(entries, {
-      key: ledger.publicKey ?? null,
-      pinnedKey: ctx.pinned?.jwk ?? null,
-      own,
-      hashEntry: entryHashSync,
-      storedClaims,
-    });
+    const report = await checkLedger(entries, { ...storedCheckOptions(ctx, ledger), own });
     if (report.ok) checkpoint = await ledger.checkpoint(report.lastSeq, report.head);
   }
   const meta = ctx.get().ledgers.find((l) => l.id === ledger.id);

@@ -18,13 +18,18 @@ import {
   type TrustStore,
   type VerificationReport,
 } from 'wimse-ect';
-import { storedClaims, type EntryRecord, type IndexedDbLedger } from '../../storage/ledger.ts';
+import type { EntryRecord, IndexedDbLedger } from '../../storage/ledger.ts';
 import { verifyStoredReports } from '../../workers/verifyPool.ts';
 import { useKeyring } from '../keyring.ts';
 import { useVerifierSettings } from '../verifierSettings.ts';
-import { keyringSettled, NO_PROBLEMS, problemsBySeq, type LedgerContext } from './context.ts';
+import {
+  keyringSettled,
+  NO_PROBLEMS,
+  problemsBySeq,
+  storedCheckOptions,
+  type LedgerContext,
+} from './context.ts';
 import { keepVerdicts, storedReports } from './verdicts.ts';
-import { entryHashSync } from '../../lib/entryHash.ts';
 import { yieldToPage } from '../../lib/yieldToPage.ts';
 
 /**
@@ -159,7 +164,7 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
     await ledger.refresh();
     const { entries: shown, currentId } = ctx.get();
     const base = ctx.base;
-    const checkOpts = { key: ledger.publicKey ?? null, pinnedKey: ctx.pinned?.jwk ?? null };
+    const checkOpts = storedCheckOptions(ctx, ledger);
     let entries: EntryRecord[];
     let checked: LedgerCheckReport;
     if (
@@ -183,8 +188,6 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
         own: new Set<object>(own),
         onClaims: (i, claims) => fromToken(fresh[i]!, claims),
         pause: yieldToPage,
-        hashEntry: entryHashSync,
-        storedClaims,
       });
     } else {
       entries = await ledger.entriesToCheck();
@@ -194,8 +197,6 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
         ...checkOpts,
         onClaims: (i, claims) => fromToken(entries[i]!, claims),
         pause: yieldToPage,
-        hashEntry: entryHashSync,
-        storedClaims,
       });
     }
     if (!current()) return;

@@ -2,9 +2,22 @@
  * What the parts of the ledgers store share (store.ts builds it; audit.ts, import.ts, sync.ts and
  * anchor.ts work on it): the state's shape, the ledger that is open, and small helpers.
  */
-import type { AuditReport, Checkpoint, LedgerCheckReport, LedgerBundle, LedgerProblem } from 'wimse-ect';
+import type {
+  AuditReport,
+  Checkpoint,
+  LedgerCheckOptions,
+  LedgerCheckReport,
+  LedgerBundle,
+  LedgerProblem,
+} from 'wimse-ect';
 import type { JWK } from 'jose';
-import type { EntryRecord, IndexedDbLedger, LedgerMeta } from '../../storage/ledger.ts';
+import {
+  storedClaims,
+  type EntryRecord,
+  type IndexedDbLedger,
+  type LedgerMeta,
+} from '../../storage/ledger.ts';
+import { entryHashSync } from '../../lib/entryHash.ts';
 import { useKeyring } from '../keyring.ts';
 
 export interface ImportProgress {
@@ -128,6 +141,20 @@ export function problemsBySeq(
 }
 
 /** Resolves once the keyring has loaded (or failed to): auditing before that would trust no key. */
+/**
+ * How the app checks a ledger it keeps: under the ledger's key and the pinned checkpoint's, with the
+ * synchronous entry hash (no await per entry), and knowing that entries stored as tokens keep no
+ * copy of their claims to compare.
+ */
+export function storedCheckOptions(ctx: LedgerContext, ledger: IndexedDbLedger): LedgerCheckOptions {
+  return {
+    key: ledger.publicKey ?? null,
+    pinnedKey: ctx.pinned?.jwk ?? null,
+    hashEntry: entryHashSync,
+    storedClaims,
+  };
+}
+
 export function keyringSettled(): Promise<void> {
   return new Promise((resolve) => {
     if (useKeyring.getState().status !== 'loading') return resolve();
