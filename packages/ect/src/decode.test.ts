@@ -181,6 +181,13 @@ describe('decodeToken: levels', () => {
     expect(p.message).toMatch(/not an object/);
   });
 
+  it('reads claims that are not ASCII as the UTF-8 text they are', () => {
+    const claims = { ...PAYLOAD, exec_act: 'überprüfen', note: 'naïve 😀 日本' };
+    const d = decodedOf(decodeToken(handToken(HEADER, claims)));
+    expect(d.payload).toEqual(claims);
+    expect(decodedOf(decodeToken(l1Token(claims))).payload).toEqual(claims);
+  });
+
   it('refuses invalid UTF-8 in an L1 token and in a JWS payload', () => {
     const bad = encodeBase64Url(new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])); // {"\xff\xfe"}
     const p1 = problemOf(decodeToken(bad));

@@ -5,7 +5,7 @@
  * (downgrade protection); otherwise the whole string may be an L1 token.
  */
 import { findDuplicateKey, quote } from './text.ts';
-import { checkBase64Url, decodeBase64Url, utf8Decode } from './base64url.ts';
+import { checkBase64Url, decodeBase64UrlBinary, utf8Decode } from './base64url.ts';
 import { Base64UrlError } from './errors.ts';
 import type { Problem } from './codes.ts';
 import { detectVersion } from './claims.ts';
@@ -50,6 +50,9 @@ export interface DecodeProblem extends Problem {
 /** What decodeToken gives: the decoded token, or the problem that stopped it. */
 export type DecodeResult = { ok: true; decoded: DecodedToken } | { ok: false; problem: DecodeProblem };
 
+/** A character outside ASCII (in a binary string: a byte of 0x80 or more). */
+const NOT_ASCII = /[\x80-\xff]/;
+
 /** Above this, a pasted string is not treated as a token (keeps the page responsive). */
 export const MAX_TOKEN_LENGTH = 1_000_000;
 
@@ -64,19 +67,22 @@ export type PartResult = { ok: true; value: JsonObject } | { ok: false; why: str
 
 /** Decodes one base64url part into a JSON object; says precisely why not. */
 export function decodeJsonPart(part: string): PartResult {
-  let bytes: Uint8Array;
+  let binary: string;
   try {
-    bytes = decodeBase64Url(part);
+    binary = decodeBase64UrlBinary(part);
   } catch (e) {
     const position = e instanceof Base64UrlError && e.position >= 0 ? e.position : undefined;
     const why = e instanceof Error ? e.message : String(e);
     return position === undefined ? { ok: false, why } : { ok: false, why, position };
   }
-  let text: string;
-  try {
-    text = utf8Decode(bytes);
-  } catch {
-    return { ok: false, why: 'its bytes are not valid UTF-8 text' };
+  // ASCII bytes are their own UTF-8 text; anything else goes through the strict UTF-8 decoder.
+  let text = binary;
+  if (NOT_ASCII.test(binary)) {
+    try {
+      text = utf8Decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    } catch {
+      return { ok: false, why: 'its bytes are not valid UTF-8 text' };
+    }
   }
   let value: unknown;
   try {

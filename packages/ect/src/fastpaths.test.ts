@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { checkBase64Url, decodeBase64Url, utf8Decode } from './base64url.ts';
+import { checkBase64Url, decodeBase64Url, decodeBase64UrlBinary, utf8Decode } from './base64url.ts';
 import { Base64UrlError } from './errors.ts';
 import { findDuplicateKey, quote } from './text.ts';
 
@@ -50,6 +50,32 @@ describe('fast paths answer as the plain versions', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('base64url to a binary string (through atob): the same bytes, or the same error at the same place', () => {
+    const chars = fc.constantFrom(...ALPHABET, '=', '+', '/', ' ', '\t', '.', 'é', '\u0000', '😀');
+    const binary = (f: () => Uint8Array) => {
+      const r = outcome(f);
+      return r.ok ? { ok: true, value: String.fromCharCode(...(r.value as Uint8Array)) } : r;
+    };
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 40 }), (list) => {
+        const text = list.join('');
+        expect(outcome(() => decodeBase64UrlBinary(text))).toEqual(binary(() => referenceDecode(text)));
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        expect(decodeBase64UrlBinary(base64url.encode(bytes))).toBe(String.fromCharCode(...bytes));
+      }),
+    );
+    // atob forgives padding, whitespace and bits beyond the data: this does not.
+    for (const text of ['QQ==', 'QQ', 'Q Q', 'QR', 'QUI=', 'QUJ'])
+      expect(
+        outcome(() => decodeBase64UrlBinary(text)),
+        text,
+      ).toEqual(binary(() => referenceDecode(text)));
   });
 
   it('base64url: the check without the bytes refuses exactly what the decoder refuses, the same way', () => {
