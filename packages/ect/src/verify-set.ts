@@ -171,8 +171,13 @@ function withLazySteps(report: VerificationReport, input: string, plan: Plan): V
   return lazy;
 }
 
-/** Step 7's outcome in a report: the key that verified, the failure, or null when it did not run. */
+/**
+ * Step 7's outcome in a report: the key that verified, the failure, or null when it did not run.
+ * A report made from an outcome (validStoredReport) answers with it, without making its steps.
+ */
 export function signatureOutcomeOf(report: VerificationReport): SignatureOutcome | null {
+  const lazy = (report as { [LAZY]?: LazySteps | LazyStored })[LAZY];
+  if (lazy && 'outcome' in lazy) return lazy.outcome;
   if (report.key) return { ok: true, kid: report.key.kid, issuer: report.key.issuer };
   if (report.valid) return null; // a valid token without a key is L1: no signature (steps not read)
   const step = report.steps[STEP_BY_ID.signature.n - 1];

@@ -163,4 +163,30 @@ describe('stored verification from a known signature outcome', async () => {
     expect(lazy.steps.every((s) => s.status !== 'fail')).toBe(true);
     expect(built).toBe(1);
   });
+
+  it('a lazy report tells the signature outcome it was made from without making itself', async () => {
+    const trust = trustFor(a);
+    const full = await verifyToken(valid, { trust, mode: 'stored' });
+    const outcome = signatureOutcomeOf(full);
+    expect(outcome).toEqual({ ok: true, kid: a.kid, issuer: a.iss });
+    const lazy = validStoredReport(full.token, full.payload!, outcome, { trust });
+    // Every lazily made property counts its reads (each one would make the whole report).
+    let made = 0;
+    for (const name of ['level', 'version', 'header', 'steps', 'key', 'warnings']) {
+      const get = Object.getOwnPropertyDescriptor(lazy, name)!.get!;
+      Object.defineProperty(lazy, name, {
+        get() {
+          made++;
+          return get.call(lazy);
+        },
+      });
+    }
+    expect(signatureOutcomeOf(lazy)).toEqual(outcome);
+    expect(made).toBe(0);
+    // An L1 token, valid without a signature: no outcome, as verifyToken's report says.
+    const l1 = l1Token(claims(a));
+    const l1Full = await verifyToken(l1, { trust, settings: settingsL1, mode: 'stored' });
+    expect(signatureOutcomeOf(l1Full)).toBeNull();
+    expect(signatureOutcomeOf(validStoredReport(l1, l1Full.payload!, null, { trust }))).toBeNull();
+  });
 });

@@ -14,6 +14,7 @@
  * keeping verdicts there trusts storage no more than the app already does.
  */
 import {
+  signatureOutcomeOf,
   validStoredReport,
   verifyStoredWith,
   type JsonObject,
@@ -25,7 +26,6 @@ import {
 } from 'wimse-ect';
 import { workbenchDb } from '../../storage/db.ts';
 import type { EntryRecord } from '../../storage/ledger.ts';
-import { noteOutcome, outcomeOf } from '../../workers/verifyPool.ts';
 import { yieldToPage } from '../../lib/yieldToPage.ts';
 
 /** The stored form, one record per ledger in the `meta` table. */
@@ -104,11 +104,9 @@ export async function storedReports(
     const message = failed.get(i);
     const outcome: SignatureOutcome | null =
       k >= 0 ? ok[k]! : message !== undefined ? { ok: false, message } : null;
-    const report = rec.valid[i]
+    out[i] = rec.valid[i]
       ? validStoredReport(e.token, e.claims as JsonObject, outcome, opts)
       : verifyStoredWith(e.token, opts, outcome);
-    noteOutcome(report, outcome);
-    out[i] = report;
   }
   return out;
 }
@@ -150,7 +148,8 @@ export function compactVerdicts(
   for (let i = 0; i < n; i++) {
     const report = reports[i]!;
     valid[i] = report.valid ? 1 : 0;
-    const outcome = outcomeOf(report);
+    // Without making a lazily made report's steps (signatureOutcomeOf reads its outcome).
+    const outcome = signatureOutcomeOf(report);
     if (!outcome) continue;
     if (!outcome.ok) {
       failures.push([i, outcome.message]);
