@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chunkSize, MIN_FOR_WORKERS, MIN_FOR_WORKERS_FEW_CORES, verifyWorkerPlan } from './verifyPool.ts';
+import {
+  chunkSize,
+  MIN_FOR_WORKERS,
+  MIN_FOR_WORKERS_FEW_CORES,
+  positionsIn,
+  verifyWorkerPlan,
+} from './verifyPool.ts';
 
 /** The per-import decision (issue 17): the rule, not its speed (that is `npm run bench:browser`). */
 describe('verifyWorkerPlan', () => {
@@ -65,5 +71,23 @@ describe('chunkSize', () => {
     expect(sizes[0]).toBe(1000);
     // The last four chunks (two in flight per worker) hold at most 4% of the set.
     expect(sizes.slice(-4).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(400);
+  });
+});
+
+/** Which tokens of the set being verified a later call gets (the audit's, after an import). */
+describe('positionsIn', () => {
+  const all = ['a', 'b', 'not a token', 'c', 'd'];
+  it('finds the same tokens in the same order, also with some left out', () => {
+    expect(Array.from(positionsIn(all, all)!)).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(positionsIn(['a', 'b', 'c', 'd'], all)!)).toEqual([0, 1, 3, 4]);
+    expect(Array.from(positionsIn(['d'], all)!)).toEqual([4]);
+  });
+
+  it('finds nothing when a token is not there, or not in that order', () => {
+    expect(positionsIn(['a', 'x'], all)).toBeNull();
+    expect(positionsIn(['b', 'a'], all)).toBeNull();
+    // The same token twice is two tokens to verify: one copy in the set is not enough.
+    expect(positionsIn(['a', 'a'], all)).toBeNull();
+    expect(Array.from(positionsIn(['a', 'a'], ['a', 'x', 'a'])!)).toEqual([0, 2]);
   });
 });

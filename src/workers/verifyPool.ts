@@ -12,26 +12,27 @@
  */
 import {
   decodeToken,
-  signatureOutcomeOf,
   validStoredReport,
   verifyStoredWith,
-  verifyTokens,
   type JsonObject,
   type Settings,
-  type SignatureOutcome,
   type TrustStore,
   type VerificationReport,
 } from 'wimse-ect';
-import type { VerifyRequest, VerifyResponse } from './verifyProtocol.ts';
+import {
+  keepWorkers,
+  newRun,
+  SLICE,
+  verifyInWorkers,
+  verifySlice,
+  type Verdicts,
+  type VerifyRun,
+} from './verifyChunks.ts';
 import { yieldToPage } from '../lib/yieldToPage.ts';
 
+export { chunkSize, type VerifyRun } from './verifyChunks.ts';
+
 const MAX_WORKERS = 4;
-/** The largest chunk, in tokens: small enough for smooth progress, large enough to cost little. */
-const CHUNK = 1000;
-/** The smallest chunk: below this, a message costs more than the tokens in it. */
-const MIN_CHUNK = 100;
-/** Chunks queued per worker, so that none waits for its next one. */
-const IN_FLIGHT = 2;
 /** Below this many tokens, this thread verifies them itself: starting workers would cost more. */
 export const MIN_FOR_WORKERS = 200;
 /**
@@ -88,8 +89,7 @@ export function verifyWorkerCount(tokens: number): number {
 /** Sets the number of workers (0: verify on this thread; null: the plan's). For benchmarks. */
 export function setVerifyWorkerCount(n: number | null): void {
   configured = n === null ? null : Math.max(0, Math.floor(n));
-  const keep = configured ?? Math.min(MAX_WORKERS, coresHere());
-  for (const slot of slots.splice(keep)) slot.worker.terminate();
+  keepWorkers(configured ?? Math.min(MAX_WORKERS, coresHere()));
 }
 
 export interface VerifyStoredOptions {
@@ -110,86 +110,205 @@ export interface VerifyStoredOptions {
   helpFrom?: Promise<unknown>;
 }
 
-/** Who verified the last set: workers started, and tokens verified by them and by this thread. */
-export interface VerifyRun {
-  workers: number;
-  byWorkers: number;
-  byPage: number;
-}
 let lastRun: VerifyRun | null = null;
-/** The last set's split between the workers and this thread (for the bench and the progress view). */
+/** The last set's split between the workers and this thread, and its times (for the bench). */
 export function lastVerifyRun(): VerifyRun | null {
   return lastRun;
 }
 
-/** Stored-mode verification reports of `tokens`, in order: the same as verifyToken's, on every core. */
+/** A set being verified in the workers, which a later call for the same tokens joins. */
+interface Running {
+  tokens: readonly string[];
+  trust: TrustStore;
+  settings: Settings;
+  reports: Promise<VerificationReport[]>;
+  /** From now on, this thread verifies too. */
+  help(): void;
+  /** Progress of the joined calls, each told its own share. */
+  listeners: Set<(done: number, total: number) => void>;
+}
+let running: Running | null = null;
+
+/**
+ * Stored-mode verification reports of `tokens`, in order: the same as verifyToken's, on every
+ * core. A call for tokens that a set still being verified holds (in the same order, with the
+ * same trust store and settings) gets their reports from it instead of verifying them again: the
+ * import starts its tokens' verification at once, and the audit after the write asks for them
+ * again, having done its own work (the ledger check) meanwhile.
+ */
 export async function verifyStoredReports(
   tokens: readonly string[],
   opts: VerifyStoredOptions,
 ): Promise<VerificationReport[]> {
-  if (verifyWorkerCount(tokens.length) === 0) {
-    lastRun = { workers: 0, byWorkers: 0, byPage: tokens.length };
-    return verifyHere(tokens, opts);
+  const joined = joinRunning(tokens, opts);
+  if (joined) {
+    const reports = await joined;
+    if (reports) return reports;
   }
-  let verdicts: Verdicts;
-  try {
-    verdicts = await verifyInWorkers(tokens, opts);
-  } catch (e) {
-    if (opts.signal?.aborted) throw e;
-    // Workers unavailable or broken (a browser that refuses module workers, a crash): this thread.
-    console.warn(`verification workers failed, verifying on the page instead: ${String(e)}`);
-    return verifyHere(tokens, opts);
+  const count = verifyWorkerCount(tokens.length);
+  if (count === 0) {
+    const run = newRun(0);
+    lastRun = run;
+    const t0 = performance.now();
+    const reports = await verifyHere(tokens, opts);
+    run.byPage = tokens.length;
+    run.ms = run.pageMs = performance.now() - t0;
+    return reports;
   }
-  const { trust, settings } = opts;
-  const reports: VerificationReport[] = new Array<VerificationReport>(tokens.length);
-  let since = performance.now();
-  for (let i = 0; i < tokens.length; i++) {
-    // The workers' verdicts become reports here, on the page: at 100,000 tokens one loop over them
-    // was the import's longest task (profiled, session 6: validStoredReport and noteOutcome), so
-    // it lets the page paint and take input every ~40 ms.
-    if ((i & 255) === 255 && performance.now() - since > 40) {
-      await yieldToPage();
-      opts.signal?.throwIfAborted();
-      since = performance.now();
-    }
-    const here = verdicts.reports[i];
-    if (here) {
-      reports[i] = here;
-      continue;
-    }
-    const token = tokens[i]!.trim();
-    const outcome = verdicts.outcome[i] ?? null;
-    let payload: JsonObject | undefined;
-    if (verdicts.valid[i]) {
-      payload = opts.payloads?.[i];
-      if (!payload) {
-        const d = decodeToken(token);
-        if (d.ok) payload = d.decoded.payload;
-      }
-    }
-    const report = payload
-      ? validStoredReport(token, payload, outcome, { trust, settings })
-      : verifyStoredWith(token, { trust, settings }, outcome);
-    noteOutcome(report, outcome);
-    reports[i] = report;
-  }
+  const listeners = new Set<(done: number, total: number) => void>();
+  const onProgress = (done: number, total: number) => {
+    opts.onProgress?.(done, total);
+    for (const l of listeners) l(done, total);
+  };
+  const run = newRun(count);
+  lastRun = run;
+  const t0 = performance.now();
+  // Reports of each chunk the workers answer, made as it arrives: all at the end, they were the
+  // last thing before the audit's own, with the worker idle (issue 17, session 7, profiled).
+  const onVerdicts = (start: number, end: number, verdicts: Verdicts) => {
+    const r0 = performance.now();
+    for (let i = start; i < end; i++) verdicts.reports[i] = reportOf(tokens, i, verdicts, opts);
+    run.reportsMs += performance.now() - r0;
+  };
+  const chunked = verifyInWorkers(
+    tokens,
+    count,
+    {
+      trust: opts.trust,
+      settings: opts.settings,
+      onProgress,
+      onVerdicts,
+      helps: true,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
+    run,
+  );
+  opts.helpFrom?.then(chunked.help, () => undefined);
+  const reports = chunked.verdicts.then(
+    async (verdicts) => {
+      const made = await reportsOf(tokens, verdicts, opts, run);
+      run.ms = performance.now() - t0;
+      return made;
+    },
+    (e: unknown) => {
+      if (opts.signal?.aborted) throw e;
+      // Workers unavailable or broken (a browser that refuses module workers, a crash): this thread.
+      console.warn(`verification workers failed, verifying on the page instead: ${String(e)}`);
+      return verifyHere(tokens, opts);
+    },
+  );
+  const self: Running = {
+    tokens,
+    trust: opts.trust,
+    settings: opts.settings,
+    reports,
+    help: chunked.help,
+    listeners,
+  };
+  running = self;
+  const forget = () => {
+    if (running === self) running = null;
+  };
+  reports.then(forget, forget);
   return reports;
 }
 
 /**
- * Signature outcomes of reports made from one (the workers' verdicts, and the ledger's stored
- * ones: src/state/ledger/verdicts.ts): asking such a report for its key makes its steps again.
+ * Where each of `tokens` is in `all`, when `all` holds them all in the same order (null when it
+ * does not). The audit's tokens are the import's less those that do not decode: the same strings,
+ * so mostly compared by identity; one pass over both.
  */
-const outcomes = new WeakMap<VerificationReport, SignatureOutcome | null>();
-
-/** Notes the outcome a report was made from. */
-export function noteOutcome(report: VerificationReport, outcome: SignatureOutcome | null): void {
-  outcomes.set(report, outcome);
+export function positionsIn(tokens: readonly string[], all: readonly string[]): Int32Array | null {
+  const at = new Int32Array(tokens.length);
+  let p = 0;
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k];
+    while (p < all.length && all[p] !== t) p++;
+    if (p === all.length) return null;
+    at[k] = p++;
+  }
+  return at;
 }
 
-/** Step 7's outcome of a report, without making a lazily made report's steps. */
-export function outcomeOf(report: VerificationReport): SignatureOutcome | null {
-  return outcomes.has(report) ? outcomes.get(report)! : signatureOutcomeOf(report);
+/**
+ * The reports of `tokens` from the set being verified, when it holds them all in the same order
+ * (null: it does not, or it failed; then the caller verifies them itself).
+ */
+function joinRunning(
+  tokens: readonly string[],
+  opts: VerifyStoredOptions,
+): Promise<VerificationReport[] | null> | null {
+  const r = running;
+  if (!r || r.trust !== opts.trust || r.settings !== opts.settings || !tokens.length) return null;
+  const at = positionsIn(tokens, r.tokens);
+  if (!at) return null;
+  opts.helpFrom?.then(r.help, () => undefined);
+  const { onProgress, signal } = opts;
+  const listener = onProgress
+    ? (done: number, total: number) =>
+        onProgress(Math.min(tokens.length, Math.round((done / total) * tokens.length)), tokens.length)
+    : null;
+  if (listener) r.listeners.add(listener);
+  return new Promise<VerificationReport[] | null>((resolve, reject) => {
+    const aborted = () => reject(signal!.reason);
+    if (signal?.aborted) return aborted();
+    signal?.addEventListener('abort', aborted, { once: true });
+    r.reports.then(
+      (reports) => resolve(Array.from(at, (i) => reports[i]!)),
+      () => resolve(null),
+    );
+  }).finally(() => {
+    if (listener) r.listeners.delete(listener);
+  });
+}
+
+/**
+ * The report of token `i` from its verdict, made here without crypto: a valid token's report is
+ * built only when something looks at its steps (validStoredReport), an invalid one's at once.
+ */
+function reportOf(
+  tokens: readonly string[],
+  i: number,
+  verdicts: Verdicts,
+  { trust, settings, payloads }: VerifyStoredOptions,
+): VerificationReport {
+  const token = tokens[i]!.trim();
+  const outcome = verdicts.outcome[i] ?? null;
+  let payload: JsonObject | undefined;
+  if (verdicts.valid[i]) {
+    payload = payloads?.[i];
+    if (!payload) {
+      const d = decodeToken(token);
+      if (d.ok) payload = d.decoded.payload;
+    }
+  }
+  return payload
+    ? validStoredReport(token, payload, outcome, { trust, settings })
+    : verifyStoredWith(token, { trust, settings }, outcome);
+}
+
+/** The reports of the whole set: those made as the verdicts came, and any still to make. */
+async function reportsOf(
+  tokens: readonly string[],
+  verdicts: Verdicts,
+  opts: VerifyStoredOptions,
+  run: VerifyRun,
+): Promise<VerificationReport[]> {
+  const { reports } = verdicts;
+  let since = performance.now();
+  for (let i = 0; i < tokens.length; i++) {
+    // At 100,000 tokens one loop making them was the import's longest task (profiled, session
+    // 6), so it lets the page paint and take input every ~40 ms.
+    if ((i & 255) === 255 && performance.now() - since > 40) {
+      run.reportsMs += performance.now() - since;
+      await yieldToPage();
+      opts.signal?.throwIfAborted();
+      since = performance.now();
+    }
+    reports[i] ??= reportOf(tokens, i, verdicts, opts);
+  }
+  run.reportsMs += performance.now() - since;
+  return reports as VerificationReport[];
 }
 
 /** This thread, one token after another (what the page did before the workers). */
@@ -204,202 +323,4 @@ async function verifyHere(
     onProgress?.(reports.length, tokens.length);
   }
   return reports;
-}
-
-/**
- * Tokens this thread verifies in one task. Chromium checks a signature within the call and
- * settles the promise without a task in between, so a set verified at once was one task: 209 s
- * for the page's share of a 250,000-token import at load 20 (issue 17). 200 tokens: about 50 ms
- * at 4,000 verifications per second.
- */
-const SLICE = 200;
-
-/** Verifies a slice on this thread, then lets the page paint and take input. */
-async function verifySlice(
-  tokens: readonly string[],
-  trust: TrustStore,
-  settings: Settings,
-): Promise<VerificationReport[]> {
-  const reports = await verifyTokens(tokens, { trust, settings, mode: 'stored' });
-  await yieldToPage();
-  return reports;
-}
-
-interface Verdicts {
-  valid: Uint8Array;
-  outcome: (SignatureOutcome | null)[];
-  /** The reports of the chunks this thread verified itself. */
-  reports: (VerificationReport | undefined)[];
-}
-
-interface Slot {
-  worker: Worker;
-  /** The trust store this worker holds. */
-  trust: TrustStore | null;
-  pending: Map<number, { resolve(r: Extract<VerifyResponse, { ok: true }>): void; reject(e: Error): void }>;
-}
-
-const slots: Slot[] = [];
-const trustIds = new WeakMap<TrustStore, number>();
-let nextTrustId = 1;
-let nextId = 1;
-
-function workerSlot(k: number): Slot {
-  let s = slots[k];
-  if (s) return s;
-  const worker = new Worker(new URL('./verify.worker.ts', import.meta.url), {
-    type: 'module',
-    name: `ect-verify-${k + 1}`,
-  });
-  const made: Slot = { worker, trust: null, pending: new Map() };
-  worker.onmessage = (event: MessageEvent<VerifyResponse>) => {
-    const res = event.data;
-    const p = made.pending.get(res.id);
-    if (!p) return;
-    made.pending.delete(res.id);
-    if (res.ok) p.resolve(res);
-    else p.reject(new Error(res.error));
-  };
-  worker.onerror = (event) => {
-    event.preventDefault();
-    const error = new Error(`a verification worker failed: ${event.message || 'unknown error'}`);
-    for (const p of made.pending.values()) p.reject(error);
-    made.pending.clear();
-    worker.terminate();
-    const at = slots.indexOf(made);
-    if (at >= 0) slots.splice(at, 1);
-  };
-  slots[k] = made;
-  return made;
-}
-
-function send(s: Slot, trust: TrustStore, settings: Settings, tokens: string[]) {
-  let trustId = trustIds.get(trust);
-  if (trustId === undefined) trustIds.set(trust, (trustId = nextTrustId++));
-  const req: VerifyRequest = { id: nextId++, trustId, settings, tokens };
-  if (s.trust !== trust) {
-    req.trust = trust;
-    s.trust = trust;
-  }
-  return new Promise<Extract<VerifyResponse, { ok: true }>>((resolve, reject) => {
-    s.pending.set(req.id, { resolve, reject });
-    s.worker.postMessage(req);
-  });
-}
-
-/**
- * The size of the next chunk when `left` tokens are not yet handed out to `threads` verifying
- * threads (the workers and this one): a share of what is left, so the chunks shrink towards the
- * end (guided self-scheduling). A chunk still held by a worker at the end is verified again by this
- * thread when it has nothing else to do (the first answer counts): small last chunks keep that
- * double work small. Fixed chunks of total / (workers x 8) let a 10,000-token import end with up to
- * 4 chunks of 625 in flight (a quarter of the set) for this thread to verify a second time.
- */
-export function chunkSize(left: number, threads: number): number {
-  return Math.min(left, CHUNK, Math.max(MIN_CHUNK, Math.ceil(left / (2 * Math.max(1, threads)))));
-}
-
-async function verifyInWorkers(tokens: readonly string[], opts: VerifyStoredOptions): Promise<Verdicts> {
-  const { trust, settings, signal, onProgress } = opts;
-  const total = tokens.length;
-  const valid = new Uint8Array(total);
-  const outcome: (SignatureOutcome | null)[] = new Array<SignatureOutcome | null>(total).fill(null);
-  const reports: (VerificationReport | undefined)[] = new Array<VerificationReport | undefined>(total);
-  const count = verifyWorkerCount(total);
-  const threads = count + (opts.helpFrom ? 1 : 0);
-  interface Chunk {
-    start: number;
-    end: number;
-    state: 'taken' | 'done';
-    helped: boolean;
-  }
-  /** Chunks handed out, in order; `next` is the first token not yet in one. */
-  const chunks: Chunk[] = [];
-  let next = 0;
-  const take = (): Chunk | undefined => {
-    if (next >= total) return undefined;
-    const chunk: Chunk = {
-      start: next,
-      end: next + chunkSize(total - next, threads),
-      state: 'taken',
-      helped: false,
-    };
-    next = chunk.end;
-    chunks.push(chunk);
-    return chunk;
-  };
-  // A function, so that the check after an await is not narrowed away by the assignment before it.
-  const isDone = (chunk: Chunk) => chunk.state === 'done';
-  const run: VerifyRun = { workers: count, byWorkers: 0, byPage: 0 };
-  lastRun = run;
-  let done = 0;
-  let failed: unknown = null;
-  let finish!: () => void;
-  let fail!: (e: unknown) => void;
-  const finished = new Promise<void>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
-  const complete = (chunk: Chunk, by: 'byWorkers' | 'byPage') => {
-    chunk.state = 'done';
-    run[by] += chunk.end - chunk.start;
-    done += chunk.end - chunk.start;
-    onProgress?.(done, total);
-    if (done === total) finish();
-  };
-  const feed = async (s: Slot): Promise<void> => {
-    for (;;) {
-      // (read again after each await: the others and this thread move them)
-      if (failed !== null || done >= total) return;
-      signal?.throwIfAborted();
-      const chunk = take();
-      if (!chunk) return;
-      const res = await send(s, trust, settings, tokens.slice(chunk.start, chunk.end) as string[]);
-      if (isDone(chunk)) continue; // this thread was quicker
-      valid.set(res.valid, chunk.start);
-      const ok = res.keys.map((k): SignatureOutcome => ({ ok: true, kid: k.kid, issuer: k.issuer }));
-      for (let i = 0; i < res.keyIndex.length; i++) {
-        const k = res.keyIndex[i]!;
-        if (k >= 0) outcome[chunk.start + i] = ok[k]!;
-      }
-      for (const [i, message] of res.failures) outcome[chunk.start + i] = { ok: false, message };
-      complete(chunk, 'byWorkers');
-    }
-  };
-  const help = async (): Promise<void> => {
-    for (;;) {
-      if (failed !== null || done === total) return;
-      signal?.throwIfAborted();
-      let chunk = take();
-      if (!chunk)
-        for (let c = chunks.length - 1; c >= 0 && !chunk; c--)
-          if (chunks[c]!.state === 'taken' && !chunks[c]!.helped) chunk = chunks[c];
-      if (!chunk) return; // every chunk done or being done here
-      chunk.helped = true;
-      const here: VerificationReport[] = [];
-      for (let start = chunk.start; start < chunk.end && !isDone(chunk); start += SLICE)
-        here.push(
-          ...(await verifySlice(tokens.slice(start, Math.min(chunk.end, start + SLICE)), trust, settings)),
-        );
-      if (isDone(chunk)) continue; // a worker was quicker
-      here.forEach((report, i) => (reports[chunk.start + i] = report));
-      complete(chunk, 'byPage');
-    }
-  };
-  for (const s of Array.from({ length: count }, (_, k) => workerSlot(k)))
-    for (let k = 0; k < IN_FLIGHT; k++)
-      feed(s).catch((e: unknown) => {
-        failed ??= e; // the caller starts over on its own thread
-        fail(e);
-      });
-  opts.helpFrom?.then(
-    () => help().catch((e: unknown) => fail(e)),
-    () => undefined,
-  );
-  if (signal) {
-    if (signal.aborted) fail(signal.reason);
-    else signal.addEventListener('abort', () => fail(signal.reason), { once: true });
-  }
-  await finished;
-  return { valid, outcome, reports };
 }

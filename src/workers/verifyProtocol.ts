@@ -23,5 +23,7 @@ export type VerifyResponse =
       keyIndex: Int16Array;
       keys: { kid: string; issuer: string | null }[];
       failures: [index: number, message: string][];
+      /** The worker's time on the chunk (ms), for the benchmark's account of who did what. */
+      ms: number;
     }
   | { id: number; ok: false; error: string };
