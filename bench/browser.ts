@@ -97,17 +97,8 @@ interface InPage {
     rawVerify(n: number): Promise<number>;
     verifyThroughput(n: number, repeat: number): Promise<{ rawMs: number; coreMs: number; singleMs: number }>;
     verifyPass(n: number, kind: 'raw' | 'core' | 'single'): Promise<number>;
-    importRun(
-      n: number,
-      workers: number,
-      keep?: boolean,
-    ): Promise<{
-      ms: number;
-      phases: Record<string, number>;
-      workers: number;
-      byWorkers: number;
-      byPage: number;
-    }>;
+    prepareImport(n: number): void;
+    importRun(n: number, workers: number, keep?: boolean): Promise<ImportRun>;
     resetLedgers(): Promise<void>;
     watchTasks(): void;
     tasksSeen(): { longestMs: number; over50: number } | null;
@@ -126,6 +117,40 @@ interface InPage {
     viewport(): [number, number, number] | null;
     takeLongTasks(): { longestMs: number; totalMs: number; count: number };
   };
+}
+
+/** One import in the bench page (bench/page/main.ts's importRun). */
+interface ImportRun {
+  ms: number;
+  /** The import's stages, one after another (src/state/ledger/import.ts's measures), ms. */
+  stages: Record<string, number>;
+  /** Who verified what, and for how long (src/workers/verifyChunks.ts's VerifyRun). */
+  run: {
+    workers: number;
+    byWorkers: number;
+    byPage: number;
+    pageMs: number;
+    workerMs: number;
+    helpFromMs: number;
+    waitMs: number;
+    reportsMs: number;
+    ms: number;
+  };
+}
+
+/**
+ * What an import's time went on: the page's stages (wall time; the page's own verifying, its wait
+ * for the workers' last verdicts and the making of reports from them are inside the audit's), and
+ * the workers' busy and idle time over the whole import.
+ */
+function importAccount(r: ImportRun): string {
+  const s = r.stages;
+  const v = r.run;
+  const stage = (name: string) => fmt(s[name] ?? 0);
+  const page = `reading ${stage('reading')}, hashing and writing ${stage('writing')}, auditing ${stage('auditing')}: verifying ${fmt(v.pageMs)} (${fmt(v.byPage)} tokens)`;
+  if (!v.workers) return `${page}`;
+  const idle = v.workers * r.ms - v.workerMs;
+  return `${page} from ${fmt(v.helpFromMs)} on, waiting for the workers ${fmt(v.waitMs)}, reports from their verdicts ${fmt(v.reportsMs)}; the worker${v.workers === 1 ? '' : 's'}: verifying ${fmt(v.workerMs)} (${fmt(v.byWorkers)} tokens), idle ${fmt(idle)}`;
 }
 
 function freePort(): Promise<number> {
@@ -307,13 +332,21 @@ async function huge(browser: Browser, base: string, probe: string) {
   await page.evaluate((n) => (globalThis as unknown as InPage).ectBench.makeTokens(n), HUGE);
   console.error(`  signed in ${fmt(performance.now() - t0)} ms; raw verify…`);
   void api;
+  // Chromium's CPU time (all its processes) around the raw verify and the import: what each cost
+  // the machine, which the other work on it disturbs less than their wall time.
+  const cdp = await browser.newBrowserCDPSession();
+  const cpuNow = async () =>
+    (await cdp.send('SystemInfo.getProcessInfo')).processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
+  let cpu0 = await cpuNow();
   const rawMs = await page.evaluate((n) => (globalThis as unknown as InPage).ectBench.rawVerify(n), HUGE);
+  const rawCpu = (await cpuNow()) - cpu0;
   record(
     `huge.${HUGE}.raw_verify_ms`,
     rawMs,
-    `${fmt(rawMs)} ms raw verify of ${fmt(HUGE)} tokens, one thread`,
+    `${fmt(rawMs)} ms raw verify of ${fmt(HUGE)} tokens, one thread (${rawCpu.toFixed(1)} s of CPU)`,
   );
   console.error('  import…');
+  await page.evaluate((n) => (globalThis as unknown as InPage).ectBench.prepareImport(n), HUGE);
   await page.evaluate(() => (globalThis as unknown as InPage).ectBench.watchTasks());
   const importProfiler = PROFILE ? await startProfile(page) : null;
   if (PROFILE)
@@ -321,19 +354,29 @@ async function huge(browser: Browser, base: string, probe: string) {
       path: `${PROFILE}.import.trace.json`,
       categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
     });
+  cpu0 = await cpuNow();
   const imp = await heapPeak(page, () =>
     page.evaluate((n) => (globalThis as unknown as InPage).ectBench.importRun(n, -1, true), HUGE),
   );
+  const importCpu = (await cpuNow()) - cpu0;
+  await cdp.detach();
   if (importProfiler) await importProfiler.stop(`${PROFILE}.import.cpuprofile`);
   if (PROFILE) await browser.stopTracing();
   const tasks = await page.evaluate(() => (globalThis as unknown as InPage).ectBench.tasksSeen());
-  const phases = Object.entries(imp.value.phases)
-    .map(([k, ms]) => `${k} ${fmt(ms)}`)
-    .join(', ');
   record(
     `huge.${HUGE}.import_ms`,
     imp.value.ms,
-    `${fmt(imp.value.ms)} ms import, ${imp.value.workers} workers, ${fmt(imp.value.byPage)} tokens verified by the page (${phases})`,
+    `${fmt(imp.value.ms)} ms import, ${imp.value.run.workers} workers (${importAccount(imp.value)})`,
+  );
+  record(
+    `huge.${HUGE}.import_cpu_vs_raw`,
+    importCpu / rawCpu,
+    `${(importCpu / rawCpu).toFixed(2)}x the raw verify's CPU time: ${importCpu.toFixed(1)} s (all Chromium processes)`,
+  );
+  record(
+    `huge.${HUGE}.import_worker_idle_ms`,
+    imp.value.run.workers * imp.value.ms - imp.value.run.workerMs,
+    `${fmt(imp.value.run.workers * imp.value.ms - imp.value.run.workerMs)} ms the workers were idle during the import (what overlapping the page's work with theirs would gain)`,
   );
   record(
     `huge.${HUGE}.import_vs_raw`,
@@ -351,6 +394,8 @@ async function huge(browser: Browser, base: string, probe: string) {
     imp.peakMb,
     `${fmt(imp.peakMb)} MB peak JS heap of the page during the import (workers not counted; the tokens themselves are held by the bench too)`,
   );
+  // BENCH_HUGE_OPEN=0: the import alone (its before/after pairs need no Graph tab).
+  if (process.env.BENCH_HUGE_OPEN === '0') return void (await page.context().close());
   console.error('  the Graph tab…');
   const profiler = PROFILE ? await startProfile(page) : null;
   // And a trace of the opening, whose tasks say which work each long one did (DevTools' Performance panel reads it).
@@ -436,8 +481,8 @@ async function importFigures(page: Page, size: number, busy: number, cpuNow: () 
   const pool: number[] = [];
   const one: number[] = [];
   const forced = new Map<number, number[]>(FORCED_WORKERS.map((w) => [w, []]));
-  let poolPhases: Record<string, number> = {};
-  let onePhases: Record<string, number> = {};
+  let poolAccount = '';
+  let oneAccount = '';
   let workers = 0;
   const split: number[] = [];
   const poolCpu: number[] = [];
@@ -458,21 +503,17 @@ async function importFigures(page: Page, size: number, busy: number, cpuNow: () 
     raw.push(await page.evaluate((n) => (globalThis as unknown as InPage).ectBench.rawVerify(n), size));
     const p = await run(size, -1, poolCpu);
     pool.push(p.ms);
-    workers = p.workers;
-    split.push(p.byPage / Math.max(1, p.byPage + p.byWorkers));
-    if (p.ms === median(pool)) poolPhases = p.phases;
+    workers = p.run.workers;
+    split.push(p.run.byPage / Math.max(1, p.run.byPage + p.run.byWorkers));
+    if (p.ms === median(pool)) poolAccount = importAccount(p);
     for (const [w, times] of forced) times.push((await run(size, w)).ms);
     const o = await run(size, 0, oneCpu);
     one.push(o.ms);
-    if (o.ms === median(one)) onePhases = o.phases;
+    if (o.ms === median(one)) oneAccount = importAccount(o);
   }
   const rawMs = median(raw);
   const poolMs = median(pool);
   const oneMs = median(one);
-  const phases = (ph: Record<string, number>) =>
-    Object.entries(ph)
-      .map(([k, ms]) => `${k} ${fmt(ms)}`)
-      .join(', ');
   record(
     `${name}.raw_verify_ms`,
     rawMs,
@@ -481,7 +522,7 @@ async function importFigures(page: Page, size: number, busy: number, cpuNow: () 
   record(
     `${name}.workers_ms`,
     poolMs,
-    `${fmt(poolMs)} ms import, the app's choice: ${workers ? `${workers} verification worker${workers === 1 ? '' : 's'}` : 'no workers'} (${phases(poolPhases)})`,
+    `${fmt(poolMs)} ms import, the app's choice: ${workers ? `${workers} verification worker${workers === 1 ? '' : 's'}` : 'no workers'} (${poolAccount})`,
   );
   record(`${name}.workers`, workers, `${workers} workers chosen by the per-import decision (issue 17)`);
   record(
@@ -495,7 +536,7 @@ async function importFigures(page: Page, size: number, busy: number, cpuNow: () 
       median(times),
       `${fmt(median(times))} ms import with ${w} worker${w === 1 ? '' : 's'} forced: ${(oneMs / median(times)).toFixed(2)}x faster than one thread`,
     );
-  record(`${name}.one_thread_ms`, oneMs, `${fmt(oneMs)} ms import on one thread (${phases(onePhases)})`);
+  record(`${name}.one_thread_ms`, oneMs, `${fmt(oneMs)} ms import on one thread (${oneAccount})`);
   record(
     `${name}.cpu_vs_one_thread`,
     median(poolCpu) / median(oneCpu),
@@ -528,6 +569,7 @@ async function main() {
       outDir: `${OUT}/_bench`,
       emptyOutDir: true,
       rolldownOptions: { input: { bench: join(ROOT, 'bench/page/index.html') } },
+      ...(PROFILE ? { minify: false } : {}),
     },
   });
   const probe = (
