@@ -268,13 +268,11 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
   }
   const d = decoded.decoded;
   const payload = d.payload;
-  Object.assign(report, {
-    level: d.level,
-    version: d.version,
-    header: d.header,
-    payload,
-    jti: str(payload.jti) ?? null,
-  });
+  report.level = d.level;
+  report.version = d.version;
+  report.header = d.header;
+  report.payload = payload;
+  report.jti = str(payload.jti) ?? null;
   pass(
     'decode',
     d.level === 'L1' ? 'L1: base64url JSON claims, no signature' : 'L2: JWS compact serialization',
@@ -487,8 +485,8 @@ export function* verification(input: string, plan: Plan): Generator<Pending, Ver
   const jti = str(payload.jti);
   const replay = settings.replayCache ? plan.replay : null;
 
-  // 15. DAG rules
-  const task = taskRecord(payload);
+  // 15. DAG rules (the task record only where there is a store to check it against)
+  const task = plan.store ? taskRecord(payload) : null;
   if (!plan.store) skip('dag', 'no store of accepted tasks');
   else if (!task) skip('dag', 'no usable jti (see step 8)');
   else if (log.failedAt('pred_count')) skip('dag', 'not run: too many predecessors to look up (see step 10)');
