@@ -27,7 +27,8 @@ scope.onmessage = (event) => {
 
 async function verifyChunk(req: VerifyRequest): Promise<Extract<VerifyResponse, { ok: true }>> {
   if (trust?.id !== req.trustId) throw new Error('the worker has not been sent this trust store');
-  const { tokens, settings } = req;
+  const { settings } = req;
+  const tokens = req.lines !== undefined ? req.lines.split('\n') : (req.tokens ?? []);
   const t0 = performance.now();
   const reports = await verifyTokens(tokens, { trust: trust.store, settings, mode: 'stored' });
   const n = tokens.length;

@@ -21,12 +21,29 @@ const MIN_CHUNK = 100;
 const IN_FLIGHT = 2;
 
 /**
- * Tokens this thread verifies in one task. Chromium checks a signature within the call and
+ * Tokens this thread verifies in one call. Chromium checks a signature within the call and
  * settles the promise without a task in between, so a set verified at once was one task: 209 s
- * for the page's share of a 250,000-token import at load 20 (issue 17). 200 tokens: about 50 ms
- * at 4,000 verifications per second.
+ * for the page's share of a 250,000-token import at load 20 (issue 17). Slices of 200 (about 50 ms
+ * at 4,000 verifications a second) took 100-195 ms each at load 2-3 beside the worker (session 7,
+ * traced): 50, with a yield to the page whenever YIELD_MS have passed since the last.
  */
-export const SLICE = 200;
+export const SLICE = 50;
+/** This thread lets the page paint and take input once it has verified this long (ms). */
+const YIELD_MS = 30;
+
+/**
+ * A function to call between slices of work: it yields to the page once YIELD_MS have passed
+ * since it last did (and says whether it did).
+ */
+export function pacer(): () => Promise<boolean> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < YIELD_MS) return false;
+    await yieldToPage();
+    since = performance.now();
+    return true;
+  };
+}
 
 /** Who verified a set, and what it cost each thread (ms): for the bench and the progress view. */
 export interface VerifyRun {
@@ -61,15 +78,13 @@ export const newRun = (workers: number): VerifyRun => ({
   ms: 0,
 });
 
-/** Verifies a slice on this thread, then lets the page paint and take input. */
-export async function verifySlice(
+/** Verifies a slice on this thread (stored mode: steps 1-10). */
+export function verifySlice(
   tokens: readonly string[],
   trust: TrustStore,
   settings: Settings,
 ): Promise<VerificationReport[]> {
-  const reports = await verifyTokens(tokens, { trust, settings, mode: 'stored' });
-  await yieldToPage();
-  return reports;
+  return verifyTokens(tokens, { trust, settings, mode: 'stored' });
 }
 
 export interface Verdicts {
@@ -128,7 +143,9 @@ function workerSlot(k: number): Slot {
 function send(s: Slot, trust: TrustStore, settings: Settings, tokens: string[]) {
   let trustId = trustIds.get(trust);
   if (trustId === undefined) trustIds.set(trust, (trustId = nextTrustId++));
-  const req: VerifyRequest = { id: nextId++, trustId, settings, tokens };
+  const req: VerifyRequest = { id: nextId++, trustId, settings };
+  if (tokens.some((t) => t.includes('\n'))) req.tokens = tokens;
+  else req.lines = tokens.join('\n');
   if (s.trust !== trust) {
     req.trust = trust;
     s.trust = trust;
@@ -250,6 +267,7 @@ export function verifyInWorkers(
       complete(chunk, 'byWorkers');
     }
   };
+  const pace = pacer();
   const helpOut = async (): Promise<void> => {
     for (;;) {
       if (failed !== null || done === total) return;
@@ -266,14 +284,10 @@ export function verifyInWorkers(
       const here: VerificationReport[] = [];
       for (let start = chunk.start; start < chunk.end && !isDone(chunk); start += SLICE) {
         const t0 = performance.now();
-        const slice = await verifyTokens(tokens.slice(start, Math.min(chunk.end, start + SLICE)), {
-          trust,
-          settings,
-          mode: 'stored',
-        });
+        const end = Math.min(chunk.end, start + SLICE);
+        here.push(...(await verifySlice(tokens.slice(start, end), trust, settings)));
         run.pageMs += performance.now() - t0;
-        here.push(...slice);
-        await yieldToPage();
+        await pace();
       }
       if (isDone(chunk)) continue; // a worker was quicker
       here.forEach((report, i) => (reports[chunk.start + i] = report));
