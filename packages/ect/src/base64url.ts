@@ -89,6 +89,11 @@ function latin1(bytes: Uint8Array): string {
 export function checkBase64Url(input: string): void {
   const n = input.length;
   const rem = n % 4;
+  // The common case at once: the native regex, then the last character's unused bits.
+  if (rem !== 1 && BASE64URL_RE.test(input)) {
+    const last = rem ? VALUE[input.charCodeAt(n - 1)]! : 0;
+    if (!(rem === 2 ? last & 15 : last & 3)) return;
+  }
   let bad = rem === 1;
   const full = n - rem;
   for (let i = 0; i < full && !bad; i++) bad = valueOf(input.charCodeAt(i)) < 0;

@@ -149,11 +149,12 @@ describe('fast paths answer as the plain versions', () => {
     const json: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
       value: fc.oneof(
         { depthSize: 'small' },
-        fc.constantFrom('1', '"x"', 'null', '"{\\"a\\":1}"', '[]', '{}'),
+        fc.constantFrom('1', '"x"', 'null', '"{\\"a\\":1}"', '"\\" :"', '[]', '{}'),
         fc.array(tie('value'), { maxLength: 3 }).map((xs) => `[${xs.join(',')}]`),
+        // JSON's whitespace before a colon too (the regex count of key ends allows it).
         fc
-          .array(fc.tuple(key, tie('value')), { maxLength: 4 })
-          .map((kv) => `{${kv.map(([k, v]) => `"${k}":${v}`).join(',')}}`),
+          .array(fc.tuple(key, fc.constantFrom('', ' ', '\n\t '), tie('value')), { maxLength: 4 })
+          .map((kv) => `{${kv.map(([k, ws, v]) => `"${k}"${ws}:${v}`).join(',')}}`),
       ),
     })).value;
     /** The full search, as findDuplicateKey did it for every text. */

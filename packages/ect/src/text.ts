@@ -49,8 +49,25 @@ export function oneLine(text: string, max = 500): string {
 export function findDuplicateKey(text: string, parsed: unknown = JSON.parse(text)): string | null {
   // Most texts have none: counting the keys (no allocation) and comparing with what JSON.parse
   // kept (`parsed`, when the caller has it) tells, and only a text that lost keys is searched.
-  if (countKeys(text) === parsedKeys(parsed)) return null;
+  const kept = parsedKeys(parsed);
+  if (keyEnds(text) === kept || countKeys(text) === kept) return null;
   return findDuplicate(text);
+}
+
+/** A quote followed by a colon (JSON's whitespace between): the end of every key, and of nothing else but a `\":` in a string. */
+const KEY_END = /"[ \t\n\r]*:/g;
+
+/**
+ * How many times KEY_END matches: at least the number of keys written (every key ends so; an
+ * escaped quote before a colon inside a string adds one). Equal to the keys JSON.parse kept means
+ * no key was written twice; otherwise countKeys counts exactly. The native regex counts a 300-byte
+ * payload in 0.65 µs against countKeys' 1.47 (Chromium 150; issue 17, the set API).
+ */
+function keyEnds(text: string): number {
+  KEY_END.lastIndex = 0;
+  let n = 0;
+  while (KEY_END.exec(text)) n++;
+  return n;
 }
 
 /** Keys written in a JSON text: the same scan as findDuplicate, counting instead of collecting. */
