@@ -35,7 +35,7 @@ export interface WorkCounter {
 }
 
 /** An adjacency list in two flat arrays: the neighbours of v are list[start[v]..start[v + 1]). */
-interface Csr {
+export interface Csr {
   start: Int32Array;
   list: Int32Array;
 }
@@ -56,7 +56,7 @@ function toCsr(adj: readonly (readonly number[])[]): Csr {
  * topological order, ancestors first). The walks start from the last node, so
  * a set in creation order has each workflow's ancestry numbered in one run.
  */
-function components(g: Csr, counter?: WorkCounter): { comp: Int32Array; count: number } {
+export function components(g: Csr, counter?: WorkCounter): { comp: Int32Array; count: number } {
   const n = g.start.length - 1;
   const { start, list } = g;
   const index = new Int32Array(n).fill(-1);
@@ -254,10 +254,32 @@ export function overTraversalLimit(
   limit: number,
   counter?: WorkCounter,
 ): number[] {
-  const n = parentsOf.length;
   const g = toCsr(parentsOf);
-  const { comp, count: C } = components(g, counter);
+  const run = traversalLimitSteps(g, components(g, counter), limit, counter);
+  let step = run.next();
+  while (!step.done) step = run.next();
+  return step.value;
+}
+
+/** Components between two yields of {@link traversalLimitSteps}. */
+const STEP = 2048;
+
+/**
+ * {@link overTraversalLimit} over a graph already in flat form (`g`: child -> parents) and its
+ * strongly connected components (`components(g)`, which the audit needs for `cycle` anyway),
+ * yielding every few thousand components: a driver may pause there. At 100,000 tokens the
+ * whole pass was one task of 185-300 ms in the workbench (issue 17, profiled at load 5).
+ */
+export function* traversalLimitSteps(
+  g: Csr,
+  scc: { comp: Int32Array; count: number },
+  limit: number,
+  counter?: WorkCounter,
+): Generator<void, number[], void> {
+  const n = g.start.length - 1;
+  const { comp, count: C } = scc;
   const { size, pStart, pList } = condense(g, comp, C);
+  yield;
   let work = n + g.list.length;
 
   // Bounds on A(c), the number of nodes in c's strict ancestor components; a node of c has
@@ -275,6 +297,7 @@ export function overTraversalLimit(
 
   let before = 0; // nodes in components numbered before c: all of c's ancestors are among them
   for (let c = 0; c < C; before += size[c++]!) {
+    if ((c & (STEP - 1)) === STEP - 1) yield;
     const from = pStart[c]!;
     const to = pStart[c + 1]!;
     let lb = 0;
