@@ -302,9 +302,9 @@ function* auditSteps(
 
   yield;
   for (const v of violations) {
-    const n = nodes[v.index]!;
-    n.valid = false;
-    if (!n.codes.includes(v.code)) n.codes.push(v.code);
+    const node = nodes[v.index]!;
+    node.valid = false;
+    if (!node.codes.includes(v.code)) node.codes.push(v.code);
   }
 
   // Taint flows from every invalid node to its descendants.
