@@ -10,12 +10,15 @@ import { yieldToPage } from '../lib/yieldToPage.ts';
 
 export interface HashRequest {
   id: number;
-  prev: string[];
-  tokens: string[];
+  /** UTF-8 of prev_hash ‖ token of each entry, one after the other. */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** Where each entry's bytes end. */
+  ends: Int32Array<ArrayBuffer>;
 }
 export interface HashResponse {
   id: number;
-  hashes: string[];
+  /** The hashes, 64 hex digits each, in order. */
+  hashes: string;
 }
 
 /** Below this many entries the page hashes them itself: a worker's start costs more. */
@@ -25,6 +28,7 @@ export const ASIDE_FROM = 5000;
  * the whole of 100,000 in one message would be one long one.
  */
 const SLICE = 10_000;
+const encoder = new TextEncoder();
 
 /**
  * The hashes of `entries` (SHA-256(prev_hash ‖ token), hex), from a worker; null where no worker
@@ -44,7 +48,9 @@ export function hashEntriesAside(
   } catch {
     return null;
   }
-  const hashes = new Array<string>(entries.length);
+  // Filled in order (the worker answers the slices in order): a packed array, where a new Array of
+  // 100,000 would start out sparse (slow elements).
+  const hashes: string[] = [];
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
   /** Hashes slice `id` on the page (the worker failed). */
   const here = (id: number) => {
@@ -71,20 +77,31 @@ export function hashEntriesAside(
     };
     worker.onmessage = (event: MessageEvent<HashResponse>) => {
       const { id, hashes: got } = event.data;
-      for (let k = 0; k < got.length; k++) hashes[id * SLICE + k] = got[k]!;
+      const n = got.length / 64;
+      for (let k = 0; k < n; k++) hashes[id * SLICE + k] = got.slice(k * 64, k * 64 + 64);
       done[id] = 1;
       if (++answered === slices) void finish(false);
     };
     worker.onerror = () => void finish(true);
     void (async () => {
       for (let id = 0; id < slices; id++) {
-        const slice = entries.slice(id * SLICE, (id + 1) * SLICE);
-        const req: HashRequest = {
-          id,
-          prev: slice.map((e) => text(e.prevHash)),
-          tokens: slice.map((e) => text(e.token)),
-        };
-        worker.postMessage(req);
+        const end = Math.min(entries.length, (id + 1) * SLICE);
+        const texts: string[] = [];
+        let size = 0;
+        for (let i = id * SLICE; i < end; i++) {
+          const t = text(entries[i]!.prevHash) + text(entries[i]!.token);
+          texts.push(t);
+          size += t.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
+        }
+        const bytes = new Uint8Array(size);
+        const ends = new Int32Array(texts.length);
+        let at = 0;
+        for (let k = 0; k < texts.length; k++) {
+          at += encoder.encodeInto(texts[k]!, bytes.subarray(at)).written;
+          ends[k] = at;
+        }
+        const req: HashRequest = { id, bytes, ends };
+        worker.postMessage(req, [bytes.buffer, ends.buffer]);
         await yieldToPage();
       }
     })();

@@ -178,7 +178,10 @@ class KeptPath {
     let bestLevel = -1;
     for (let e = from; e < to; e++) {
       const p = parents[e]!;
-      for (const id of [this.headId[p]!, this.belowId[p]!]) {
+      // The level p heads, then the deepest it lies below (no array of the two: one per parent,
+      // path and component was most of the audit's garbage at 100,000 tokens, issue 17).
+      for (let twice = 0; twice < 2; twice++) {
+        const id = twice ? this.belowId[p]! : this.headId[p]!;
         const alive = id && this.#resolve(id);
         if (alive && this.idLevel[alive]! > bestLevel) {
           best = alive;
