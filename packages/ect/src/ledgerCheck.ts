@@ -94,13 +94,6 @@ export interface LedgerCheckOptions {
    */
   hashEntry?: (prevHash: string, token: string) => string | Promise<string>;
   /**
-   * The entries' hashes computed elsewhere, as `hashEntry` would (a page's worker hashes while the
-   * page decodes: at 100,000 entries the hashing was 1.0 s of a 2.8 s check on the page's thread,
-   * issue 17): entry i's (i counts the entries checked, from 0) at [i]. Awaited once, after the
-   * other checks; the problems are the same, in the same order.
-   */
-  entryHashes?: PromiseLike<ArrayLike<string>>;
-  /**
    * The stored copy of an entry's claims, or undefined when the store keeps none (default: the
    * entry's `claims`). A store that decodes an entry's claims from its token on demand says so
    * here, so that the check neither compares the token with itself nor decodes it twice.
@@ -230,12 +223,6 @@ export async function checkLedger(
   let receipts = opts.after?.receipts ?? 0;
   let index = -1;
   let since = performance.now();
-  // With entryHashes: the entries whose hash is compared once they come, and where in `problems`
-  // a mismatch goes (where it would have been added, in the loop).
-  const deferredIndex: number[] = [];
-  const deferredAt: number[] = [];
-  const deferredSeq: number[] = [];
-  const deferredStored: unknown[] = [];
 
   for await (const e of entries) {
     if (opts.pause && performance.now() - since > (opts.sliceMs ?? 40)) {
@@ -279,16 +266,16 @@ export async function checkLedger(
       // Its hash, over its own prev_hash and token.
       if (typeof e.token !== 'string' || typeof e.prevHash !== 'string') {
         add(at, 'chain_broken', `entry #${at} has no token or previous hash to hash`);
-      } else if (opts.entryHashes) {
-        deferredIndex.push(index);
-        deferredAt.push(problems.length);
-        deferredSeq.push(at);
-        deferredStored.push(e.entryHash);
       } else {
         const hashed = (opts.hashEntry ?? computeEntryHash)(e.prevHash, e.token);
         // A synchronous hasher's answer is used at once: an await per entry is what it saves.
         const expected = typeof hashed === 'string' ? hashed : await hashed;
-        if (expected !== e.entryHash) add(at, 'chain_broken', changedAfter(at, expected, e.entryHash));
+        if (expected !== e.entryHash)
+          add(
+            at,
+            'chain_broken',
+            `entry #${at} was changed after it was appended: its token hashes to ${short(expected)}, not the stored ${short(e.entryHash)}`,
+          );
       }
       // What is shown of it comes from the token: a stored copy must say the same.
       const d = typeof e.token === 'string' ? decodeToken(e.token) : null;
@@ -345,28 +332,6 @@ export async function checkLedger(
     else lastSeq = at;
   }
 
-  if (deferredIndex.length) {
-    const hashes = await opts.entryHashes!;
-    // Each mismatch goes where the loop would have added it, before the problems added after it.
-    const merged: LedgerProblem[] = [];
-    let from = 0;
-    for (let k = 0; k < deferredIndex.length; k++) {
-      const expected = hashes[deferredIndex[k]!];
-      const stored = deferredStored[k];
-      if (expected === stored) continue;
-      const to = deferredAt[k]!;
-      for (let i = from; i < to; i++) merged.push(problems[i]!);
-      from = to;
-      const at = deferredSeq[k]!;
-      merged.push({ seq: at, code: 'chain_broken', message: changedAfter(at, expected, stored) });
-    }
-    if (merged.length) {
-      for (let i = from; i < problems.length; i++) merged.push(problems[i]!);
-      problems.length = 0;
-      for (const p of merged) problems.push(p); // not push(...merged): 100,000 arguments overflow
-    }
-  }
-
   // A checkpoint names the key the ledger had: compared with the key the ledger declares now.
   const ledgerPrint = declared ? (declaredPrint ?? fingerprint) : undefined;
   for (const c of opts.checkpoints ?? []) {
@@ -387,10 +352,6 @@ export async function checkLedger(
   if (fingerprint) report.keyFingerprint = fingerprint;
   return report;
 }
-
-/** The problem of an entry whose token does not hash to its stored hash. */
-const changedAfter = (at: number, expected: unknown, stored: unknown): string =>
-  `entry #${at} was changed after it was appended: its token hashes to ${short(expected)}, not the stored ${short(stored)}`;
 
 /** What a verified receipt signs differently from its entry. */
 function receiptDiff(

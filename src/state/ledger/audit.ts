@@ -18,7 +18,6 @@ import {
   type TrustStore,
   type VerificationReport,
 } from 'wimse-ect';
-import { hashEntriesAside } from '../../storage/entryHashes.ts';
 import type { EntryRecord, IndexedDbLedger } from '../../storage/ledger.ts';
 import { verifyStoredReports } from '../../workers/verifyPool.ts';
 import { useKeyring } from '../keyring.ts';
@@ -194,11 +193,8 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
       entries = await ledger.entriesToCheck();
       if (!current()) return;
       ctx.set({ progress: { phase: 'auditing', done: 0, total: entries.length } });
-      // A worker hashes while this thread decodes (entryHashes.ts); null: hashed here.
-      const hashes = hashEntriesAside(entries);
       checked = await checkLedger(entries, {
         ...checkOpts,
-        ...(hashes ? { entryHashes: hashes } : {}),
         onClaims: (i, claims) => fromToken(entries[i]!, claims),
         pause: yieldToPage,
       });
