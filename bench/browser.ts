@@ -29,7 +29,7 @@
  * app's own choice, `workers_ms`, is what the per-import decision makes of it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,13 @@ const HUGE = Number(process.env.BENCH_HUGE ?? 250000);
  * (/tmp/x.import.trace.json, /tmp/x.graph.trace.json: their tasks).
  */
 const PROFILE = process.env.BENCH_PROFILE;
+/**
+ * BENCH_BASE=dir: another build of the app (any commit's `vite build` output: its base is
+ * relative) served beside this one, in _base/, so at the same origin it opens the same IndexedDB
+ * ledger. The huge part then opens the Graph tab with each build in turn (this one, the base, this
+ * one, the base), for a before/after pair measured at the same load: huge.N.base.* and the ratios.
+ */
+const BASE_BUILD = process.env.BENCH_BASE;
 /** BENCH_SIZES=10000 (comma-separated) overrides the import sizes. */
 const SIZES = process.env.BENCH_SIZES
   ? process.env.BENCH_SIZES.split(',').map(Number)
@@ -399,7 +406,58 @@ async function huge(browser: Browser, base: string, probe: string) {
     pan.fps,
     `${pan.fps.toFixed(1)} fps panning the overview (${fmt(pan.mounted)} nodes mounted, worst frame ${fmt(pan.worstMs)} ms; target >= 30)`,
   );
+  if (BASE_BUILD) await againstBase(page, base, { ms: graphMs, longestMs: openTasks.longestMs });
   await page.context().close();
+}
+
+/** Opens the app at `url` on the Graph tab of the open ledger: time to the drawn overview, and its long tasks. */
+async function openGraph(
+  page: Page,
+  url: string,
+): Promise<{ ms: number; longestMs: number; totalMs: number }> {
+  const t0 = performance.now();
+  await page.goto(url);
+  await page.evaluate(
+    (ms) => (globalThis as unknown as { ectProbe: InPage['ectProbe'] }).ectProbe.redrawn(ms),
+    600_000,
+  );
+  const ms = performance.now() - t0;
+  const tasks = await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
+  return { ms, longestMs: tasks.longestMs, totalMs: tasks.totalMs };
+}
+
+/**
+ * BENCH_BASE: the base build opened on the same ledger, alternately with this one (the opening
+ * above counts as this build's first): this, base, this, base. Medians of each, and the ratios.
+ */
+async function againstBase(page: Page, base: string, first: { ms: number; longestMs: number }) {
+  const mine = [first];
+  const theirs: { ms: number; longestMs: number }[] = [];
+  for (let round = 0; round < 2; round++) {
+    theirs.push(await openGraph(page, `${base}/_base/#/graph`));
+    if (round === 0) mine.push(await openGraph(page, `${base}/#/graph`));
+  }
+  const med = (xs: { ms: number; longestMs: number }[], k: 'ms' | 'longestMs') => {
+    const v = xs.map((x) => x[k]).sort((a, b) => a - b);
+    const h = v.length >> 1;
+    return v.length % 2 ? v[h]! : (v[h - 1]! + v[h]!) / 2; // of 2 runs, their mean
+  };
+  const list = (xs: { ms: number }[]) => xs.map((x) => fmt(x.ms)).join(', ');
+  record(
+    `huge.${HUGE}.base.graph_overview_ms`,
+    med(theirs, 'ms'),
+    `${fmt(med(theirs, 'ms'))} ms the base build's overview, same ledger (runs ${list(theirs)}; this build's ${list(mine)})`,
+  );
+  record(
+    `huge.${HUGE}.base.open_longest_task_ms`,
+    med(theirs, 'longestMs'),
+    `${fmt(med(theirs, 'longestMs'))} ms the base build's longest task opening (this build's: ${mine.map((x) => fmt(x.longestMs)).join(', ')})`,
+  );
+  record(
+    `huge.${HUGE}.graph_overview_vs_base`,
+    med(mine, 'ms') / med(theirs, 'ms'),
+    `${(med(mine, 'ms') / med(theirs, 'ms')).toFixed(2)}x the base build's overview time (medians of ${mine.length} and ${theirs.length}, alternated)`,
+  );
 }
 
 /**
@@ -530,6 +588,7 @@ async function main() {
       rolldownOptions: { input: { bench: join(ROOT, 'bench/page/index.html') } },
     },
   });
+  if (BASE_BUILD) cpSync(BASE_BUILD, join(ROOT, OUT, '_base'), { recursive: true });
   const probe = (
     await esbuild({
       entryPoints: [join(ROOT, 'bench/page/probe.ts')],
