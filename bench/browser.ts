@@ -437,11 +437,11 @@ async function openGraph(
 async function againstBase(page: Page, base: string) {
   const context = page.context();
   await page.close();
-  const runs: Record<'mine' | 'theirs', { ms: number; longestMs: number }[]> = { mine: [], theirs: [] };
+  const opened: Record<'mine' | 'theirs', { ms: number; longestMs: number }[]> = { mine: [], theirs: [] };
   for (let round = 0; round < 2; round++)
     for (const who of ['theirs', 'mine'] as const) {
       const tab = await context.newPage();
-      runs[who].push(await openGraph(tab, who === 'mine' ? `${base}/#/graph` : `${base}/_base/#/graph`));
+      opened[who].push(await openGraph(tab, who === 'mine' ? `${base}/#/graph` : `${base}/_base/#/graph`));
       await tab.close();
     }
   const med = (xs: { ms: number; longestMs: number }[], k: 'ms' | 'longestMs') => {
@@ -453,22 +453,22 @@ async function againstBase(page: Page, base: string) {
     xs.map((x) => fmt(x[k])).join(', ');
   for (const who of ['mine', 'theirs'] as const) {
     const name = who === 'mine' ? 'new_tab' : 'base.new_tab';
-    const build = who === 'mine' ? 'this build' : 'the base build';
+    const which = who === 'mine' ? 'this build' : 'the base build';
     record(
       `huge.${HUGE}.${name}.graph_overview_ms`,
-      med(runs[who], 'ms'),
-      `${fmt(med(runs[who], 'ms'))} ms ${build}'s overview opened in a new tab (runs ${list(runs[who], 'ms')})`,
+      med(opened[who], 'ms'),
+      `${fmt(med(opened[who], 'ms'))} ms ${which}'s overview opened in a new tab (runs ${list(opened[who], 'ms')})`,
     );
     record(
       `huge.${HUGE}.${name}.open_longest_task_ms`,
-      med(runs[who], 'longestMs'),
-      `${fmt(med(runs[who], 'longestMs'))} ms ${build}'s longest task opening in a new tab (runs ${list(runs[who], 'longestMs')})`,
+      med(opened[who], 'longestMs'),
+      `${fmt(med(opened[who], 'longestMs'))} ms ${which}'s longest task opening in a new tab (runs ${list(opened[who], 'longestMs')})`,
     );
   }
   record(
     `huge.${HUGE}.new_tab.graph_overview_vs_base`,
-    med(runs.mine, 'ms') / med(runs.theirs, 'ms'),
-    `${(med(runs.mine, 'ms') / med(runs.theirs, 'ms')).toFixed(2)}x the base build's overview time in a new tab (medians of 2, alternated)`,
+    med(opened.mine, 'ms') / med(opened.theirs, 'ms'),
+    `${(med(opened.mine, 'ms') / med(opened.theirs, 'ms')).toFixed(2)}x the base build's overview time in a new tab (medians of 2, alternated)`,
   );
 }
 
