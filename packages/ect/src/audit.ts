@@ -140,7 +140,10 @@ function* auditSteps(
   const nodes: AuditNode[] = [];
   yield* inRanges(n, (from, to) => nodesOf(reports, from, to, nodes, violations));
 
-  const copies = copiesByJti(nodes);
+  const copies: Copies = { firstOf: new Map(), nextCopy: new Int32Array(n).fill(-1) };
+  const lastCopy = new Int32Array(n);
+  // In ranges: 250,000 jtis put in a Map in one go were a task of 210 ms (profiled, load 3-8).
+  yield* inRanges(n, (from, to) => copiesByJti(nodes, from, to, copies, lastCopy));
   duplicates(nodes, copies, violations);
   yield;
 
@@ -222,12 +225,15 @@ interface Copies {
   nextCopy: Int32Array;
 }
 
-function copiesByJti(nodes: readonly AuditNode[]): Copies {
-  const n = nodes.length;
-  const firstOf = new Map<string, number>();
-  const nextCopy = new Int32Array(n).fill(-1);
-  const lastCopy = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
+/** Adds nodes from..to to `copies` (`lastCopy`: the last copy so far of each first copy). */
+function copiesByJti(
+  nodes: readonly AuditNode[],
+  from: number,
+  to: number,
+  { firstOf, nextCopy }: Copies,
+  lastCopy: Int32Array,
+): void {
+  for (let i = from; i < to; i++) {
     const rec = nodes[i]!.record;
     if (!rec) continue;
     const first = firstOf.get(rec.jti);
@@ -239,7 +245,6 @@ function copiesByJti(nodes: readonly AuditNode[]): Copies {
       lastCopy[first] = i;
     }
   }
-  return { firstOf, nextCopy };
 }
 
 /**
