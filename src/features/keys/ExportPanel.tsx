@@ -4,7 +4,7 @@ import { CopyButton } from '../../components/CopyButton.tsx';
 import { serializeTrustStore } from 'wimse-ect';
 import { useKeyring } from '../../state/keyring.ts';
 import { jwksOf } from '../../storage/keys.ts';
-import { downloadText, pretty } from './download.ts';
+import { downloadText, pretty } from '../../lib/download.ts';
 import { HINT, PANEL, PANEL_TITLE, PRE } from './ui.ts';
 import { VisibleText } from '../../components/VisibleText.tsx';
 

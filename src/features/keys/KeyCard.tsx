@@ -7,7 +7,7 @@ import { CopyButton } from '../../components/CopyButton.tsx';
 import { useKeyring } from '../../state/keyring.ts';
 import type { StoredKey } from '../../storage/keys.ts';
 import { keyTypeName } from '../../storage/keyFormats.ts';
-import { downloadText, pretty } from './download.ts';
+import { downloadText, pretty } from '../../lib/download.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { testSign, type TestSignResult } from './testSign.ts';
 import { ERROR_BOX, errorText, HINT, INPUT, OK_TEXT, PRE } from './ui.ts';

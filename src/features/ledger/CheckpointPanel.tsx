@@ -4,7 +4,7 @@ import { Button } from '../../components/Button.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { LedgerProblemList } from '../../components/LedgerProblems.tsx';
 import { useLedgers, type CheckpointView } from '../../state/ledgers.ts';
-import { downloadText, pretty } from '../keys/download.ts';
+import { downloadText, pretty } from '../../lib/download.ts';
 import { bundleFileName, formatLocal, plural, short } from './format.ts';
 import { inputClass } from './inputClass.ts';
 

@@ -3,7 +3,8 @@ import { useId, useRef } from 'react';
 import { Badge } from '../../components/Badge.tsx';
 import { Button } from '../../components/Button.tsx';
 import { BUILTIN_SCENARIOS, serializeScenario } from './engine/index.ts';
-import { downloadText, fileNameFor } from './download.ts';
+import { downloadText } from '../../lib/download.ts';
+import { fileNameFor } from './scenarioFileName.ts';
 import { useSimulate } from './store.ts';
 import { inputCls } from './ui.tsx';
 

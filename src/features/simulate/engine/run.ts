@@ -10,7 +10,6 @@
  */
 import {
   createToken,
-  decodeToken,
   encodeBase64Url,
   encodeBase64UrlText,
   generateSigningKey,
@@ -18,14 +17,12 @@ import {
   MemoryReplayStore,
   parseTrustStore,
   resolveSettings,
-  verifyToken,
   type GeneratedKey,
   type JsonObject,
   type LedgerKey,
   type Settings,
   type TaskRecord,
   type TaskStore,
-  type TrustStore,
   type VerificationReport,
 } from 'wimse-ect';
 import {
@@ -40,7 +37,9 @@ import {
 import type { Scenario, ScenarioAgent, ScenarioTask } from './types.ts';
 import { validateScenario, type ScenarioProblem } from './validate.ts';
 import { planOf } from './plan.ts';
-import { renderRequest, slug } from './request.ts';
+import { slug } from './request.ts';
+import { deliver, OverlayStore, type AgentRuntime, type Delivery, type StoreRuntime } from './deliver.ts';
+import { faultResults } from './results.ts';
 import type { FaultResult, SimStep, StepOutcome, StoreView } from './steps.ts';
 
 /** Seconds between two steps on the simulated clock; a delivery takes one second. */
@@ -60,20 +59,6 @@ export class ScenarioError extends Error {
   }
 }
 
-interface AgentRuntime {
-  agent: ScenarioAgent;
-  kid: string;
-  key: GeneratedKey;
-  trust: TrustStore;
-  replay: MemoryReplayStore;
-}
-
-interface StoreRuntime {
-  name: string;
-  ledger: MemoryLedger;
-  key?: LedgerKey;
-}
-
 type Action = { kind: 'send' | 'replay' | 'shadow'; task: ScenarioTask };
 
 export interface StartOptions {
@@ -82,18 +67,6 @@ export interface StartOptions {
   startTime?: number;
   /** Suffix of every kid of this run (kids stay unique when runs are saved); default: random. */
   runTag?: string;
-}
-
-/** A task store that shows some records in place of the store's own (the "cycle" fault's corruption). */
-class OverlayStore implements TaskStore {
-  constructor(
-    private readonly base: TaskStore,
-    private readonly replaced: ReadonlyMap<string, TaskRecord>,
-  ) {}
-  async tasks(jtis: readonly string[]): Promise<readonly TaskRecord[]> {
-    const fromBase = await this.base.tasks(jtis.filter((j) => !this.replaced.has(j)));
-    return [...fromBase, ...jtis.flatMap((j) => this.replaced.get(j) ?? [])];
-  }
 }
 
 async function sha256B64(text: string): Promise<string> {
@@ -389,21 +362,19 @@ export class Simulation {
       );
     }
 
-    const step = await this.#deliver(
+    const step = await this.#deliver({
       task,
-      'send',
+      kind: 'send',
       issuer,
       receiver,
       token,
-      sentClaims,
+      claims: sentClaims,
       issuedAt,
       receivedAt,
-      {
-        notes,
-        faults,
-        ...(overlay ? { store: overlay } : {}),
-      },
-    );
+      notes,
+      faults,
+      overlay,
+    });
     this.#sent.set(task.id, { token, claims: sentClaims });
     this.#status.set(task.id, { outcome: step.outcome, step: step.n });
     this.clock = receivedAt - NETWORK_SECONDS + STEP_SECONDS;
@@ -417,22 +388,20 @@ export class Simulation {
     const issuer = this.#agent(task.agent);
     const receiver = this.#agent(receiverOf(this.scenario, task)!.name);
     const receivedAt = this.clock + NETWORK_SECONDS;
-    const step = await this.#deliver(
+    const step = await this.#deliver({
       task,
-      'replay',
+      kind: 'replay',
       issuer,
       receiver,
-      sent.token,
-      sent.claims,
-      undefined,
+      token: sent.token,
+      claims: sent.claims,
+      issuedAt: undefined,
       receivedAt,
-      {
-        faults: ['replay'],
-        notes: [
-          `The token of ${task.id} (jti ${String(sent.claims.jti)}), already delivered, is sent to ${receiver.agent.name} again.`,
-        ],
-      },
-    );
+      faults: ['replay'],
+      notes: [
+        `The token of ${task.id} (jti ${String(sent.claims.jti)}), already delivered, is sent to ${receiver.agent.name} again.`,
+      ],
+    });
     this.clock += STEP_SECONDS;
     return step;
   }
@@ -448,27 +417,25 @@ export class Simulation {
     delete claims.exp;
     const issuedAt = this.clock;
     const created = await this.#sign(issuer, claims, issuedAt);
-    const step = await this.#deliver(
+    const step = await this.#deliver({
       task,
-      'shadow',
+      kind: 'shadow',
       issuer,
-      target,
-      created.token,
-      created.payload,
+      receiver: target,
+      token: created.token,
+      claims: created.payload,
       issuedAt,
-      this.clock + NETWORK_SECONDS,
-      {
-        faults: ['forked_dag'],
-        notes: [
-          `${task.agent} forks a second branch under the same workflow id, reusing jti ${String(
-            sent.claims.jti,
-          )} of ${task.id}, and sends it to ${target.agent.name}, which shares ${storeNameOf(
-            this.scenario,
-            target.agent,
-          )}.`,
-        ],
-      },
-    );
+      receivedAt: this.clock + NETWORK_SECONDS,
+      faults: ['forked_dag'],
+      notes: [
+        `${task.agent} forks a second branch under the same workflow id, reusing jti ${String(
+          sent.claims.jti,
+        )} of ${task.id}, and sends it to ${target.agent.name}, which shares ${storeNameOf(
+          this.scenario,
+          target.agent,
+        )}.`,
+      ],
+    });
     this.clock += STEP_SECONDS;
     return step;
   }
@@ -499,75 +466,17 @@ export class Simulation {
     };
   }
 
-  async #deliver(
-    task: ScenarioTask,
-    kind: 'send' | 'replay' | 'shadow',
-    issuer: AgentRuntime,
-    receiver: AgentRuntime,
-    token: string,
-    claims: JsonObject,
-    issuedAt: number | undefined,
-    receivedAt: number,
-    extra: { notes: string[]; faults: FaultKind[]; store?: TaskStore },
-  ): Promise<SimStep> {
-    const store = this.#storeOf(receiver.agent);
-    const report = await verifyToken(token, {
-      trust: receiver.trust,
-      settings: this.settings,
-      audience: receiver.agent.issuer,
-      now: receivedAt,
-      ledger: store.ledger,
-      replay: receiver.replay,
-      mode: 'arrival',
-      ...(extra.store ? { store: extra.store } : {}),
-    });
-    let outcome: StepOutcome = report.valid ? 'accepted' : 'refused';
-    let entry = report.entry;
-    let unresolved: SimStep['unresolved'];
-    if (!report.valid && this.scenario.partialDag) {
-      const partial = this.#partialParents(report, receiver.agent);
-      if (partial) {
-        // Local policy: accept with partial DAG verification, parents recorded as unresolved.
-        outcome = 'partial';
-        unresolved = partial;
-        const payload = report.payload!;
-        entry = await store.ledger.append(report.token, payload, { now: receivedAt * 1000 });
-        const exp = payload.exp as number;
-        await receiver.replay.checkAndRecord(
-          payload.jti as string,
-          exp + this.settings.clockSkew,
-          receivedAt,
-        );
-      }
-    }
-    const decodedClaims = decodeToken(token);
-    return {
+  /** A delivery to `receiver`, checked against its store, as the run's next step. */
+  #deliver(d: Omit<Delivery, 'n' | 'store' | 'settings' | 'partialParents'>): Promise<SimStep> {
+    return deliver({
+      ...d,
       n: this.steps.length + 1,
-      taskId: task.id,
-      exec_act: task.exec_act,
-      kind,
-      from: issuer.agent.name,
-      to: receiver.agent.name,
-      store: store.name,
-      outcome,
-      ...(issuedAt !== undefined ? { issuedAt } : {}),
-      receivedAt,
-      jti: typeof claims.jti === 'string' ? claims.jti : undefined,
-      token,
-      claims: decodedClaims.ok ? decodedClaims.decoded.payload : claims,
-      request: renderRequest(receiver.agent, token),
-      response:
-        outcome === 'accepted' || outcome === 'partial'
-          ? { status: 202, reason: 'Accepted' }
-          : report.code === 'malformed'
-            ? { status: 400, reason: 'Bad Request' }
-            : { status: 403, reason: 'Forbidden' },
-      report,
-      ...(entry ? { entry } : {}),
-      faults: extra.faults,
-      notes: extra.notes,
-      ...(unresolved ? { unresolved } : {}),
-    };
+      store: this.#storeOf(d.receiver.agent),
+      settings: this.settings,
+      ...(this.scenario.partialDag
+        ? { partialParents: (report: VerificationReport) => this.#partialParents(report, d.receiver.agent) }
+        : {}),
+    });
   }
 
   /**
@@ -591,30 +500,7 @@ export class Simulation {
 
   /** Where each enabled fault was expected to be caught, and whether it was. */
   faultResults(): FaultResult[] {
-    return this.faults.map((f) => {
-      const info = FAULTS[f.kind];
-      const base: FaultResult = {
-        kind: f.kind,
-        task: f.task,
-        code: info.code,
-        step: info.step,
-        status: 'pending',
-      };
-      const kind = f.kind === 'replay' ? 'replay' : f.kind === 'forked_dag' ? 'shadow' : 'send';
-      const at = this.steps.find((s) => s.taskId === f.task && (s.kind === kind || s.kind === 'blocked'));
-      // The plan puts replay/shadow after the send: a blocked send also blocks them.
-      if (!at) return base;
-      if (at.kind === 'blocked' || !at.report) return { ...base, status: 'not_reached', at: at.n };
-      const stepReport = at.report.steps[info.step - 1];
-      const caught = stepReport?.status === 'fail' && stepReport.problems.some((p) => p.code === info.code);
-      return {
-        ...base,
-        status: caught && at.outcome === 'refused' ? 'detected' : 'missed',
-        at: at.n,
-        codes: at.report.codes,
-        primary: at.report.code,
-      };
-    });
+    return faultResults(this.faults, this.steps);
   }
 
   /** Every store with its entries and its chain check (receipts checked under the ledger key at L3). */
