@@ -29,7 +29,7 @@
  * app's own choice, `workers_ms`, is what the per-import decision makes of it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,14 @@ const HUGE = Number(process.env.BENCH_HUGE ?? 250000);
  * (/tmp/x.import.trace.json, /tmp/x.graph.trace.json: their tasks).
  */
 const PROFILE = process.env.BENCH_PROFILE;
+/**
+ * BENCH_BASE=dir: another build of the app (any commit's `vite build` output: its base is
+ * relative) served beside this one, in _base/, so at the same origin it opens the same IndexedDB
+ * ledger. The huge part then opens the Graph tab with each build in turn, each in a new tab (the
+ * base, this one, this one, the base), for a before/after pair measured at the same load:
+ * huge.N.new_tab.*, huge.N.base.new_tab.* and their ratio.
+ */
+const BASE_BUILD = process.env.BENCH_BASE;
 /** BENCH_SIZES=10000 (comma-separated) overrides the import sizes. */
 const SIZES = process.env.BENCH_SIZES
   ? process.env.BENCH_SIZES.split(',').map(Number)
@@ -444,7 +452,71 @@ async function huge(browser: Browser, base: string, probe: string) {
     pan.fps,
     `${pan.fps.toFixed(1)} fps panning the overview (${fmt(pan.mounted)} nodes mounted, worst frame ${fmt(pan.worstMs)} ms; target >= 30)`,
   );
+  if (BASE_BUILD) await againstBase(page, base);
   await page.context().close();
+}
+
+/** Opens the app at `url` on the Graph tab of the open ledger: time to the drawn overview, and its long tasks. */
+async function openGraph(
+  page: Page,
+  url: string,
+): Promise<{ ms: number; longestMs: number; totalMs: number }> {
+  const t0 = performance.now();
+  await page.goto(url);
+  await page.evaluate(
+    (ms) => (globalThis as unknown as { ectProbe: InPage['ectProbe'] }).ectProbe.redrawn(ms),
+    600_000,
+  );
+  const ms = performance.now() - t0;
+  const tasks = await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
+  return { ms, longestMs: tasks.longestMs, totalMs: tasks.totalMs };
+}
+
+/**
+ * BENCH_BASE: the base build and this one each opened on the same ledger in a tab of their own
+ * (base, this, this, base; the import's tab closed first), medians of each, and the ratio. A tab
+ * of its own, as a new visit is: the opening above, in the tab that imported, shares that
+ * document's heap (about 100 MB of the import's garbage, collected by a 326 ms mark-compact
+ * while opening, profiled at load 1.7).
+ */
+async function againstBase(page: Page, base: string) {
+  const context = page.context();
+  await page.close();
+  const opened: Record<'mine' | 'theirs', { ms: number; longestMs: number }[]> = { mine: [], theirs: [] };
+  // In the order base, this, this, base: a drift along the run (at 250,000 each opening was slower
+  // than the one before) weighs on both alike.
+  for (let round = 0; round < 2; round++)
+    for (const who of round === 0 ? (['theirs', 'mine'] as const) : (['mine', 'theirs'] as const)) {
+      const tab = await context.newPage();
+      opened[who].push(await openGraph(tab, who === 'mine' ? `${base}/#/graph` : `${base}/_base/#/graph`));
+      await tab.close();
+    }
+  const med = (xs: { ms: number; longestMs: number }[], k: 'ms' | 'longestMs') => {
+    const v = xs.map((x) => x[k]).sort((a, b) => a - b);
+    const h = v.length >> 1;
+    return v.length % 2 ? v[h]! : (v[h - 1]! + v[h]!) / 2; // of 2 runs, their mean
+  };
+  const list = (xs: { ms: number; longestMs: number }[], k: 'ms' | 'longestMs') =>
+    xs.map((x) => fmt(x[k])).join(', ');
+  for (const who of ['mine', 'theirs'] as const) {
+    const name = who === 'mine' ? 'new_tab' : 'base.new_tab';
+    const which = who === 'mine' ? 'this build' : 'the base build';
+    record(
+      `huge.${HUGE}.${name}.graph_overview_ms`,
+      med(opened[who], 'ms'),
+      `${fmt(med(opened[who], 'ms'))} ms ${which}'s overview opened in a new tab (runs ${list(opened[who], 'ms')})`,
+    );
+    record(
+      `huge.${HUGE}.${name}.open_longest_task_ms`,
+      med(opened[who], 'longestMs'),
+      `${fmt(med(opened[who], 'longestMs'))} ms ${which}'s longest task opening in a new tab (runs ${list(opened[who], 'longestMs')})`,
+    );
+  }
+  record(
+    `huge.${HUGE}.new_tab.graph_overview_vs_base`,
+    med(opened.mine, 'ms') / med(opened.theirs, 'ms'),
+    `${(med(opened.mine, 'ms') / med(opened.theirs, 'ms')).toFixed(2)}x the base build's overview time in a new tab (medians of 2, alternated)`,
+  );
 }
 
 /**
@@ -572,6 +644,7 @@ async function main() {
       ...(PROFILE ? { minify: false } : {}),
     },
   });
+  if (BASE_BUILD) cpSync(BASE_BUILD, join(ROOT, OUT, '_base'), { recursive: true });
   const probe = (
     await esbuild({
       entryPoints: [join(ROOT, 'bench/page/probe.ts')],

@@ -35,7 +35,7 @@ export interface WorkCounter {
 }
 
 /** An adjacency list in two flat arrays: the neighbours of v are list[start[v]..start[v + 1]). */
-interface Csr {
+export interface Csr {
   start: Int32Array;
   list: Int32Array;
 }
@@ -56,7 +56,7 @@ function toCsr(adj: readonly (readonly number[])[]): Csr {
  * topological order, ancestors first). The walks start from the last node, so
  * a set in creation order has each workflow's ancestry numbered in one run.
  */
-function components(g: Csr, counter?: WorkCounter): { comp: Int32Array; count: number } {
+export function components(g: Csr, counter?: WorkCounter): { comp: Int32Array; count: number } {
   const n = g.start.length - 1;
   const { start, list } = g;
   const index = new Int32Array(n).fill(-1);
@@ -178,7 +178,10 @@ class KeptPath {
     let bestLevel = -1;
     for (let e = from; e < to; e++) {
       const p = parents[e]!;
-      for (const id of [this.headId[p]!, this.belowId[p]!]) {
+      // The level p heads, then the deepest it lies below (no array of the two: one per parent,
+      // path and component was most of the audit's garbage at 100,000 tokens, issue 17).
+      for (let twice = 0; twice < 2; twice++) {
+        const id = twice ? this.belowId[p]! : this.headId[p]!;
         const alive = id && this.#resolve(id);
         if (alive && this.idLevel[alive]! > bestLevel) {
           best = alive;
@@ -254,11 +257,51 @@ export function overTraversalLimit(
   limit: number,
   counter?: WorkCounter,
 ): number[] {
-  const n = parentsOf.length;
   const g = toCsr(parentsOf);
-  const { comp, count: C } = components(g, counter);
+  const pass = traversalPass(g, components(g, counter), limit, counter);
+  pass.run(pass.count);
+  return pass.finish();
+}
+
+/** Components between two yields of {@link traversalLimitSteps}. */
+const STEP = 2048;
+
+/**
+ * {@link overTraversalLimit} over a graph already in flat form (`g`: child -> parents) and its
+ * strongly connected components (`components(g)`, which the audit needs for `cycle` anyway),
+ * yielding every few thousand components: a driver may pause there. At 100,000 tokens the
+ * whole pass was one task of 185-300 ms in the workbench (issue 17, profiled at load 5).
+ */
+export function* traversalLimitSteps(
+  g: Csr,
+  scc: { comp: Int32Array; count: number },
+  limit: number,
+  counter?: WorkCounter,
+): Generator<void, number[], void> {
+  const pass = traversalPass(g, scc, limit, counter);
+  yield;
+  while (pass.done < pass.count) {
+    pass.run(Math.min(pass.count, pass.done + STEP));
+    yield;
+  }
+  return pass.finish();
+}
+
+/**
+ * The pass itself, components in topological order, `run(until)` taking it up to component
+ * `until`. A plain function and not the generator's own loop: with the loop inside a generator,
+ * Chromium ran the pass 2.5x slower (454 vs 185 ms at 100,000 tokens, its `see` 250 vs 22 ms:
+ * not inlined; issue 17, profiled at load 5).
+ */
+function traversalPass(
+  g: Csr,
+  scc: { comp: Int32Array; count: number },
+  limit: number,
+  counter?: WorkCounter,
+): { count: number; readonly done: number; run(until: number): void; finish(): number[] } {
+  const n = g.start.length - 1;
+  const { comp, count: C } = scc;
   const { size, pStart, pList } = condense(g, comp, C);
-  let work = n + g.list.length;
 
   // Bounds on A(c), the number of nodes in c's strict ancestor components; a node of c has
   // A(c) + size(c) - 1 ancestors. Capped at limit + 1: past that, only "over" matters.
@@ -267,99 +310,115 @@ export function overTraversalLimit(
   const hi = new Float64Array(C);
   const over = new Uint8Array(C);
   const paths: KeptPath[] = [];
-  let tick = 0;
   // Scratch for the walks.
   const queue = new Int32Array(C);
   const visited = new Int32Array(C);
-  let walk = 0;
 
-  let before = 0; // nodes in components numbered before c: all of c's ancestors are among them
-  for (let c = 0; c < C; before += size[c++]!) {
-    const from = pStart[c]!;
-    const to = pStart[c + 1]!;
-    let lb = 0;
-    let ub = 0;
-    for (let e = from; e < to; e++) {
-      const p = pList[e]!;
-      const w = lo[p]! + size[p]!;
-      if (w > lb) lb = w;
-      ub += hi[p]! + size[p]!;
-    }
-    work += to - from;
-    if (ub > before) ub = before;
-    if (ub > cap) ub = cap;
-    // The largest kept set c lies below (recorded for every node, so that its descendants know).
-    // All of it is among c's ancestors; lb already says as much, counts growing along edges.
-    let base: KeptPath | undefined;
-    let baseId = 0;
-    let baseWeight = 0;
-    for (const path of paths) {
-      const id = path.see(c, pList, from, to);
-      if (id && path.weight(id) > baseWeight) {
-        base = path;
-        baseId = id;
-        baseWeight = path.weight(id);
+  // Where the pass is: the next component, the nodes in components before it (all of its
+  // ancestors are among them), and the counters.
+  const at = { c: 0, before: 0, work: n + g.list.length, tick: 0, walk: 0 };
+
+  const run = (until: number): void => {
+    let { c, before, work, tick, walk } = at;
+    for (; c < until; before += size[c++]!) {
+      const from = pStart[c]!;
+      const to = pStart[c + 1]!;
+      let lb = 0;
+      let ub = 0;
+      for (let e = from; e < to; e++) {
+        const p = pList[e]!;
+        const w = lo[p]! + size[p]!;
+        if (w > lb) lb = w;
+        ub += hi[p]! + size[p]!;
       }
-    }
-    // The node's count passes the limit when A(c) > need.
-    const need = limit - size[c]! + 1;
-    if (lb > need) {
-      over[c] = 1;
-      lo[c] = lb;
-      hi[c] = cap;
-      continue;
-    }
-    if (ub <= need) {
-      lo[c] = lb;
-      hi[c] = ub;
-      continue;
-    }
+      work += to - from;
+      if (ub > before) ub = before;
+      if (ub > cap) ub = cap;
+      // The largest kept set c lies below (recorded for every node, so that its descendants know).
+      // All of it is among c's ancestors; lb already says as much, counts growing along edges.
+      let base: KeptPath | undefined;
+      let baseId = 0;
+      let baseWeight = 0;
+      for (const path of paths) {
+        const id = path.see(c, pList, from, to);
+        if (id && path.weight(id) > baseWeight) {
+          base = path;
+          baseId = id;
+          baseWeight = path.weight(id);
+        }
+      }
+      // The node's count passes the limit when A(c) > need.
+      const need = limit - size[c]! + 1;
+      if (lb > need) {
+        over[c] = 1;
+        lo[c] = lb;
+        hi[c] = cap;
+        continue;
+      }
+      if (ub <= need) {
+        lo[c] = lb;
+        hi[c] = ub;
+        continue;
+      }
 
-    // The bounds straddle the limit: count what lies outside the base set, stopping past `need`.
-    let total = baseWeight;
-    let qn = 0;
-    walk++;
-    const visit = (p: number): boolean => {
-      if (visited[p] === walk || (base && base.contains(p, baseId))) return false;
-      visited[p] = walk;
-      queue[qn++] = p;
-      total += size[p]!;
-      return total > need;
-    };
-    let passed = false;
-    for (let e = from; e < to && !passed; e++) passed = visit(pList[e]!);
-    for (let q = 0; q < qn && !passed; q++) {
-      const x = queue[q]!;
-      const end = pStart[x + 1]!;
-      for (let e = pStart[x]!; e < end && !passed; e++) passed = visit(pList[e]!);
-      work += end - pStart[x]!;
+      // The bounds straddle the limit: count what lies outside the base set, stopping past `need`.
+      let total = baseWeight;
+      let qn = 0;
+      walk++;
+      const visit = (p: number): boolean => {
+        if (visited[p] === walk || (base && base.contains(p, baseId))) return false;
+        visited[p] = walk;
+        queue[qn++] = p;
+        total += size[p]!;
+        return total > need;
+      };
+      let passed = false;
+      for (let e = from; e < to && !passed; e++) passed = visit(pList[e]!);
+      for (let q = 0; q < qn && !passed; q++) {
+        const x = queue[q]!;
+        const end = pStart[x + 1]!;
+        for (let e = pStart[x]!; e < end && !passed; e++) passed = visit(pList[e]!);
+        work += end - pStart[x]!;
+      }
+      work += to - from;
+      if (passed) {
+        over[c] = 1;
+        lo[c] = total;
+        hi[c] = cap;
+        continue;
+      }
+      lo[c] = hi[c] = total;
+      // Keep c's set for its descendants: on top of its base when the base is the top of its path,
+      // or when the walk was long (then replacing the levels above the base, which c does not lie
+      // below: when the top is a recent node that is not c's ancestor, it may well be an ancestor of
+      // the next nodes); on the least recently used path when c lies below none.
+      if (base && !base.isTop(baseId) && qn <= KEEP_AFTER) continue;
+      if (!base) {
+        if (paths.length < PATHS) paths.push((base = new KeptPath(C)));
+        else for (const path of paths) if (!base || path.lastUsed < base.lastUsed) base = path;
+      }
+      base!.push(c, baseId, queue, qn, total + size[c]!);
+      base!.lastUsed = ++tick;
     }
-    work += to - from;
-    if (passed) {
-      over[c] = 1;
-      lo[c] = total;
-      hi[c] = cap;
-      continue;
-    }
-    lo[c] = hi[c] = total;
-    // Keep c's set for its descendants: on top of its base when the base is the top of its path,
-    // or when the walk was long (then replacing the levels above the base, which c does not lie
-    // below: when the top is a recent node that is not c's ancestor, it may well be an ancestor of
-    // the next nodes); on the least recently used path when c lies below none.
-    if (base && !base.isTop(baseId) && qn <= KEEP_AFTER) continue;
-    if (!base) {
-      if (paths.length < PATHS) paths.push((base = new KeptPath(C)));
-      else for (const path of paths) if (!base || path.lastUsed < base.lastUsed) base = path;
-    }
-    base!.push(c, baseId, queue, qn, total + size[c]!);
-    base!.lastUsed = ++tick;
-  }
-  for (const path of paths) work += path.work;
-  if (counter) counter.work += work;
+    Object.assign(at, { c, before, work, tick, walk });
+  };
 
-  const result: number[] = [];
-  for (let v = 0; v < n; v++) if (over[comp[v]!]) result.push(v);
-  return result;
+  const finish = (): number[] => {
+    let work = at.work;
+    for (const path of paths) work += path.work;
+    if (counter) counter.work += work;
+    const result: number[] = [];
+    for (let v = 0; v < n; v++) if (over[comp[v]!]) result.push(v);
+    return result;
+  };
+  return {
+    count: C,
+    get done() {
+      return at.c;
+    },
+    run,
+    finish,
+  };
 }
 
 /** The condensation: each component's size and its distinct parent components (flat). */

@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import type { AuditReport } from 'wimse-ect';
 import { useVerifierSettings } from '../../state/verifierSettings.ts';
 import { buildModelInSlices, type GraphModel } from './model.ts';
+import { prepareScene } from './useScene.ts';
 import { yieldToPage } from '../../lib/yieldToPage.ts';
 
 export interface PreparedModel {
@@ -28,9 +29,12 @@ export function usePreparedModel(audit: AuditReport | null): {
   useEffect(() => {
     if (!audit) return;
     let cancelled = false;
-    void buildModelInSlices(audit, clockSkew, yieldToPage).then((model) => {
+    void (async () => {
+      const model = await buildModelInSlices(audit, clockSkew, yieldToPage);
+      // The first drawing's scene too, in steps, not in the render that draws it (useScene.ts).
+      if (!cancelled) await prepareScene(model, yieldToPage).catch(() => undefined); // the render computes it then
       if (!cancelled) setBuilt({ audit, model, clockSkew });
-    });
+    })();
     return () => {
       cancelled = true;
     };
