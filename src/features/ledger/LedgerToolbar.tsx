@@ -3,6 +3,7 @@ import { Button } from '../../components/Button.tsx';
 import { DemoLedgerButton } from '../../components/DemoLedger.tsx';
 import { useLedgers } from '../../state/ledgers.ts';
 import { Dialog } from '../../components/Dialog.tsx';
+import { downloadText } from '../../lib/download.ts';
 import { inputClass } from './inputClass.ts';
 import { bundleFileName, describeStorageError, plural } from './format.ts';
 import { useLedgerView } from './store.ts';
@@ -25,16 +26,7 @@ export function LedgerToolbar() {
     try {
       const bundle = await useLedgers.getState().exportBundle();
       const name = bundleFileName(bundle.name);
-      const url = URL.createObjectURL(
-        new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }),
-      );
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadText(name, JSON.stringify(bundle, null, 2));
       setExportNote({
         ok: true,
         text: `Exported ${plural(bundle.entries.length, 'entry', 'entries')} to ${name}${

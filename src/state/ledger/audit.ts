@@ -58,18 +58,6 @@ async function putReports(
   }
 }
 
-/** Keeps the reports of an import's early verification for the audit after it. */
-export async function cacheReports(
-  trust: TrustStore,
-  settings: Settings,
-  reports: readonly VerificationReport[],
-): Promise<void> {
-  if (useKeyring.getState().trust !== trust || useVerifierSettings.getState().settings !== settings) return;
-  if (!reportCache || reportCache.trust !== trust || reportCache.settings !== settings)
-    reportCache = { trust, settings, reports: new Map() };
-  await putReports(reportCache.reports, reports);
-}
-
 /** The entry as shown: its claims and their copies taken from its token (empty when it does not decode). */
 function fromToken(e: EntryRecord, claims: JsonObject | null): void {
   const c = claims ?? {};
