@@ -10,7 +10,7 @@ import { Button } from '../../components/Button.tsx';
 import { VisibleText } from '../../components/VisibleText.tsx';
 import { LineageControls } from './LineageControls.tsx';
 import type { GraphModel } from './model.ts';
-import { NodeLink, Relatives, STATUS_PILL } from './panelParts.tsx';
+import { NodeLink, Relatives, STATUS_PILL, type NodePick } from './panelParts.tsx';
 import { TaskDetail } from './TaskDetail.tsx';
 import type { GroupInfo } from './view.ts';
 
@@ -68,7 +68,7 @@ export const SidePanel = memo(function SidePanel({
   );
 });
 
-function GhostDetail({ model, i, onPick }: { model: GraphModel; i: number; onPick: (i: number) => void }) {
+function GhostDetail({ model, i, onPick }: NodePick) {
   const n = model.nodes[i]!;
   const e = explain('parent_not_found');
   return (

@@ -34,15 +34,14 @@ export const STATUS_WORD = {
   ghost: 'missing parent',
 } as const;
 
-export function NodeLink({
-  model,
-  i,
-  onPick,
-}: {
+/** A node of the model, and what picking another node does: the props of the panel's node views. */
+export interface NodePick {
   model: GraphModel;
   i: number;
   onPick: (i: number) => void;
-}) {
+}
+
+export function NodeLink({ model, i, onPick }: NodePick) {
   const n = model.nodes[i]!;
   return (
     <button
@@ -63,15 +62,7 @@ export function NodeLink({
   );
 }
 
-export function Relatives({
-  model,
-  i,
-  onPick,
-}: {
-  model: GraphModel;
-  i: number;
-  onPick: (i: number) => void;
-}) {
+export function Relatives({ model, i, onPick }: NodePick) {
   const n = model.nodes[i]!;
   const list = (title: string, items: number[]) => (
     <div>
