@@ -99,6 +99,7 @@ export async function worker(config: WorkerConfig): Promise<void> {
     await Promise.all([warmReplay.close(), warmLedger.close()]);
   } else warmed = await verifyAll(warmup, { trust, audience: AUD, replay, ledger }, config.inFlight);
   process.stdout.write('ready\n');
+  const ended = new Promise((r) => process.stdin.once('end', r));
   await new Promise((r) => process.stdin.once('data', r)); // the go signal: all workers start together
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -108,6 +109,9 @@ export async function worker(config: WorkerConfig): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({ ok, warmed, ms, cpuMs: (cpu.user + cpu.system) / 1000, systemMs: cpu.system / 1000 })}\n`,
   );
+  // Connections are closed only once the bench has read the servers' CPU time (it ends our stdin):
+  // a backend that exits moves its time to the postmaster's, and its exit would be counted.
+  await ended;
   await Promise.all([replay.close(), ledger.close()]);
 }
 
@@ -186,12 +190,13 @@ export async function sharedRun(
   if (perf) await new Promise((r) => setTimeout(r, 300));
   const t0 = performance.now();
   const busy0 = machineCpu(where.ports);
-  for (const p of procs) p.stdin!.end('go\n');
+  for (const p of procs) p.stdin!.write('go\n');
   const results = (await Promise.all(lines.map((next) => next()))).map(
     (l) => JSON.parse(l) as { ok: number; warmed: number; cpuMs: number; systemMs: number },
   );
   const ms = performance.now() - t0;
   const busy1 = machineCpu(where.ports);
+  for (const p of procs) p.stdin!.end();
   if (perf) {
     perf.kill('SIGINT');
     await new Promise((r) => perf.once('exit', r));

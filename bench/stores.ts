@@ -349,6 +349,17 @@ function printReport(
       console.log(
         `most 2 processes could give on ${cpus().length} cores at that CPU per token (verifiers + Redis + PostgreSQL): ${x2(median(ceiling))}x one (${range(ceiling, x2)})`,
       );
+      // The same bound against a single process that kept its own core busy (1 / its verifier CPU
+      // per token): 2 V1 / (V2 + S). The measured 1-process run waits on its round trips part of
+      // the time; more in flight would take it towards this.
+      const busyBound = results.map((r) => {
+        const c = r.runs[`${v}2`]!;
+        return (2 * r.runs[`${v}1`]!.workerUs) / (c.workerUs + c.redisUs + c.postgresUs);
+      });
+      const oneBusy = results.map((r) => (r.runs[`${v}1`]!.perS * r.runs[`${v}1`]!.workerUs) / 1e6);
+      console.log(
+        `the same against one process keeping its core busy, 2 V1 / (V2 + S): ${x2(median(busyBound))}x (${range(busyBound, x2)}); the 1-process verifier used ${x2(median(oneBusy))} of a core`,
+      );
     }
   }
   if (variants.length > 1)
