@@ -37,6 +37,8 @@ export interface WorkerConfig {
   index: number;
   /** Verifications in flight in this worker. */
   inFlight: number;
+  /** Warm up in a ledger of its own, as until session 7 (BENCH_COLD=1, BENCH_BASE_COLD=1). */
+  cold: boolean;
 }
 
 export async function ledgerKeyOf(jwk: Record<string, string>): Promise<LedgerKey> {
@@ -81,9 +83,9 @@ export async function worker(config: WorkerConfig): Promise<void> {
   // its trigger cached, before the clock starts. Until session 7 the warm-up used a ledger of its
   // own, so each run started on cold connections: up to 4 new PostgreSQL backends per process
   // inside the measured window, twice as many per token with 2 processes as with one.
-  // BENCH_COLD=1 warms up the old way, for comparison.
+  // `cold` warms up the old way, for comparison.
   let warmed = 0;
-  if (process.env.BENCH_COLD === '1') {
+  if (config.cold) {
     const [warmReplay, warmLedger] = await Promise.all([
       RedisReplayStore.connect(config.redis, { prefix: `warm${process.pid}:` }),
       PostgresLedger.connect(config.pg, {
@@ -162,17 +164,18 @@ export interface RunWhere {
   /** Default: this bundle. BENCH_BASE runs another build's (main's) against the same servers. */
   script?: string;
   inFlight: number;
+  cold: boolean;
 }
 
 export async function sharedRun(
   n: number,
-  base: Omit<WorkerConfig, 'from' | 'to' | 'index' | 'inFlight'>,
+  base: Omit<WorkerConfig, 'from' | 'to' | 'index' | 'inFlight' | 'cold'>,
   total: number,
   where: RunWhere,
 ) {
   const { procs, lines } = runWorkers(
     n,
-    { ...base, inFlight: where.inFlight },
+    { ...base, inFlight: where.inFlight, cold: where.cold },
     total,
     where.script ?? fileURLToPath(import.meta.url),
   );

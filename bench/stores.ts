@@ -15,7 +15,8 @@
  * - BENCH_BASE=<another build of this bench, e.g. main's dist-bench/stores.mjs> and/or
  *   BENCH_BASE_IN_FLIGHT=n: every run is made twice, by the base's workers (that build, that many
  *   in flight) and by this one's, in alternating order, against the same servers in the same
- *   round; the ratios this / base are printed;
+ *   round; the ratios this / base are printed; BENCH_BASE_COLD=1: the base warms up the old way
+ *   (a ledger of its own: cold connections in the timed run), as BENCH_COLD=1 does for this one;
  * - BENCH_PGSTAT=1 loads pg_stat_statements and prints, for each run of the first round, the
  *   statements' calls per token and execution time (wall time, not CPU).
  */
@@ -156,7 +157,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ect-bench-'));
   const warmupFile = join(dir, 'warmup.json');
   writeFileSync(warmupFile, JSON.stringify(warm));
-  const variants: Variant[] = baseScript || env.BENCH_BASE_IN_FLIGHT ? ['base', 'this'] : ['this'];
+  const variants: Variant[] =
+    baseScript || env.BENCH_BASE_IN_FLIGHT || env.BENCH_BASE_COLD ? ['base', 'this'] : ['this'];
   const results: { memory: number; load: number; runs: Partial<Record<`${Variant}${1 | 2 | 4}`, Run>> }[] =
     [];
   let perToken: { commits: number; commands: number } | null = null;
@@ -189,6 +191,7 @@ async function main(): Promise<void> {
               ports,
               script: v === 'base' ? baseScript : undefined,
               inFlight: v === 'base' ? baseInFlight : IN_FLIGHT,
+              cold: (v === 'base' ? env.BENCH_BASE_COLD : env.BENCH_COLD) === '1',
             },
           );
           r.runs[`${v}${n}`] = run;
@@ -305,7 +308,7 @@ function printReport(
     const perS = (n: 1 | 2 | 4) => of(n).map((x) => x.perS);
     if (variants.length > 1)
       console.log(
-        `-- ${v === 'base' ? `base (${env.BENCH_BASE ?? 'this build'}, ${env.BENCH_BASE_IN_FLIGHT ?? IN_FLIGHT} in flight)` : 'this build'}`,
+        `-- ${v === 'base' ? `base (${env.BENCH_BASE ?? 'this build'}, ${env.BENCH_BASE_IN_FLIGHT ?? IN_FLIGHT} in flight${env.BENCH_BASE_COLD === '1' ? ', cold' : ''})` : 'this build'}`,
       );
     console.log(
       `run                        tokens/s (median, range)   ratio in the same round (median, range)`,
