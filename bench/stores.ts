@@ -68,6 +68,7 @@ const quick = process.env.BENCH_QUICK === '1';
 const env = process.env;
 
 type Run = Awaited<ReturnType<typeof sharedRun>>;
+type Result = { memory: number; load: number; runs: Partial<Record<`${Variant}${1 | 2 | 4}`, Run>> };
 type Variant = 'this' | 'base';
 
 /** pg_stat_statements, per token of the run just made: the statements that took the most time. */
@@ -159,8 +160,7 @@ async function main(): Promise<void> {
   writeFileSync(warmupFile, JSON.stringify(warm));
   const variants: Variant[] =
     baseScript || env.BENCH_BASE_IN_FLIGHT || env.BENCH_BASE_COLD ? ['base', 'this'] : ['this'];
-  const results: { memory: number; load: number; runs: Partial<Record<`${Variant}${1 | 2 | 4}`, Run>> }[] =
-    [];
+  const results: Result[] = [];
   let perToken: { commits: number; commands: number } | null = null;
   try {
     for (let round = 0; round < rounds; round++) {
@@ -253,6 +253,8 @@ async function main(): Promise<void> {
         : null,
       storesScale2: has(1) && has(2) ? Number(x2(median(ratio(p('this', 2), p('this', 1))))) : null,
       storesScale4: has(1) && has(4) ? Number(x2(median(ratio(p('this', 4), p('this', 1))))) : null,
+      storesScale2Ceiling: has(1) && has(2) ? Number(x2(median(boundsOf(results, 'this').ceiling))) : null,
+      storesScale2BusyBound: has(1) && has(2) ? Number(x2(median(boundsOf(results, 'this').busy))) : null,
       coresScale2: Number(x2(cores.scale)),
       coresCpuUs: [Number(cores.oneCpuUs.toFixed(1)), Number(cores.twoCpuUs.toFixed(1))],
       pgTransactionsPerToken: perToken ? Number(perToken.commits.toFixed(3)) : null,
@@ -283,12 +285,31 @@ async function main(): Promise<void> {
   );
 }
 
+/**
+ * What two processes could give at most on this machine, per round: its cores over the CPU time one
+ * token costs in the 2-process run (the verifiers, Redis and PostgreSQL, which share the cores here;
+ * other load is left out), against one process's throughput in the same round (`ceiling`); and the
+ * same against a single process that kept its own core busy, 2 V1 / (V2 + S) (`busy`): the measured
+ * 1-process run waits on its round trips part of the time.
+ */
+function boundsOf(results: Result[], v: Variant): { ceiling: number[]; busy: number[] } {
+  const ceiling = results.map((r) => {
+    const c = r.runs[`${v}2`]!;
+    return (cpus().length * 1e6) / (c.workerUs + c.redisUs + c.postgresUs) / r.runs[`${v}1`]!.perS;
+  });
+  const busy = results.map((r) => {
+    const c = r.runs[`${v}2`]!;
+    return (2 * r.runs[`${v}1`]!.workerUs) / (c.workerUs + c.redisUs + c.postgresUs);
+  });
+  return { ceiling, busy };
+}
+
 const fmt = (x: number) => `${Math.round(x).toLocaleString('en')}`;
 const range = (xs: number[], f = fmt) => `${f(Math.min(...xs))}-${f(Math.max(...xs))}`;
 const x2 = (x: number) => x.toFixed(2);
 
 function printReport(
-  results: { memory: number; load: number; runs: Partial<Record<`${Variant}${1 | 2 | 4}`, Run>> }[],
+  results: Result[],
   counts: (1 | 2 | 4)[],
   variants: Variant[],
   total: number,
@@ -342,23 +363,10 @@ function printReport(
       );
     }
     if (counts.includes(1) && counts.includes(2)) {
-      // What two processes could give at most on this machine: its cores over the CPU time one
-      // token costs in the 2-process run (the verifiers, Redis and PostgreSQL, which share the
-      // cores here; other load is left out), against one process's throughput in the same round.
-      const ceiling = results.map((r) => {
-        const c = r.runs[`${v}2`]!;
-        return (cpus().length * 1e6) / (c.workerUs + c.redisUs + c.postgresUs) / r.runs[`${v}1`]!.perS;
-      });
+      const { ceiling, busy: busyBound } = boundsOf(results, v);
       console.log(
         `most 2 processes could give on ${cpus().length} cores at that CPU per token (verifiers + Redis + PostgreSQL): ${x2(median(ceiling))}x one (${range(ceiling, x2)})`,
       );
-      // The same bound against a single process that kept its own core busy (1 / its verifier CPU
-      // per token): 2 V1 / (V2 + S). The measured 1-process run waits on its round trips part of
-      // the time; more in flight would take it towards this.
-      const busyBound = results.map((r) => {
-        const c = r.runs[`${v}2`]!;
-        return (2 * r.runs[`${v}1`]!.workerUs) / (c.workerUs + c.redisUs + c.postgresUs);
-      });
       const oneBusy = results.map((r) => (r.runs[`${v}1`]!.perS * r.runs[`${v}1`]!.workerUs) / 1e6);
       console.log(
         `the same against one process keeping its core busy, 2 V1 / (V2 + S): ${x2(median(busyBound))}x (${range(busyBound, x2)}); the 1-process verifier used ${x2(median(oneBusy))} of a core`,
