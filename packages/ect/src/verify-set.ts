@@ -7,7 +7,9 @@ import type { JsonObject } from './decode.ts';
 import type { StepReport, StoredVerifyOptions, VerificationReport, VerifyOptions } from './report.ts';
 import { checkSignature, checkSignatureNow, type SignatureOutcome } from './signature.ts';
 import { STEP_BY_ID } from './steps.ts';
-import { clock, notify, planOf, verification, verifyToken, type Pending, type Plan } from './verify.ts';
+import { clock, notify, verification, verifyToken } from './verify.ts';
+import type { Pending } from './verify-answer.ts';
+import { planOf, type Plan } from './verify-plan.ts';
 
 /**
  * Tokens per round of verifyTokens: enough to keep each pass in cache, few enough to keep it there
