@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditReport } from 'wimse-ect';
 import type { EntryRecord } from '../../storage/ledger.ts';
 import { bundleFileName, describeStorageError, formatIat, short } from './format.ts';
-import { buildRows, facets, filterRows, NO_FILTERS } from './rows.ts';
+import { buildRows, FacetCounter, facets, fillRows, filterRows, NO_FILTERS, type Row } from './rows.ts';
 
 const entry = (seq: number, claims: Record<string, unknown>): EntryRecord => ({
   ledgerId: 'l',
@@ -70,6 +70,22 @@ describe('ledger rows', () => {
     expect(seqs({ status: 'code:parent_policy' })).toEqual([2]);
     expect(seqs({ from: 150 })).toEqual([2, 3]);
     expect(seqs({ from: 150, to: 250 })).toEqual([2]);
+  });
+
+  it('are the same made a part at a time (as a large ledger’s are, between paints) as at once', () => {
+    for (const cut of [0, 1, 2, 3]) {
+      const parts = new Array<Row>(entries.length);
+      const counter = new FacetCounter();
+      for (const [from, to] of [
+        [0, cut],
+        [cut, entries.length],
+      ] as const) {
+        fillRows(parts, entries, audit, new Map(), from, to);
+        counter.add(parts, from, to);
+      }
+      expect(parts).toEqual(rows);
+      expect(counter.result()).toEqual(facets(rows));
+    }
   });
 
   it('count distinct values for the menus, most frequent first', () => {
