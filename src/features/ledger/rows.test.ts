@@ -88,6 +88,26 @@ describe('ledger rows', () => {
     }
   });
 
+  it('order a menu of many distinct values by count at once, ties in the order first seen', () => {
+    const many = Array.from({ length: 6000 }, (_, i) =>
+      entry(i + 1, {
+        jti: `j${i}`,
+        iss: `spiffe://x/agent/${i % 3 === 0 ? 'c' : i % 3 === 1 ? 'b' : 'a'}`,
+        wid: i < 10 ? 'w-big' : `w${6000 - i}`,
+      }),
+    );
+    const f = facets(buildRows(many, null));
+    expect(f.wid.length).toBe(5991);
+    expect(f.wid[0]).toEqual(['w-big', 10]);
+    expect(f.wid.slice(1, 4)).toEqual([
+      ['w5990', 1],
+      ['w5989', 1],
+      ['w5988', 1],
+    ]);
+    // A short menu still sorts its ties alphabetically.
+    expect(f.iss.map(([v]) => v)).toEqual(['spiffe://x/agent/a', 'spiffe://x/agent/b', 'spiffe://x/agent/c']);
+  });
+
   it('count distinct values for the menus, most frequent first', () => {
     const f = facets(rows);
     expect(f.iss).toEqual([
