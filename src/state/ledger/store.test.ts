@@ -8,6 +8,7 @@ import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint, type LedgerBundle } from 'wimse-ect';
 import { WorkbenchDb } from '../../storage/db.ts';
+import { editSegment } from '../../storage/testSegments.ts';
 import { LedgerCatalog } from '../../storage/ledger.ts';
 import { exampleTokens } from './testTokens.ts';
 import { useKeyring } from '../keyring.ts';
@@ -64,8 +65,10 @@ describe('the ledgers store', () => {
     await db.segments
       .where('[ledgerId+firstSeq]')
       .between([id, -Infinity], [id, Infinity])
-      .modify((s) => {
-        Object.assign(s.entries[2]!.claims, { jti: 'forged', exec_act: 'pay' });
+      .modify((s, ctx) => {
+        ctx.value = editSegment(s, (entries) => {
+          entries[2]!.claims = { jti: 'forged', exec_act: 'pay' };
+        });
       });
     db.close();
     await store().refresh();
@@ -84,9 +87,8 @@ describe('the ledgers store', () => {
     await db.segments
       .where('[ledgerId+firstSeq]')
       .between([id, -Infinity], [id, Infinity])
-      .modify((s) => {
-        s.entries.pop();
-        s.lastSeq--;
+      .modify((s, ctx) => {
+        ctx.value = editSegment(s, (entries) => entries.pop());
       });
     db.close();
     await store().refresh();
