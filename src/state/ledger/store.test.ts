@@ -78,6 +78,43 @@ describe('the ledgers store', () => {
     expect(store().checkpoint).toBeNull(); // nothing is vouched for while a problem stands
   });
 
+  it('a segment whose columns were edited into another shape: said at its entries, the ledger still shown, appends continue', async () => {
+    await store().create('damaged', { signReceipts: true });
+    await store().importText(JSON.stringify(await exampleTokens(4)));
+    const id = store().currentId!;
+    const db = otherTab();
+    await db.segments
+      .where('[ledgerId+firstSeq]')
+      .between([id, -Infinity], [id, Infinity])
+      .modify((s) => {
+        s.receipt = { text: s.receipt.text, ends: Array.from(s.receipt.ends) as unknown as Uint32Array };
+      });
+    db.close();
+    await store().refresh();
+    expect(store().status).toBe('ready');
+    expect(store().entries).toHaveLength(4);
+    expect(store().entries[3]!.exec_act).toBe('step_4');
+    const damage =
+      'the stored segment of entries #1–#4 is damaged: its receipt column has end offsets that are Array, not a Uint32Array. It was changed behind the app; what could be read of it is shown, and it is kept as it is';
+    expect(
+      store()
+        .problems.get(1)!
+        .map((p) => p.message),
+    ).toContain(damage);
+    // The receipts it held cannot be read: each entry is said to lack one.
+    expect([...store().problems.keys()]).toEqual([1, 2, 3, 4]);
+    expect(store().checkpoint).toBeNull();
+    // An append is checked on from there: the damage stays in the report.
+    await store().importText(JSON.stringify(await exampleTokens(1)));
+    expect(store().entries).toHaveLength(5);
+    expect(
+      store()
+        .problems.get(1)!
+        .map((p) => p.message),
+    ).toContain(damage);
+    expect(store().problems.has(5)).toBe(false);
+  });
+
   it('checked against a checkpoint: a truncated ledger does not match it', async () => {
     await store().create('truncated', { signReceipts: true });
     await store().importText(JSON.stringify(await exampleTokens(3)));
