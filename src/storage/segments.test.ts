@@ -158,7 +158,11 @@ describe('a segment edited into another shape: a specific finding, never a throw
       (s) => (s.tokens = { text: s.tokens.text, ends: [...s.tokens.ends] as unknown as Uint32Array }),
       'its tokens column has end offsets that are Array, not a Uint32Array',
     ],
-    ['tokens removed', (s) => delete s.tokens, 'its tokens column is undefined, not text with end offsets'],
+    [
+      'tokens removed',
+      (s) => delete (s as Record<string, unknown>).tokens,
+      'its tokens column is undefined, not text with end offsets',
+    ],
     [
       'token ends going back',
       (s) => (s.tokens.ends[2] = 1),
@@ -192,7 +196,7 @@ describe('a segment edited into another shape: a specific finding, never a throw
     ],
     [
       'presence flags removed',
-      (s) => delete s.present,
+      (s) => delete (s as Record<string, unknown>).present,
       'its presence flags are undefined, not a Uint8Array (a piece is taken as present when not empty)',
     ],
     [
