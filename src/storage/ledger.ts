@@ -428,9 +428,10 @@ class StaleHead extends Error {}
  */
 export function withDamage(report: ChainReport, damage: readonly SegmentDamage[]): ChainReport {
   if (!damage.length) return report;
+  // The damage first at its entry (a stable sort): it explains the problems found there after it.
   const problems = [
-    ...report.problems,
     ...damage.map((d) => ({ seq: d.seq, code: 'chain_broken' as const, message: d.message })),
+    ...report.problems,
   ].sort((a, b) => a.seq - b.seq);
   return { ...report, ok: false, problems, firstBreak: problems[0]! };
 }
