@@ -124,6 +124,7 @@ interface InPage {
     ): Promise<{ fps: number; frames: number; ms: number; worstMs: number; mounted: number; zoom: number }>;
     viewport(): [number, number, number] | null;
     takeLongTasks(): { longestMs: number; totalMs: number; count: number };
+    ledgerMeasures(): Record<string, number>;
   };
 }
 
@@ -155,7 +156,8 @@ function importAccount(r: ImportRun): string {
   const s = r.stages;
   const v = r.run;
   const stage = (name: string) => fmt(s[name] ?? 0);
-  const page = `reading ${stage('reading')}, hashing and writing ${stage('writing')}, auditing ${stage('auditing')}: verifying ${fmt(v.pageMs)} (${fmt(v.byPage)} tokens)`;
+  const store = s['ect.ledger.write_store'];
+  const page = `reading ${stage('reading')}, hashing and writing ${stage('writing')}${store === undefined ? '' : ` (handing the segments to IndexedDB ${fmt(store)})`}, auditing ${stage('auditing')}: verifying ${fmt(v.pageMs)} (${fmt(v.byPage)} tokens)`;
   if (!v.workers) return `${page}`;
   const idle = v.workers * r.ms - v.workerMs;
   return `${page} from ${fmt(v.helpFromMs)} on, waiting for the workers ${fmt(v.waitMs)}, reports from their verdicts ${fmt(v.reportsMs)}; the worker${v.workers === 1 ? '' : 's'}: verifying ${fmt(v.workerMs)} (${fmt(v.byWorkers)} tokens), idle ${fmt(idle)}`;
@@ -440,6 +442,21 @@ async function huge(browser: Browser, base: string, probe: string) {
     openTasks.longestMs,
     `${fmt(openTasks.longestMs)} ms longest main-thread task opening the app on the Graph tab, ${openTasks.count} over 50 ms, ${fmt(openTasks.totalMs)} ms in all (target: none over 200)`,
   );
+  // The storage's own measures (src/storage/ledger.ts; a build without them reports none).
+  const read = await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.ledgerMeasures());
+  if (read['ect.ledger.read'] !== undefined)
+    record(
+      `huge.${HUGE}.open_read_ms`,
+      read['ect.ledger.read'],
+      `${fmt(read['ect.ledger.read'])} ms reading the ledger from IndexedDB while opening, ${fmt(read['ect.ledger.read_decode'] ?? 0)} ms of it the page's making entries of the segments`,
+    );
+  const written = imp.value.stages['ect.ledger.write_store'];
+  if (written !== undefined)
+    record(
+      `huge.${HUGE}.import_store_ms`,
+      written,
+      `${fmt(written)} ms of the import's main thread building the segments and handing them to IndexedDB (its structured clone)`,
+    );
   const retainedMb = await retainedHeapMb(page);
   record(
     `huge.${HUGE}.app_heap_retained_mb`,

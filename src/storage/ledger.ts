@@ -60,6 +60,9 @@ export interface EntriesRead {
   damage: SegmentDamage[];
 }
 
+/** Reads and writes of this many entries or more leave a User Timing measure (`ect.ledger.*`). */
+const MEASURED = 10_000;
+
 /** Segments read per request. */
 const READ_SEGMENTS = 10;
 import { entryHashSync } from '../lib/entryHash.ts';
@@ -189,6 +192,8 @@ export class IndexedDbLedger implements Ledger {
     // share one), skipping the segments already read there.
     let lower = from;
     const readAtLower = new Set<number>();
+    const t0 = performance.now();
+    let decoding = 0;
     for (;;) {
       const limit = READ_SEGMENTS + readAtLower.size;
       const segments = await this.#db.segments
@@ -197,16 +202,23 @@ export class IndexedDbLedger implements Ledger {
         .until((s) => s.firstSeq > to)
         .limit(limit)
         .toArray();
+      const d0 = performance.now();
       for (const s of segments) {
         if (s.lastSeq === lower && readAtLower.has(s.firstSeq)) continue;
         const d = readSegment(s, this.id, from, to, decode, out);
         if (d) damage.push(d);
       }
+      decoding += performance.now() - d0;
       if (segments.length < limit) break;
       const last = segments[segments.length - 1]!.lastSeq;
       if (last !== lower) readAtLower.clear();
       lower = last;
       for (const s of segments) if (s.lastSeq === last) readAtLower.add(s.firstSeq);
+    }
+    if (out.length >= MEASURED) {
+      // For DevTools and the bench: a large read's time, and this thread's part of it.
+      performance.measure('ect.ledger.read', { start: t0, end: performance.now() });
+      performance.measure('ect.ledger.read_decode', { start: t0, duration: decoding });
     }
     return { entries: out, damage };
   }
@@ -315,16 +327,23 @@ export class IndexedDbLedger implements Ledger {
     const out: EntryRecord[] = [];
     const writes: Promise<unknown>[] = [];
     let prev = base.hash;
+    const t0 = performance.now();
+    let storing = 0;
     try {
       for (let start = 0; start < items.length; start += SEGMENT_SIZE) {
         const end = Math.min(items.length, start + SEGMENT_SIZE);
         const chunk = await Dexie.waitFor(this.#prepare(items, start, end, base.seq, prev, now, opts));
         prev = chunk[chunk.length - 1]!.entryHash;
         for (const e of chunk) out.push(e);
+        const s0 = performance.now();
+        // IndexedDB clones the record within this call: its cost is this thread's.
         const write = this.#db.segments.add(columnsOf(this.id, chunk[0]!.seq, chunk));
+        storing += performance.now() - s0;
         write.catch(() => undefined); // awaited below; the transaction fails with it anyway
         writes.push(write);
       }
+      if (items.length >= MEASURED)
+        performance.measure('ect.ledger.write_store', { start: t0, duration: storing });
       opts.onProgress?.(items.length, items.length);
       await Promise.all(writes);
     } catch (e) {
