@@ -539,21 +539,21 @@ async function ledgerTable(page: Page, base: string) {
 async function inNewTabs(page: Page, base: string) {
   const context = page.context();
   await page.close();
-  const runs: { ms: number; longestMs: number; readMs: number; peakMb: number }[] = [];
+  const openings: { ms: number; longestMs: number; readMs: number; peakMb: number }[] = [];
   for (let i = 0; i < 2; i++) {
     const tab = await context.newPage();
     const opened = await heapPeak(tab, () => openGraph(tab, `${base}/#/graph`));
     const read = await tab.evaluate(
       () => (globalThis as unknown as InPage).ectProbe.ledgerMeasures?.() ?? {},
     );
-    runs.push({ ...opened.value, readMs: read['ect.ledger.read'] ?? NaN, peakMb: opened.peakMb });
+    openings.push({ ...opened.value, readMs: read['ect.ledger.read'] ?? NaN, peakMb: opened.peakMb });
     await tab.close();
   }
   for (const k of ['ms', 'longestMs', 'readMs', 'peakMb'] as const)
     record(
       `huge.${HUGE}.own_new_tab.${k}`,
-      (runs[0]![k] + runs[1]![k]) / 2,
-      `${runs.map((r) => fmt(r[k])).join(', ')} ${k} opening this build's Graph tab in a new tab`,
+      (openings[0]![k] + openings[1]![k]) / 2,
+      `${openings.map((r) => fmt(r[k])).join(', ')} ${k} opening this build's Graph tab in a new tab`,
     );
 }
 
