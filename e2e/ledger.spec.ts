@@ -8,6 +8,7 @@ import { explain } from 'wimse-ect';
 import { cleanTokens, defectLedger } from './data/make-ledgers.mjs';
 import { expect, test } from './fixtures.ts';
 import { tableVerdicts } from './ledger-helpers.ts';
+import { installSegmentCodec, type PageSegment, type SegmentCodec } from './segment-helpers.ts';
 
 const DEFECTS_FILE = fileURLToPath(new URL('./data/ledger-defects.json', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -422,9 +423,11 @@ test.describe('Ledger', () => {
   test('an entry changed behind the app breaks the chain there, and Re-check shows it', async ({ page }) => {
     await importDefects(page);
     // As devtools would: rewrite entry 5's token straight in IndexedDB.
+    await installSegmentCodec(page);
     const changed = await page.evaluate(
       () =>
         new Promise<string>((resolve, reject) => {
+          const codec = (globalThis as unknown as { ectSegments: SegmentCodec }).ectSegments;
           const open = indexedDB.open('ect-workbench');
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
@@ -436,13 +439,10 @@ test.describe('Ledger', () => {
             cursor.onsuccess = () => {
               const c = cursor.result;
               if (!c) return;
-              // Entries are stored several to a record: entry #5 is entries[5 - firstSeq].
-              const segment = c.value as {
-                firstSeq: number;
-                // The jti is stored beside the token (the claims object is not stored since session 6).
-                entries: { token: string; jti?: string; claims: { jti?: string } }[];
-              };
-              const entry = segment.entries[5 - segment.firstSeq];
+              // Entries are stored several to a record, as columns: entry #5 is entries[5 - firstSeq].
+              const segment = c.value as PageSegment;
+              const entries = codec.entries(segment);
+              const entry = entries[5 - segment.firstSeq];
               if (entry) {
                 const [h, p, s] = entry.token.split('.');
                 const payload = JSON.parse(atob(p!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
@@ -454,9 +454,9 @@ test.describe('Ledger', () => {
                   .replace(/\+/g, '-')
                   .replace(/\//g, '_')
                   .replace(/=+$/, '');
-                jti = entry.jti ?? entry.claims.jti!;
+                jti = entry.jti; // the jti is stored beside the token
                 entry.token = `${h}.${b64}.${s}`;
-                c.update(segment);
+                c.update(codec.record(segment, entries));
               }
               c.continue();
             };
