@@ -125,6 +125,11 @@ interface InPage {
     viewport(): [number, number, number] | null;
     takeLongTasks(): { longestMs: number; totalMs: number; count: number };
     ledgerMeasures(): Record<string, number>;
+    tableShown(timeoutMs: number): Promise<{ firstRowsMs: number; verdictsMs: number; rows: number }>;
+    scrollTableFor(
+      ms: number,
+      pxPerFrame: number,
+    ): Promise<{ fps: number; worstMs: number; lastSeq: number }>;
   };
 }
 
@@ -469,8 +474,60 @@ async function huge(browser: Browser, base: string, probe: string) {
     pan.fps,
     `${pan.fps.toFixed(1)} fps panning the overview (${fmt(pan.mounted)} nodes mounted, worst frame ${fmt(pan.worstMs)} ms; target >= 30)`,
   );
+  await ledgerTable(page, base);
   if (BASE_BUILD) await againstBase(page, base);
   await page.context().close();
+}
+
+/**
+ * The Ledger tab of the huge ledger, opened in a new tab as a reviewer would: time to its first
+ * rows and to their verdicts, its long tasks and heap, and frames while its list is scrolled
+ * (then its last row, which must be the ledger's last entry).
+ */
+async function ledgerTable(page: Page, base: string) {
+  console.error('  the Ledger tab…');
+  const tab = await page.context().newPage();
+  const profiler = PROFILE ? await startProfile(tab) : null;
+  const t0 = performance.now();
+  const shown = await heapPeak(tab, async () => {
+    await tab.goto(`${base}/#/ledger`);
+    return tab.evaluate((ms) => (globalThis as unknown as InPage).ectProbe.tableShown(ms), 600_000);
+  });
+  const openMs = performance.now() - t0;
+  if (profiler) await profiler.stop(`${PROFILE}.table.cpuprofile`);
+  const tasks = await tab.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
+  if (shown.value.rows !== HUGE)
+    throw new Error(`the Ledger table says it has ${shown.value.rows} entries, not ${HUGE}`);
+  record(
+    `huge.${HUGE}.table_rows_ms`,
+    openMs - shown.value.verdictsMs + shown.value.firstRowsMs,
+    `${fmt(openMs - shown.value.verdictsMs + shown.value.firstRowsMs)} ms from opening the app on the Ledger tab to its first rows (${fmt(shown.value.rows)} entries)`,
+  );
+  record(`huge.${HUGE}.table_verdicts_ms`, openMs, `${fmt(openMs)} ms to the first rows with their verdicts`);
+  record(
+    `huge.${HUGE}.table_longest_task_ms`,
+    tasks.longestMs,
+    `${fmt(tasks.longestMs)} ms longest main-thread task opening the Ledger tab, ${tasks.count} over 50 ms, ${fmt(tasks.totalMs)} ms in all (target: none over 200)`,
+  );
+  record(
+    `huge.${HUGE}.table_heap_peak_mb`,
+    shown.peakMb,
+    `${fmt(shown.peakMb)} MB peak JS heap of the app page opening the Ledger tab`,
+  );
+  // 600 px a frame: about 19 rows, a fast flick through the list.
+  const scroll = await tab.evaluate(
+    (ms) => (globalThis as unknown as InPage).ectProbe.scrollTableFor(ms, 600),
+    PAN_MS,
+  );
+  if (scroll.lastSeq !== HUGE)
+    throw new Error(`scrolled to its end, the Ledger table shows entry #${scroll.lastSeq}, not #${HUGE}`);
+  const scrollTasks = await tab.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
+  record(
+    `huge.${HUGE}.table_scroll_fps`,
+    scroll.fps,
+    `${scroll.fps.toFixed(1)} fps scrolling the Ledger table (worst frame ${fmt(scroll.worstMs)} ms, longest task ${fmt(scrollTasks.longestMs)} ms; target >= 30)`,
+  );
+  await tab.close();
 }
 
 /** Opens the app at `url` on the Graph tab of the open ledger: time to the drawn overview, and its long tasks. */

@@ -5,6 +5,8 @@
  * requestAnimationFrame while Playwright pans.
  */
 
+import { tableProbe } from './tableProbe.ts';
+
 const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
 
 function canvas(): HTMLElement | null {
@@ -246,6 +248,7 @@ const probe = {
   stopFrames,
   viewport,
   takeLongTasks,
+  ...tableProbe,
 };
 export type Probe = typeof probe;
 (window as unknown as { ectProbe: Probe }).ectProbe = probe;

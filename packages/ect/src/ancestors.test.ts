@@ -6,7 +6,8 @@
  */
 import { describe, it, expect } from 'vitest';
 import * as fc from 'fast-check';
-import { overTraversalLimit, stronglyConnected, type WorkCounter } from './ancestors.ts';
+import { overTraversalLimit } from './ancestors.ts';
+import { stronglyConnected, type WorkCounter } from './components.ts';
 
 /** The profile's definition, literally: for each node, a walk collecting distinct ancestors. */
 function ancestorCounts(parentsOf: readonly (readonly number[])[]): number[] {

@@ -4,7 +4,8 @@
  * node and edge at once, in any order. Violations name the node (and edge)
  * they belong to, so a graph view can draw them there.
  */
-import { components, traversalLimitSteps, type Csr } from './ancestors.ts';
+import { traversalLimitSteps } from './ancestors.ts';
+import { components, type Csr } from './components.ts';
 import type { ErrorCode } from './codes.ts';
 import { edgeProblems, taskRecord, type TaskRecord } from './dag.ts';
 import { DEFAULT_SETTINGS, type Settings } from './settings.ts';
@@ -12,7 +13,8 @@ import type { TrustStore } from './trust.ts';
 import type { VerificationReport } from './report.ts';
 import { verifyTokens } from './verify-set.ts';
 
-export { overTraversalLimit, stronglyConnected } from './ancestors.ts';
+export { overTraversalLimit } from './ancestors.ts';
+export { stronglyConnected } from './components.ts';
 
 /** A problem the whole-set audit found, on a node or on an edge. */
 export interface Violation {

@@ -7,12 +7,8 @@
  */
 import type { JWK } from 'jose';
 import { publicJwkOf, readCheckpoint, CheckpointError, type Checkpoint } from './checkpoint.ts';
-import {
-  checkLedger,
-  type CheckableEntry,
-  type LedgerCheckReport,
-  type LedgerProblem,
-} from './ledgerCheck.ts';
+import { checkLedger, type CheckableEntry, type LedgerCheckReport } from './ledgerCheck.ts';
+import type { LedgerProblem } from './ledgerProblems.ts';
 import { GENESIS_HASH } from './chain.ts';
 import { EctError } from './errors.ts';
 import { quote } from './text.ts';

@@ -73,19 +73,21 @@ export {
 } from './chain.ts';
 export {
   checkLedger,
-  checkpointProblems,
   verifyChain,
+  type CheckableEntry,
+  type LedgerCheckOptions,
+  type LedgerCheckReport,
+  type ChainReport,
+} from './ledgerCheck.ts';
+export { checkpointProblems } from './ledgerCheckpoint.ts';
+export {
   explainLedgerProblem,
   isLedgerProblemCode,
   LEDGER_PROBLEM_CODES,
   type LedgerProblemCode,
   type LedgerProblem,
-  type CheckableEntry,
-  type LedgerCheckOptions,
-  type LedgerCheckReport,
-  type ChainReport,
   type ProblemExplanation,
-} from './ledgerCheck.ts';
+} from './ledgerProblems.ts';
 export {
   createCheckpoint,
   readCheckpoint,

@@ -9,13 +9,8 @@ import { computeEntryHash, GENESIS_HASH, signReceipt, type LedgerEntry, type Led
 import { createCheckpoint, readCheckpoint } from './checkpoint.ts';
 import { generateSigningKey } from './keys.ts';
 import { MemoryLedger } from './ledger.ts';
-import {
-  checkLedger,
-  explainLedgerProblem,
-  LEDGER_PROBLEM_CODES,
-  type LedgerCheckOptions,
-  type LedgerCheckReport,
-} from './ledgerCheck.ts';
+import { checkLedger, type LedgerCheckOptions, type LedgerCheckReport } from './ledgerCheck.ts';
+import { explainLedgerProblem, LEDGER_PROBLEM_CODES } from './ledgerProblems.ts';
 
 const alice = await makeAgent('alice');
 const T_MS = NOW * 1000;

@@ -13,32 +13,12 @@
  *   at least as long, the same hash at the checkpoint's size).
  */
 import { importJWK, type CryptoKey, type JWK } from 'jose';
-import { computeEntryHash, GENESIS_HASH, verifyReceipt, type ReceiptClaims } from './chain.ts';
+import { computeEntryHash, GENESIS_HASH, verifyReceipt } from './chain.ts';
 import { keyFingerprint, type Checkpoint } from './checkpoint.ts';
 import { decodeToken, type JsonObject } from './decode.ts';
+import { checkpointProblems, receiptDiff, short } from './ledgerCheckpoint.ts';
+import type { LedgerProblem, LedgerProblemCode } from './ledgerProblems.ts';
 import { quote } from './text.ts';
-
-/** The codes of the ledger check's problems (ECT-PROFILE.md section 8), each found at an entry. */
-export const LEDGER_PROBLEM_CODES = [
-  'chain_broken',
-  'sequence_gap',
-  'receipt_missing',
-  'receipt_invalid',
-  'receipt_mismatch',
-  'checkpoint_mismatch',
-] as const;
-
-/** A ledger problem's code (reported apart from the tokens' error codes). */
-export type LedgerProblemCode = (typeof LEDGER_PROBLEM_CODES)[number];
-
-/** One thing wrong with a ledger, at the entry where it is. */
-export interface LedgerProblem {
-  /** The entry's sequence number (for a checkpoint: the entry at its size, which may be missing). */
-  seq: number;
-  code: LedgerProblemCode;
-  /** Specific: what does not match, with the values. */
-  message: string;
-}
 
 /** An entry as a ledger or a bundle holds it: what the check reads. */
 export interface CheckableEntry {
@@ -123,9 +103,6 @@ export interface LedgerCheckReport {
 
 /** Before version 2 of the check: the same report. */
 export type ChainReport = LedgerCheckReport;
-
-const short = (h: unknown): string =>
-  typeof h === 'string' && /^[0-9a-f]{64}$/.test(h) ? `${h.slice(0, 12)}…` : quote(h, 24);
 
 function isCryptoKey(k: JWK | CryptoKey): k is CryptoKey {
   return typeof (k as CryptoKey).algorithm === 'object' && typeof (k as CryptoKey).type === 'string';
@@ -353,64 +330,6 @@ export async function checkLedger(
   return report;
 }
 
-/** What a verified receipt signs differently from its entry. */
-function receiptDiff(
-  r: ReceiptClaims,
-  e: { seq: number; entryHash: string; jti: string; appendedAt: number },
-): string[] {
-  const out: string[] = [];
-  if (r.seq !== e.seq) out.push(`seq ${quote(r.seq)}, the entry is #${e.seq}`);
-  if (r.entry_hash !== e.entryHash)
-    out.push(`entry_hash ${short(r.entry_hash)}, the entry has ${short(e.entryHash)}`);
-  if (r.jti !== e.jti) out.push(`jti ${quote(r.jti)}, the token's is ${quote(e.jti)}`);
-  const t = typeof e.appendedAt === 'number' ? Math.floor(e.appendedAt / 1000) : NaN;
-  if (r.appended_at !== t)
-    out.push(
-      `appended at ${isoTime(r.appended_at)}, the entry says ${Number.isNaN(t) ? quote(e.appendedAt) : isoTime(t)}`,
-    );
-  return out;
-}
-
-const isoTime = (s: unknown): string => {
-  if (typeof s !== 'number' || !Number.isFinite(s)) return quote(s);
-  const d = new Date(s * 1000);
-  return Number.isNaN(d.getTime()) ? String(s) : d.toISOString().replace('.000Z', 'Z');
-};
-
-/**
- * Why a ledger does not extend a checkpoint (empty when it does): the checkpoint's key is the
- * ledger's (`fingerprint`: the key receipts are checked under), the ledger is at least `size`
- * long, and its entry at `size` has the checkpoint's head hash (`hashAt`). The entries up to
- * `size` are then those the checkpoint saw, provided the chain check found nothing before it.
- */
-export async function checkpointProblems(
-  c: Checkpoint & { label?: string },
-  ledger: { length: number; hashAt: string | undefined; fingerprint: string | undefined },
-): Promise<string[]> {
-  const what = `${c.label ?? 'the checkpoint'} of ${isoTime(c.time)} (${c.size} ${c.size === 1 ? 'entry' : 'entries'}, head ${short(c.head)})`;
-  const out: string[] = [];
-  if (!ledger.fingerprint)
-    out.push(
-      `${what} is signed by ledger key ${c.key}, but this ledger has no key: its key and receipts were removed`,
-    );
-  else if (ledger.fingerprint !== c.key)
-    out.push(
-      `${what} is signed by ledger key ${c.key}, but this ledger's key is ${ledger.fingerprint}: the key was replaced (and the receipts re-signed), or this is another ledger`,
-    );
-  if (c.size === 0) {
-    if (c.head !== GENESIS_HASH)
-      out.push(`${what} is of an empty ledger but names a head other than the genesis hash`);
-  } else if (ledger.length < c.size)
-    out.push(
-      `${what}: this ledger has only ${ledger.length} ${ledger.length === 1 ? 'entry' : 'entries'}: entries #${ledger.length + 1}–#${c.size} were removed (truncated)`,
-    );
-  else if (ledger.hashAt !== c.head)
-    out.push(
-      `${what}: entry #${c.size} now has hash ${short(ledger.hashAt)}: the ledger up to it was rewritten`,
-    );
-  return out;
-}
-
 /**
  * The hash chain and receipts of `entries` (the check above, without checkpoints): what each
  * `Ledger` implementation's own `verifyChain` returns.
@@ -420,63 +339,4 @@ export function verifyChain(
   key?: JWK | CryptoKey | null,
 ): Promise<LedgerCheckReport> {
   return checkLedger(entries, key ? { key } : {});
-}
-
-/** A ledger problem code explained. */
-export interface ProblemExplanation {
-  code: LedgerProblemCode;
-  title: string;
-  what: string;
-  why: string;
-  fix: string;
-}
-
-const EXPLANATIONS: Record<LedgerProblemCode, Omit<ProblemExplanation, 'code'>> = {
-  chain_broken: {
-    title: 'Hash chain broken',
-    what: "An entry's hash is not SHA-256 of its previous hash and its token, it does not link to the entry before it, or its stored claims differ from its token.",
-    why: 'The chain is what proves that nothing was changed, removed or inserted since the entries were appended: from the first break on, the ledger proves nothing more.',
-    fix: 'Treat this entry and every later one as untrusted. Restore the ledger from a bundle or backup that checks against your latest checkpoint, and find out who could write to the store.',
-  },
-  sequence_gap: {
-    title: 'Sequence numbers skip or repeat',
-    what: 'Sequence numbers must start at 1 and go up by one; here one is missing, repeated or out of order.',
-    why: 'A gap means entries were removed (or the rest renumbered): a history with pieces missing.',
-    fix: 'Restore the missing entries from a bundle or backup that checks against your latest checkpoint.',
-  },
-  receipt_missing: {
-    title: 'Receipt missing',
-    what: 'This ledger has its own key and signs a receipt for every append, but this entry has none.',
-    why: 'A ledger with a key receipts every entry: an entry without one was added behind the ledger, or its receipt was removed to hide a change (an unsigned entry is not an L2 entry here, it is a break).',
-    fix: 'Treat the entry as untrusted; restore it from a bundle or backup that checks against your latest checkpoint.',
-  },
-  receipt_invalid: {
-    title: 'Receipt not signed by the ledger key',
-    what: "The entry's receipt does not verify under the ledger key (the pinned key, when one is pinned).",
-    why: 'A receipt by any other key proves nothing: whoever holds that key could have re-signed a rewritten history. A ledger whose key was swapped shows this against a pinned key or checkpoint.',
-    fix: "Compare the ledger key's fingerprint with the one you recorded. If they differ, the ledger was replaced: restore it from a trusted bundle.",
-  },
-  receipt_mismatch: {
-    title: 'Receipt signs other values',
-    what: "The receipt verifies, but signs another sequence number, entry hash, jti or append time than the entry's.",
-    why: 'The entry (or its time) was changed after the ledger signed for it, or a receipt of another entry was copied here.',
-    fix: 'Treat the entry as untrusted; its receipt says what the ledger originally recorded.',
-  },
-  checkpoint_mismatch: {
-    title: 'Does not match the checkpoint',
-    what: 'The ledger does not extend a checkpoint it was checked against: it is shorter, its entry at the checkpoint has another hash, or its key is another.',
-    why: 'A checkpoint kept outside the ledger is the anchor against truncation and wholesale rewriting: whoever can write the store can recompute every hash, but cannot forge the checkpoint you kept.',
-    fix: 'Restore the ledger from a bundle that matches the checkpoint; find out who could write to the store.',
-  },
-};
-
-/** One plain-language explanation per ledger problem code: what is wrong, why it matters, what to do. */
-export function explainLedgerProblem(code: LedgerProblemCode): ProblemExplanation {
-  return { code, ...EXPLANATIONS[code] };
-}
-
-const LEDGER_CODE_SET: ReadonlySet<string> = new Set(LEDGER_PROBLEM_CODES);
-/** Whether `value` is one of the ledger problem codes. */
-export function isLedgerProblemCode(value: unknown): value is LedgerProblemCode {
-  return typeof value === 'string' && LEDGER_CODE_SET.has(value);
 }

@@ -71,8 +71,21 @@ describe('stored verification from a known signature outcome', async () => {
           const outcome = signatureOutcomeOf(full);
           expect(verifyStoredWith(token, { trust, settings }, outcome), name).toEqual(full);
           if (full.valid && full.payload) {
-            const lazy = validStoredReport(full.token, full.payload, outcome, { trust, settings });
+            // Its signer is read without making the report again (the Ledger table reads every
+            // entry's): the options are not even looked at until something else is read.
+            let looked = 0;
+            const opts = {
+              get trust() {
+                looked++;
+                return trust;
+              },
+              settings,
+            };
+            const lazy = validStoredReport(full.token, full.payload, outcome, opts);
+            expect(lazy.key, name).toEqual(full.key);
+            expect(looked, name).toBe(0);
             expect({ ...lazy }, name).toEqual(full);
+            expect(looked, name).toBe(1);
           }
         }
       });

@@ -8,166 +8,22 @@ import type { LedgerEntry } from './chain.ts';
 import { checkClaims, checkExt, checkPredCount, int, str } from './claims.ts';
 import type { Problem } from './codes.ts';
 import { arrivalRules, MemoryTaskStore, taskRecord, type TaskRecord } from './dag.ts';
-import { decodeToken, type JsonObject } from './decode.ts';
-import { OptionsError, StoreError } from './errors.ts';
-import { MemoryLedger, type Ledger } from './ledger.ts';
-import type { ReplayStore } from './replay.ts';
-import type {
-  StepReport,
-  TrustStoreDocument,
-  VerificationReport,
-  VerifyEvent,
-  VerifyOptions,
-} from './report.ts';
-import { resolveWithResolver, type ResolverOutcome } from './resolver.ts';
-import { DEFAULT_SETTINGS, isForbiddenAlg, LEVEL_RANK, type Settings } from './settings.ts';
-import { checkSignature, type KeyCandidate, type SignatureOutcome } from './signature.ts';
+import { decodeToken } from './decode.ts';
+import { MemoryLedger } from './ledger.ts';
+import type { StepReport, VerificationReport, VerifyEvent, VerifyOptions } from './report.ts';
+import type { ResolverOutcome } from './resolver.ts';
+import { isForbiddenAlg, LEVEL_RANK } from './settings.ts';
+import type { KeyCandidate, SignatureOutcome } from './signature.ts';
 import { STEP_IDS, type StepId } from './steps.ts';
+import { answer, type Answer, type Pending } from './verify-answer.ts';
+import { planOf, type Plan } from './verify-plan.ts';
 import { NO_PROBLEMS, StepLog, type Note } from './verify-steps.ts';
-import { parseTrustStore, resolveKey, type TrustStore } from './trust.ts';
+import { resolveKey } from './trust.ts';
 
 /** The steps of a report whose steps are made later (a set's valid report, until withLazySteps). */
 const NO_STEPS = Object.freeze([]) as unknown as StepReport[];
 
 const TYP_RE = /^(application\/)?(exec\+jwt|wimse-exec\+jwt)$/i;
-
-/** What the steps wait for: a key, a signature check, task records, the replay store, an append. */
-export type Pending =
-  | { kind: 'key'; kid: string; iss: string | undefined }
-  | {
-      kind: 'signature';
-      token: string;
-      parts: readonly [string, string, string];
-      alg: string;
-      candidates: readonly KeyCandidate[];
-      crit: unknown[];
-    }
-  | { kind: 'tasks'; jtis: readonly string[] }
-  | { kind: 'seen'; jti: string; now: number }
-  | { kind: 'record'; jti: string; until: number; now: number }
-  /** `recorded`: the jti this verification recorded for replay (released if nothing is written). */
-  | { kind: 'append'; token: string; payload: JsonObject; now: number; recorded: string | null };
-
-type Answer = ResolverOutcome | SignatureOutcome | readonly TaskRecord[] | boolean | LedgerEntry;
-
-/** The options as the steps read them: the trust store parsed, a resolver or a store only when given. */
-export interface Plan {
-  trust: TrustStore | null;
-  resolver: boolean;
-  settings: Settings;
-  audience: string | null;
-  now: number;
-  stored: boolean;
-  /** A set's run: a valid report's steps are left for withLazySteps to make when read. */
-  lazySteps: boolean;
-  store: boolean;
-  replay: ReplayStore | null;
-  ledger: Ledger | null;
-}
-
-/** Trust store documents parsed once per object. */
-const parsedTrust = new WeakMap<object, TrustStore>();
-
-function trustStoreOf(trust: TrustStore | TrustStoreDocument): TrustStore {
-  if ('kind' in trust && (trust.kind === 'issuers' || trust.kind === 'jwks') && Array.isArray(trust.keys))
-    return trust as TrustStore;
-  let store = parsedTrust.get(trust);
-  if (!store) parsedTrust.set(trust, (store = parseTrustStore(trust)));
-  return store;
-}
-
-export function planOf(opts: VerifyOptions): Plan {
-  if (opts.trust && opts.resolveKey)
-    throw new OptionsError('give verifyToken either trust or resolveKey, not both');
-  if (!opts.trust && !opts.resolveKey)
-    throw new OptionsError(
-      'verifyToken needs the trusted keys: a trust store or JWKS (trust), or a key resolver (resolveKey)',
-    );
-  if (opts.resolveKey !== undefined && typeof opts.resolveKey !== 'function')
-    throw new OptionsError('resolveKey must be a function (kid, iss) => JWK | CryptoKey | undefined');
-  return {
-    trust: opts.trust ? trustStoreOf(opts.trust) : null,
-    resolver: !opts.trust,
-    settings: opts.settings ?? DEFAULT_SETTINGS,
-    audience: opts.audience || null,
-    now: opts.now ?? Math.floor(Date.now() / 1000),
-    stored: opts.mode === 'stored',
-    lazySteps: false,
-    store: Boolean(opts.store ?? opts.ledger),
-    replay: opts.replay ?? null,
-    ledger: opts.ledger ?? null,
-  };
-}
-
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** Does what a step waits for, with the caller's resolver, stores and ledger. */
-async function answer(job: Pending, opts: VerifyOptions): Promise<Answer> {
-  switch (job.kind) {
-    case 'key':
-      return resolveWithResolver(opts.resolveKey!, job.kid, job.iss);
-    case 'signature':
-      return checkSignature(job.token, job.parts, job.alg, job.candidates, job.crit);
-    case 'tasks': {
-      let got: unknown;
-      try {
-        got = await (opts.store ?? opts.ledger)!.tasks(job.jtis);
-      } catch (e) {
-        throw new StoreError(
-          `the task store failed to look up ${job.jtis.length} task(s) for the DAG rules (step 15): ${messageOf(e)}; the token was not accepted`,
-          e,
-        );
-      }
-      if (!Array.isArray(got))
-        throw new StoreError(
-          `the task store's tasks() resolved to ${got === null ? 'null' : typeof got}, not an array of task records; the token was not accepted`,
-          got,
-        );
-      return got as readonly TaskRecord[];
-    }
-    case 'seen':
-    case 'record':
-      try {
-        const replay = opts.replay!;
-        return job.kind === 'seen'
-          ? Boolean(await replay.has!(job.jti, job.now))
-          : (await replay.checkAndRecord(job.jti, job.until, job.now)) === true;
-      } catch (e) {
-        throw new StoreError(
-          `the replay store failed (step 14): ${messageOf(e)}; the token was not accepted`,
-          e,
-        );
-      }
-    case 'append':
-      try {
-        return await opts.ledger!.append(job.token, job.payload, { now: job.now });
-      } catch (e) {
-        throw new StoreError(
-          `the ledger failed to append the token (step 16): ${messageOf(e)}; it was not accepted${await releaseAfter(e, job.recorded, opts)}`,
-          e,
-        );
-      }
-  }
-}
-
-/**
- * After a failed append: releases the token's replay record when the ledger says nothing was
- * written, so that the same token can be sent again (the replay check is about tokens accepted);
- * otherwise the record stays (the append may have gone through). Says which, for the message.
- */
-async function releaseAfter(e: unknown, jti: string | null, opts: VerifyOptions): Promise<string> {
-  const replay = opts.replay;
-  if (!replay || jti === null) return '';
-  const nothingWritten = (e as { nothingWritten?: unknown } | null)?.nothingWritten === true;
-  if (!nothingWritten || !replay.release)
-    return ' (its jti stays recorded for replay: whether the append went through is not known)';
-  try {
-    await replay.release(jti);
-    return '; nothing was written and its jti was released: the same token can be sent again';
-  } catch (r) {
-    return `; nothing was written, but its jti could not be released (${messageOf(r)}): the same token would be refused as a replay until it expires`;
-  }
-}
 
 export const clock = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
 

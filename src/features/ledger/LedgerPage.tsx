@@ -12,8 +12,9 @@ import { LedgerTable } from './LedgerTable.tsx';
 import { LedgerToolbar } from './LedgerToolbar.tsx';
 import { downloadCsv } from './csvDownload.ts';
 import { sortRows } from './order.ts';
-import { buildRows, facets, filterRows } from './rows.ts';
+import { filterRows } from './rows.ts';
 import { useLedgerView } from './store.ts';
+import { useRows } from './useRows.ts';
 import { catchUp, useLedgerSync } from './sync.ts';
 
 /**
@@ -43,8 +44,7 @@ export function LedgerPage() {
   const dragging = useDropImport(status === 'ready' && currentId !== null && running === null);
   useJtiParam(entries);
 
-  const rows = useMemo(() => buildRows(entries, audit, problems), [entries, audit, problems]);
-  const facetList = useMemo(() => facets(rows), [rows]);
+  const { rows, facets: facetList, preparing } = useRows(currentId, entries, audit, problems);
   // Typing stays immediate; filtering 100,000 rows follows in a deferred, interruptible render.
   const deferredFilters = useDeferredValue(filters);
   const sort = useLedgerView((s) => s.sort);
@@ -98,10 +98,15 @@ export function LedgerPage() {
             <FilterBar
               facets={facetList}
               shown={shown.length}
-              total={rows.length}
+              total={entries.length}
               onExportCsv={() => downloadCsv(shown)}
             />
-            <LedgerTable rows={shown} total={rows.length} breakSeq={chain?.firstBreak?.seq ?? null} />
+            <LedgerTable
+              rows={shown}
+              total={entries.length}
+              preparing={preparing && rows.length === 0}
+              breakSeq={chain?.firstBreak?.seq ?? null}
+            />
             {selectedIndex >= 0 && (
               <EntryDetail entries={entries} index={selectedIndex} audit={audit} chain={chain} />
             )}

@@ -31,10 +31,13 @@ const SORT_BY: (SortKey | null)[] = ['seq', 'appended', 'jti', 'wid', 'iss', 'ac
 export function LedgerTable({
   rows,
   total,
+  preparing = false,
   breakSeq,
 }: {
   rows: readonly Row[];
   total: number;
+  /** No rows yet: a large ledger's are being made (useRows). */
+  preparing?: boolean;
   /** The first entry with a ledger problem, if any: later entries are no longer proven. */
   breakSeq: number | null;
 }) {
@@ -158,8 +161,10 @@ export function LedgerTable({
             data-testid="ledger-scroll"
           >
             {rows.length === 0 ? (
-              <p className="p-4 text-slate-600 dark:text-slate-400">
-                No entry matches these filters ({formatCount(total)} in the ledger).
+              <p className="p-4 text-slate-600 dark:text-slate-400" role="status">
+                {preparing
+                  ? `Preparing the table’s ${formatCount(total)} rows…`
+                  : `No entry matches these filters (${formatCount(total)} in the ledger).`}
               </p>
             ) : (
               <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditReport } from 'wimse-ect';
 import type { EntryRecord } from '../../storage/ledger.ts';
 import { bundleFileName, describeStorageError, formatIat, short } from './format.ts';
-import { buildRows, facets, filterRows, NO_FILTERS } from './rows.ts';
+import { buildRows, FacetCounter, facets, fillRows, filterRows, NO_FILTERS, type Row } from './rows.ts';
 
 const entry = (seq: number, claims: Record<string, unknown>): EntryRecord => ({
   ledgerId: 'l',
@@ -70,6 +70,42 @@ describe('ledger rows', () => {
     expect(seqs({ status: 'code:parent_policy' })).toEqual([2]);
     expect(seqs({ from: 150 })).toEqual([2, 3]);
     expect(seqs({ from: 150, to: 250 })).toEqual([2]);
+  });
+
+  it('are the same made a part at a time (as a large ledger’s are, between paints) as at once', () => {
+    for (const cut of [0, 1, 2, 3]) {
+      const parts = new Array<Row>(entries.length);
+      const counter = new FacetCounter();
+      for (const [from, to] of [
+        [0, cut],
+        [cut, entries.length],
+      ] as const) {
+        fillRows(parts, entries, audit, new Map(), from, to);
+        counter.add(parts, from, to);
+      }
+      expect(parts).toEqual(rows);
+      expect(counter.result()).toEqual(facets(rows));
+    }
+  });
+
+  it('order a menu of many distinct values by count at once, ties in the order first seen', () => {
+    const many = Array.from({ length: 6000 }, (_, i) =>
+      entry(i + 1, {
+        jti: `j${i}`,
+        iss: `spiffe://x/agent/${i % 3 === 0 ? 'c' : i % 3 === 1 ? 'b' : 'a'}`,
+        wid: i < 10 ? 'w-big' : `w${6000 - i}`,
+      }),
+    );
+    const f = facets(buildRows(many, null));
+    expect(f.wid.length).toBe(5991);
+    expect(f.wid[0]).toEqual(['w-big', 10]);
+    expect(f.wid.slice(1, 4)).toEqual([
+      ['w5990', 1],
+      ['w5989', 1],
+      ['w5988', 1],
+    ]);
+    // A short menu still sorts its ties alphabetically.
+    expect(f.iss.map(([v]) => v)).toEqual(['spiffe://x/agent/a', 'spiffe://x/agent/b', 'spiffe://x/agent/c']);
   });
 
   it('count distinct values for the menus, most frequent first', () => {

@@ -10,16 +10,9 @@
  */
 import {
   createToken,
-  encodeBase64Url,
-  encodeBase64UrlText,
-  generateSigningKey,
-  MemoryLedger,
-  MemoryReplayStore,
-  parseTrustStore,
   resolveSettings,
   type GeneratedKey,
   type JsonObject,
-  type LedgerKey,
   type Settings,
   type TaskRecord,
   type TaskStore,
@@ -37,18 +30,20 @@ import {
 import type { Scenario, ScenarioAgent, ScenarioTask } from './types.ts';
 import { validateScenario, type ScenarioProblem } from './validate.ts';
 import { planOf } from './plan.ts';
-import { slug } from './request.ts';
 import { deliver, OverlayStore, type AgentRuntime, type Delivery, type StoreRuntime } from './deliver.ts';
 import { faultResults } from './results.ts';
+import { makeRuntimes } from './runtimes.ts';
 import type { FaultResult, SimStep, StepOutcome, StoreView } from './steps.ts';
+import {
+  afterSigning,
+  NETWORK_SECONDS,
+  SKEW_SECONDS,
+  STEP_SECONDS,
+  taskClaims,
+  type MakingContext,
+} from './making.ts';
 
-/** Seconds between two steps on the simulated clock; a delivery takes one second. */
-export const STEP_SECONDS = 5;
-export const NETWORK_SECONDS = 1;
-/** How far ahead the skewed issuer's clock runs. */
-export const SKEW_SECONDS = 120;
-/** How long the "expired" fault holds a token before delivering it. */
-export const QUEUE_SECONDS = 660;
+export { NETWORK_SECONDS, QUEUE_SECONDS, SKEW_SECONDS, STEP_SECONDS } from './making.ts';
 
 export class ScenarioError extends Error {
   readonly problems: readonly ScenarioProblem[];
@@ -67,12 +62,6 @@ export interface StartOptions {
   startTime?: number;
   /** Suffix of every kid of this run (kids stay unique when runs are saved); default: random. */
   runTag?: string;
-}
-
-async function sha256B64(text: string): Promise<string> {
-  return encodeBase64Url(
-    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))),
-  );
 }
 
 export class Simulation {
@@ -132,32 +121,10 @@ export class Simulation {
   }
 
   async #makeKeys(): Promise<void> {
-    const made = await Promise.all(
-      this.scenario.agents.map(async (agent) => {
-        const kid = `${slug(agent.name)}-key-${this.runTag}`;
-        return { agent, kid, key: await generateSigningKey({ kid }) };
-      }),
-    );
-    const doc = {
-      issuers: Object.fromEntries(made.map((m) => [m.agent.issuer, { keys: [m.key.publicJwk] }])),
-    };
-    for (const m of made) {
-      // Every agent trusts every agent of the scenario (keys exchanged out of band, across domains too).
-      this.#agents.set(m.agent.name, { ...m, trust: parseTrustStore(doc), replay: new MemoryReplayStore() });
-    }
-    for (const agent of this.scenario.agents) {
-      const name = storeNameOf(this.scenario, agent);
-      if (this.#stores.has(name)) continue;
-      let key: LedgerKey | undefined;
-      if (this.scenario.level === 'L3') {
-        const k = await generateSigningKey({ kid: `ledger-${slug(name)}-${this.runTag}` });
-        key = { kid: k.kid, privateKey: k.privateKey, publicJwk: k.publicJwk };
-      }
-      this.#stores.set(name, { name, ledger: new MemoryLedger(key ? { key } : {}), ...(key ? { key } : {}) });
-    }
-    if (this.faults.some((f) => f.kind === 'wrong_key')) {
-      this.#rogue = await generateSigningKey({ kid: `rogue-${this.runTag}` });
-    }
+    const made = await makeRuntimes(this.scenario, this.runTag, this.faults);
+    for (const [name, a] of made.agents) this.#agents.set(name, a);
+    for (const [name, st] of made.stores) this.#stores.set(name, st);
+    this.#rogue = made.rogue;
   }
 
   #hasFault(kind: FaultKind, taskId: string): boolean {
@@ -236,41 +203,16 @@ export class Simulation {
     return null;
   }
 
-  /** The claims of a task as its agent would sign them (before faults that change the token after signing). */
-  #claims(task: ScenarioTask, notes: string[], faults: FaultKind[]): JsonObject {
-    const s = this.scenario;
-    const agent = this.#agent(task.agent).agent;
-    const claims: JsonObject = {
-      iss: agent.issuer,
-      aud: task.aud.map((name) => this.#agent(name).agent.issuer),
-      jti: this.#jti.get(task.id)!,
-      exec_act: task.exec_act,
-      pred: task.pred.map((p) => this.#jti.get(p)!),
+  /** What the token-making functions (making.ts) read of this run. */
+  #making(): MakingContext {
+    return {
+      scenario: this.scenario,
+      faults: this.faults,
+      issuerOf: (name) => this.#agent(name).agent.issuer,
+      jtiOf: (id) => this.#jti.get(id)!,
+      taskOf: (id) => this.#tasks.get(id),
+      hasFault: (kind, id) => this.#hasFault(kind, id),
     };
-    const wid = task.wid ?? s.wid;
-    if (wid !== undefined) claims.wid = wid;
-    if (task.inp_hash !== undefined) claims.inp_hash = task.inp_hash;
-    if (task.out_hash !== undefined) claims.out_hash = task.out_hash;
-    let ext: JsonObject | undefined =
-      task.pol !== undefined ? { pol: task.pol, pol_decision: task.pol_decision ?? 'approved' } : undefined;
-    // "Parent policy rejected" on a child: this task is that child's first parent.
-    const child = this.faults.find(
-      (f) => f.kind === 'parent_rejected' && this.#tasks.get(f.task)?.pred[0] === task.id,
-    );
-    if (child) {
-      ext = { pol: task.pol ?? `${task.exec_act}_policy_v1`, pol_decision: 'rejected' };
-      notes.push(
-        `Policy decision "rejected" recorded on this task (fault “${FAULTS.parent_rejected.label}” on ${child.task}): the token itself is valid.`,
-      );
-    }
-    if (ext) claims.ect_ext = ext;
-    if (this.#hasFault('missing_pred', task.id)) {
-      const ghost = crypto.randomUUID();
-      (claims.pred as string[]).push(ghost);
-      faults.push('missing_pred');
-      notes.push(`pred also names ${ghost}, a jti that no task of this run has.`);
-    }
-    return claims;
   }
 
   async #sign(agent: AgentRuntime, claims: JsonObject, now: number, useRogue = false) {
@@ -292,7 +234,7 @@ export class Simulation {
     const faults: FaultKind[] = [];
     const issuer = this.#agent(task.agent);
     const receiver = this.#agent(receiverOf(this.scenario, task)!.name);
-    const claims = this.#claims(task, notes, faults);
+    const claims = taskClaims(this.#making(), task, notes, faults);
     if (this.#hasFault('parent_rejected', task.id)) {
       faults.push('parent_rejected');
       notes.push(`${task.agent} builds on ${task.pred[0]}, whose recorded policy decision is "rejected".`);
@@ -312,39 +254,11 @@ export class Simulation {
       );
     }
     const created = await this.#sign(issuer, claims, issuedAt, rogue);
-    let token = created.token;
-    let sentClaims = created.payload;
-
-    if (this.#hasFault('tampered', task.id)) {
-      const [h, , sig] = token.split('.');
-      const forged = await sha256B64(`forged output of ${task.id}`);
-      sentClaims = { ...created.payload, out_hash: forged };
-      token = `${h}.${encodeBase64UrlText(JSON.stringify(sentClaims))}.${sig}`;
-      faults.push('tampered');
-      notes.push(
-        `After signing, out_hash was ${
-          created.payload.out_hash === undefined
-            ? 'added'
-            : `changed from ${String(created.payload.out_hash)}`
-        } as ${forged}; the header and the signature are the original ones.`,
-      );
-    }
-    if (this.#hasFault('downgrade', task.id)) {
-      token = token.split('.')[1]!;
-      faults.push('downgrade');
-      notes.push('The signature and header were stripped: the claims travel as an unsigned L1 token.');
-    }
-
-    let receivedAt = this.clock + NETWORK_SECONDS;
-    if (this.#hasFault('expired', task.id)) {
-      receivedAt = this.clock + QUEUE_SECONDS;
-      faults.push('expired');
-      notes.push(
-        `Held in a queue for ${QUEUE_SECONDS / 60} minutes: it arrives at ${receivedAt}, after its exp ${String(
-          created.payload.exp,
-        )}.`,
-      );
-    }
+    const {
+      token,
+      claims: sentClaims,
+      receivedAt,
+    } = await afterSigning(this.#making(), task, created, this.clock, notes, faults);
 
     let overlay: TaskStore | undefined;
     const store = this.#storeOf(receiver.agent);
