@@ -51,13 +51,13 @@ function install() {
   };
   const codec: SegmentCodec = {
     entries(s) {
-      const tokens = s.tokens as Text;
+      const tokens = s.tokens as string[];
       const hashes = s.hashes as string;
       const present = s.present as Uint8Array;
       const claims = s.claims as Record<number, Record<string, unknown>> | undefined;
-      return Array.from(tokens.ends, (_, i) => {
+      return tokens.map((token, i) => {
         const e: PageEntry = {
-          token: piece(tokens, i),
+          token,
           appendedAt: (s.appendedAt as Float64Array)[i]!,
           prevHash: hashes.slice(i * 128, i * 128 + 64),
           entryHash: hashes.slice(i * 128 + 64, i * 128 + 128),
@@ -75,7 +75,7 @@ function install() {
         ledgerId: s.ledgerId,
         firstSeq: s.firstSeq,
         lastSeq: s.firstSeq + n - 1,
-        tokens: column(n, (i) => entries[i]!.token),
+        tokens: entries.map((e) => e.token),
         hashes: entries.map((e) => e.prevHash + e.entryHash).join(''),
         appendedAt: Float64Array.from(entries, (e) => e.appendedAt),
         present: Uint8Array.from(entries, (e) => {

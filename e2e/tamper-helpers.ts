@@ -64,7 +64,7 @@ export type Edit =
   | { kind: 'truncate'; count: number }
   | { kind: 'swap-key'; seq: number; token: string }
   /** A column of the first segment given the wrong type: its end offsets as a plain array. */
-  | { kind: 'retype-column'; column: 'tokens' | 'receipt' | 'jti' };
+  | { kind: 'retype-column'; column: 'receipt' | 'jti' };
 
 /**
  * Edits the stored entries of the ledger named `ledger` straight in IndexedDB, as an attacker

@@ -5,8 +5,7 @@
  * import's write and of the opening's read (issue 17: Dexie's add 2.0 s of the page's main thread
  * at 100,000 entries). As columns a segment is about twenty values, whatever its size.
  *
- * The columns: all tokens in one string with their end offsets (a token may contain any
- * character: no separator is relied on), prevHash and entryHash as one string of 64-character
+ * The columns: the tokens as one array of strings, prevHash and entryHash as one string of 64-character
  * pieces (both kept: the check compares each prevHash with the entryHash before it, that is how a
  * change is found), appendedAt as a Float64Array, and receipt, jti, wid, iss and exec_act each as
  * one string with ends, with a presence bit per entry where absent is not empty.
@@ -26,7 +25,12 @@ export interface SegmentRecord {
   ledgerId: string;
   firstSeq: number;
   lastSeq: number;
-  tokens: TextColumn;
+  /**
+   * The tokens, one string each in one array. Not one string with end offsets: the entries read
+   * would hold slices of it, slower to decode and hash than strings of their own, and at 250,000
+   * entries the opening read twice as long (bench:browser, session 8).
+   */
+  tokens: string[];
   /** Per entry its prevHash then its entryHash, HASH_LENGTH characters each. */
   hashes: string;
   appendedAt: Float64Array;
@@ -108,7 +112,7 @@ export function columnsOf(
     ledgerId,
     firstSeq,
     lastSeq: firstSeq + n - 1,
-    tokens: textColumn(n, (i) => entries[i]!.token),
+    tokens: entries.map((e) => e.token),
     hashes: hashes.join(''),
     appendedAt,
     present,

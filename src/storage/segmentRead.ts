@@ -42,6 +42,15 @@ function textColumn(c: unknown, n: number | undefined): TextColumn | string {
   return { text, ends: e };
 }
 
+/** `c` as the tokens column (an array of strings), or why it is not one. */
+function tokenColumn(c: unknown): string[] | string {
+  if (!Array.isArray(c)) return `is ${typeName(c)}, not an array of strings`;
+  if (c.length > MAX_ENTRIES) return `has ${count(c.length)} pieces, more than a segment holds`;
+  for (let i = 0; i < c.length; i++)
+    if (typeof c[i] !== 'string') return `has ${typeName(c[i])} as its piece ${i + 1}, not a string`;
+  return c as string[];
+}
+
 const piece = (c: TextColumn, i: number): string => c.text.slice(i ? c.ends[i - 1]! : 0, c.ends[i]!);
 
 function claimsOf(token: string): Record<string, unknown> {
@@ -83,13 +92,13 @@ export function readSegment(
   }
   const declared =
     typeof lastSeq === 'number' && Number.isSafeInteger(lastSeq) ? lastSeq - firstSeq + 1 : NaN;
-  const tokens = textColumn(s.tokens, undefined);
+  const tokens = tokenColumn(s.tokens);
   let n: number;
   if (typeof tokens === 'string') {
     problems.push(`its tokens column ${tokens}`);
     n = declared >= 0 && declared <= MAX_ENTRIES ? declared : 0;
   } else {
-    n = tokens.ends.length;
+    n = tokens.length;
     if (n !== declared)
       problems.push(
         `it is keyed #${firstSeq}–#${quote(lastSeq)} (${Number.isNaN(declared) ? 'no count' : count(declared)} entries) but holds ${count(n)} tokens`,
@@ -136,7 +145,7 @@ export function readSegment(
   const start = Math.max(0, from - firstSeq);
   const end = Math.min(n, to - firstSeq + 1);
   for (let i = start; i < end; i++) {
-    const token = typeof tokens === 'string' ? '' : piece(tokens, i);
+    const token = typeof tokens === 'string' ? '' : tokens[i]!;
     const stored = kept?.[i];
     const legacy = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : null;
     const claims = legacy ?? (decode ? claimsOf(token) : CLAIMS_NOT_READ);

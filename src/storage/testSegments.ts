@@ -16,9 +16,9 @@ export type EditableEntry = ColumnEntry & { claims?: Record<string, unknown> };
 const piece = (c: TextColumn, i: number) => c.text.slice(i ? c.ends[i - 1]! : 0, c.ends[i]!);
 
 export function segmentEntries(s: SegmentRecord): EditableEntry[] {
-  return Array.from(s.tokens.ends, (_, i) => {
+  return s.tokens.map((token, i) => {
     const e: EditableEntry = {
-      token: piece(s.tokens, i),
+      token,
       appendedAt: s.appendedAt[i]!,
       prevHash: s.hashes.slice(i * 128, i * 128 + 64),
       entryHash: s.hashes.slice(i * 128 + 64, i * 128 + 128),
