@@ -31,8 +31,8 @@ describe('the chain-hash worker’s hashes', () => {
       null,
       { ...segment, firstSeq: 0 },
       { ...segment, tokens: 'all of them' },
-      { ...segment, tokens: { text: segment.tokens.text, ends: [...segment.tokens.ends] } },
-      { ...segment, tokens: { text: segment.tokens.text.slice(1), ends: segment.tokens.ends } },
+      { ...segment, tokens: [...segment.tokens.slice(0, 4), 42] },
+      { ...segment, tokens: segment.tokens.slice(1) },
       { ...segment, hashes: segment.hashes.slice(64) },
       { ...segment, hashes: 42 },
     ];

@@ -19,30 +19,23 @@ export interface SegmentHashes {
   tokenLengths: Uint32Array;
 }
 
-const isA = (x: unknown, name: string): boolean => Object.prototype.toString.call(x) === `[object ${name}]`;
-
 /** The hashes of a stored segment's entries, or null when its columns are not usable. */
 export function hashSegment(raw: unknown): SegmentHashes | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const { firstSeq, tokens, hashes } = raw as { firstSeq?: unknown; tokens?: unknown; hashes?: unknown };
   if (typeof firstSeq !== 'number' || !Number.isSafeInteger(firstSeq) || firstSeq < 1) return null;
-  if (typeof tokens !== 'object' || tokens === null) return null;
-  const { text, ends } = tokens as { text?: unknown; ends?: unknown };
-  if (typeof text !== 'string' || !isA(ends, 'Uint32Array') || typeof hashes !== 'string') return null;
-  const e = ends as Uint32Array;
-  const n = e.length;
+  if (!Array.isArray(tokens) || typeof hashes !== 'string') return null;
+  const n = tokens.length;
   if (hashes.length !== n * 2 * HASH_LENGTH) return null;
   const pieces = new Array<string>(n);
   const tokenLengths = new Uint32Array(n);
-  let start = 0;
   for (let i = 0; i < n; i++) {
-    const end = e[i]!;
-    if (end < start || end > text.length) return null;
+    const token: unknown = tokens[i];
+    if (typeof token !== 'string') return null;
     const at = 2 * HASH_LENGTH * i;
     const prev = hashes.slice(at, at + HASH_LENGTH);
-    pieces[i] = prev + entryHashSync(prev, text.slice(start, end));
-    tokenLengths[i] = end - start;
-    start = end;
+    pieces[i] = prev + entryHashSync(prev, token);
+    tokenLengths[i] = token.length;
   }
   return { firstSeq, prevAndHash: pieces.join(''), tokenLengths };
 }
