@@ -495,7 +495,7 @@ test.describe('Ledger', () => {
 async function changeStoredToken(page: Page, seq: number): Promise<string> {
   await installSegmentCodec(page);
   return page.evaluate(
-    (seq) =>
+    (at) =>
       new Promise<string>((resolve, reject) => {
         const codec = (globalThis as unknown as { ectSegments: SegmentCodec }).ectSegments;
         const open = indexedDB.open('ect-workbench');
@@ -509,10 +509,10 @@ async function changeStoredToken(page: Page, seq: number): Promise<string> {
           cursor.onsuccess = () => {
             const c = cursor.result;
             if (!c) return;
-            // Entries are stored several to a record, as columns: entry #seq is entries[seq - firstSeq].
+            // Entries are stored several to a record, as columns: entry #at is entries[at - firstSeq].
             const segment = c.value as PageSegment;
             const entries = codec.entries(segment);
-            const entry = entries[seq - segment.firstSeq];
+            const entry = entries[at - segment.firstSeq];
             if (entry) {
               const [h, p, s] = entry.token.split('.');
               const payload = JSON.parse(atob(p!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
