@@ -46,16 +46,11 @@ async function hashLedger({ ledgerId, upTo }: ChainHashRequest): Promise<void> {
         .between([ledgerId, lower], [ledgerId, upTo], true, true)
         .limit(BATCH)
         .toArray();
-      const segments: SegmentHashes[] = [];
+      // Each segment as soon as it is hashed: the page's check takes what has come when it gets there.
       for (const raw of batch) {
         const hashed = hashSegment(raw);
-        if (hashed) segments.push(hashed);
+        if (hashed) scope.postMessage({ kind: 'segments', segments: [hashed] }, [hashed.tokenLengths.buffer]);
       }
-      if (segments.length)
-        scope.postMessage(
-          { kind: 'segments', segments },
-          segments.map((s) => s.tokenLengths.buffer),
-        );
       if (batch.length < BATCH) return;
       lower = batch[batch.length - 1]!.firstSeq + 1;
     }
