@@ -476,6 +476,7 @@ async function huge(browser: Browser, base: string, probe: string) {
   );
   await ledgerTable(page, base);
   if (BASE_BUILD) await againstBase(page, base);
+  else if (process.env.BENCH_NEW_TAB === '1') await inNewTabs(page, base);
   await page.context().close();
 }
 
@@ -528,6 +529,32 @@ async function ledgerTable(page: Page, base: string) {
     `${scroll.fps.toFixed(1)} fps scrolling the Ledger table (worst frame ${fmt(scroll.worstMs)} ms, longest task ${fmt(scrollTasks.longestMs)} ms; target >= 30)`,
   );
   await tab.close();
+}
+
+/**
+ * BENCH_NEW_TAB=1: this build opened on its ledger in two new tabs (the importing one closed first),
+ * as a new visit is, without the import's garbage in the heap: builds that cannot read each other's
+ * database (version 4 and 5) compared each in a run of its own.
+ */
+async function inNewTabs(page: Page, base: string) {
+  const context = page.context();
+  await page.close();
+  const openings: { ms: number; longestMs: number; readMs: number; peakMb: number }[] = [];
+  for (let i = 0; i < 2; i++) {
+    const tab = await context.newPage();
+    const opened = await heapPeak(tab, () => openGraph(tab, `${base}/#/graph`));
+    const read = await tab.evaluate(
+      () => (globalThis as unknown as InPage).ectProbe.ledgerMeasures?.() ?? {},
+    );
+    openings.push({ ...opened.value, readMs: read['ect.ledger.read'] ?? NaN, peakMb: opened.peakMb });
+    await tab.close();
+  }
+  for (const k of ['ms', 'longestMs', 'readMs', 'peakMb'] as const)
+    record(
+      `huge.${HUGE}.own_new_tab.${k}`,
+      (openings[0]![k] + openings[1]![k]) / 2,
+      `${openings.map((r) => fmt(r[k])).join(', ')} ${k} opening this build's Graph tab in a new tab`,
+    );
 }
 
 /** Opens the app at `url` on the Graph tab of the open ledger: time to the drawn overview, and its long tasks. */
