@@ -25,6 +25,7 @@ import {
   type SegmentDamage,
 } from '../../storage/ledger.ts';
 import { verifyStoredReports } from '../../workers/verifyPool.ts';
+import { hashesFromWorker } from './chainHashes.ts';
 import { useKeyring } from '../keyring.ts';
 import { useVerifierSettings } from '../verifierSettings.ts';
 import {
@@ -186,16 +187,24 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
       });
       damage = read.damage;
     } else {
-      const read = await ledger.entriesToCheck();
-      if (!current()) return;
-      entries = read.entries;
-      ctx.set({ progress: { phase: 'auditing', done: 0, total: entries.length } });
-      checked = await checkLedger(entries, {
-        ...checkOpts,
-        onClaims: (i, claims) => fromToken(entries[i]!, claims),
-        pause: yieldToPage,
-      });
-      damage = read.damage;
+      // A large ledger's entries are hashed in a worker while this thread reads them (chainHashes.ts).
+      const hashes = hashesFromWorker(ledger.id, ledger.head.seq);
+      try {
+        const read = await ledger.entriesToCheck();
+        if (!current()) return;
+        const all = (entries = read.entries);
+        ctx.set({ progress: { phase: 'auditing', done: 0, total: entries.length } });
+        checked = await checkLedger(entries, {
+          ...checkOpts,
+          ...(hashes ? { hashEntry: (prev, token, i) => hashes.hash(all[i]!.seq, prev, token) } : {}),
+          onClaims: (i, claims) => fromToken(all[i]!, claims),
+          pause: yieldToPage,
+        });
+        damage = read.damage;
+        if (hashes) performance.mark('ect.ledger.worker_hashes', { detail: hashes.fromWorker });
+      } finally {
+        hashes?.stop();
+      }
     }
     // What is wrong with the stored segments themselves (segmentRead.ts), which the check cannot
     // see: part of the report, and of the base an append's check continues from.
