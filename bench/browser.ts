@@ -124,6 +124,7 @@ interface InPage {
     ): Promise<{ fps: number; frames: number; ms: number; worstMs: number; mounted: number; zoom: number }>;
     viewport(): [number, number, number] | null;
     takeLongTasks(): { longestMs: number; totalMs: number; count: number };
+    ledgerMeasures(): Record<string, number>;
     tableShown(timeoutMs: number): Promise<{ firstRowsMs: number; verdictsMs: number; rows: number }>;
     scrollTableFor(
       ms: number,
@@ -160,7 +161,8 @@ function importAccount(r: ImportRun): string {
   const s = r.stages;
   const v = r.run;
   const stage = (name: string) => fmt(s[name] ?? 0);
-  const page = `reading ${stage('reading')}, hashing and writing ${stage('writing')}, auditing ${stage('auditing')}: verifying ${fmt(v.pageMs)} (${fmt(v.byPage)} tokens)`;
+  const store = s['ect.ledger.write_store'];
+  const page = `reading ${stage('reading')}, hashing and writing ${stage('writing')}${store === undefined ? '' : ` (handing the segments to IndexedDB ${fmt(store)})`}, auditing ${stage('auditing')}: verifying ${fmt(v.pageMs)} (${fmt(v.byPage)} tokens)`;
   if (!v.workers) return `${page}`;
   const idle = v.workers * r.ms - v.workerMs;
   return `${page} from ${fmt(v.helpFromMs)} on, waiting for the workers ${fmt(v.waitMs)}, reports from their verdicts ${fmt(v.reportsMs)}; the worker${v.workers === 1 ? '' : 's'}: verifying ${fmt(v.workerMs)} (${fmt(v.byWorkers)} tokens), idle ${fmt(idle)}`;
@@ -445,6 +447,21 @@ async function huge(browser: Browser, base: string, probe: string) {
     openTasks.longestMs,
     `${fmt(openTasks.longestMs)} ms longest main-thread task opening the app on the Graph tab, ${openTasks.count} over 50 ms, ${fmt(openTasks.totalMs)} ms in all (target: none over 200)`,
   );
+  // The storage's own measures (src/storage/ledger.ts; a build without them reports none).
+  const read = await page.evaluate(() => (globalThis as unknown as InPage).ectProbe.ledgerMeasures());
+  if (read['ect.ledger.read'] !== undefined)
+    record(
+      `huge.${HUGE}.open_read_ms`,
+      read['ect.ledger.read'],
+      `${fmt(read['ect.ledger.read'])} ms reading the ledger from IndexedDB while opening, ${fmt(read['ect.ledger.read_decode'] ?? 0)} ms of it the page's making entries of the segments`,
+    );
+  const written = imp.value.stages['ect.ledger.write_store'];
+  if (written !== undefined)
+    record(
+      `huge.${HUGE}.import_store_ms`,
+      written,
+      `${fmt(written)} ms of the import's main thread building the segments and handing them to IndexedDB (its structured clone)`,
+    );
   const retainedMb = await retainedHeapMb(page);
   record(
     `huge.${HUGE}.app_heap_retained_mb`,
@@ -459,6 +476,7 @@ async function huge(browser: Browser, base: string, probe: string) {
   );
   await ledgerTable(page, base);
   if (BASE_BUILD) await againstBase(page, base);
+  else if (process.env.BENCH_NEW_TAB === '1') await inNewTabs(page, base);
   await page.context().close();
 }
 
@@ -511,6 +529,32 @@ async function ledgerTable(page: Page, base: string) {
     `${scroll.fps.toFixed(1)} fps scrolling the Ledger table (worst frame ${fmt(scroll.worstMs)} ms, longest task ${fmt(scrollTasks.longestMs)} ms; target >= 30)`,
   );
   await tab.close();
+}
+
+/**
+ * BENCH_NEW_TAB=1: this build opened on its ledger in two new tabs (the importing one closed first),
+ * as a new visit is, without the import's garbage in the heap: builds that cannot read each other's
+ * database (version 4 and 5) compared each in a run of its own.
+ */
+async function inNewTabs(page: Page, base: string) {
+  const context = page.context();
+  await page.close();
+  const openings: { ms: number; longestMs: number; readMs: number; peakMb: number }[] = [];
+  for (let i = 0; i < 2; i++) {
+    const tab = await context.newPage();
+    const opened = await heapPeak(tab, () => openGraph(tab, `${base}/#/graph`));
+    const read = await tab.evaluate(
+      () => (globalThis as unknown as InPage).ectProbe.ledgerMeasures?.() ?? {},
+    );
+    openings.push({ ...opened.value, readMs: read['ect.ledger.read'] ?? NaN, peakMb: opened.peakMb });
+    await tab.close();
+  }
+  for (const k of ['ms', 'longestMs', 'readMs', 'peakMb'] as const)
+    record(
+      `huge.${HUGE}.own_new_tab.${k}`,
+      (openings[0]![k] + openings[1]![k]) / 2,
+      `${openings.map((r) => fmt(r[k])).join(', ')} ${k} opening this build's Graph tab in a new tab`,
+    );
 }
 
 /** Opens the app at `url` on the Graph tab of the open ledger: time to the drawn overview, and its long tasks. */

@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { cleanTokens } from './data/make-ledgers.mjs';
 import { expect, test } from './fixtures.ts';
 import { signClaims } from './hostile-helpers.ts';
+import { installSegmentCodec, type PageSegment, type SegmentCodec } from './segment-helpers.ts';
 import { importJson as importFile, openLedgerPage as openLedger } from './tamper-helpers.ts';
 
 /**
@@ -26,9 +27,11 @@ async function seedLedger(page: Page) {
  * entries): count and whether each links to the one before.
  */
 async function storedChain(page: Page): Promise<{ count: number; linked: boolean }> {
+  await installSegmentCodec(page);
   return page.evaluate(
     () =>
       new Promise<{ count: number; linked: boolean }>((resolve, reject) => {
+        const codec = (globalThis as unknown as { ectSegments: SegmentCodec }).ectSegments;
         const open = indexedDB.open('ect-workbench');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -37,9 +40,8 @@ async function storedChain(page: Page): Promise<{ count: number; linked: boolean
           get.onerror = () => reject(get.error);
           get.onsuccess = () => {
             db.close();
-            type Segment = { firstSeq: number; entries: { prevHash: string; entryHash: string }[] };
-            const rows = (get.result as Segment[])
-              .flatMap((s) => s.entries.map((e, i) => ({ ...e, seq: s.firstSeq + i })))
+            const rows = (get.result as PageSegment[])
+              .flatMap((s) => codec.entries(s).map((e, i) => ({ ...e, seq: s.firstSeq + i })))
               .sort((a, b) => a.seq - b.seq);
             const linked = rows.every(
               (r, i) =>
@@ -329,9 +331,11 @@ test('entries changed through devtools: the Graph marks the chain break and the 
   const swappedJti = (
     JSON.parse(Buffer.from(swapped.split('.')[1]!, 'base64url').toString()) as { jti: string }
   ).jti;
+  await installSegmentCodec(page);
   const tamperedJti = await page.evaluate(
     (swappedToken) =>
       new Promise<string>((resolve, reject) => {
+        const codec = (globalThis as unknown as { ectSegments: SegmentCodec }).ectSegments;
         const open = indexedDB.open('ect-workbench');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -341,13 +345,10 @@ test('entries changed through devtools: the Graph marks the chain break and the 
           tx.objectStore('segments').openCursor().onsuccess = (e) => {
             const c = (e.target as IDBRequest<IDBCursorWithValue | null>).result;
             if (!c) return;
-            // Entries are stored several to a record: entry #seq is entries[seq - firstSeq].
-            const segment = c.value as {
-              firstSeq: number;
-              // The jti is stored beside the token (the claims object is not stored since session 6).
-              entries: { token: string; jti?: string; claims: { jti?: string } }[];
-            };
-            const at = (seq: number) => segment.entries[seq - segment.firstSeq];
+            // Entries are stored several to a record, as columns: entry #seq is entries[seq - firstSeq].
+            const segment = c.value as PageSegment;
+            const entries = codec.entries(segment);
+            const at = (seq: number) => entries[seq - segment.firstSeq];
             const five = at(5);
             if (five) five.token = swappedToken;
             const eight = at(8);
@@ -358,10 +359,10 @@ test('entries changed through devtools: the Graph marks the chain break and the 
                 .replace(/\+/g, '-')
                 .replace(/\//g, '_')
                 .replace(/=+$/, '');
-              jti = eight.jti ?? eight.claims.jti!;
+              jti = eight.jti; // the jti is stored beside the token
               eight.token = `${h}.${b64}.${sig}`;
             }
-            if (five || eight) c.update(segment);
+            if (five || eight) c.update(codec.record(segment, entries));
             c.continue();
           };
           tx.oncomplete = () => {

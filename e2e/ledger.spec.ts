@@ -8,6 +8,7 @@ import { explain } from 'wimse-ect';
 import { cleanTokens, defectLedger } from './data/make-ledgers.mjs';
 import { expect, test } from './fixtures.ts';
 import { tableVerdicts } from './ledger-helpers.ts';
+import { installSegmentCodec, type PageSegment, type SegmentCodec } from './segment-helpers.ts';
 
 const DEFECTS_FILE = fileURLToPath(new URL('./data/ledger-defects.json', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -417,57 +418,31 @@ test.describe('Ledger', () => {
     await page.getByRole('button', { name: 'Re-check' }).click();
     await expect(page.getByTestId('chain-status')).toContainText('Chain intact: 10,000 entries');
     await expect(page.getByTestId('ledger-meta')).toContainText('10,000 entries');
+
+    // A ledger this large is hashed in a worker while the page reads it (chainHashes.ts): the
+    // Re-checks above took its hashes, and an entry changed behind the app is still found.
+    await changeStoredToken(page, 7777);
+    await page.getByRole('button', { name: 'Re-check' }).click();
+    await expect(page.getByTestId('chain-status')).toContainText('Chain broken at entry #7777:');
+    await expect(page.getByTestId('chain-status')).toContainText('was changed after it was appended');
+    const fromWorker = await page.evaluate(() =>
+      performance
+        .getEntriesByName('ect.ledger.worker_hashes')
+        .map((m) => (m as PerformanceMark).detail as number),
+    );
+    // How many came from the worker depends on the machine's load (the page hashes what has not
+    // come yet itself); that the worker ran is what holds.
+    expect(fromWorker.length).toBeGreaterThan(0);
+    test.info().annotations.push({
+      type: 'worker hashes',
+      description: `${fromWorker.at(-1)} of 10,000 entry hashes came from the chain-hash worker`,
+    });
   });
 
   test('an entry changed behind the app breaks the chain there, and Re-check shows it', async ({ page }) => {
     await importDefects(page);
     // As devtools would: rewrite entry 5's token straight in IndexedDB.
-    const changed = await page.evaluate(
-      () =>
-        new Promise<string>((resolve, reject) => {
-          const open = indexedDB.open('ect-workbench');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const db = open.result;
-            const tx = db.transaction('segments', 'readwrite');
-            const store = tx.objectStore('segments');
-            const cursor = store.openCursor();
-            let jti = '';
-            cursor.onsuccess = () => {
-              const c = cursor.result;
-              if (!c) return;
-              // Entries are stored several to a record: entry #5 is entries[5 - firstSeq].
-              const segment = c.value as {
-                firstSeq: number;
-                // The jti is stored beside the token (the claims object is not stored since session 6).
-                entries: { token: string; jti?: string; claims: { jti?: string } }[];
-              };
-              const entry = segment.entries[5 - segment.firstSeq];
-              if (entry) {
-                const [h, p, s] = entry.token.split('.');
-                const payload = JSON.parse(atob(p!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
-                  string,
-                  unknown
-                >;
-                payload.exec_act = 'something_else';
-                const b64 = btoa(JSON.stringify(payload))
-                  .replace(/\+/g, '-')
-                  .replace(/\//g, '_')
-                  .replace(/=+$/, '');
-                jti = entry.jti ?? entry.claims.jti!;
-                entry.token = `${h}.${b64}.${s}`;
-                c.update(segment);
-              }
-              c.continue();
-            };
-            tx.oncomplete = () => {
-              db.close();
-              resolve(jti);
-            };
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-    );
+    const changed = await changeStoredToken(page, 5);
     expect(changed).toBe(expected.cycleA!.jti);
     await expect(page.getByTestId('chain-status')).toContainText('Chain intact'); // not noticed yet
     await page.getByRole('button', { name: 'Re-check' }).click();
@@ -512,3 +487,56 @@ test.describe('Ledger', () => {
     await other.close();
   });
 });
+
+/**
+ * Rewrites entry `seq`'s token straight in IndexedDB, as devtools would (its payload's exec_act
+ * changed, the hashes left as they were); returns its jti.
+ */
+async function changeStoredToken(page: Page, seq: number): Promise<string> {
+  await installSegmentCodec(page);
+  return page.evaluate(
+    (at) =>
+      new Promise<string>((resolve, reject) => {
+        const codec = (globalThis as unknown as { ectSegments: SegmentCodec }).ectSegments;
+        const open = indexedDB.open('ect-workbench');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('segments', 'readwrite');
+          const store = tx.objectStore('segments');
+          const cursor = store.openCursor();
+          let jti = '';
+          cursor.onsuccess = () => {
+            const c = cursor.result;
+            if (!c) return;
+            // Entries are stored several to a record, as columns: entry #at is entries[at - firstSeq].
+            const segment = c.value as PageSegment;
+            const entries = codec.entries(segment);
+            const entry = entries[at - segment.firstSeq];
+            if (entry) {
+              const [h, p, s] = entry.token.split('.');
+              const payload = JSON.parse(atob(p!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
+                string,
+                unknown
+              >;
+              payload.exec_act = 'something_else';
+              const b64 = btoa(JSON.stringify(payload))
+                .replace(/\+/g, '-')
+                .replace(/\//g, '_')
+                .replace(/=+$/, '');
+              jti = entry.jti; // the jti is stored beside the token
+              entry.token = `${h}.${b64}.${s}`;
+              c.update(codec.record(segment, entries));
+            }
+            c.continue();
+          };
+          tx.oncomplete = () => {
+            db.close();
+            resolve(jti);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    seq,
+  );
+}

@@ -5,6 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, type Download, type Page } from '@playwright/test';
+import {
+  installSegmentCodec,
+  type PageEntry,
+  type PageSegment,
+  type SegmentCodec,
+} from './segment-helpers.ts';
 
 export async function openLedgerPage(page: Page) {
   await page.goto('./#/ledger');
@@ -56,7 +62,9 @@ export type Edit =
   | { kind: 'forge-claims'; seq: number; claims: Record<string, unknown> }
   | { kind: 'swap-rehash'; seq: number; token: string; stripReceipts: boolean }
   | { kind: 'truncate'; count: number }
-  | { kind: 'swap-key'; seq: number; token: string };
+  | { kind: 'swap-key'; seq: number; token: string }
+  /** A column of the first segment given the wrong type: its end offsets as a plain array. */
+  | { kind: 'retype-column'; column: 'receipt' | 'jti' };
 
 /**
  * Edits the stored entries of the ledger named `ledger` straight in IndexedDB, as an attacker
@@ -64,17 +72,10 @@ export type Edit =
  * ledger's key replaced by one of the attacker's with every receipt re-signed.
  */
 export async function tamper(page: Page, ledgerName: string, change: Edit): Promise<void> {
+  await installSegmentCodec(page);
   await page.evaluate(
     async ({ ledger, edit }) => {
-      type Entry = {
-        token: string;
-        claims: Record<string, unknown>;
-        appendedAt: number;
-        prevHash: string;
-        entryHash: string;
-        receipt?: string;
-      };
-      type Segment = { ledgerId: string; firstSeq: number; lastSeq: number; entries: Entry[] };
+      const codec = (globalThis as unknown as { ectSegments: SegmentCodec }).ectSegments;
       type Meta = {
         id: string;
         name: string;
@@ -112,10 +113,14 @@ export async function tamper(page: Page, ledgerName: string, change: Edit): Prom
       const meta = metas.find((m) => m.name === ledger);
       if (!meta) throw new Error(`no ledger named ${ledger}`);
       const all = await req(
-        db.transaction('segments').objectStore('segments').getAll() as IDBRequest<Segment[]>,
+        db.transaction('segments').objectStore('segments').getAll() as IDBRequest<PageSegment[]>,
       );
-      const segments = all.filter((s) => s.ledgerId === meta.id).sort((a, b) => a.firstSeq - b.firstSeq);
-      const entries = segments.flatMap((s) => s.entries);
+      // Each segment's entries as objects to edit (written back as columns below).
+      const segments = all
+        .filter((s) => s.ledgerId === meta.id)
+        .sort((a, b) => a.firstSeq - b.firstSeq)
+        .map((s) => ({ record: s, entries: codec.entries(s) }));
+      const entries: PageEntry[] = segments.flatMap((s) => s.entries);
       const at = (seq: number) => entries[seq - 1]!;
       const rehash = async (from: number) => {
         for (let seq = from; seq <= entries.length; seq++) {
@@ -124,15 +129,21 @@ export async function tamper(page: Page, ledgerName: string, change: Edit): Prom
           e.entryHash = await sha256(e.prevHash + e.token);
         }
       };
+      // The copies of the claims kept in step with the new token.
       const swap = (seq: number, token: string) => {
-        at(seq).token = token;
-        at(seq).claims = payloadOf(token);
+        const e = at(seq);
+        const claims = payloadOf(token);
+        e.token = token;
+        e.jti = typeof claims.jti === 'string' ? claims.jti : '';
+        for (const k of ['wid', 'iss', 'exec_act'] as const)
+          if (typeof claims[k] === 'string') e[k] = claims[k];
+          else delete e[k];
       };
       let newMeta: Meta | null = null;
 
       if (edit.kind === 'delete-receipt') delete at(edit.seq).receipt;
       else if (edit.kind === 'shift-time') at(edit.seq).appendedAt += edit.ms;
-      else if (edit.kind === 'forge-claims') Object.assign(at(edit.seq).claims, edit.claims);
+      else if (edit.kind === 'forge-claims') at(edit.seq).claims = { ...at(edit.seq).claims, ...edit.claims };
       else if (edit.kind === 'swap-rehash') {
         swap(edit.seq, edit.token);
         await rehash(edit.seq);
@@ -140,7 +151,6 @@ export async function tamper(page: Page, ledgerName: string, change: Edit): Prom
       } else if (edit.kind === 'truncate') {
         const last = segments.at(-1)!;
         last.entries.splice(last.entries.length - edit.count, edit.count);
-        last.lastSeq -= edit.count;
       } else if (edit.kind === 'swap-key') {
         swap(edit.seq, edit.token);
         await rehash(edit.seq);
@@ -176,9 +186,17 @@ export async function tamper(page: Page, ledgerName: string, change: Edit): Prom
 
       const tx = db.transaction(['ledgers', 'segments'], 'readwrite');
       const store = tx.objectStore('segments');
-      for (const s of segments) {
-        if (s.entries.length) store.put(s);
-        else store.delete([s.ledgerId, s.firstSeq]);
+      for (const [i, s] of segments.entries()) {
+        if (!s.entries.length) {
+          store.delete([s.record.ledgerId, s.record.firstSeq]);
+          continue;
+        }
+        const record = codec.record(s.record, s.entries);
+        if (edit.kind === 'retype-column' && i === 0) {
+          const c = record[edit.column] as { text: string; ends: Uint32Array };
+          record[edit.column] = { text: c.text, ends: Array.from(c.ends) };
+        }
+        store.put(record);
       }
       if (newMeta) tx.objectStore('ledgers').put(newMeta);
       await new Promise<void>((resolve, reject) => {

@@ -190,6 +190,24 @@ test.describe('Tamper evidence: the ledger edited in IndexedDB', () => {
     await expect(detail.getByTestId('entry-ledger-problems')).toContainText('its key was replaced');
   });
 
+  test('a stored column of the wrong type: the finding names the segment and the column, every entry still listed', async ({
+    page,
+  }) => {
+    await l3Ledger(page);
+    await tamper(page, 'audited', { kind: 'retype-column', column: 'receipt' });
+    await page.reload();
+    await expect(page.getByTestId('chain-status')).toContainText(
+      'Chain broken at entry #1: the stored segment of entries #1–#10 is damaged: its receipt column has end offsets that are Array, not a Uint32Array.',
+    );
+    // The receipts it held cannot be read: every entry is listed, each said to lack its receipt.
+    await expect(page.getByTestId('ledger-row')).toHaveCount(10);
+    expect(await tableProblems(page)).toEqual([
+      '1:chain_broken receipt_missing',
+      ...[2, 3, 4, 5, 6, 7, 8, 9, 10].map((s) => `${s}:receipt_missing`),
+    ]);
+    await expect(row(page, 10)).toHaveAttribute('data-jti', jtiOf(TOKENS[9]!));
+  });
+
   test('a checkpoint that is not one is refused with the reason', async ({ page }) => {
     await l3Ledger(page);
     await checkAgainst(page, 'eyJhbGciOiJub25lIn0.e30.');

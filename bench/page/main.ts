@@ -243,7 +243,8 @@ async function verifyPass(n: number, kind: 'raw' | 'core' | 'single'): Promise<n
  * (useLedgers.importText: decode, verify, hash chain, write, chain check, whole-set audit), with
  * `workers` verification workers (0: all on this thread, -1: the app's default). The ledger is
  * deleted afterwards. `stages`: the import's own measures (src/state/ledger/import.ts: reading,
- * writing, auditing, in ms of wall time, one after another); `run`: who verified what and for how
+ * writing, auditing, in ms of wall time, one after another; and the storage's `ect.ledger.*`, e.g.
+ * the page's time handing segments to IndexedDB); `run`: who verified what and for how
  * long (src/workers/verifyChunks.ts's VerifyRun), from the last verification, the audit's.
  */
 async function importRun(
@@ -271,6 +272,7 @@ async function importRun(
     const stages: Record<string, number> = {};
     for (const m of performance.getEntriesByType('measure'))
       if (m.name.startsWith('ect.import.')) stages[m.name.slice('ect.import.'.length)] = m.duration;
+      else if (m.name.startsWith('ect.ledger.')) stages[m.name] = m.duration; // src/storage/ledger.ts's
     const run = lastVerifyRun();
     if (!run) throw new Error('import: nothing was verified');
     return { ms, stages, run: { ...run } };

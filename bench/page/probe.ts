@@ -228,8 +228,17 @@ function takeLongTasks(): { longestMs: number; totalMs: number; count: number } 
   return r;
 }
 
+/** The storage's measures in this document (src/storage/ledger.ts: `ect.ledger.read`, …), summed by name. */
+function ledgerMeasures(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of performance.getEntriesByType('measure'))
+    if (m.name.startsWith('ect.ledger.')) out[m.name] = (out[m.name] ?? 0) + m.duration;
+  return out;
+}
+
 const probe = {
   loadAndDraw,
+  ledgerMeasures,
   redrawn,
   reopened,
   panePoint,

@@ -11,7 +11,9 @@ import {
   type LedgerMeta,
   type SegmentRecord,
   type V2EntryRecord,
+  type V4SegmentRecord,
 } from './ledger.ts';
+import { fromV4 } from './ledgerEntries.ts';
 
 export interface MetaRecord {
   key: string;
@@ -46,13 +48,26 @@ export class WorkbenchDb extends Dexie {
       .stores({ entries: null, segments: '[ledgerId+firstSeq], [ledgerId+lastSeq]' })
       .upgrade(async (tx) => {
         const rows = await tx.table<V2EntryRecord>('entries').orderBy('[ledgerId+seq]').toArray();
-        await tx.table<SegmentRecord>('segments').bulkAdd(segmentsOf(rows));
+        await tx.table<V4SegmentRecord>('segments').bulkAdd(segmentsOf(rows));
       });
     // Version 4: entries of ledgers that no longer exist are removed. Before it, a ledger deleted in
     // one tab while another imported into it kept the import's segments, invisible and undeletable.
     this.version(4)
       .stores({})
       .upgrade((tx) => removeOrphanSegments(tx.table('ledgers'), tx.table('segments')));
+    // Version 5: a segment's entries as columns (segmentColumns.ts), not an object each: IndexedDB's
+    // structured clone costs per value, and 1,000 entries were ~11,000 values a record (issue 17).
+    // A record that is not version 4's form (edited by hand) is left as it is: reading it says so.
+    this.version(5)
+      .stores({})
+      .upgrade((tx) =>
+        tx
+          .table<V4SegmentRecord | SegmentRecord>('segments')
+          .toCollection()
+          .modify((seg, ctx) => {
+            if ('entries' in seg && Array.isArray(seg.entries) && !('tokens' in seg)) ctx.value = fromV4(seg);
+          }),
+      );
   }
 }
 

@@ -5,9 +5,11 @@
  * Entries are stored several to a record ("segments" of up to SEGMENT_SIZE consecutive entries,
  * keyed [ledgerId, firstSeq]): Chromium's IndexedDB costs about as much per record as hashing an
  * entry, so one record per entry made the write of a large import slower than its verification.
- * Reads turn segments back into one EntryRecord per entry. Since session 6 an entry is stored as
- * its token and copies of jti, wid, iss and exec_act, its claims decoded from the token when read
- * (see `stored`); lookups by claim scan the ledger (the app holds all of it in memory anyway).
+ * Reads turn segments back into one EntryRecord per entry. Since version 5 of the database a segment
+ * is columns (segmentColumns.ts): the tokens, copies of jti, wid, iss and exec_act, hashes, times
+ * and receipts, each column one value; the claims are decoded from the token when read; a segment
+ * edited into another shape is read as far as it can be and reported (segmentRead.ts). Lookups by
+ * claim scan the ledger (the app holds all of it in memory anyway).
  *
  * Hashing is synchronous (src/lib/entryHash.ts); signing receipts is an asynchronous WebCrypto
  * call, which an IndexedDB transaction does not wait for by itself (it would commit early): the
@@ -36,25 +38,30 @@ import {
   type TaskRecord,
 } from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
-import {
-  copyClaims,
-  record,
-  SEGMENT_SIZE,
-  stored,
-  type EntryRecord,
-  type SegmentRecord,
-} from './ledgerEntries.ts';
+import { copyClaims, type EntryRecord } from './ledgerEntries.ts';
+import { columnsOf, SEGMENT_SIZE, type SegmentRecord } from './segmentColumns.ts';
+import { readSegment, type SegmentDamage } from './segmentRead.ts';
 
 export {
   CLAIMS_NOT_READ,
-  SEGMENT_SIZE,
   segmentsOf,
   storedClaims,
   type EntryRecord,
-  type SegmentRecord,
   type StoredEntry,
   type V2EntryRecord,
+  type V4SegmentRecord,
 } from './ledgerEntries.ts';
+export { SEGMENT_SIZE, type SegmentRecord } from './segmentColumns.ts';
+export type { SegmentDamage } from './segmentRead.ts';
+
+/** What a read found: the entries, and what is wrong with the segments they were read from. */
+export interface EntriesRead {
+  entries: EntryRecord[];
+  damage: SegmentDamage[];
+}
+
+/** Reads and writes of this many entries or more leave a User Timing measure (`ect.ledger.*`). */
+const MEASURED = 10_000;
 
 /** Segments read per request. */
 const READ_SEGMENTS = 10;
@@ -123,7 +130,7 @@ export class IndexedDbLedger implements Ledger {
     const ledger = new IndexedDbLedger(db, meta);
     const seq = await ledger.#storedHead();
     if (seq > 0) {
-      const last = (await ledger.#read(seq, seq))[0];
+      const last = (await ledger.#read(seq, seq)).entries[0];
       if (last) ledger.#head = { seq: last.seq, hash: last.entryHash };
     }
     return ledger;
@@ -146,7 +153,7 @@ export class IndexedDbLedger implements Ledger {
     if (!this.#tasksLoaded) {
       const load = this.#tail.then(async () => {
         const store = new MemoryTaskStore();
-        for (const e of await this.#read(1, this.#head.seq)) {
+        for (const e of (await this.#read(1, this.#head.seq)).entries) {
           const rec = taskRecord(e.claims);
           if (rec) store.add(rec);
         }
@@ -176,14 +183,17 @@ export class IndexedDbLedger implements Ledger {
   }
 
   /** The entries from `from` to `to` (inclusive), read from the segments that hold them. */
-  async #read(from = 1, to = Number.MAX_SAFE_INTEGER, decode = true): Promise<EntryRecord[]> {
+  async #read(from = 1, to = Number.MAX_SAFE_INTEGER, decode = true): Promise<EntriesRead> {
     const out: EntryRecord[] = [];
+    const damage: SegmentDamage[] = [];
     // A few segments per request: the page decodes each answer in one task, and 250 segments
     // (250,000 entries) in one answer were a task of seconds (issue 17).
     // Each request starts at the last lastSeq read (segments edited behind the store's back may
     // share one), skipping the segments already read there.
     let lower = from;
     const readAtLower = new Set<number>();
+    const t0 = performance.now();
+    let decoding = 0;
     for (;;) {
       const limit = READ_SEGMENTS + readAtLower.size;
       const segments = await this.#db.segments
@@ -192,19 +202,25 @@ export class IndexedDbLedger implements Ledger {
         .until((s) => s.firstSeq > to)
         .limit(limit)
         .toArray();
+      const d0 = performance.now();
       for (const s of segments) {
         if (s.lastSeq === lower && readAtLower.has(s.firstSeq)) continue;
-        const start = Math.max(0, from - s.firstSeq);
-        const end = Math.min(s.entries.length, to - s.firstSeq + 1);
-        for (let i = start; i < end; i++) out.push(record(this.id, s.firstSeq + i, s.entries[i]!, decode));
+        const d = readSegment(s, this.id, from, to, decode, out);
+        if (d) damage.push(d);
       }
+      decoding += performance.now() - d0;
       if (segments.length < limit) break;
       const last = segments[segments.length - 1]!.lastSeq;
       if (last !== lower) readAtLower.clear();
       lower = last;
       for (const s of segments) if (s.lastSeq === last) readAtLower.add(s.firstSeq);
     }
-    return out;
+    if (out.length >= MEASURED) {
+      // For DevTools and the bench: a large read's time, and this thread's part of it.
+      performance.measure('ect.ledger.read', { start: t0, end: performance.now() });
+      performance.measure('ect.ledger.read_decode', { start: t0, duration: decoding });
+    }
+    return { entries: out, damage };
   }
 
   /** The last sequence number stored (0 when the ledger is empty), read from the index alone. */
@@ -231,7 +247,7 @@ export class IndexedDbLedger implements Ledger {
   }
 
   async #refresh(): Promise<number> {
-    const fresh = await this.#read(this.#head.seq + 1);
+    const { entries: fresh } = await this.#read(this.#head.seq + 1);
     for (const e of fresh) {
       const rec = this.#tasks && taskRecord(e.claims);
       if (rec) this.#tasks!.add(rec);
@@ -311,21 +327,23 @@ export class IndexedDbLedger implements Ledger {
     const out: EntryRecord[] = [];
     const writes: Promise<unknown>[] = [];
     let prev = base.hash;
+    const t0 = performance.now();
+    let storing = 0;
     try {
       for (let start = 0; start < items.length; start += SEGMENT_SIZE) {
         const end = Math.min(items.length, start + SEGMENT_SIZE);
         const chunk = await Dexie.waitFor(this.#prepare(items, start, end, base.seq, prev, now, opts));
         prev = chunk[chunk.length - 1]!.entryHash;
         for (const e of chunk) out.push(e);
-        const write = this.#db.segments.add({
-          ledgerId: this.id,
-          firstSeq: chunk[0]!.seq,
-          lastSeq: chunk[chunk.length - 1]!.seq,
-          entries: chunk.map(stored),
-        });
+        const s0 = performance.now();
+        // IndexedDB clones the record within this call: its cost is this thread's.
+        const write = this.#db.segments.add(columnsOf(this.id, chunk[0]!.seq, chunk));
+        storing += performance.now() - s0;
         write.catch(() => undefined); // awaited below; the transaction fails with it anyway
         writes.push(write);
       }
+      if (items.length >= MEASURED)
+        performance.measure('ect.ledger.write_store', { start: t0, duration: storing });
       opts.onProgress?.(items.length, items.length);
       await Promise.all(writes);
     } catch (e) {
@@ -376,24 +394,26 @@ export class IndexedDbLedger implements Ledger {
     return this.#storedHead();
   }
 
-  entries(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
-    return this.#read(from, to);
+  async entries(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<EntryRecord[]> {
+    return (await this.#read(from, to)).entries;
   }
 
   /**
    * The entries from `from` on, for the ledger check: their claims CLAIMS_NOT_READ where only the
-   * token is stored, until the check's `onClaims` sets them (pass `storedClaims` to the check).
+   * token is stored, until the check's `onClaims` sets them (pass `storedClaims` to the check);
+   * and what is wrong with the segments they are stored in, which the check cannot see (add it to
+   * its report: `withDamage`).
    */
-  entriesToCheck(from = 1): Promise<EntryRecord[]> {
+  entriesToCheck(from = 1): Promise<EntriesRead> {
     return this.#read(from, Number.MAX_SAFE_INTEGER, false);
   }
 
   async byJti(jti: string): Promise<EntryRecord[]> {
-    return (await this.#read()).filter((e) => e.jti === jti);
+    return (await this.entries()).filter((e) => e.jti === jti);
   }
 
   async query(q: LedgerQuery): Promise<EntryRecord[]> {
-    return (await this.#read()).filter(
+    return (await this.entries()).filter(
       (e) =>
         (q.wid === undefined || e.wid === q.wid) &&
         (q.iss === undefined || e.iss === q.iss) &&
@@ -403,9 +423,10 @@ export class IndexedDbLedger implements Ledger {
     );
   }
 
-  /** The core's ledger check over every entry as stored, receipts under the key the ledger declares. */
+  /** The core's ledger check over every entry as stored, receipts under the key the ledger declares, with the segments' damage. */
   async verifyChain(): Promise<ChainReport> {
-    return verifyChain(await this.entries(), this.#meta.key?.publicJwk);
+    const { entries, damage } = await this.#read();
+    return withDamage(await verifyChain(entries, this.#meta.key?.publicJwk), damage);
   }
 
   /**
@@ -418,6 +439,21 @@ export class IndexedDbLedger implements Ledger {
 }
 
 class StaleHead extends Error {}
+
+/**
+ * A ledger check's report with the damage of the segments its entries were read from: each a
+ * `chain_broken` problem at its segment's first entry read (the stored form is what the chain's
+ * proof rests on; the core's check sees entries, not how they are stored).
+ */
+export function withDamage(report: ChainReport, damage: readonly SegmentDamage[]): ChainReport {
+  if (!damage.length) return report;
+  // The damage first at its entry (a stable sort): it explains the problems found there after it.
+  const problems = [
+    ...damage.map((d) => ({ seq: d.seq, code: 'chain_broken' as const, message: d.message })),
+    ...report.problems,
+  ].sort((a, b) => a.seq - b.seq);
+  return { ...report, ok: false, problems, firstBreak: problems[0]! };
+}
 
 /**
  * Deletes the segments of ledgers that no longer exist (what an import racing a delete left before

@@ -1,9 +1,10 @@
 /**
- * A ledger entry as IndexedDB stores it (StoredEntry, several to a SegmentRecord) and as the app
- * reads it (EntryRecord): the conversions both ways, and the migration of version-2 records.
- * Split from ledger.ts, which keeps the transactions.
+ * A ledger entry as the app reads it (EntryRecord), and as IndexedDB stored it up to version 4 of
+ * the database (StoredEntry, several to a V4SegmentRecord): the migrations of version-2 records
+ * into that form and of that form into version 5's columns (segmentColumns.ts).
  */
 import { decodeToken, jsonDeeperThan, type LedgerEntry } from 'wimse-ect';
+import { columnsOf, HASH_LENGTH, type ColumnEntry, type SegmentRecord } from './segmentColumns.ts';
 
 /** An entry as read: the core's entry plus the ledger it belongs to and copies of some claims. */
 export interface EntryRecord extends LedgerEntry {
@@ -13,7 +14,7 @@ export interface EntryRecord extends LedgerEntry {
   exec_act?: string;
 }
 
-/** An entry as stored in its segment (its sequence number is the segment's firstSeq + its index). */
+/** An entry as version 4 stored it in its segment (its sequence number is the segment's firstSeq + its index). */
 export interface StoredEntry {
   token: string;
   claims: Record<string, unknown>;
@@ -33,8 +34,8 @@ export interface StoredEntry {
   exec_act?: string;
 }
 
-/** One IndexedDB record: consecutive entries of one ledger, firstSeq to lastSeq. */
-export interface SegmentRecord {
+/** One IndexedDB record up to version 4: consecutive entries of one ledger, firstSeq to lastSeq. */
+export interface V4SegmentRecord {
   ledgerId: string;
   firstSeq: number;
   lastSeq: number;
@@ -46,33 +47,8 @@ export interface V2EntryRecord extends EntryRecord {
   claimsInToken?: true;
 }
 
-/** Entries per segment: large enough that the per-record cost vanishes, small enough to read a part. */
-export const SEGMENT_SIZE = 1000;
-
-/**
- * The entry as stored: its token and a few copies of its claims, not the claims as an object.
- * The claims are in the token, and every reader that shows them decodes it anyway (the ledger
- * check does, and replaces the copy read); an object per entry made IndexedDB's structured clone
- * the largest cost of the import's write and of the opening's read, and its garbage the largest of
- * the GC (issue 17, profiled at 100,000 entries: Dexie's add 3.7 s of the import's main thread,
- * load 5). It also keeps a hostile token nested 10,000 levels deep out of the structured clone,
- * which recursed over it and failed the whole batch.
- */
-export function stored(e: LedgerEntry): StoredEntry {
-  const out: StoredEntry = {
-    token: e.token,
-    claims: {},
-    appendedAt: e.appendedAt,
-    prevHash: e.prevHash,
-    entryHash: e.entryHash,
-    claimsInToken: true,
-    jti: e.jti,
-  };
-  if (e.receipt !== undefined) out.receipt = e.receipt;
-  for (const k of ['wid', 'iss', 'exec_act'] as const)
-    if (typeof e.claims[k] === 'string') out[k] = e.claims[k] as string;
-  return out;
-}
+/** Entries per segment up to version 4 (and in the version-3 migration, which writes that form). */
+export const V4_SEGMENT_SIZE = 1000;
 
 /**
  * Claims nested deeper than this are not kept by a migration: IndexedDB's structured clone
@@ -98,11 +74,6 @@ function migrated(e: V2EntryRecord): StoredEntry {
   return out;
 }
 
-const claimsOf = (token: string): Record<string, unknown> => {
-  const d = decodeToken(token);
-  return d.ok ? d.decoded.payload : {};
-};
-
 /**
  * The claims of an entry read for the ledger check (`entriesToCheck`) until the check sets them
  * from its token: frozen and empty, and no stored copy for the check to compare.
@@ -119,39 +90,6 @@ export function storedClaims(e: object): Record<string, unknown> | undefined {
   return claims === CLAIMS_NOT_READ ? undefined : claims;
 }
 
-/**
- * The entry as read. Stored since session 6 without its claims (see `stored`): they are decoded
- * from its token, unless `decode` is false (the ledger check decodes every token anyway: decoding
- * here too cost about 20 µs an entry, and an object per entry held until the check replaced it).
- */
-export function record(ledgerId: string, seq: number, s: StoredEntry, decode: boolean): EntryRecord {
-  const tokenOnly = s.claimsInToken === true && isEmpty(s.claims);
-  const claims = !tokenOnly ? s.claims : decode ? claimsOf(s.token) : CLAIMS_NOT_READ;
-  const e: EntryRecord = {
-    ledgerId,
-    seq,
-    token: s.token,
-    jti: tokenOnly && typeof s.jti === 'string' ? s.jti : typeof claims.jti === 'string' ? claims.jti : '',
-    claims,
-    appendedAt: s.appendedAt,
-    prevHash: s.prevHash,
-    entryHash: s.entryHash,
-  };
-  if (s.receipt !== undefined) e.receipt = s.receipt;
-  if (tokenOnly && typeof s.jti === 'string') {
-    // Session 6's copies, stored beside the token.
-    if (typeof s.wid === 'string') e.wid = s.wid;
-    if (typeof s.iss === 'string') e.iss = s.iss;
-    if (typeof s.exec_act === 'string') e.exec_act = s.exec_act;
-  } else copyClaims(e);
-  return e;
-}
-
-function isEmpty(o: object): boolean {
-  for (const _ in o) return false;
-  return true;
-}
-
 export function copyClaims(e: EntryRecord): void {
   for (const k of ['wid', 'iss', 'exec_act'] as const)
     if (typeof e.claims[k] === 'string') e[k] = e.claims[k];
@@ -159,18 +97,18 @@ export function copyClaims(e: EntryRecord): void {
 
 /**
  * Version-2 entry records (sorted by ledger and sequence number) as segments: consecutive entries
- * of a ledger, SEGMENT_SIZE at most, a new segment wherever the sequence numbers jump (so an
+ * of a ledger, V4_SEGMENT_SIZE at most, a new segment wherever the sequence numbers jump (so an
  * edited database migrates as it is, and the chain check still finds the gap).
  */
-export function segmentsOf(rows: readonly V2EntryRecord[]): SegmentRecord[] {
-  const out: SegmentRecord[] = [];
-  let seg: SegmentRecord | undefined;
+export function segmentsOf(rows: readonly V2EntryRecord[]): V4SegmentRecord[] {
+  const out: V4SegmentRecord[] = [];
+  let seg: V4SegmentRecord | undefined;
   for (const row of rows) {
     if (
       !seg ||
       seg.ledgerId !== row.ledgerId ||
       seg.lastSeq + 1 !== row.seq ||
-      seg.entries.length >= SEGMENT_SIZE
+      seg.entries.length >= V4_SEGMENT_SIZE
     ) {
       seg = { ledgerId: row.ledgerId, firstSeq: row.seq, lastSeq: row.seq - 1, entries: [] };
       out.push(seg);
@@ -179,4 +117,55 @@ export function segmentsOf(rows: readonly V2EntryRecord[]): SegmentRecord[] {
     seg.lastSeq = row.seq;
   }
   return out;
+}
+
+/** The 64 characters stored for a hash: a hash edited to anything else is kept as a stand-in that no hash equals. */
+const hashOf = (h: unknown): string =>
+  typeof h === 'string' && h.length === HASH_LENGTH ? h : '!'.repeat(HASH_LENGTH);
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+function claimsOf(token: string): Record<string, unknown> {
+  const d = decodeToken(token);
+  return d.ok ? d.decoded.payload : {};
+}
+
+/**
+ * A version-4 segment as columns (the version-5 migration), whatever its entries hold: an entry
+ * edited by hand keeps its values where a column can hold them (a hash that is not 64 characters
+ * becomes a stand-in no hash equals, a time that is not a number NaN), so the check still finds it.
+ * An entry's stored claims (migrated from version 2) are kept as they are; an entry stored
+ * without copies of its claims (claims nested too deep, before session 6) gets them from its
+ * token, as reading it did.
+ */
+export function fromV4(seg: V4SegmentRecord): SegmentRecord {
+  const entries: ColumnEntry[] = [];
+  const kept: Record<number, Record<string, unknown>> = {};
+  const list: unknown[] = Array.isArray(seg.entries) ? seg.entries : [];
+  list.forEach((raw, i) => {
+    const s = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<StoredEntry>;
+    const token = typeof s.token === 'string' ? s.token : '';
+    const claims = typeof s.claims === 'object' && s.claims !== null ? s.claims : {};
+    const tokenOnly = s.claimsInToken === true && isEmpty(claims);
+    if (!tokenOnly) kept[i] = claims;
+    const e: ColumnEntry = {
+      token,
+      appendedAt: typeof s.appendedAt === 'number' ? s.appendedAt : NaN,
+      prevHash: hashOf(s.prevHash),
+      entryHash: hashOf(s.entryHash),
+      jti: '',
+    };
+    if (typeof s.receipt === 'string') e.receipt = s.receipt;
+    if (tokenOnly) {
+      const copies: Partial<StoredEntry> = typeof s.jti === 'string' ? s : claimsOf(token);
+      e.jti = typeof copies.jti === 'string' ? copies.jti : '';
+      for (const k of ['wid', 'iss', 'exec_act'] as const)
+        if (typeof copies[k] === 'string') e[k] = copies[k];
+    }
+    entries.push(e);
+  });
+  return { ...columnsOf(seg.ledgerId, seg.firstSeq, entries, kept), lastSeq: seg.lastSeq };
 }

@@ -83,9 +83,16 @@ describe('checkLedger: an injected hasher (hashEntry)', () => {
   it('a synchronous hasher finds the same ledger intact and the same edited entry', async () => {
     const entries = await ledgerOf(4, false);
     const calls: string[] = [];
-    const hashEntry = (prev: string, token: string) => (calls.push(token), nodeHash(prev, token));
+    const at: number[] = [];
+    const hashEntry = (prev: string, token: string, index: number) => (
+      calls.push(token),
+      at.push(index),
+      nodeHash(prev, token)
+    );
     expect(await checkLedger(entries, { hashEntry })).toMatchObject({ ok: true, length: 4 });
     expect(calls).toEqual(entries.map((e) => e.token));
+    // Each entry's position among those checked, for a caller that hashed them beforehand.
+    expect(at).toEqual([0, 1, 2, 3]);
     await swap(entries[1]!);
     expect(found(await checkLedger(entries, { hashEntry }))).toEqual(['2:chain_broken']);
   });

@@ -71,8 +71,10 @@ export interface LedgerCheckOptions {
    * Computes an entry's hash, SHA-256(prev_hash ‖ token) as lowercase hex, in place of the core's
    * WebCrypto `computeEntryHash`: a page may pass a synchronous SHA-256, since awaiting one digest
    * per entry costs several times the digest itself (issue 17). It must give the same result.
+   * `index` is the entry's position among those checked (0 for the first), for a caller that
+   * hashed them elsewhere beforehand (the workbench, in a worker, while the page reads).
    */
-  hashEntry?: (prevHash: string, token: string) => string | Promise<string>;
+  hashEntry?: (prevHash: string, token: string, index: number) => string | Promise<string>;
   /**
    * The stored copy of an entry's claims, or undefined when the store keeps none (default: the
    * entry's `claims`). A store that decodes an entry's claims from its token on demand says so
@@ -244,7 +246,9 @@ export async function checkLedger(
       if (typeof e.token !== 'string' || typeof e.prevHash !== 'string') {
         add(at, 'chain_broken', `entry #${at} has no token or previous hash to hash`);
       } else {
-        const hashed = (opts.hashEntry ?? computeEntryHash)(e.prevHash, e.token);
+        const hashed = opts.hashEntry
+          ? opts.hashEntry(e.prevHash, e.token, index)
+          : computeEntryHash(e.prevHash, e.token);
         // A synchronous hasher's answer is used at once: an await per entry is what it saves.
         const expected = typeof hashed === 'string' ? hashed : await hashed;
         if (expected !== e.entryHash)

@@ -8,6 +8,7 @@ import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint, type LedgerBundle } from 'wimse-ect';
 import { WorkbenchDb } from '../../storage/db.ts';
+import { editSegment } from '../../storage/testSegments.ts';
 import { LedgerCatalog } from '../../storage/ledger.ts';
 import { exampleTokens } from './testTokens.ts';
 import { useKeyring } from '../keyring.ts';
@@ -64,8 +65,10 @@ describe('the ledgers store', () => {
     await db.segments
       .where('[ledgerId+firstSeq]')
       .between([id, -Infinity], [id, Infinity])
-      .modify((s) => {
-        Object.assign(s.entries[2]!.claims, { jti: 'forged', exec_act: 'pay' });
+      .modify((s, ctx) => {
+        ctx.value = editSegment(s, (entries) => {
+          entries[2]!.claims = { jti: 'forged', exec_act: 'pay' };
+        });
       });
     db.close();
     await store().refresh();
@@ -73,6 +76,43 @@ describe('the ledgers store', () => {
     expect(store().problems.get(3)![0]!.code).toBe('chain_broken');
     expect(store().entries[2]).toMatchObject({ jti: original, exec_act: 'step_3' });
     expect(store().checkpoint).toBeNull(); // nothing is vouched for while a problem stands
+  });
+
+  it('a segment whose columns were edited into another shape: said at its entries, the ledger still shown, appends continue', async () => {
+    await store().create('damaged', { signReceipts: true });
+    await store().importText(JSON.stringify(await exampleTokens(4)));
+    const id = store().currentId!;
+    const db = otherTab();
+    await db.segments
+      .where('[ledgerId+firstSeq]')
+      .between([id, -Infinity], [id, Infinity])
+      .modify((s) => {
+        s.receipt = { text: s.receipt.text, ends: Array.from(s.receipt.ends) as unknown as Uint32Array };
+      });
+    db.close();
+    await store().refresh();
+    expect(store().status).toBe('ready');
+    expect(store().entries).toHaveLength(4);
+    expect(store().entries[3]!.exec_act).toBe('step_4');
+    const damage =
+      'the stored segment of entries #1–#4 is damaged: its receipt column has end offsets that are Array, not a Uint32Array. It was changed behind the app; what could be read of it is shown, and it is kept as it is';
+    expect(
+      store()
+        .problems.get(1)!
+        .map((p) => p.message),
+    ).toContain(damage);
+    // The receipts it held cannot be read: each entry is said to lack one.
+    expect([...store().problems.keys()]).toEqual([1, 2, 3, 4]);
+    expect(store().checkpoint).toBeNull();
+    // An append is checked on from there: the damage stays in the report.
+    await store().importText(JSON.stringify(await exampleTokens(1)));
+    expect(store().entries).toHaveLength(5);
+    expect(
+      store()
+        .problems.get(1)!
+        .map((p) => p.message),
+    ).toContain(damage);
+    expect(store().problems.has(5)).toBe(false);
   });
 
   it('checked against a checkpoint: a truncated ledger does not match it', async () => {
@@ -84,9 +124,8 @@ describe('the ledgers store', () => {
     await db.segments
       .where('[ledgerId+firstSeq]')
       .between([id, -Infinity], [id, Infinity])
-      .modify((s) => {
-        s.entries.pop();
-        s.lastSeq--;
+      .modify((s, ctx) => {
+        ctx.value = editSegment(s, (entries) => entries.pop());
       });
     db.close();
     await store().refresh();

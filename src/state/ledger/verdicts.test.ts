@@ -8,6 +8,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WorkbenchDb } from '../../storage/db.ts';
+import { editSegment } from '../../storage/testSegments.ts';
 import { EXAMPLE_AGENTS } from '../exampleAgents.ts';
 import { exampleTokens } from './testTokens.ts';
 
@@ -91,8 +92,10 @@ describe("a ledger's kept verdicts", () => {
     await db.segments
       .where('[ledgerId+firstSeq]')
       .between([meta.id, -Infinity], [meta.id, Infinity])
-      .modify((s) => {
-        s.entries[1]!.token = badSignature(s.entries[1]!.token);
+      .modify((s, ctx) => {
+        ctx.value = editSegment(s, (entries) => {
+          entries[1]!.token = badSignature(entries[1]!.token);
+        });
       });
     db.close();
 

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { entryHashSync } from '../../lib/entryHash.ts';
+import { columnsOf, type ColumnEntry } from '../../storage/segmentColumns.ts';
+import { hashSegment } from '../../storage/segmentHashes.ts';
+import { HashTable } from './chainHashes.ts';
+
+/** Entries chained as an append makes them. */
+function chained(n: number, prev = '0'.repeat(64)): ColumnEntry[] {
+  const out: ColumnEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const token = `tok.${i}.${'x'.repeat(i % 7)}`;
+    const entryHash = entryHashSync(prev, token);
+    out.push({ token, appendedAt: 1000 + i, prevHash: prev, entryHash, jti: `j${i}` });
+    prev = entryHash;
+  }
+  return out;
+}
+
+describe('hashes from the chain-hash worker', () => {
+  const entries = chained(5);
+  const segment = columnsOf('l', 11, entries);
+
+  it('are taken by the page only for the very prevHash and token length it read', () => {
+    const table = new HashTable();
+    const next = chained(3, entries.at(-1)!.entryHash);
+    table.add([hashSegment(segment)!, hashSegment(columnsOf('l', 16, next))!]);
+    entries.forEach((e, i) => expect(table.get(11 + i, e.prevHash, e.token)).toBe(e.entryHash));
+    next.forEach((e, i) => expect(table.get(16 + i, e.prevHash, e.token)).toBe(e.entryHash));
+    expect(table.used).toBe(8);
+    // Read differently by the page (changed between the two reads): the page hashes it itself.
+    expect(table.get(12, entries[0]!.prevHash, entries[1]!.token)).toBeUndefined();
+    expect(table.get(12, entries[1]!.prevHash, `${entries[1]!.token}!`)).toBeUndefined();
+    // Not hashed by the worker at all.
+    expect(table.get(10, entries[0]!.prevHash, entries[0]!.token)).toBeUndefined();
+    expect(table.get(19, next[2]!.entryHash, 'tok')).toBeUndefined();
+    expect(table.used).toBe(8);
+  });
+});
