@@ -9,191 +9,34 @@
  * (`memory / 1 process` <= 2), and 2 processes give at least 1.6x one.
  *
  * BENCH_QUICK=1 shrinks the sizes. Run as `node dist-bench/stores.mjs worker <config>` it is one
- * verifier process (used by the bench itself).
+ * verifier process (used by the bench itself). For measuring a change:
+ * - BENCH_PROCS=1,2 runs only those process counts; BENCH_ROUNDS=n that many rounds;
+ * - BENCH_IN_FLIGHT=n verifications in flight per process (default 32);
+ * - BENCH_BASE=<another build of this bench, e.g. main's dist-bench/stores.mjs> and/or
+ *   BENCH_BASE_IN_FLIGHT=n: every run is made twice, by the base's workers (that build, that many
+ *   in flight) and by this one's, in alternating order, against the same servers in the same
+ *   round; the ratios this / base are printed; BENCH_BASE_COLD=1: the base warms up the old way
+ *   (a ledger of its own: cold connections in the timed run), as BENCH_COLD=1 does for this one;
+ * - BENCH_PGSTAT=1 loads pg_stat_statements and prints, for each run of the first round, the
+ *   statements' calls per token and execution time (wall time, not CPU).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  createToken,
-  generateSigningKey,
-  importPrivateJwk,
-  MemoryLedger,
-  MemoryReplayStore,
-  parseTrustStore,
-  verifyToken,
-  type LedgerKey,
-} from 'wimse-ect';
+import { createToken, generateSigningKey, MemoryLedger, MemoryReplayStore, parseTrustStore } from 'wimse-ect';
 import { PostgresLedger } from 'wimse-ect/postgres';
-import { RedisReplayStore } from 'wimse-ect/redis';
 import { startPostgres, startRedis } from '../packages/ect/test/servers.ts';
 import { coreScaling } from './cores.ts';
-
-const quick = process.env.BENCH_QUICK === '1';
-const ISS = 'spiffe://example.com/agent/a';
-const AUD = 'spiffe://example.com/verifier';
-/** Verifications in flight per process: what lets one process's appends share a transaction. */
-const IN_FLIGHT = 32;
-
-interface WorkerConfig {
-  redis: string;
-  pg: string;
-  schema: string;
-  prefix: string;
-  tokensFile: string;
-  from: number;
-  to: number;
-  trust: unknown;
-  ledgerJwk: Record<string, string>;
-  /** Tokens to warm up with before the measured run. */
-  warmup: string[];
-}
-
-async function ledgerKeyOf(jwk: Record<string, string>): Promise<LedgerKey> {
-  const { d: _d, ...pub } = jwk;
-  return { kid: jwk.kid!, privateKey: await importPrivateJwk(jwk), publicJwk: pub };
-}
-
-/** Verifies `tokens` with `IN_FLIGHT` at a time; returns how many were accepted. */
-async function verifyAll(tokens: string[], opts: Parameters<typeof verifyToken>[1]): Promise<number> {
-  let next = 0;
-  let ok = 0;
-  const lane = async () => {
-    while (next < tokens.length) {
-      const r = await verifyToken(tokens[next++]!, opts);
-      if (r.valid) ok++;
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
-  return ok;
-}
-
-async function worker(config: WorkerConfig): Promise<void> {
-  const tokens = (JSON.parse(readFileSync(config.tokensFile, 'utf8')) as string[]).slice(
-    config.from,
-    config.to,
-  );
-  const [replay, ledger] = await Promise.all([
-    RedisReplayStore.connect(config.redis, { prefix: config.prefix }),
-    PostgresLedger.connect(config.pg, { schema: config.schema, key: await ledgerKeyOf(config.ledgerJwk) }),
-  ]);
-  const trust = parseTrustStore(config.trust);
-  // Warm-up (JIT, connections) on other tokens, in a ledger and replay space of its own.
-  const [warmReplay, warmLedger] = await Promise.all([
-    RedisReplayStore.connect(config.redis, { prefix: `warm${process.pid}:` }),
-    PostgresLedger.connect(config.pg, {
-      schema: `warm_${process.pid}`,
-      key: await ledgerKeyOf(config.ledgerJwk),
-    }),
-  ]);
-  await verifyAll(config.warmup, { trust, audience: AUD, replay: warmReplay, ledger: warmLedger });
-  await Promise.all([warmReplay.close(), warmLedger.close()]);
-  process.stdout.write('ready\n');
-  await new Promise((r) => process.stdin.once('data', r)); // the go signal: all workers start together
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const ok = await verifyAll(tokens, { trust, audience: AUD, replay, ledger });
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  process.stdout.write(
-    `${JSON.stringify({ ok, ms, cpuMs: (cpu.user + cpu.system) / 1000, systemMs: cpu.system / 1000 })}\n`,
-  );
-  await Promise.all([replay.close(), ledger.close()]);
-}
-
-function runWorkers(n: number, base: Omit<WorkerConfig, 'from' | 'to'>, total: number) {
-  const self = fileURLToPath(import.meta.url);
-  const share = Math.ceil(total / n);
-  const procs = Array.from({ length: n }, (_, i) =>
-    spawn(
-      process.execPath,
-      [self, 'worker', JSON.stringify({ ...base, from: i * share, to: Math.min(total, (i + 1) * share) })],
-      {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      },
-    ),
-  );
-  const lines = procs.map((p) => {
-    const queue: string[] = [];
-    const waiters: ((l: string) => void)[] = [];
-    let buf = '';
-    p.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        const w = waiters.shift();
-        if (w) w(line);
-        else queue.push(line);
-      }
-    });
-    return () =>
-      new Promise<string>((resolve) => (queue.length ? resolve(queue.shift()!) : waiters.push(resolve)));
-  });
-  return { procs, lines };
-}
-
-async function sharedRun(n: number, base: Omit<WorkerConfig, 'from' | 'to'>, total: number) {
-  const { procs, lines } = runWorkers(n, base, total);
-  for (const next of lines) if ((await next()) !== 'ready') throw new Error('worker failed to start');
-  const t0 = performance.now();
-  const busy0 = machineCpu();
-  for (const p of procs) p.stdin!.end('go\n');
-  const results = (await Promise.all(lines.map((next) => next()))).map(
-    (l) => JSON.parse(l) as { ok: number; cpuMs: number; systemMs: number },
-  );
-  const ms = performance.now() - t0;
-  const busy1 = machineCpu();
-  await Promise.all(
-    procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))),
-  );
-  const ok = results.reduce((s, r) => s + r.ok, 0);
-  if (ok !== total) throw new Error(`${n} processes accepted ${ok} of ${total} tokens`);
-  return {
-    perS: (total / ms) * 1000,
-    // CPU time per token: in the verifier processes, and on the whole machine (servers included).
-    workerUs: (results.reduce((s, r) => s + r.cpuMs, 0) / total) * 1000,
-    // Of which in the kernel (system time): on loopback, sending also delivers to the server.
-    workerSystemUs: (results.reduce((s, r) => s + r.systemMs, 0) / total) * 1000,
-    machineUs: ((busy1.busy - busy0.busy) / total) * 1000,
-    redisUs: ((busy1.redis - busy0.redis) / total) * 1000,
-    postgresUs: ((busy1.postgres - busy0.postgres) / total) * 1000,
-    // Cores busy on average during the run (of cpus().length).
-    cores: (busy1.busy - busy0.busy) / ms,
-  };
-}
-
-/**
- * Milliseconds of CPU time spent since boot by the whole machine (all cores; /proc/stat), and by
- * the processes named redis-server and postgres: their own and that of their children that have
- * exited (a PostgreSQL backend's time goes to the postmaster's when its connection closes).
- */
-function machineCpu(): { busy: number; redis: number; postgres: number } {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
-  const ticks = f.slice(0, 8).reduce((a, b) => a + b, 0) - f[3]! - f[4]!;
-  let redis = 0;
-  let postgres = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime, stime, cutime, cstime (fields 14-17 of proc(5))
-    const t = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
-    if (name.startsWith('redis-server')) redis += t;
-    else if (name === 'postgres') postgres += t;
-  }
-  return { busy: ticks * 10, redis: redis * 10, postgres: postgres * 10 }; // USER_HZ is 100 on Linux
-}
+import {
+  AUD,
+  IN_FLIGHT,
+  ISS,
+  ledgerKeyOf,
+  sharedRun,
+  verifyAll,
+  worker,
+  type WorkerConfig,
+} from './stores-run.ts';
 
 /** The median of a few numbers. */
 const median = (xs: number[]) => {
@@ -221,11 +64,46 @@ async function serverCounters(pg: string, redisUrl: string): Promise<{ commits: 
   };
 }
 
+const quick = process.env.BENCH_QUICK === '1';
+const env = process.env;
+
+type Run = Awaited<ReturnType<typeof sharedRun>>;
+type Result = { memory: number; load: number; runs: Partial<Record<`${Variant}${1 | 2 | 4}`, Run>> };
+type Variant = 'this' | 'base';
+
+/** pg_stat_statements, per token of the run just made: the statements that took the most time. */
+async function statements(pg: string, total: number, reset: boolean): Promise<string[]> {
+  const { Client } = await import('pg');
+  const c = new Client(pg);
+  await c.connect();
+  try {
+    if (reset) {
+      await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await c.query('SELECT pg_stat_statements_reset()');
+      return [];
+    }
+    const r = await c.query<{ calls: string; rows: string; ms: number; query: string }>(
+      `SELECT calls, rows, total_exec_time AS ms, query FROM pg_stat_statements
+        WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 10`,
+    );
+    return r.rows.map(
+      (s) =>
+        `  ${(Number(s.calls) / total).toFixed(3)} calls/token, ${((s.ms * 1000) / total).toFixed(1)} us/token, ${(Number(s.rows) / Math.max(1, Number(s.calls))).toFixed(1)} rows/call: ${s.query.replace(/\s+/g, ' ').slice(0, 110)}`,
+    );
+  } finally {
+    await c.end();
+  }
+}
+
 async function main(): Promise<void> {
   const total = quick ? 800 : 2000;
   // Rounds of (memory, 1, 2, 4 processes), back to back: the machine's load moves within seconds
   // (other sessions' builds), so each ratio is taken within one round, and the medians reported.
-  const rounds = quick ? 1 : 3;
+  const rounds = Number(env.BENCH_ROUNDS ?? (quick ? 1 : 3));
+  const counts = (env.BENCH_PROCS ?? '1,2,4').split(',').map(Number) as (1 | 2 | 4)[];
+  const baseScript = env.BENCH_BASE;
+  const baseInFlight = Number(env.BENCH_BASE_IN_FLIGHT ?? IN_FLIGHT);
+  const pgstat = env.BENCH_PGSTAT === '1';
   const agent = await generateSigningKey({ kid: 'agent-a', extractable: true });
   const ledgerKey = await generateSigningKey({ kid: 'bench-ledger', extractable: true });
   const trust = { issuers: { [ISS]: { keys: [agent.publicJwk] } } };
@@ -270,70 +148,73 @@ async function main(): Promise<void> {
     return (total / (performance.now() - t0)) * 1000;
   };
 
-  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  const [redis, postgres] = await Promise.all([
+    startRedis(),
+    startPostgres(
+      pgstat ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {},
+    ),
+  ]);
+  const ports = { redis: redis.port, postgres: postgres.port };
   const dir = mkdtempSync(join(tmpdir(), 'ect-bench-'));
-  type Cpu = {
-    workerUs: number;
-    workerSystemUs: number;
-    machineUs: number;
-    redisUs: number;
-    postgresUs: number;
-    cores: number;
-  };
-  const results: {
-    memory: number;
-    p1: number;
-    p2: number;
-    p4: number;
-    load: number;
-    cpu: Partial<Record<'p1' | 'p2' | 'p4', Cpu>>;
-  }[] = [];
+  const warmupFile = join(dir, 'warmup.json');
+  writeFileSync(warmupFile, JSON.stringify(warm));
+  const variants: Variant[] =
+    baseScript || env.BENCH_BASE_IN_FLIGHT || env.BENCH_BASE_COLD ? ['base', 'this'] : ['this'];
+  const results: Result[] = [];
   let perToken: { commits: number; commands: number } | null = null;
   try {
     for (let round = 0; round < rounds; round++) {
-      const r = {
-        memory: await memoryRun(),
-        p1: 0,
-        p2: 0,
-        p4: 0,
-        load: loadavg()[0]!,
-        cpu: {} as Partial<Record<'p1' | 'p2' | 'p4', Cpu>>,
-      };
-      for (const n of [1, 2, 4] as const) {
+      const r: (typeof results)[number] = { memory: await memoryRun(), load: loadavg()[0]!, runs: {} };
+      for (const n of counts) {
         const tokensFile = join(dir, `r${round}p${n}.json`);
         writeFileSync(tokensFile, JSON.stringify(await makeSet()));
-        const schema = `bench_r${round}_p${n}`;
-        const before = round === 0 && n === 1 ? await serverCounters(postgres.url(), redis.url) : null;
-        const run = await sharedRun(
-          n,
-          {
-            redis: redis.url,
-            pg: postgres.url(),
-            schema,
-            prefix: `bench${round}_${n}:`,
-            tokensFile,
-            trust,
-            ledgerJwk,
-            warmup: warm.slice(0, 200),
-          },
-          total,
-        );
-        r[`p${n}`] = run.perS;
-        r.cpu[`p${n}`] = run;
-        if (before) {
-          // Round trips of one process, per token: the warm-up and the check below are left out
-          // by counting only over the measured run (the warm-up of 200 tokens is included: small).
-          const after = await serverCounters(postgres.url(), redis.url);
-          perToken = {
-            commits: (after.commits - before.commits) / (total + 200),
-            commands: (after.commands - before.commands) / (total + 200),
-          };
+        // Alternate which build goes first, so that a drift of the load within a round evens out.
+        for (const v of round % 2 ? [...variants].reverse() : variants) {
+          const schema = `bench_r${round}_p${n}_${v}`;
+          const counting = round === 0 && n === counts[0] && v === 'this';
+          const before = counting ? await serverCounters(postgres.url(), redis.url) : null;
+          if (pgstat && round === 0) await statements(postgres.url(), total, true);
+          const run = await sharedRun(
+            n,
+            {
+              redis: redis.url,
+              pg: postgres.url(),
+              schema,
+              prefix: `bench${round}_${n}_${v}:`,
+              tokensFile,
+              trust,
+              ledgerJwk,
+              warmupFile,
+            },
+            total,
+            {
+              ports,
+              script: v === 'base' ? baseScript : undefined,
+              inFlight: v === 'base' ? baseInFlight : IN_FLIGHT,
+              cold: (v === 'base' ? env.BENCH_BASE_COLD : env.BENCH_COLD) === '1',
+            },
+          );
+          r.runs[`${v}${n}`] = run;
+          if (pgstat && round === 0) {
+            console.log(
+              `pg_stat_statements, ${n} process(es), ${v}; PostgreSQL CPU per token by live process kind: ${JSON.stringify(run.pgByKindUs)} us, exited ${run.pgExitedUs.toFixed(0)} us`,
+            );
+            for (const line of await statements(postgres.url(), total, false)) console.log(line);
+          }
+          if (before) {
+            // Round trips of one process, per token (the warm-up of 200 tokens is included: small).
+            const after = await serverCounters(postgres.url(), redis.url);
+            perToken = {
+              commits: (after.commits - before.commits) / (total + 200),
+              commands: (after.commands - before.commands) / (total + 200),
+            };
+          }
+          const check = await PostgresLedger.connect(postgres.url(), { schema, migrate: false });
+          const report = await check.verifyChain();
+          await check.close();
+          if (!report.ok || report.length !== total + run.warmed)
+            throw new Error(`${schema}: chain ${JSON.stringify(report)}`);
         }
-        const check = await PostgresLedger.connect(postgres.url(), { schema, migrate: false });
-        const report = await check.verifyChain();
-        await check.close();
-        if (!report.ok || report.length !== total)
-          throw new Error(`${schema}: chain ${JSON.stringify(report)}`);
       }
       results.push(r);
     }
@@ -341,93 +222,169 @@ async function main(): Promise<void> {
     await Promise.all([redis.stop(), postgres.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
-  const fmt = (x: number) => `${Math.round(x).toLocaleString('en')}`;
-  const range = (xs: number[], f = fmt) => `${f(Math.min(...xs))}-${f(Math.max(...xs))}`;
-  const x2 = (x: number) => x.toFixed(2);
-  const cost = results.map((r) => r.memory / r.p1);
-  const scale2 = results.map((r) => r.p2 / r.p1);
-  const scale4 = results.map((r) => r.p4 / r.p1);
-  const col = (k: 'memory' | 'p1' | 'p2' | 'p4') => results.map((r) => r[k]);
+  printReport(results, counts, variants, total, rounds, perToken);
+  // The same question without any store: two processes of pure computation against one.
+  const cores = await coreScaling();
+  console.log(
+    `two processes of pure computation (ES256 verifications, no I/O) on these ${cpus().length} cores: ${x2(cores.scale)}x one alone (CPU per verification ${cores.oneCpuUs.toFixed(1)} us alone, ${cores.twoCpuUs.toFixed(1)} us two at once; load ${loadavg()[0]!.toFixed(1)})`,
+  );
+  const get = (v: Variant, n: 1 | 2 | 4) =>
+    results.map((r) => r.runs[`${v}${n}`]).filter((x) => x !== undefined);
+  const ratio = (a: number[], b: number[]) => a.map((x, i) => x / b[i]!);
+  const p = (v: Variant, n: 1 | 2 | 4) => get(v, n).map((x) => x.perS);
+  const has = (n: 1 | 2 | 4) => counts.includes(n);
+  console.log(
+    JSON.stringify({
+      storesMemoryPerS: Math.round(median(results.map((r) => r.memory))),
+      storesShared1PerS: has(1) ? Math.round(median(p('this', 1))) : null,
+      storesShared2PerS: has(2) ? Math.round(median(p('this', 2))) : null,
+      storesShared4PerS: has(4) ? Math.round(median(p('this', 4))) : null,
+      storesCostPerProcess: has(1)
+        ? Number(
+            x2(
+              median(
+                ratio(
+                  results.map((r) => r.memory),
+                  p('this', 1),
+                ),
+              ),
+            ),
+          )
+        : null,
+      storesScale2: has(1) && has(2) ? Number(x2(median(ratio(p('this', 2), p('this', 1))))) : null,
+      storesScale4: has(1) && has(4) ? Number(x2(median(ratio(p('this', 4), p('this', 1))))) : null,
+      storesScale2Ceiling: has(1) && has(2) ? Number(x2(median(boundsOf(results, 'this').ceiling))) : null,
+      storesScale2BusyBound: has(1) && has(2) ? Number(x2(median(boundsOf(results, 'this').busy))) : null,
+      coresScale2: Number(x2(cores.scale)),
+      coresCpuUs: [Number(cores.oneCpuUs.toFixed(1)), Number(cores.twoCpuUs.toFixed(1))],
+      pgTransactionsPerToken: perToken ? Number(perToken.commits.toFixed(3)) : null,
+      redisCommandsPerToken: perToken ? Number(perToken.commands.toFixed(3)) : null,
+      inFlight: IN_FLIGHT,
+      load: results.map((r) => Number(r.load.toFixed(1))),
+      cpu: Object.fromEntries(
+        variants.flatMap((v) =>
+          counts.map((n) => [
+            `${v}${n}`,
+            Object.fromEntries(
+              (
+                [
+                  'workerUs',
+                  'workerSystemUs',
+                  'machineUs',
+                  'redisUs',
+                  'postgresUs',
+                  'pgBackendsUs',
+                  'cores',
+                ] as const
+              ).map((k) => [k, Number(median(get(v, n).map((x) => x[k])).toFixed(k === 'cores' ? 2 : 0))]),
+            ),
+          ]),
+        ),
+      ),
+    }),
+  );
+}
+
+/**
+ * What two processes could give at most on this machine, per round: its cores over the CPU time one
+ * token costs in the 2-process run (the verifiers, Redis and PostgreSQL, which share the cores here;
+ * other load is left out), against one process's throughput in the same round (`ceiling`); and the
+ * same against a single process that kept its own core busy, 2 V1 / (V2 + S) (`busy`): the measured
+ * 1-process run waits on its round trips part of the time.
+ */
+function boundsOf(results: Result[], v: Variant): { ceiling: number[]; busy: number[] } {
+  const ceiling = results.map((r) => {
+    const c = r.runs[`${v}2`]!;
+    return (cpus().length * 1e6) / (c.workerUs + c.redisUs + c.postgresUs) / r.runs[`${v}1`]!.perS;
+  });
+  const busy = results.map((r) => {
+    const c = r.runs[`${v}2`]!;
+    return (2 * r.runs[`${v}1`]!.workerUs) / (c.workerUs + c.redisUs + c.postgresUs);
+  });
+  return { ceiling, busy };
+}
+
+const fmt = (x: number) => `${Math.round(x).toLocaleString('en')}`;
+const range = (xs: number[], f = fmt) => `${f(Math.min(...xs))}-${f(Math.max(...xs))}`;
+const x2 = (x: number) => x.toFixed(2);
+
+function printReport(
+  results: Result[],
+  counts: (1 | 2 | 4)[],
+  variants: Variant[],
+  total: number,
+  rounds: number,
+  perToken: { commits: number; commands: number } | null,
+): void {
+  const mem = results.map((r) => r.memory);
   console.log(
     `\nShared stores (${rounds} rounds of ${total} tokens a run, ${IN_FLIGHT} in flight per process; ${cpus().length} CPUs, load ${range(
       results.map((r) => r.load),
       (x) => x.toFixed(1),
     )})`,
   );
-  console.log(
-    `run                        tokens/s (median, range)   ratio in the same round (median, range)`,
-  );
-  console.log(`memory, 1 thread           ${fmt(median(col('memory')))} (${range(col('memory'))})`);
-  console.log(
-    `Redis + PostgreSQL, 1 p.   ${fmt(median(col('p1')))} (${range(col('p1'))})   memory / 1 process ${x2(median(cost))}x (${range(cost, x2)}), target <= 2`,
-  );
-  console.log(
-    `Redis + PostgreSQL, 2 p.   ${fmt(median(col('p2')))} (${range(col('p2'))})   ${x2(median(scale2))}x one (${range(scale2, x2)}), target >= 1.6`,
-  );
-  console.log(
-    `Redis + PostgreSQL, 4 p.   ${fmt(median(col('p4')))} (${range(col('p4'))})   ${x2(median(scale4))}x one (${range(scale4, x2)})`,
-  );
-  for (const k of ['p1', 'p2', 'p4'] as const) {
-    const c = results.map((r) => r.cpu[k]!);
+  console.log(`memory, 1 thread           ${fmt(median(mem))} (${range(mem)})`);
+  for (const v of variants) {
+    const of = (n: 1 | 2 | 4) => results.map((r) => r.runs[`${v}${n}`]!);
+    const perS = (n: 1 | 2 | 4) => of(n).map((x) => x.perS);
+    if (variants.length > 1)
+      console.log(
+        `-- ${v === 'base' ? `base (${env.BENCH_BASE ?? 'this build'}, ${env.BENCH_BASE_IN_FLIGHT ?? IN_FLIGHT} in flight${env.BENCH_BASE_COLD === '1' ? ', cold' : ''})` : 'this build'}`,
+      );
     console.log(
-      `CPU per token, ${k.slice(1)} p.: verifiers ${fmt(median(c.map((x) => x.workerUs)))} us (${fmt(
-        median(c.map((x) => x.workerSystemUs)),
-      )} in the kernel), Redis ${fmt(
-        median(c.map((x) => x.redisUs)),
-      )} us, PostgreSQL ${fmt(median(c.map((x) => x.postgresUs)))} us, whole machine ${fmt(
-        median(c.map((x) => x.machineUs)),
-      )} us; cores busy ${median(c.map((x) => x.cores)).toFixed(2)} of ${cpus().length}`,
+      `run                        tokens/s (median, range)   ratio in the same round (median, range)`,
     );
+    for (const n of counts) {
+      const within =
+        n === 1
+          ? `memory / 1 process ${x2(median(mem.map((m, i) => m / perS(1)[i]!)))}x (${range(
+              mem.map((m, i) => m / perS(1)[i]!),
+              x2,
+            )}), target <= 2`
+          : counts.includes(1)
+            ? `${x2(median(perS(n).map((x, i) => x / perS(1)[i]!)))}x one (${range(
+                perS(n).map((x, i) => x / perS(1)[i]!),
+                x2,
+              )})${n === 2 ? ', target >= 1.6' : ''}`
+            : '';
+      console.log(`Redis + PostgreSQL, ${n} p.   ${fmt(median(perS(n)))} (${range(perS(n))})   ${within}`);
+    }
+    for (const n of counts) {
+      const c = of(n);
+      const m = (k: Exclude<keyof Run, 'pgByKindUs'>) => fmt(median(c.map((x) => x[k])));
+      console.log(
+        `CPU per token, ${n} p.: verifiers ${m('workerUs')} us (${m('workerSystemUs')} in the kernel), Redis ${m(
+          'redisUs',
+        )} us, PostgreSQL ${m('postgresUs')} us (backends ${m('pgBackendsUs')}, background ${m(
+          'pgBackgroundUs',
+        )}, exited ${m('pgExitedUs')}), whole machine ${m('machineUs')} us; cores busy ${median(
+          c.map((x) => x.cores),
+        ).toFixed(2)} of ${cpus().length}`,
+      );
+    }
+    if (counts.includes(1) && counts.includes(2)) {
+      const { ceiling, busy: busyBound } = boundsOf(results, v);
+      console.log(
+        `most 2 processes could give on ${cpus().length} cores at that CPU per token (verifiers + Redis + PostgreSQL): ${x2(median(ceiling))}x one (${range(ceiling, x2)})`,
+      );
+      const oneBusy = results.map((r) => (r.runs[`${v}1`]!.perS * r.runs[`${v}1`]!.workerUs) / 1e6);
+      console.log(
+        `the same against one process keeping its core busy, 2 V1 / (V2 + S): ${x2(median(busyBound))}x (${range(busyBound, x2)}); the 1-process verifier used ${x2(median(oneBusy))} of a core`,
+      );
+    }
   }
-  // What two processes could give at most on this machine: its cores over the CPU time one token
-  // costs in the 2-process run (the verifiers, Redis and PostgreSQL, which share the cores here;
-  // other load on the machine is left out), against one process's throughput in the same round.
-  const ceiling = results.map((r) => {
-    const c = r.cpu.p2!;
-    return (cpus().length * 1e6) / (c.workerUs + c.redisUs + c.postgresUs) / r.p1;
-  });
-  console.log(
-    `most 2 processes could give on ${cpus().length} cores at that CPU per token (verifiers + Redis + PostgreSQL): ${x2(median(ceiling))}x one (${range(ceiling, x2)})`,
-  );
-  // The same question without any store: two processes of pure computation against one.
-  const cores = await coreScaling();
-  console.log(
-    `two processes of pure computation (ES256 verifications, no I/O) on these ${cpus().length} cores: ${x2(cores.scale)}x one alone (CPU per verification ${cores.oneCpuUs.toFixed(1)} us alone, ${cores.twoCpuUs.toFixed(1)} us two at once; load ${loadavg()[0]!.toFixed(1)})`,
-  );
+  if (variants.length > 1)
+    for (const n of counts) {
+      const q = results.map((r) => r.runs[`this${n}`]!.perS / r.runs[`base${n}`]!.perS);
+      const pg = results.map((r) => r.runs[`this${n}`]!.postgresUs / r.runs[`base${n}`]!.postgresUs);
+      console.log(
+        `this / base, ${n} p.: tokens/s ${x2(median(q))}x (${range(q, x2)}), PostgreSQL CPU per token ${x2(median(pg))}x (${range(pg, x2)})`,
+      );
+    }
   if (perToken)
     console.log(
       `per token, 1 process: ${perToken.commits.toFixed(2)} PostgreSQL transactions, ${perToken.commands.toFixed(2)} Redis commands`,
     );
-  console.log(
-    JSON.stringify({
-      storesMemoryPerS: Math.round(median(col('memory'))),
-      storesShared1PerS: Math.round(median(col('p1'))),
-      storesShared2PerS: Math.round(median(col('p2'))),
-      storesShared4PerS: Math.round(median(col('p4'))),
-      storesCostPerProcess: Number(x2(median(cost))),
-      storesScale2: Number(x2(median(scale2))),
-      storesScale4: Number(x2(median(scale4))),
-      storesScale2Ceiling: Number(x2(median(ceiling))),
-      coresScale2: Number(x2(cores.scale)),
-      coresCpuUs: [Number(cores.oneCpuUs.toFixed(1)), Number(cores.twoCpuUs.toFixed(1))],
-      pgTransactionsPerToken: perToken ? Number(perToken.commits.toFixed(3)) : null,
-      redisCommandsPerToken: perToken ? Number(perToken.commands.toFixed(3)) : null,
-      load: results.map((r) => Number(r.load.toFixed(1))),
-      cpu: Object.fromEntries(
-        (['p1', 'p2', 'p4'] as const).map((k) => [
-          k,
-          {
-            workerUs: Math.round(median(results.map((r) => r.cpu[k]!.workerUs))),
-            workerSystemUs: Math.round(median(results.map((r) => r.cpu[k]!.workerSystemUs))),
-            machineUs: Math.round(median(results.map((r) => r.cpu[k]!.machineUs))),
-            redisUs: Math.round(median(results.map((r) => r.cpu[k]!.redisUs))),
-            postgresUs: Math.round(median(results.map((r) => r.cpu[k]!.postgresUs))),
-            cores: Number(median(results.map((r) => r.cpu[k]!.cores)).toFixed(2)),
-          },
-        ]),
-      ),
-    }),
-  );
 }
 
 if (process.argv[2] === 'worker') await worker(JSON.parse(process.argv[3]!) as WorkerConfig);

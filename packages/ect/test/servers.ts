@@ -177,7 +177,11 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/**
+ * `settings`: extra server settings (`-c name=value`), e.g. the bench's
+ * `shared_preload_libraries=pg_stat_statements`.
+ */
+export async function startPostgres(settings: Record<string, string> = {}): Promise<PostgresServer> {
   const bin = postgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'ect-pg-'));
   const data = join(dir, 'data');
@@ -195,7 +199,11 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   const user = 'postgres';
   pg('initdb', ['-D', data, '-A', 'trust', '-U', user, '--no-sync', '-E', 'UTF8', '--locale=C'], 'initdb');
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=${HOST} -c max_connections=100`;
+  const extra = Object.entries(settings).map(([k, v]) => {
+    if (!/^[a-z_.]+$/.test(k) || !/^[\w.,]+$/.test(v)) throw new Error(`bad setting ${k}=${v}`);
+    return ` -c ${k}=${v}`;
+  });
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=${HOST} -c max_connections=100${extra.join('')}`;
   const ctl = (action: string[], what: string) =>
     pg('pg_ctl', ['-D', data, '-w', '-t', '60', '-l', join(dir, 'log'), ...action], what);
   const start = () => ctl(['-o', opts, 'start'], 'pg_ctl start');

@@ -221,6 +221,39 @@ export function ledgerSuite(name: string, make: LedgerFactory): void {
       });
     });
 
+    it('look-ups made together (as by verifications in flight) each get what they get alone', async () => {
+      // The PostgreSQL ledger answers all the look-ups of one turn of the event loop with one query;
+      // each caller must still get only the tasks of the jtis it asked for.
+      const l = await make({});
+      const [a, b, c] = [id('a'), id('b'), id('c')];
+      const other = '00000000-0000-4000-8000-00000000cccc';
+      for (const t of [
+        task(a, { wid, pred: [] }),
+        task(b, { wid, pred: [a] }),
+        task(c, { wid, pred: [a, b] }),
+        task(a, { wid: other, pred: [] }),
+      ])
+        await l.append(t.token, t.claims);
+      const asks = [[a], [b, 'unknown'], [], [c, a, c], ['unknown'], [a, b, c], [b], [c]];
+      const seen = (got: readonly TaskRecord[]) =>
+        got.map((t) => `${t.jti}@${t.wid === other ? 'other' : t.wid === wid ? 'wid' : t.wid}`).sort();
+      const alone: string[][] = [];
+      for (const q of asks) alone.push(seen(await l.tasks(q)));
+      expect(alone).toEqual([
+        [`${a}@other`, `${a}@wid`],
+        [`${b}@wid`],
+        [],
+        [`${a}@other`, `${a}@wid`, `${c}@wid`],
+        [],
+        [`${a}@other`, `${a}@wid`, `${b}@wid`, `${c}@wid`],
+        [`${b}@wid`],
+        [`${c}@wid`],
+      ]);
+      const together = await Promise.all(asks.map((q) => l.tasks(q)));
+      expect(together.map(seen)).toEqual(alone);
+      expect(together[6]![0]).toMatchObject({ jti: b, wid, pred: [a] });
+    });
+
     it('keeps claims holding text a database column cannot (NUL, lone surrogates) as the token says', async () => {
       const l = await make({});
       const jti = `${id('nul')}\u0000\ud800x`;

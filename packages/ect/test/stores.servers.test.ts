@@ -8,8 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createToken,
   generateSigningKey,
-  MemoryLedger,
-  MemoryReplayStore,
   MemoryTaskStore,
   parseTrustStore,
   SharedStoreError,
@@ -50,9 +48,8 @@ async function redisReplay(prefix = `p${process.pid}:${++schemas}:`) {
   return s;
 }
 
-replayStoreSuite('memory', async () => new MemoryReplayStore());
+// The same suites on the in-memory stores run with the unit tests (stores.test.ts).
 replayStoreSuite('Redis', () => redisReplay());
-ledgerSuite('memory', async (opts) => new MemoryLedger(opts));
 ledgerSuite('PostgreSQL', (opts) => pgLedger(opts));
 
 const future = () => Math.floor(Date.now() / 1000) + 600;
@@ -267,6 +264,57 @@ describe('PostgreSQL ledger: the database keeps it append-only', () => {
     expect(await replay.has(claims.jti)).toBe(true);
     expect((await ledger.byJti(claims.jti)).length).toBe(1);
     expect((await verifyToken(token, opts)).codes).toContain('replay');
+  });
+
+  it('a batched task look-up that fails: every verification waiting on it is refused with a clear error, none recorded', async () => {
+    const agent = await generateSigningKey({ kid: 'agent-lookup' });
+    const iss = 'spiffe://example.com/agent/lookup';
+    const trust = parseTrustStore({ issuers: { [iss]: { keys: [agent.publicJwk] } } });
+    const now = Math.floor(Date.now() / 1000);
+    const claimsOf = () => ({
+      iss,
+      aud: ['v'],
+      jti: crypto.randomUUID(),
+      exec_act: 'a',
+      pred: [],
+      iat: now,
+      exp: now + 600,
+    });
+    const all = Array.from({ length: 8 }, claimsOf);
+    const tokens = await Promise.all(
+      all.map(async (c) => (await createToken(c, { key: agent.privateKey, kid: 'agent-lookup', now })).token),
+    );
+    const replay = await redisReplay();
+    const ledger = await pgLedger();
+    const opts = { trust, audience: 'v', replay, ledger };
+    // A first token, so that the look-up's prepared statement exists on a connection before the failure.
+    expect((await verifyToken(tokens[0]!, opts)).valid).toBe(true);
+    // The table goes away under the ledger (renamed by another client): the one query that the
+    // waiting look-ups share fails with an error PostgreSQL does not retry.
+    const admin = new Client(postgres.url());
+    await admin.connect();
+    const table = `"${ledger.schema}".entries`;
+    await admin.query(`ALTER TABLE ${table} RENAME TO entries_away`);
+    let refused: unknown[];
+    try {
+      refused = await Promise.all(tokens.slice(1).map((t) => verifyToken(t, opts).catch((e: unknown) => e)));
+    } finally {
+      await admin.query(`ALTER TABLE "${ledger.schema}".entries_away RENAME TO entries`);
+      await admin.end();
+    }
+    expect(refused).toHaveLength(7);
+    for (const e of refused) {
+      expect(e).toBeInstanceOf(StoreError);
+      expect((e as Error).message).toMatch(
+        /^the task store failed to look up 1 task\(s\) for the DAG rules \(step 15\): the PostgreSQL ledger at .* read failed: relation ".*entries" does not exist; the token was not accepted$/,
+      );
+    }
+    // Refused before step 14: no jti was recorded, so each token can be sent again, and is accepted once.
+    for (const c of all.slice(1)) expect(await replay.has(c.jti)).toBe(false);
+    const again = await Promise.all(tokens.slice(1).map((t) => verifyToken(t, opts)));
+    expect(again.map((r) => r.valid)).toEqual(Array(7).fill(true));
+    expect((await ledger.entries()).map((e) => e.jti).sort()).toEqual(all.map((c) => c.jti).sort());
+    expect(await ledger.verifyChain()).toMatchObject({ ok: true, length: 8 });
   });
 
   it('an unknown database is a configuration error that names it', async () => {
