@@ -5,14 +5,8 @@
  */
 import { Dexie, type DexieOptions, type EntityTable, type Table } from 'dexie';
 import type { StoredKey } from './keys.ts';
-import {
-  removeOrphanSegments,
-  segmentsOf,
-  type LedgerMeta,
-  type SegmentRecord,
-  type V2EntryRecord,
-  type V4SegmentRecord,
-} from './ledger.ts';
+import { removeOrphanSegments, type LedgerMeta } from './ledgerCatalog.ts';
+import { segmentsOf, type SegmentRecord, type V2EntryRecord, type V4SegmentRecord } from './ledger.ts';
 import { fromV4 } from './ledgerEntries.ts';
 
 export interface MetaRecord {

@@ -21,7 +21,7 @@
  * sequence number already written fails with a ConstraintError, and the append retries). One
  * transaction per batch: a batch is either all in or not at all.
  */
-import { Dexie, type Table } from 'dexie';
+import { Dexie } from 'dexie';
 import type { JWK } from 'jose';
 import {
   createCheckpoint,
@@ -33,13 +33,13 @@ import {
   type ChainReport,
   type Ledger,
   type LedgerEntry,
-  type LedgerKey,
   type LedgerQuery,
   type TaskRecord,
 } from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
 import { copyClaims, type EntryRecord } from './ledgerEntries.ts';
-import { columnsOf, SEGMENT_SIZE, type SegmentRecord } from './segmentColumns.ts';
+import type { LedgerMeta } from './ledgerCatalog.ts';
+import { columnsOf, SEGMENT_SIZE } from './segmentColumns.ts';
 import { readSegment, type SegmentDamage } from './segmentRead.ts';
 
 export {
@@ -52,6 +52,7 @@ export {
   type V4SegmentRecord,
 } from './ledgerEntries.ts';
 export { SEGMENT_SIZE, type SegmentRecord } from './segmentColumns.ts';
+export { LedgerCatalog, removeOrphanSegments, type LedgerMeta } from './ledgerCatalog.ts';
 export type { SegmentDamage } from './segmentRead.ts';
 
 /** What a read found: the entries, and what is wrong with the segments they were read from. */
@@ -66,14 +67,6 @@ const MEASURED = 10_000;
 /** Segments read per request. */
 const READ_SEGMENTS = 10;
 import { entryHashSync } from '../lib/entryHash.ts';
-
-export interface LedgerMeta {
-  id: string;
-  name: string;
-  createdAt: number;
-  /** The ledger's own signing key: with it, every append gets a receipt (L3). */
-  key?: LedgerKey;
-}
 
 /** The ledger was deleted (in this tab or another) before an append could be written. */
 export class LedgerDeletedError extends Error {
@@ -453,53 +446,4 @@ export function withDamage(report: ChainReport, damage: readonly SegmentDamage[]
     ...report.problems,
   ].sort((a, b) => a.seq - b.seq);
   return { ...report, ok: false, problems, firstBreak: problems[0]! };
-}
-
-/**
- * Deletes the segments of ledgers that no longer exist (what an import racing a delete left before
- * version 4 of the database); returns how many. Reads primary keys only, not the entries.
- */
-export async function removeOrphanSegments(
-  ledgers: { toCollection(): { primaryKeys(): PromiseLike<string[]> } },
-  segments: Table<SegmentRecord, [string, number]>,
-): Promise<number> {
-  const known = new Set(await ledgers.toCollection().primaryKeys());
-  const keys = await segments.toCollection().primaryKeys();
-  const orphans = keys.filter(([ledgerId]) => !known.has(ledgerId));
-  if (orphans.length) await segments.bulkDelete(orphans);
-  return orphans.length;
-}
-
-/** The list of ledgers: create, rename, delete (with their entries). */
-export class LedgerCatalog {
-  constructor(private readonly db: WorkbenchDb) {}
-
-  list(): Promise<LedgerMeta[]> {
-    return this.db.ledgers.orderBy('createdAt').toArray();
-  }
-
-  async create(name: string, opts: { key?: LedgerKey } = {}): Promise<LedgerMeta> {
-    const meta: LedgerMeta = {
-      id: crypto.randomUUID(),
-      name: name.trim() || 'Untitled ledger',
-      createdAt: Date.now(),
-    };
-    if (opts.key) meta.key = opts.key;
-    await this.db.ledgers.add(meta);
-    return meta;
-  }
-
-  async rename(id: string, name: string): Promise<void> {
-    await this.db.ledgers.update(id, { name: name.trim() });
-  }
-
-  async remove(id: string): Promise<void> {
-    await this.db.transaction('rw', this.db.ledgers, this.db.segments, async () => {
-      await this.db.segments
-        .where('[ledgerId+firstSeq]')
-        .between([id, -Infinity], [id, Infinity], true, true)
-        .delete();
-      await this.db.ledgers.delete(id);
-    });
-  }
 }
