@@ -419,8 +419,8 @@ test.describe('Ledger', () => {
     await expect(page.getByTestId('chain-status')).toContainText('Chain intact: 10,000 entries');
     await expect(page.getByTestId('ledger-meta')).toContainText('10,000 entries');
 
-    // A ledger this large is hashed in a worker while the page reads it (chainHashes.ts): the
-    // Re-checks above took its hashes, and an entry changed behind the app is still found.
+    // A ledger this large is also hashed in a worker while the page reads it (chainHashes.ts): the
+    // Re-checks above ran with it, and an entry changed behind the app is still found.
     await changeStoredToken(page, 7777);
     await page.getByRole('button', { name: 'Re-check' }).click();
     await expect(page.getByTestId('chain-status')).toContainText('Chain broken at entry #7777:');
