@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { entryHashSync } from '../lib/entryHash.ts';
-import { columnsOf, type ColumnEntry } from './segmentColumns.ts';
+import { chainedEntries as chained } from './testSegments.ts';
+import { columnsOf } from './segmentColumns.ts';
 import { hashSegment } from './segmentHashes.ts';
-
-/** Entries chained as an append makes them, tokens of any character. */
-function chained(n: number, prev = '0'.repeat(64)): ColumnEntry[] {
-  const out: ColumnEntry[] = [];
-  for (let i = 0; i < n; i++) {
-    const token = `tok.${i}.${'x'.repeat(i % 7)}\n💥`;
-    const entryHash = entryHashSync(prev, token);
-    out.push({ token, appendedAt: 1000 + i, prevHash: prev, entryHash, jti: `j${i}` });
-    prev = entryHash;
-  }
-  return out;
-}
 
 describe('the chain-hash worker’s hashes', () => {
   const entries = chained(5);

@@ -2,8 +2,10 @@
  * For tests that edit stored segments as devtools would: a segment's entries as plain objects to
  * change, and back into columns (the inverse of `columnsOf`, trusting the record).
  */
+import { entryHashSync } from '../lib/entryHash.ts';
 import {
   columnsOf,
+  HASH_LENGTH,
   PRESENT,
   type ColumnEntry,
   type SegmentRecord,
@@ -20,8 +22,8 @@ export function segmentEntries(s: SegmentRecord): EditableEntry[] {
     const e: EditableEntry = {
       token,
       appendedAt: s.appendedAt[i]!,
-      prevHash: s.hashes.slice(i * 128, i * 128 + 64),
-      entryHash: s.hashes.slice(i * 128 + 64, i * 128 + 128),
+      prevHash: s.hashes.slice(2 * HASH_LENGTH * i, 2 * HASH_LENGTH * i + HASH_LENGTH),
+      entryHash: s.hashes.slice(2 * HASH_LENGTH * i + HASH_LENGTH, 2 * HASH_LENGTH * (i + 1)),
       jti: piece(s.jti, i),
     };
     if (s.present[i]! & PRESENT.receipt) e.receipt = piece(s.receipt, i);
@@ -41,4 +43,16 @@ export function editSegment(s: SegmentRecord, edit: (entries: EditableEntry[]) =
     if (e.claims) kept[i] = e.claims;
   });
   return columnsOf(s.ledgerId, s.firstSeq, entries, kept);
+}
+
+/** `n` entries chained as an append makes them, after `prev`; tokens with a newline and an emoji in them. */
+export function chainedEntries(n: number, prev = '0'.repeat(64)): ColumnEntry[] {
+  const out: ColumnEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const token = `tok.${i}.${'x'.repeat(i % 7)}\n💥`;
+    const entryHash = entryHashSync(prev, token);
+    out.push({ token, appendedAt: 1000 + i, prevHash: prev, entryHash, jti: `j${i}` });
+    prev = entryHash;
+  }
+  return out;
 }

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { entryHashSync } from '../../lib/entryHash.ts';
-import { columnsOf, type ColumnEntry } from '../../storage/segmentColumns.ts';
+import { chainedEntries as chained } from '../../storage/testSegments.ts';
+import { columnsOf } from '../../storage/segmentColumns.ts';
 import { hashSegment } from '../../storage/segmentHashes.ts';
 import { HashTable } from './chainHashes.ts';
-
-/** Entries chained as an append makes them. */
-function chained(n: number, prev = '0'.repeat(64)): ColumnEntry[] {
-  const out: ColumnEntry[] = [];
-  for (let i = 0; i < n; i++) {
-    const token = `tok.${i}.${'x'.repeat(i % 7)}`;
-    const entryHash = entryHashSync(prev, token);
-    out.push({ token, appendedAt: 1000 + i, prevHash: prev, entryHash, jti: `j${i}` });
-    prev = entryHash;
-  }
-  return out;
-}
 
 describe('hashes from the chain-hash worker', () => {
   const entries = chained(5);
