@@ -231,20 +231,9 @@ describe('PostgreSQL ledger: the database keeps it append-only', () => {
   });
 
   it('down past retryMs: the token is refused (503-worthy), its jti released in Redis, and accepted once it is back', async () => {
-    const agent = await generateSigningKey({ kid: 'agent-down' });
-    const iss = 'spiffe://example.com/agent/down';
-    const trust = parseTrustStore({ issuers: { [iss]: { keys: [agent.publicJwk] } } });
-    const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      iss,
-      aud: ['v'],
-      jti: crypto.randomUUID(),
-      exec_act: 'a',
-      pred: [],
-      iat: now,
-      exp: now + 600,
-    };
-    const { token } = await createToken(claims, { key: agent.privateKey, kid: 'agent-down', now });
+    const { trust, claimsOf, sign } = await tokenMaker('down');
+    const claims = claimsOf();
+    const token = await sign(claims);
     const replay = await redisReplay();
     const ledger = await pgLedger({ retryMs: 300 });
     // The DAG look-ups (step 15) go to a task store of their own here: with the ledger's, a ledger
@@ -267,23 +256,9 @@ describe('PostgreSQL ledger: the database keeps it append-only', () => {
   });
 
   it('a batched task look-up that fails: every verification waiting on it is refused with a clear error, none recorded', async () => {
-    const agent = await generateSigningKey({ kid: 'agent-lookup' });
-    const iss = 'spiffe://example.com/agent/lookup';
-    const trust = parseTrustStore({ issuers: { [iss]: { keys: [agent.publicJwk] } } });
-    const now = Math.floor(Date.now() / 1000);
-    const claimsOf = () => ({
-      iss,
-      aud: ['v'],
-      jti: crypto.randomUUID(),
-      exec_act: 'a',
-      pred: [],
-      iat: now,
-      exp: now + 600,
-    });
+    const { trust, claimsOf, sign } = await tokenMaker('lookup');
     const all = Array.from({ length: 8 }, claimsOf);
-    const tokens = await Promise.all(
-      all.map(async (c) => (await createToken(c, { key: agent.privateKey, kid: 'agent-lookup', now })).token),
-    );
+    const tokens = await Promise.all(all.map(sign));
     const replay = await redisReplay();
     const ledger = await pgLedger();
     const opts = { trust, audience: 'v', replay, ledger };
@@ -323,3 +298,24 @@ describe('PostgreSQL ledger: the database keeps it append-only', () => {
     expect((err as Error).message).toMatch(/database "no_such_db" does not exist/);
   });
 });
+
+/** An agent `spiffe://example.com/agent/<name>` trusted for audience `v`: fresh root-task claims, and them signed. */
+async function tokenMaker(name: string) {
+  const kid = `agent-${name}`;
+  const agent = await generateSigningKey({ kid });
+  const iss = `spiffe://example.com/agent/${name}`;
+  const trust = parseTrustStore({ issuers: { [iss]: { keys: [agent.publicJwk] } } });
+  const now = Math.floor(Date.now() / 1000);
+  const claimsOf = () => ({
+    iss,
+    aud: ['v'],
+    jti: crypto.randomUUID(),
+    exec_act: 'a',
+    pred: [] as string[],
+    iat: now,
+    exp: now + 600,
+  });
+  const sign = async (claims: ReturnType<typeof claimsOf>) =>
+    (await createToken(claims, { key: agent.privateKey, kid, now })).token;
+  return { trust, claimsOf, sign };
+}
