@@ -5,20 +5,10 @@
  * page (page.evaluate cannot take functions as arguments), each helper installs it first.
  */
 import type { Page } from '@playwright/test';
+import type { EditableEntry } from '../src/storage/testSegments.ts';
 
 /** An entry of a stored segment, as plain values; `claims` is a stored copy (only migrated entries have one). */
-export interface PageEntry {
-  token: string;
-  appendedAt: number;
-  prevHash: string;
-  entryHash: string;
-  receipt?: string;
-  jti: string;
-  wid?: string;
-  iss?: string;
-  exec_act?: string;
-  claims?: Record<string, unknown>;
-}
+export type PageEntry = EditableEntry;
 
 /** A stored segment record: its key fields and its columns (left opaque here). */
 export interface PageSegment {
