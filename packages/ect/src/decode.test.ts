@@ -1,7 +1,8 @@
+import * as fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { encodeBase64Url, encodeBase64UrlText } from './base64url.ts';
 import { decodeToken, MAX_TOKEN_LENGTH, type DecodeResult } from './decode.ts';
-import { splitInput } from './input.ts';
+import { splitInput, splitLines } from './input.ts';
 import { handToken, l1Token, NOW } from '../test/fixtures.ts';
 
 const HEADER = { alg: 'ES256', typ: 'exec+jwt', kid: 'agent-a-key' };
@@ -61,6 +62,40 @@ describe('splitInput', () => {
     const r = splitInput(`${a}\r\n${b}\r\n${c}\r\n`);
     expect(r.tokens).toEqual([a, b, c]);
     for (const t of r.tokens) expect(t).not.toMatch(/\r/);
+  });
+
+  it('splitLines: the tokens the line form had (split at \\r?\\n), and the same when the text is cut at line ends', () => {
+    // The line form as it was before splitLines (a regex split), for comparison.
+    const before = (text: string) =>
+      text
+        .trim()
+        .split(/\r?\n/)
+        .flatMap((line) => line.replace(/^\s*execution-context\s*:/i, '').split(','))
+        .map((t) => t.trim())
+        .filter(Boolean);
+    const piece = fc.constantFrom(
+      'a',
+      'b.c',
+      ',',
+      ' ',
+      '\t',
+      '\r',
+      '\n',
+      '\r\n',
+      'Execution-Context:',
+      ' execution-context :',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.nat(), (pieces, cut) => {
+        const text = pieces.join('');
+        expect(splitLines(text)).toEqual(before(text));
+        // Cut after some '\n': the two parts' tokens, one after the other, are the whole's.
+        const ends = [...text.matchAll(/\n/g)].map((m) => m.index + 1);
+        const at = ends.length ? ends[cut % ends.length]! : text.length;
+        expect(splitLines(text.slice(at), splitLines(text.slice(0, at)))).toEqual(before(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('reads a ledger bundle', () => {

@@ -137,7 +137,7 @@ export {
   type JsonObject,
   type PartResult,
 } from './decode.ts';
-export { splitInput, type SplitResult } from './input.ts';
+export { splitInput, splitLines, type SplitResult } from './input.ts';
 export {
   checkClaims,
   checkExt,
