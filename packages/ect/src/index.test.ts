@@ -95,6 +95,7 @@ const API = [
   'signReceipt',
   'signatureOutcomeOf',
   'splitInput',
+  'splitLines',
   'taskRecord',
   'unusableKeyReason',
   'validStoredReport',
