@@ -13,6 +13,17 @@ describe('entryHashSync', () => {
     }
   });
 
+  it("gives the core's hash when the previous hash ends where the token's first character completes it", async () => {
+    // A damaged ledger's prevHash may end in half a surrogate pair: hashed as prevHash + token.
+    for (const [p, token] of [
+      ['a'.repeat(63) + '\uD834', '\uDD1Erest'],
+      ['\uD834', 'x'],
+      ['é'.repeat(64), 'tâche'],
+      ['', 'token'],
+    ] as const)
+      expect(entryHashSync(p, token)).toBe(await computeEntryHash(p, token));
+  });
+
   it('differs when one character of the token or the previous hash changes', () => {
     const a = entryHashSync(GENESIS_HASH, 'token-a');
     expect(a).toMatch(/^[0-9a-f]{64}$/);
