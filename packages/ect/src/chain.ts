@@ -46,11 +46,11 @@ export interface LedgerKey {
 }
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-const hex = (buf: ArrayBuffer): string => {
-  let s = '';
-  for (const b of new Uint8Array(buf)) s += HEX[b]!;
-  return s;
-};
+/**
+ * Lowercase hex, one flat string: built with `s += HEX[b]` a 32-byte digest was a rope of some
+ * thirty pieces, kept as such by whatever holds the hash (830 bytes against 85; issue 17).
+ */
+const hex = (buf: ArrayBuffer): string => Array.from(new Uint8Array(buf), (b) => HEX[b]!).join('');
 
 /**
  * The bytes whose SHA-256 is an entry's `entry_hash`: `prev_hash ‖ token` as UTF-8. For a store
