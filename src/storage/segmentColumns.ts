@@ -96,11 +96,13 @@ export function columnsOf(
   const n = entries.length;
   const appendedAt = new Float64Array(n);
   const present = new Uint8Array(n);
-  const hashes = new Array<string>(n);
+  // prevHash and entryHash of each entry side by side, joined once (no string per entry made to be joined).
+  const hashes = new Array<string>(2 * n);
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
     appendedAt[i] = e.appendedAt;
-    hashes[i] = e.prevHash + e.entryHash;
+    hashes[2 * i] = e.prevHash;
+    hashes[2 * i + 1] = e.entryHash;
     let bits = 0;
     if (e.receipt !== undefined) bits |= PRESENT.receipt;
     if (e.wid !== undefined) bits |= PRESENT.wid;
