@@ -150,7 +150,11 @@ function prepare(list: readonly string[]) {
     const [h, p, s] = t.split('.') as [string, string, string];
     const d = decodeToken(t);
     const kid = d.ok && d.decoded.header ? (d.decoded.header.kid as string) : '';
-    return { data: encoder.encode(`${h}.${p}`), sig: decodeBase64Url(s), key: byKid.get(kid)! };
+    return {
+      data: encoder.encode(`${h}.${p}`),
+      sig: decodeBase64Url(s) as Uint8Array<ArrayBuffer>,
+      key: byKid.get(kid)!,
+    };
   });
 }
 
