@@ -236,11 +236,17 @@ async function appImport(context: BrowserContext, base: string, file: string, ra
   let importMs = 0;
   const flow = await heapPeak(tab, async () => {
     const profiler = PROFILE ? await startProfile(tab) : null;
+    if (PROFILE)
+      await context.browser()!.startTracing(tab, {
+        path: `${PROFILE}.appimport.trace.json`,
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+      });
     await tab.getByLabel('Import a file').setInputFiles(file);
     const outcome = tab.getByTestId('import-outcome');
     await outcome.getByText(`Added ${fmt(HUGE)} entries`).waitFor({ timeout: 900_000 });
     importMs = performance.now() - t0;
     if (profiler) await profiler.stop(`${PROFILE}.appimport.cpuprofile`);
+    if (PROFILE) await context.browser()!.stopTracing();
     const said = await outcome.innerText();
     if (/skipped|despite/.test(said)) throw new Error(`the import says: ${said}`);
     const tasks = await tab.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
