@@ -6,8 +6,7 @@ describe('readText', () => {
     // "é" is 2 bytes, "€" 3 and "𝄞" 4: slices of 5 bytes split some of each.
     const text = '\uFEFFeyJhbGciOi.é€𝄞\nsecond line é€𝄞 and the end';
     const blob = new Blob([text]);
-    for (const slice of [1, 2, 3, 5, 7])
-      expect(await readText(blob, slice)).toBe(await blob.text());
+    for (const slice of [1, 2, 3, 5, 7]) expect(await readText(blob, slice)).toBe(await blob.text());
     expect(await readText(blob, 5)).toBe(text.slice(1)); // the BOM dropped, as Blob.text() drops it
   });
 
