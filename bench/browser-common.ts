@@ -12,7 +12,9 @@ export const HUGE = Number(process.env.BENCH_HUGE ?? 250000);
 /**
  * BENCH_PROFILE=/tmp/x: the huge part writes DevTools CPU profiles of the page, /tmp/x.import.cpuprofile
  * (the import) and /tmp/x.graph.cpuprofile (opening the app on the Graph tab), and traces of both
- * (/tmp/x.import.trace.json, /tmp/x.graph.trace.json: their tasks).
+ * (/tmp/x.import.trace.json, /tmp/x.graph.trace.json: their tasks), the Ledger tab opened
+ * (/tmp/x.table.cpuprofile), the app's own import of the file (/tmp/x.appimport.cpuprofile, .trace.json) and the
+ * Graph tab clicked after it (/tmp/x.aftergraph.cpuprofile).
  */
 export const PROFILE = process.env.BENCH_PROFILE;
 /**

@@ -52,6 +52,17 @@ export async function huge(browser: Browser, base: string, probe: string) {
     rawMs,
     `${fmt(rawMs)} ms raw verify of ${fmt(HUGE)} tokens, one thread (${rawCpu.toFixed(1)} s of CPU)`,
   );
+  // BENCH_HUGE_APP=only: the app's own import alone (appImport), without the bench page's.
+  if (process.env.BENCH_HUGE_APP === 'only') {
+    const file = await tokensFile(page);
+    try {
+      await appImport(page.context(), base, file, rawMs);
+    } finally {
+      rmSync(file, { force: true });
+      await page.context().close();
+    }
+    return;
+  }
   console.error('  import…');
   await page.evaluate((n) => (globalThis as unknown as InPage).ectBench.prepareImport(n), HUGE);
   await page.evaluate(() => (globalThis as unknown as InPage).ectBench.watchTasks());
@@ -103,7 +114,7 @@ export async function huge(browser: Browser, base: string, probe: string) {
   );
   // BENCH_HUGE_OPEN=0: the import alone (its before/after pairs need no Graph tab).
   if (process.env.BENCH_HUGE_OPEN === '0') return void (await page.context().close());
-  // BENCH_HUGE_APP=0 leaves out the app's own import at the end (appImport): it needs the tokens
+  // BENCH_HUGE_APP=0 leaves out the app's own import at the end (appImport; =only runs it alone): it needs the tokens
   // as a file, written now, while this page is still the bench page that holds them.
   const file = process.env.BENCH_HUGE_APP === '0' ? null : await tokensFile(page);
   console.error('  the Graph tab…');
@@ -224,16 +235,26 @@ async function appImport(context: BrowserContext, base: string, file: string, ra
   const t0 = performance.now();
   let importMs = 0;
   const flow = await heapPeak(tab, async () => {
+    const profiler = PROFILE ? await startProfile(tab) : null;
+    if (PROFILE)
+      await context.browser()!.startTracing(tab, {
+        path: `${PROFILE}.appimport.trace.json`,
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+      });
     await tab.getByLabel('Import a file').setInputFiles(file);
     const outcome = tab.getByTestId('import-outcome');
     await outcome.getByText(`Added ${fmt(HUGE)} entries`).waitFor({ timeout: 900_000 });
     importMs = performance.now() - t0;
+    if (profiler) await profiler.stop(`${PROFILE}.appimport.cpuprofile`);
+    if (PROFILE) await context.browser()!.stopTracing();
     const said = await outcome.innerText();
     if (/skipped|despite/.test(said)) throw new Error(`the import says: ${said}`);
     const tasks = await tab.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
+    const graphProfiler = PROFILE ? await startProfile(tab) : null;
     const g0 = performance.now();
     await tab.getByRole('navigation', { name: 'Workbench' }).getByRole('link', { name: 'Graph' }).click();
     const drawn = await tab.evaluate((ms) => (globalThis as unknown as InPage).ectProbe.redrawn(ms), 600_000);
+    if (graphProfiler) await graphProfiler.stop(`${PROFILE}.aftergraph.cpuprofile`);
     return { tasks, drawn, overviewMs: performance.now() - g0 };
   });
   const graphTasks = await tab.evaluate(() => (globalThis as unknown as InPage).ectProbe.takeLongTasks());
