@@ -70,6 +70,7 @@ export function entryHashSync(prevHash: string, token: string): string {
     const first = encoder.encodeInto(prevHash, scratch).written;
     length = first + encoder.encodeInto(token, first === 64 ? afterHash : scratch.subarray(first)).written;
   }
+  // oxlint-disable-next-line no-underscore-dangle -- noble's clone() is _cloneInto() into a new instance; given one, it reuses it
   initial._cloneInto(hasher).update(scratch.subarray(0, length)).digestInto(digest);
   return hexOf(digest);
 }
