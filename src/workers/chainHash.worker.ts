@@ -1,11 +1,12 @@
 /**
- * The chain-hash worker: reads a ledger's stored segments from IndexedDB itself and computes
- * every entry's hash (segmentHashes.ts), a batch of segments at a time, while the page reads and
- * decodes the same entries. Hashing was about 45% of the page's ledger check when a large ledger
- * opens (50,000 entries: 581 of 1,257 ms, Chromium at load 7); on a second core it costs the page
- * nothing. The page asks with ChainHashRequest and takes each ChainHashAnswer as it comes
+ * The chain-hash worker: reads a ledger's stored segments from IndexedDB itself, computes every
+ * entry's hash and decodes its token's claims (segmentHashes.ts), a batch of segments at a time,
+ * while the page reads the same entries. Hashing was about 45% of the page's ledger check when a
+ * large ledger opens (50,000 entries: 581 of 1,257 ms, Chromium at load 7), and decoding the
+ * tokens most of the rest; on a second core they cost the page only taking the answers. The page
+ * asks with ChainHashRequest and takes each ChainHashAnswer as it comes
  * (src/state/ledger/chainHashes.ts); what has not come when the page's check reaches it, the page
- * hashes itself.
+ * hashes and decodes itself.
  */
 import { WorkbenchDb } from '../storage/db.ts';
 import { hashSegment, type SegmentHashes } from '../storage/segmentHashes.ts';
