@@ -40,11 +40,17 @@ scope.onmessage = (event) => {
 async function hashLedger({ ledgerId, upTo }: ChainHashRequest): Promise<void> {
   const db = new WorkbenchDb();
   try {
-    let lower = 1;
+    // From the last segment back: the page's check goes from the first entry on, doing itself
+    // what has not come, and the two meet somewhere in between, each entry done once. Going
+    // forward, the page caught up with the worker and then hashed and decoded every entry left
+    // as the worker did the same (100,000 entries, load 3-4: the page still spent about 0.6 s
+    // decoding and 0.5 s hashing).
+    let upper = upTo;
     for (;;) {
       const batch = await db.segments
         .where('[ledgerId+firstSeq]')
-        .between([ledgerId, lower], [ledgerId, upTo], true, true)
+        .between([ledgerId, 1], [ledgerId, upper], true, true)
+        .reverse()
         .limit(BATCH)
         .toArray();
       // Each segment as soon as it is hashed: the page's check takes what has come when it gets there.
@@ -53,7 +59,8 @@ async function hashLedger({ ledgerId, upTo }: ChainHashRequest): Promise<void> {
         if (hashed) scope.postMessage({ kind: 'segments', segments: [hashed] }, [hashed.tokenLengths.buffer]);
       }
       if (batch.length < BATCH) return;
-      lower = batch[batch.length - 1]!.firstSeq + 1;
+      upper = batch[batch.length - 1]!.firstSeq - 1;
+      if (upper < 1) return;
     }
   } finally {
     db.close();
