@@ -112,7 +112,14 @@ export function hashesFromWorker(ledgerId: string, upTo: number): EntryHashes | 
   };
   worker.postMessage({ ledgerId, upTo } satisfies ChainHashRequest);
   return {
-    hash: (seq, prevHash, token) => table.get(seq, prevHash, token) ?? entryHashSync(prevHash, token),
+    hash(seq, prevHash, token) {
+      const hash = table.get(seq, prevHash, token);
+      if (hash === undefined) return entryHashSync(prevHash, token);
+      // The worker goes from the last segment back, and answers in order: the page's check has
+      // reached what the worker did, and what it does next, the page has done already.
+      stop();
+      return hash;
+    },
     claims: (seq, prevHash, token) => table.claims(seq, prevHash, token),
     get fromWorker() {
       return table.used;
