@@ -338,6 +338,8 @@ test.describe('Ledger', () => {
   }, testInfo) => {
     test.setTimeout(240_000);
     const tokens = cleanTokens(10_000);
+    // 5.7 MB: the file is read in two slices (src/lib/readText.ts, 4 MB each), the 4 MB cut inside
+    // a token; every token must still arrive whole.
     const file = {
       name: 'ledger-10k.json',
       mimeType: 'application/json',

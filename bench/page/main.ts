@@ -102,8 +102,9 @@ async function makeTokens(n: number): Promise<number> {
   return n;
 }
 
-function getTokens(n: number): string[] {
-  return tokens.slice(0, n);
+/** `n` of the tokens made, from the `from`th. */
+function getTokens(n: number, from = 0): string[] {
+  return tokens.slice(from, from + n);
 }
 
 /**

@@ -16,6 +16,7 @@ import { filterRows } from './rows.ts';
 import { useLedgerView } from './store.ts';
 import { useRows } from './useRows.ts';
 import { catchUp, useLedgerSync } from './sync.ts';
+import { readText } from '../../lib/readText.ts';
 
 /**
  * The Ledger tab: several append-only, hash-chained audit ledgers kept in this browser.
@@ -192,7 +193,7 @@ function useDropImport(enabled: boolean): boolean {
       if (!enabled || !e.dataTransfer) return;
       const start = useLedgerView.getState().startImport;
       const file = e.dataTransfer.files[0];
-      if (file) void start(() => file.text(), file.name);
+      if (file) void start(() => readText(file), file.name);
       else {
         const text = e.dataTransfer.getData('text/plain');
         if (text.trim()) void start(text, 'the dropped text');
