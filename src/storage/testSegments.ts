@@ -45,11 +45,18 @@ export function editSegment(s: SegmentRecord, edit: (entries: EditableEntry[]) =
   return columnsOf(s.ledgerId, s.firstSeq, entries, kept);
 }
 
-/** `n` entries chained as an append makes them, after `prev`; tokens with a newline and an emoji in them. */
-export function chainedEntries(n: number, prev = '0'.repeat(64)): ColumnEntry[] {
+/**
+ * `n` entries chained as an append makes them, after `prev`; by default tokens with a newline and
+ * an emoji in them (which do not decode), else `tokenAt(i)`.
+ */
+export function chainedEntries(
+  n: number,
+  prev = '0'.repeat(64),
+  tokenAt = (i: number) => `tok.${i}.${'x'.repeat(i % 7)}\n💥`,
+): ColumnEntry[] {
   const out: ColumnEntry[] = [];
   for (let i = 0; i < n; i++) {
-    const token = `tok.${i}.${'x'.repeat(i % 7)}\n💥`;
+    const token = tokenAt(i);
     const entryHash = entryHashSync(prev, token);
     out.push({ token, appendedAt: 1000 + i, prevHash: prev, entryHash, jti: `j${i}` });
     prev = entryHash;

@@ -137,6 +137,25 @@ describe('decodeToken: levels', () => {
     expect(d.token).toBe(JWS);
   });
 
+  it('gives each decoded token a header of its own, a header decoded before too', () => {
+    // Headers are decoded once per distinct text (decode.ts, knownHeaders): what one caller
+    // does to its header must not show in the next token's.
+    const first = decodedOf(decodeToken(JWS));
+    (first.header as Record<string, unknown>).kid = 'changed';
+    delete (first.header as Record<string, unknown>).typ;
+    const second = decodedOf(decodeToken(JWS));
+    expect(second.header).toEqual(HEADER);
+    expect(second.header).not.toBe(first.header);
+  });
+
+  it('decodes a header with an object in it (a jwk) the same every time', () => {
+    const header = { ...HEADER, jwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' } };
+    const token = handToken(header, PAYLOAD);
+    const first = decodedOf(decodeToken(token));
+    (first.header as { jwk: Record<string, unknown> }).jwk.x = 'changed';
+    expect(decodedOf(decodeToken(token)).header).toEqual(header);
+  });
+
   it('trims white space around the token', () => {
     expect(decodedOf(decodeToken(`\n  ${JWS}\t `)).token).toBe(JWS);
   });

@@ -107,6 +107,37 @@ export function decodeJsonPart(part: string): PartResult {
   return { ok: true, value: value as JsonObject };
 }
 
+/**
+ * JWS headers decoded before, by their base64url text. A ledger's tokens share a handful of
+ * headers (one per signing key), and decoding each token's header again was about a fifth of
+ * decoding it (atob, JSON.parse and the duplicate-key scan of ~100 characters). Only headers whose
+ * values are all primitives are kept, and each caller gets a copy of its own: a decoded token's
+ * header is its caller's to change, as before. Bounded: cleared when full.
+ */
+const knownHeaders = new Map<string, JsonObject>();
+const KNOWN_HEADERS_MAX = 64;
+const KNOWN_HEADER_MAX_LENGTH = 1024;
+
+const flat = (o: JsonObject): boolean => {
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'object' && v !== null) return false;
+  }
+  return true;
+};
+
+/** decodeJsonPart of a JWS header, from knownHeaders when it was decoded before. */
+function headerPart(h: string): PartResult {
+  const known = knownHeaders.get(h);
+  if (known) return { ok: true, value: { ...known } };
+  const header = decodeJsonPart(h);
+  if (header.ok && h.length <= KNOWN_HEADER_MAX_LENGTH && flat(header.value)) {
+    if (knownHeaders.size >= KNOWN_HEADERS_MAX) knownHeaders.clear();
+    knownHeaders.set(h, { ...header.value });
+  }
+  return header;
+}
+
 /** Decodes a token of any level without verifying it (step 1): level detection, strict base64url, JSON objects without duplicate member names. */
 export function decodeToken(input: string): DecodeResult {
   const token = input.trim();
@@ -120,7 +151,7 @@ export function decodeToken(input: string): DecodeResult {
   const parts = token.split('.');
   if (parts.length === 3) {
     const [h, p, s] = parts as [string, string, string];
-    const header = decodeJsonPart(h);
+    const header = headerPart(h);
     if (header.ok && typeof header.value.alg === 'string') {
       return decodeJwsRest(token, header.value, [h, p, s]);
     }

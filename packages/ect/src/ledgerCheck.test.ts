@@ -107,6 +107,30 @@ describe('checkLedger: an injected hasher (hashEntry)', () => {
   });
 });
 
+describe('checkLedger: claims decoded elsewhere (decodedClaims)', () => {
+  it('are what the check shows and compares a stored copy with; undefined: decoded here', async () => {
+    const entries = await ledgerOf(3, false);
+    const asked: [number, string][] = [];
+    const given = { jti: entries[1]!.jti, exec_act: 'decoded elsewhere' };
+    const shown: Record<number, unknown> = {};
+    const r = await checkLedger(entries, {
+      decodedClaims: (i, token) => (asked.push([i, token]), i === 1 ? given : undefined),
+      storedClaims: () => undefined,
+      onClaims: (i, c) => (shown[i] = c),
+    });
+    expect(r.ok).toBe(true);
+    expect(asked).toEqual(entries.map((e, i) => [i, e.token]));
+    expect(shown[1]).toBe(given);
+    expect((shown[0] as { exec_act: string }).exec_act).toBe('task_1');
+    expect((shown[2] as { exec_act: string }).exec_act).toBe('task_3');
+    // A stored jti that is not the given claims' jti is a changed copy, as with claims decoded here.
+    entries[1]!.jti = 'forged';
+    const changed = await checkLedger(entries, { decodedClaims: (i) => (i === 1 ? given : undefined) });
+    expect(found(changed)).toEqual(['2:chain_broken']);
+    expect(changed.problems[0]!.message).toContain('jti stored as "forged"');
+  });
+});
+
 describe('checkLedger: storedClaims', () => {
   it('compares the copy the store says it keeps, and none where it keeps none', async () => {
     const entries = await ledgerOf(3, false);

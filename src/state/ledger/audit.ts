@@ -196,12 +196,20 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
         ctx.set({ progress: { phase: 'auditing', done: 0, total: entries.length } });
         checked = await checkLedger(entries, {
           ...checkOpts,
-          ...(hashes ? { hashEntry: (prev, token, i) => hashes.hash(all[i]!.seq, prev, token) } : {}),
+          ...(hashes
+            ? {
+                hashEntry: (prev, token, i) => hashes.hash(all[i]!.seq, prev, token),
+                decodedClaims: (i, token) => hashes.claims(all[i]!.seq, all[i]!.prevHash, token),
+              }
+            : {}),
           onClaims: (i, claims) => fromToken(all[i]!, claims),
           pause: yieldToPage,
         });
         damage = read.damage;
-        if (hashes) performance.mark('ect.ledger.worker_hashes', { detail: hashes.fromWorker });
+        if (hashes) {
+          performance.mark('ect.ledger.worker_hashes', { detail: hashes.fromWorker });
+          performance.mark('ect.ledger.worker_claims', { detail: hashes.claimsFromWorker });
+        }
       } finally {
         hashes?.stop();
       }

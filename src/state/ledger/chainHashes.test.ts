@@ -23,4 +23,19 @@ describe('hashes from the chain-hash worker', () => {
     expect(table.get(19, next[2]!.entryHash, 'tok')).toBeUndefined();
     expect(table.used).toBe(8);
   });
+
+  it('give the claims the worker decoded under the same conditions as their hashes', () => {
+    const table = new HashTable();
+    const hashed = hashSegment(segment)!;
+    hashed.claims = entries.map((_, i) => (i === 2 ? null : { jti: `j${i}` }));
+    table.add([hashed]);
+    const [a, b, c] = entries;
+    expect(table.claims(11, a!.prevHash, a!.token)).toEqual({ jti: 'j0' });
+    // Read differently by the page, or not decoded by the worker: the page decodes it itself.
+    expect(table.claims(12, a!.prevHash, b!.token)).toBeUndefined();
+    expect(table.claims(12, b!.prevHash, `${b!.token}!`)).toBeUndefined();
+    expect(table.claims(13, c!.prevHash, c!.token)).toBeUndefined();
+    expect(table.claims(16, b!.prevHash, b!.token)).toBeUndefined();
+    expect(table.claimsUsed).toBe(1);
+  });
 });
