@@ -23,10 +23,20 @@ const valueOf = (code: number) => (code < 128 ? VALUE[code]! : -1);
  * precisely what is wrong.
  */
 export function decodeBase64Url(input: string): Uint8Array {
+  if (input.length % 4 === 1) return checkedDecode(input);
+  const out = new Uint8Array((input.length * 3) >> 2);
+  return decodeInto(input, out) < 0 ? checkedDecode(input) : out;
+}
+
+/**
+ * The table decode of `input` into `out` (room for its bytes): the count written, or -1 for
+ * anything unusual (a character outside the alphabet, a length of 4n + 1, unused bits set in the
+ * last character), which the callers leave to checkedDecode for its precise error.
+ */
+function decodeInto(input: string, out: Uint8Array): number {
   const n = input.length;
   const rem = n % 4;
-  if (rem === 1) return checkedDecode(input);
-  const out = new Uint8Array((n * 3) >> 2);
+  if (rem === 1) return -1;
   const full = n - rem;
   let o = 0;
   for (let i = 0; i < full; i += 4) {
@@ -34,7 +44,7 @@ export function decodeBase64Url(input: string): Uint8Array {
     const b = valueOf(input.charCodeAt(i + 1));
     const c = valueOf(input.charCodeAt(i + 2));
     const d = valueOf(input.charCodeAt(i + 3));
-    if ((a | b | c | d) < 0) return checkedDecode(input);
+    if ((a | b | c | d) < 0) return -1;
     out[o++] = (a << 2) | (b >> 4);
     out[o++] = ((b & 15) << 4) | (c >> 2);
     out[o++] = ((c & 3) << 6) | d;
@@ -44,11 +54,11 @@ export function decodeBase64Url(input: string): Uint8Array {
     const b = valueOf(input.charCodeAt(full + 1));
     const c = rem === 3 ? valueOf(input.charCodeAt(full + 2)) : 0;
     // Unused bits of the last character must be zero (see checkedDecode).
-    if ((a | b | c) < 0 || (rem === 2 ? b & 15 : c & 3)) return checkedDecode(input);
+    if ((a | b | c) < 0 || (rem === 2 ? b & 15 : c & 3)) return -1;
     out[o++] = (a << 2) | (b >> 4);
     if (rem === 3) out[o++] = ((b & 15) << 4) | (c >> 2);
   }
-  return out;
+  return o;
 }
 
 /** The standard alphabet's characters for base64url's two of its own (for atob). */
@@ -97,36 +107,13 @@ const CHARS_PER_CALL = 8192;
  * Anything unusual takes decodeBase64Url's way, which throws the precise error.
  */
 export function decodeBase64UrlLatin1(input: string): string {
-  const n = input.length;
-  const rem = n % 4;
-  if (rem === 1) return latin1(decodeBase64Url(input));
-  const size = (n * 3) >> 2;
+  const size = (input.length * 3) >> 2;
   if (size > scratch.length) {
     if (size > MAX_SCRATCH) return latin1(decodeBase64Url(input));
     scratch = new Uint8Array(Math.min(MAX_SCRATCH, Math.max(size, scratch.length * 2)));
   }
-  const out = scratch;
-  const full = n - rem;
-  let o = 0;
-  for (let i = 0; i < full; i += 4) {
-    const a = valueOf(input.charCodeAt(i));
-    const b = valueOf(input.charCodeAt(i + 1));
-    const c = valueOf(input.charCodeAt(i + 2));
-    const d = valueOf(input.charCodeAt(i + 3));
-    if ((a | b | c | d) < 0) return latin1(decodeBase64Url(input)); // throws
-    out[o++] = (a << 2) | (b >> 4);
-    out[o++] = ((b & 15) << 4) | (c >> 2);
-    out[o++] = ((c & 3) << 6) | d;
-  }
-  if (rem) {
-    const a = valueOf(input.charCodeAt(full));
-    const b = valueOf(input.charCodeAt(full + 1));
-    const c = rem === 3 ? valueOf(input.charCodeAt(full + 2)) : 0;
-    if ((a | b | c) < 0 || (rem === 2 ? b & 15 : c & 3)) return latin1(decodeBase64Url(input)); // throws
-    out[o++] = (a << 2) | (b >> 4);
-    if (rem === 3) out[o++] = ((b & 15) << 4) | (c >> 2);
-  }
-  return latin1(out, o);
+  const o = decodeInto(input, scratch);
+  return o < 0 ? latin1(decodeBase64Url(input)) : latin1(scratch, o); // decodeBase64Url throws
 }
 
 /** The first `n` bytes (all by default) as a binary string. */
