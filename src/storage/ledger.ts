@@ -27,7 +27,6 @@ import {
   createCheckpoint,
   GENESIS_HASH,
   MemoryTaskStore,
-  signReceipt,
   taskRecord,
   verifyChain,
   type ChainReport,
@@ -37,10 +36,10 @@ import {
   type TaskRecord,
 } from 'wimse-ect';
 import type { WorkbenchDb } from './db.ts';
-import { copyClaims, type EntryRecord } from './ledgerEntries.ts';
+import type { EntryRecord } from './ledgerEntries.ts';
 import type { LedgerMeta } from './ledgerCatalog.ts';
 import { columnsOf, SEGMENT_SIZE } from './segmentColumns.ts';
-import { readSegment, type SegmentDamage } from './segmentRead.ts';
+import { readSegment, withDamage, type SegmentDamage } from './segmentRead.ts';
 
 export {
   CLAIMS_NOT_READ,
@@ -53,7 +52,8 @@ export {
 } from './ledgerEntries.ts';
 export { SEGMENT_SIZE, type SegmentRecord } from './segmentColumns.ts';
 export { LedgerCatalog, removeOrphanSegments, type LedgerMeta } from './ledgerCatalog.ts';
-export type { SegmentDamage } from './segmentRead.ts';
+export { withDamage, type SegmentDamage } from './segmentRead.ts';
+export type { AppendOptions } from './ledgerAppend.ts';
 
 /** What a read found: the entries, and what is wrong with the segments they were read from. */
 export interface EntriesRead {
@@ -66,8 +66,7 @@ const MEASURED = 10_000;
 
 /** Segments read per request. */
 const READ_SEGMENTS = 10;
-import { entryHashSync } from '../lib/entryHash.ts';
-import { yieldToPage } from '../lib/yieldToPage.ts';
+import { prepareEntries, type AppendOptions } from './ledgerAppend.ts';
 
 /** The ledger was deleted (in this tab or another) before an append could be written. */
 export class LedgerDeletedError extends Error {
@@ -87,18 +86,6 @@ export class LedgerConflictError extends Error {
 }
 
 const MAX_RETRIES = 20;
-const PROGRESS_EVERY = 250;
-/** The append's hashing gives the page a turn once it has run this long (ms). */
-const YIELD_MS = 20;
-
-export interface AppendOptions {
-  /** Unix milliseconds recorded as the append time (default: now). */
-  now?: number;
-  /** Cancels the append until its last entry is prepared; nothing is written then. */
-  signal?: AbortSignal;
-  /** Progress of preparing the batch (hashes, receipts); done === total when only the write is left. */
-  onProgress?: (done: number, total: number) => void;
-}
 
 export class IndexedDbLedger implements Ledger {
   readonly #db: WorkbenchDb;
@@ -328,7 +315,9 @@ export class IndexedDbLedger implements Ledger {
     try {
       for (let start = 0; start < items.length; start += SEGMENT_SIZE) {
         const end = Math.min(items.length, start + SEGMENT_SIZE);
-        const chunk = await Dexie.waitFor(this.#prepare(items, start, end, base.seq, prev, now, opts));
+        const chunk = await Dexie.waitFor(
+          prepareEntries(this.id, this.#meta.key, items, start, end, base.seq, prev, now, opts),
+        );
         prev = chunk[chunk.length - 1]!.entryHash;
         for (const e of chunk) out.push(e);
         const s0 = performance.now();
@@ -347,49 +336,6 @@ export class IndexedDbLedger implements Ledger {
       // finished transaction fails only because of it.
       for (const r of await Promise.allSettled(writes)) if (r.status === 'rejected') throw r.reason;
       throw e;
-    }
-    return out;
-  }
-
-  async #prepare(
-    items: readonly { token: string; claims: Record<string, unknown> }[],
-    start: number,
-    end: number,
-    baseSeq: number,
-    prevHash: string,
-    now: number,
-    opts: AppendOptions,
-  ): Promise<EntryRecord[]> {
-    const out: EntryRecord[] = [];
-    let prev = prevHash;
-    let since = performance.now();
-    for (let i = start; i < end; i++) {
-      if (i % PROGRESS_EVERY === 0) {
-        opts.signal?.throwIfAborted();
-        if (i) opts.onProgress?.(i, items.length);
-        // A segment's hashing, its record and IndexedDB's clone of it were one task: 100-160 ms
-        // at load 4-6 for 1,000 entries of the 250,000 import (traced; 30-60 ms of it this
-        // thread's own CPU). The page gets a turn when the hashing has taken YIELD_MS.
-        if (i > start && performance.now() - since > YIELD_MS) {
-          await yieldToPage(); // Dexie.waitFor keeps the transaction open, as across signReceipt
-          since = performance.now();
-        }
-      }
-      const { token, claims } = items[i]!;
-      const entry: EntryRecord = {
-        ledgerId: this.id,
-        seq: baseSeq + i + 1,
-        token,
-        jti: typeof claims.jti === 'string' ? claims.jti : '',
-        claims,
-        appendedAt: now,
-        prevHash: prev,
-        entryHash: entryHashSync(prev, token),
-      };
-      copyClaims(entry);
-      if (this.#meta.key) entry.receipt = await signReceipt(entry, this.#meta.key);
-      out.push(entry);
-      prev = entry.entryHash;
     }
     return out;
   }
@@ -443,18 +389,3 @@ export class IndexedDbLedger implements Ledger {
 }
 
 class StaleHead extends Error {}
-
-/**
- * A ledger check's report with the damage of the segments its entries were read from: each a
- * `chain_broken` problem at its segment's first entry read (the stored form is what the chain's
- * proof rests on; the core's check sees entries, not how they are stored).
- */
-export function withDamage(report: ChainReport, damage: readonly SegmentDamage[]): ChainReport {
-  if (!damage.length) return report;
-  // The damage first at its entry (a stable sort): it explains the problems found there after it.
-  const problems = [
-    ...damage.map((d) => ({ seq: d.seq, code: 'chain_broken' as const, message: d.message })),
-    ...report.problems,
-  ].sort((a, b) => a.seq - b.seq);
-  return { ...report, ok: false, problems, firstBreak: problems[0]! };
-}

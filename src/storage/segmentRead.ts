@@ -6,7 +6,7 @@
  * says which segment, which entries and what is wrong. Never a throw: a throw here would leave
  * the whole ledger unreadable, its good entries too.
  */
-import { decodeToken, quote } from 'wimse-ect';
+import { decodeToken, quote, type ChainReport } from 'wimse-ect';
 import { CLAIMS_NOT_READ, fromV4, type EntryRecord, type V4SegmentRecord } from './ledgerEntries.ts';
 import { COPIES, HASH_LENGTH, PRESENT, type SegmentRecord, type TextColumn } from './segmentColumns.ts';
 
@@ -182,4 +182,19 @@ export function readSegment(
     seq: Math.max(a, Math.min(from, b)),
     message: `the stored segment of entries #${a}–#${b} is damaged: ${problems.join('; ')}. It was changed behind the app; what could be read of it is shown, and it is kept as it is`,
   };
+}
+
+/**
+ * A ledger check's report with the damage of the segments its entries were read from: each a
+ * `chain_broken` problem at its segment's first entry read (the stored form is what the chain's
+ * proof rests on; the core's check sees entries, not how they are stored).
+ */
+export function withDamage(report: ChainReport, damage: readonly SegmentDamage[]): ChainReport {
+  if (!damage.length) return report;
+  // The damage first at its entry (a stable sort): it explains the problems found there after it.
+  const problems = [
+    ...damage.map((d) => ({ seq: d.seq, code: 'chain_broken' as const, message: d.message })),
+    ...report.problems,
+  ].sort((a, b) => a.seq - b.seq);
+  return { ...report, ok: false, problems, firstBreak: problems[0]! };
 }
