@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
+import type { VerifyRun } from '../src/workers/verifyRun.ts';
 
 export const quick = process.env.BENCH_QUICK === '1';
 
@@ -80,18 +81,8 @@ export interface ImportRun {
   ms: number;
   /** The import's stages, one after another (src/state/ledger/import.ts's measures), ms. */
   stages: Record<string, number>;
-  /** Who verified what, and for how long (src/workers/verifyChunks.ts's VerifyRun). */
-  run: {
-    workers: number;
-    byWorkers: number;
-    byPage: number;
-    pageMs: number;
-    workerMs: number;
-    helpFromMs: number;
-    waitMs: number;
-    reportsMs: number;
-    ms: number;
-  };
+  /** Who verified what, and for how long. */
+  run: VerifyRun;
 }
 
 /**
