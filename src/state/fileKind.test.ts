@@ -18,6 +18,20 @@ describe('classifyText: what a pasted or dropped text is', () => {
     expect(classifyText(JSON.stringify([token, token, token]))).toEqual({ kind: 'tokens', count: 3 });
   });
 
+  it('a large text of lines: told apart from its first lines, counted whole, as splitInput counts it', () => {
+    // Past the 64 KB blocks the sample is taken from: one junk line of 70,000 characters first, so
+    // the sample must go on into the next block to find a token.
+    const lines = [
+      'x'.repeat(70_000),
+      ...Array.from({ length: 400 }, (_, i) => (i % 3 ? token : `${token}, ${token}`)),
+    ];
+    const text = lines.join('\r\n');
+    const what = classifyText(text);
+    expect(what.kind).toBe('tokens');
+    expect(what).toEqual({ kind: 'tokens', count: 1 + 400 + 134 });
+    expect(classifyText(['x'.repeat(70_000), 'not a token'].join('\n'))).toEqual({ kind: 'unknown' });
+  });
+
   it('a ledger bundle, with or without its trust store', () => {
     const bundle = {
       format: 'ect-workbench-ledger',
