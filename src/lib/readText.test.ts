@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readText } from './readText.ts';
+import { readTextParts } from './readText.ts';
 
-describe('readText', () => {
+const readText = async (blob: Blob, slice?: number) => (await readTextParts(blob, slice)).join('');
+
+describe('readTextParts', () => {
   it('reads a file in slices as Blob.text() reads it whole, characters split between slices included', async () => {
     // "é" is 2 bytes, "€" 3 and "𝄞" 4: slices of 5 bytes split some of each.
     const text = '\uFEFFeyJhbGciOi.é€𝄞\nsecond line é€𝄞 and the end';
@@ -16,8 +18,11 @@ describe('readText', () => {
     expect(await readText(blob, 2)).toBe('a\uFFFD\uFFFDb\uFFFD');
   });
 
-  it('reads a small file in one piece', async () => {
-    expect(await readText(new Blob(['one\ntwo']))).toBe('one\ntwo');
-    expect(await readText(new Blob([]), 4)).toBe('');
+  it('reads a small file in one piece, a larger one in slices of the size asked', async () => {
+    expect(await readTextParts(new Blob(['one\ntwo']))).toEqual(['one\ntwo']);
+    expect(await readTextParts(new Blob([]), 4)).toEqual(['']);
+    expect(await readTextParts(new Blob(['one\ntwo\nthree']), 4)).toEqual(['one\n', 'two\n', 'thre', 'e']);
+    // A character split at the end of a slice goes with the next one; no slice is empty.
+    expect(await readTextParts(new Blob(['ab€']), 3)).toEqual(['ab', '€']);
   });
 });

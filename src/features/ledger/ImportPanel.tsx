@@ -9,7 +9,7 @@ import { inputClass } from './inputClass.ts';
 import { ServerLedger } from './ServerLedger.tsx';
 import { formatCount, formatMs, plural } from './format.ts';
 import { useLedgerView, type ImportOutcome } from './store.ts';
-import { readText } from '../../lib/readText.ts';
+import { readTextParts } from '../../lib/readText.ts';
 
 const FILE_TYPES = '.json,.txt,.jsonl,.ndjson,.jwt,application/json,text/plain';
 
@@ -78,7 +78,7 @@ export function ImportPanel({ compact }: { compact: boolean }) {
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = ''; // the same file can be chosen again
-              if (file) void start(() => readText(file), file.name);
+              if (file) void start(() => readTextParts(file), file.name);
             }}
           />
         </div>

@@ -16,7 +16,7 @@ import { filterRows } from './rows.ts';
 import { useLedgerView } from './store.ts';
 import { useRows } from './useRows.ts';
 import { catchUp, useLedgerSync } from './sync.ts';
-import { readText } from '../../lib/readText.ts';
+import { readTextParts } from '../../lib/readText.ts';
 
 /**
  * The Ledger tab: several append-only, hash-chained audit ledgers kept in this browser.
@@ -193,7 +193,7 @@ function useDropImport(enabled: boolean): boolean {
       if (!enabled || !e.dataTransfer) return;
       const start = useLedgerView.getState().startImport;
       const file = e.dataTransfer.files[0];
-      if (file) void start(() => readText(file), file.name);
+      if (file) void start(() => readTextParts(file), file.name);
       else {
         const text = e.dataTransfer.getData('text/plain');
         if (text.trim()) void start(text, 'the dropped text');

@@ -10,6 +10,7 @@ import type { Sort } from './order.ts';
 import { NO_FILTERS, type Filters } from './rows.ts';
 import { classifyText, type FileKind } from '../../state/fileKind.ts';
 import { yieldToPage } from '../../lib/yieldToPage.ts';
+import { wholeWhereNeeded, type TextInput } from '../../lib/textParts.ts';
 
 export type ImportOutcome =
   | { kind: 'done'; source: string; result: ImportResult; ms: number }
@@ -37,9 +38,12 @@ interface LedgerViewState {
   open(seq: number): void;
   /** Bumped by `open`: the detail panel scrolls into view when it changes. */
   reveal: number;
-  /** Imports `text` (or, when `text` is a promise, the text once read) into the open ledger. */
+  /**
+   * Imports `text` into the open ledger; when `text` is a function, the text it reads (a file's, as
+   * one string or as the slices `readTextParts` read it in).
+   */
   startImport(
-    text: string | (() => Promise<string>),
+    text: string | (() => Promise<TextInput>),
     source: string,
     opts?: { acceptBundleProblems?: boolean },
   ): Promise<ImportOutcome | null>;
@@ -66,19 +70,24 @@ export const useLedgerView = create<LedgerViewState>()((set, get) => ({
     const startedAt = performance.now();
     set({ running: { source, controller, startedAt, reading: typeof text !== 'string' }, outcome: null });
     let outcome: ImportOutcome;
-    let body = '';
+    let whole = ''; // the text, when it was read as one string (a refused bundle keeps it)
     try {
-      body = typeof text === 'string' ? text : await text();
+      // A file's slices stay apart unless its reader needs it whole (JSON): for lines of tokens,
+      // joining 180 MB was the import's one long task (349 ms, issue 17).
+      const body = wholeWhereNeeded(typeof text === 'string' ? text : await text());
+      if (typeof body === 'string') whole = body;
       if (controller.signal.aborted) throw new ImportCancelled();
       set((s) => (s.running ? { running: { ...s.running, reading: false } } : {}));
-      const what = classifyText(body);
+      // A text in slices is lines (JSON was joined above): its first slice (4 MB) shows what it is.
+      const what = classifyText(typeof body === 'string' ? body : body[0]!);
       if (what.kind === 'keys' || what.kind === 'scenario') {
-        set({ running: null, outcome: { kind: 'elsewhere', source, text: body, what } });
+        const all = typeof body === 'string' ? body : body.join('');
+        set({ running: null, outcome: { kind: 'elsewhere', source, text: all, what } });
         return get().outcome;
       }
-      // The classification splits the whole text, and the import splits it again: in one task,
-      // 250,000 tokens' two splits and their garbage took 354 ms (profiled, session 9).
-      if (body.length > 1 << 20) await yieldToPage();
+      // The classification and the import's first split in one task were 354 ms for 250,000
+      // tokens (profiled, session 9): the page gets a turn between them.
+      if (typeof body !== 'string' || body.length > 1 << 20) await yieldToPage();
       if (controller.signal.aborted) throw new ImportCancelled();
       const result = await useLedgers.getState().importText(body, {
         signal: controller.signal,
@@ -90,7 +99,7 @@ export const useLedgerView = create<LedgerViewState>()((set, get) => ({
         e instanceof ImportCancelled
           ? { kind: 'cancelled', source }
           : e instanceof BundleRefused
-            ? { kind: 'refused', source, refused: e, text: body }
+            ? { kind: 'refused', source, refused: e, text: whole }
             : { kind: 'error', source, message: describeStorageError(e) };
     }
     // The store's error line would repeat what the outcome says.

@@ -18,6 +18,7 @@ import {
   type LedgerMeta,
 } from '../../storage/ledger.ts';
 import { entryHashSync } from '../../lib/entryHash.ts';
+import type { TextInput } from '../../lib/textParts.ts';
 import { useKeyring } from '../keyring.ts';
 
 export interface ImportProgress {
@@ -78,10 +79,11 @@ export interface LedgersState {
   /**
    * Appends every token of `text` (any input form, or a bundle) to the open ledger in one
    * transaction: all or nothing. Cancellable until the write. A bundle whose own chain has
-   * problems is refused (BundleRefused) unless `acceptBundleProblems`.
+   * problems is refused (BundleRefused) unless `acceptBundleProblems`. A large file's text may come
+   * as the slices it was read in (`readTextParts`), which are then never joined for lines of tokens.
    */
   importText(
-    text: string,
+    text: TextInput,
     opts?: { signal?: AbortSignal; acceptBundleProblems?: boolean },
   ): Promise<ImportResult>;
   /** Re-reads the ledger (its key too) and its entries, re-checks the whole chain and re-audits. */

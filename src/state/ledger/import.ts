@@ -11,7 +11,6 @@ import {
   isBundleDocument,
   parseBundle,
   splitInput,
-  splitLines,
   type JsonObject,
   type LedgerBundle,
   type LedgerProblem,
@@ -23,6 +22,7 @@ import { useVerifierSettings } from '../verifierSettings.ts';
 import type { Auditor } from './audit.ts';
 import { keyringSettled, type ImportResult, type LedgerContext } from './context.ts';
 import { yieldToPage } from '../../lib/yieldToPage.ts';
+import { SPLIT_BLOCK, splitLinesInBlocks, wholeWhereNeeded, type TextInput } from '../../lib/textParts.ts';
 
 export class ImportCancelled extends Error {
   constructor() {
@@ -65,34 +65,24 @@ function bundleIn(text: string): LedgerBundle | null {
   return isBundleDocument(doc) ? parseBundle(doc) : null;
 }
 
-/** Characters of text split into tokens between two turns of the page (about 1,700 tokens). */
-const SPLIT_BLOCK = 1 << 20;
-
 /**
- * splitInput's tokens of `text`; a large text in the line form a block of lines at a time, with the
- * page given a turn between blocks: 250,000 tokens (150 MB) split at once were the import's first
- * task, 327 ms with the first decoding (issue 17, traced). A JSON text (an array of tokens) is
- * parsed at once, as before.
+ * splitInput's tokens of `text`. A text in the line form (one string or the slices a file was read
+ * in) is split a block of lines at a time, the page given a turn between blocks; a JSON text (an
+ * array of tokens) is parsed at once, as before.
  */
-async function tokensIn(text: string): Promise<string[]> {
-  const trimmed = text.trim();
-  if (trimmed.length <= SPLIT_BLOCK || trimmed.startsWith('[') || trimmed.startsWith('{'))
-    return splitInput(text).tokens;
-  const tokens: string[] = [];
-  for (let start = 0; start < trimmed.length;) {
-    const end = trimmed.indexOf('\n', start + SPLIT_BLOCK);
-    const next = end < 0 ? trimmed.length : end + 1;
-    splitLines(trimmed.slice(start, next), tokens);
-    start = next;
-    if (start < trimmed.length) await yieldToPage();
+async function tokensIn(text: TextInput): Promise<string[]> {
+  if (typeof text === 'string') {
+    const trimmed = text.trim();
+    if (trimmed.length <= SPLIT_BLOCK || trimmed.startsWith('[') || trimmed.startsWith('{'))
+      return splitInput(text).tokens;
   }
-  return tokens;
+  return splitLinesInBlocks(text);
 }
 
 export async function importText(
   ctx: LedgerContext,
   auditor: Auditor,
-  text: string,
+  text: TextInput,
   opts: { signal?: AbortSignal; acceptBundleProblems?: boolean },
 ): Promise<ImportResult> {
   if (!ctx.open) throw new Error('no ledger is open');
@@ -116,7 +106,9 @@ export async function importText(
     since = now;
   };
   try {
-    const bundle = bundleIn(text);
+    // Slices of a JSON text are joined (a bundle, an array of tokens); lines are split as they are.
+    text = wholeWhereNeeded(text);
+    const bundle = typeof text === 'string' ? bundleIn(text) : null;
     let bundleProblems = 0;
     if (bundle) {
       ctx.set({ progress: { phase: 'checking', done: 0, total: bundle.entries.length }, error: null });

@@ -169,4 +169,28 @@ describe('the ledgers store', () => {
     await store().select(first.id);
     expect(store().entries).toHaveLength(0);
   });
+
+  it('a file read in slices imports as its whole text does: lines cut mid-token, a bundle joined', async () => {
+    const tokens = await exampleTokens(3);
+    const lines = `${tokens.join('\r\n')}\nnot a token\n`;
+    // Cut inside the first token, inside a CRLF, and inside the junk line.
+    const cuts = [
+      lines.slice(0, 40),
+      lines.slice(40, tokens[0]!.length + 1),
+      lines.slice(tokens[0]!.length + 1, -5),
+      lines.slice(-5),
+    ];
+    expect(cuts.join('')).toBe(lines);
+    await store().create('slices');
+    const r = await store().importText(cuts);
+    expect(r.added).toBe(3);
+    expect(r.skipped).toEqual([{ index: 3, message: expect.stringMatching(/not|token|part/i) }]);
+    expect(store().entries.map((e) => e.token)).toEqual(tokens);
+
+    const bundle = JSON.stringify(await store().exportBundle());
+    await store().create('bundle in slices');
+    const b = await store().importText([bundle.slice(0, 100), bundle.slice(100)]);
+    expect(b.added).toBe(3);
+    expect(store().chain).toMatchObject({ ok: true, length: 3 });
+  });
 });

@@ -1,0 +1,62 @@
+/**
+ * A large text kept as the slices it was read in ({@link readTextParts}), and what the ledger's
+ * import does with it without joining it into one string: joining 180 MB was a 349 ms task, the
+ * longest of the app's 250,000-token import (issue 17, session 9's profile).
+ */
+import { splitLines } from 'wimse-ect';
+import { yieldToPage } from './yieldToPage.ts';
+
+/** One string, or the slices of one, in order. */
+export type TextInput = string | readonly string[];
+
+/** The text's first character that is not white space or a BOM ('' when there is none). */
+export function firstChar(text: TextInput): string {
+  for (const part of typeof text === 'string' ? [text] : text) {
+    const m = /[^\s\uFEFF]/.exec(part);
+    if (m) return m[0];
+  }
+  return '';
+}
+
+/**
+ * The text as one string where its reader needs it whole (JSON: a bundle, an array of tokens,
+ * keys), else as it is. A text of one slice is that slice.
+ */
+export function wholeWhereNeeded(text: TextInput): TextInput {
+  if (typeof text === 'string') return text;
+  if (text.length === 1) return text[0]!;
+  const c = firstChar(text);
+  return c === '[' || c === '{' ? text.join('') : text;
+}
+
+/** Characters split into tokens between two turns of the page (about 1,700 tokens). */
+export const SPLIT_BLOCK = 1 << 20;
+
+/**
+ * splitLines over `text` (lines of tokens, possibly in slices cut anywhere, even inside a line or
+ * a "\r\n"), `block` characters of whole lines at a time, the page given a turn between blocks:
+ * 250,000 tokens (150 MB) split at once were the import's first task, 327 ms with the first
+ * decoding (issue 17, traced). The tokens are those of splitLines over the joined text.
+ */
+export async function splitLinesInBlocks(text: TextInput, block = SPLIT_BLOCK): Promise<string[]> {
+  const parts = typeof text === 'string' ? [text] : text;
+  const tokens: string[] = [];
+  let carry = '';
+  let first = true;
+  for (let p = 0; p < parts.length; p++) {
+    const last = p === parts.length - 1;
+    const chunk = carry + parts[p]!;
+    // Whole lines only, but for the last slice: its tail is the text's last line.
+    const usable = last ? chunk.length : chunk.lastIndexOf('\n') + 1;
+    for (let start = 0; start < usable;) {
+      const cut = chunk.indexOf('\n', start + block);
+      const end = cut < 0 || cut >= usable ? usable : cut + 1;
+      if (!first) await yieldToPage();
+      first = false;
+      splitLines(chunk.slice(start, end), tokens);
+      start = end;
+    }
+    carry = chunk.slice(usable);
+  }
+  return tokens;
+}
