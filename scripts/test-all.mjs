@@ -64,8 +64,19 @@ function countVitest(file) {
 }
 
 function countPlaywright(file) {
-  const s = JSON.parse(readFileSync(file, 'utf8')).stats;
-  return { passed: s.expected + s.flaky, failed: s.unexpected };
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  const s = report.stats;
+  // Tests that failed, then passed on their retry (CI only: playwright.config.ts), by name.
+  const flaky = [];
+  const walk = (suite, path) => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === 'flaky')
+          flaky.push(`${spec.file}:${spec.line} › ${[...path, spec.title].join(' › ')}`);
+    for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
+  };
+  for (const suite of report.suites ?? []) walk(suite, []);
+  return { passed: s.expected + s.flaky, failed: s.unexpected, flaky };
 }
 
 /** The closing `N passed, N failed` line of the conformance runner and of scripts/test-package.mjs. */
@@ -103,8 +114,9 @@ for (const stage of stages) {
   } else if (!ok) failed++;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   summary.push(
-    `${stage.name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`}${counts ? `, ${counts.passed} passed, ${counts.failed} failed` : ''} (${seconds} s)`,
+    `${stage.name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`}${counts ? `, ${counts.passed} passed, ${counts.failed} failed` : ''}${counts?.flaky?.length ? `, ${counts.flaky.length} of them only on a retry` : ''} (${seconds} s)`,
   );
+  for (const name of counts?.flaky ?? []) summary.push(`  passed only on its retry (flaky): ${name}`);
 }
 console.log(`\n${summary.join('\n')}`);
 console.log(`total: ${passed} passed, ${failed} failed`);
