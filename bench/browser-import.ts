@@ -13,8 +13,10 @@ import {
   median,
   newPage,
   openBenchPage,
+  PROFILE,
   quick,
   record,
+  startProfile,
   type InPage,
 } from './browser-common.ts';
 
@@ -54,6 +56,15 @@ function busyLoops(n: number): () => void {
   };
 }
 
+/** The stages' start times (\`@name\`), in order, for BENCH_TIMELINE. */
+function timeline(stages: Record<string, number>): string {
+  return Object.entries(stages)
+    .filter(([k]) => k.startsWith('@'))
+    .sort((a, b) => a[1] - b[1])
+    .map(([k, v]) => `${k.slice(1).replace(/^ect\./, '')} ${fmt(v)}`)
+    .join(', ');
+}
+
 /**
  * (2) The import of `size` tokens, rounds of: raw verify on one thread, the import with the app's
  * own choice of workers, the same with each BENCH_WORKERS count forced, and on one thread.
@@ -77,11 +88,14 @@ async function importFigures(page: Page, size: number, busy: number, cpuNow: () 
   // what the import cost the machine, which other work on it disturbs less than the wall time.
   const run = async (tokens: number, count: number, cpu?: number[]) => {
     const c0 = await cpuNow();
+    // BENCH_PROFILE=prefix: the page's main thread profiled over each import (the workers are not).
+    const profiler = PROFILE ? await startProfile(page) : null;
     const result = await page.evaluate(
       ([n, w]) => (globalThis as unknown as InPage).ectBench.importRun(n, w),
       [tokens, count] as const,
     );
     cpu?.push((await cpuNow()) - c0);
+    await profiler?.stop(`${PROFILE}.import.${tokens}.${count < 0 ? 'choice' : count}.cpuprofile`);
     return result;
   };
   for (let r = 0; r < repeat; r++) {
@@ -89,11 +103,13 @@ async function importFigures(page: Page, size: number, busy: number, cpuNow: () 
     raw.push(await page.evaluate((n) => (globalThis as unknown as InPage).ectBench.rawVerify(n), size));
     const p = await run(size, -1, poolCpu);
     pool.push(p.ms);
+    if (process.env.BENCH_TIMELINE) console.error(`  timeline (app's choice): ${timeline(p.stages)}`);
     workers = p.run.workers;
     split.push(p.run.byPage / Math.max(1, p.run.byPage + p.run.byWorkers));
     if (p.ms === median(pool)) poolAccount = importAccount(p);
     for (const [w, times] of forced) times.push((await run(size, w)).ms);
     const o = await run(size, 0, oneCpu);
+    if (process.env.BENCH_TIMELINE) console.error(`  timeline (one thread): ${timeline(o.stages)}`);
     one.push(o.ms);
     if (o.ms === median(one)) oneAccount = importAccount(o);
   }

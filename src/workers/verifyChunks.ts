@@ -99,7 +99,11 @@ function workerSlot(k: number): Slot {
   };
   worker.onerror = (event) => {
     event.preventDefault();
-    const error = new Error(`a verification worker failed: ${event.message || 'unknown error'}`);
+    // A script that cannot be loaded fires a plain Event, without message or place.
+    const where = event.filename ? ` (${event.filename}:${event.lineno})` : '';
+    const error = new Error(
+      `a verification worker failed: ${event.message || `unknown error (${event.type})`}${where}`,
+    );
     for (const p of made.pending.values()) p.reject(error);
     made.pending.clear();
     worker.terminate();
@@ -212,10 +216,13 @@ export function verifyInWorkers(
     done += chunk.end - chunk.start;
     onProgress?.(done, total);
     if (done === total) {
+      performance.mark('ect.verify.done');
       if (idleFrom) run.waitMs = performance.now() - idleFrom;
       finish();
     }
   };
+  let marked = false;
+  performance.mark('ect.verify.start');
   const feed = async (s: Slot): Promise<void> => {
     for (;;) {
       // (read again after each await: the others and this thread move them)
@@ -225,6 +232,10 @@ export function verifyInWorkers(
       if (!chunk) return;
       const res = await send(s, trust, settings, tokens.slice(chunk.start, chunk.end) as string[]);
       run.workerMs += res.ms;
+      if (!marked) {
+        marked = true;
+        performance.mark('ect.verify.first_answer', { detail: res.ms });
+      }
       if (isDone(chunk)) continue; // this thread was quicker
       valid.set(res.valid, chunk.start);
       const ok = res.keys.map((k): SignatureOutcome => ({ ok: true, kid: k.kid, issuer: k.issuer }));
@@ -269,6 +280,7 @@ export function verifyInWorkers(
     if (helping) return;
     helping = true;
     run.helpFromMs = performance.now() - started;
+    performance.mark('ect.verify.help');
     helpOut().catch((e: unknown) => fail(e));
   };
   for (const s of Array.from({ length: count }, (_, k) => workerSlot(k)))
