@@ -103,7 +103,10 @@ async function importFigures(page: Page, size: number, busy: number, cpuNow: () 
     raw.push(await page.evaluate((n) => (globalThis as unknown as InPage).ectBench.rawVerify(n), size));
     const p = await run(size, -1, poolCpu);
     pool.push(p.ms);
-    if (process.env.BENCH_TIMELINE) console.error(`  timeline (app's choice): ${timeline(p.stages)}`);
+    if (process.env.BENCH_TIMELINE)
+      console.error(
+        `  timeline (app's choice): ${timeline(p.stages)}; the workers' waits between chunks ${fmt(p.run.workerGapMs)}`,
+      );
     workers = p.run.workers;
     split.push(p.run.byPage / Math.max(1, p.run.byPage + p.run.byWorkers));
     if (p.ms === median(pool)) poolAccount = importAccount(p);
