@@ -15,15 +15,12 @@ import {
   openBenchPage,
   quick,
   record,
+  sizesFrom,
   type InPage,
 } from './browser-common.ts';
 
 /** BENCH_SIZES=10000 (comma-separated) overrides the import sizes. */
-const SIZES = process.env.BENCH_SIZES
-  ? process.env.BENCH_SIZES.split(',').map(Number)
-  : quick
-    ? [1000, 5000]
-    : [10000, 100000];
+const SIZES = sizesFrom('BENCH_SIZES', [1000, 5000], [10000, 100000]);
 /** BENCH_LOAD=N: the import part again with N busy-looping processes (see the header). */
 const BUSY = Math.max(0, Math.floor(Number(process.env.BENCH_LOAD ?? 0)));
 /** BENCH_WORKERS=1,2: worker counts timed besides the app's own choice and one thread. */
