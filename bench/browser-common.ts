@@ -8,6 +8,12 @@ import type { VerifyRun } from '../src/workers/verifyRun.ts';
 
 export const quick = process.env.BENCH_QUICK === '1';
 
+/** The sizes in the comma-separated variable `name` when set; else `quickSizes` or `fullSizes`. */
+export function sizesFrom(name: string, quickSizes: number[], fullSizes: number[]): number[] {
+  const set = process.env[name];
+  return set ? set.split(',').map(Number) : quick ? quickSizes : fullSizes;
+}
+
 /** BENCH_ONLY=huge: one import of BENCH_HUGE tokens (default 250,000), issue 17's last figure. */
 export const HUGE = Number(process.env.BENCH_HUGE ?? 250000);
 /**

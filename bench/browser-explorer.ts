@@ -12,16 +12,13 @@ import {
   panFps,
   quick,
   record,
+  sizesFrom,
   zoomTo,
   type InPage,
 } from './browser-common.ts';
 
 /** BENCH_GRAPH_SIZES=5000 (comma-separated) overrides the explorer's sizes. */
-const GRAPH_SIZES = process.env.BENCH_GRAPH_SIZES
-  ? process.env.BENCH_GRAPH_SIZES.split(',').map(Number)
-  : quick
-    ? [300, 1000]
-    : [1000, 5000];
+const GRAPH_SIZES = sizesFrom('BENCH_GRAPH_SIZES', [300, 1000], [1000, 5000]);
 
 /** (5) The DAG explorer, in the real app at `base`; `probe` is the page script it measures with. */
 export async function explorer(browser: Browser, base: string, probe: string) {

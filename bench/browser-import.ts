@@ -3,7 +3,11 @@
  * verifyTokens and verifyToken against raw `crypto.subtle.verify` of the same signatures (rates,
  * then CPU time), and the import of 10,000 and 100,000 tokens through the app's own pipeline with
  * the app's choice of verification workers, against raw verify and against one thread. See
- * browser.ts's header for the targets and the BENCH_* variables read here.
+ * browser.ts's header for the targets and the BENCH_* variables read here. Two more for finding
+ * where an import's time goes: BENCH_TIMELINE=1 prints each import's marks in order (ect.import.*,
+ * ect.verify.*: the worker's start and first chunk, ect.audit.*: the audit's steps after the
+ * ledger check), and BENCH_PROFILE=prefix writes a CPU profile of the page's main thread for each
+ * import (not the workers'), prefix.import.<size>.<workers>.cpuprofile.
  */
 import { spawn } from 'node:child_process';
 import type { Browser, Page } from '@playwright/test';
@@ -16,16 +20,13 @@ import {
   PROFILE,
   quick,
   record,
+  sizesFrom,
   startProfile,
   type InPage,
 } from './browser-common.ts';
 
 /** BENCH_SIZES=10000 (comma-separated) overrides the import sizes. */
-const SIZES = process.env.BENCH_SIZES
-  ? process.env.BENCH_SIZES.split(',').map(Number)
-  : quick
-    ? [1000, 5000]
-    : [10000, 100000];
+const SIZES = sizesFrom('BENCH_SIZES', [1000, 5000], [10000, 100000]);
 /** BENCH_LOAD=N: the import part again with N busy-looping processes (see the header). */
 const BUSY = Math.max(0, Math.floor(Number(process.env.BENCH_LOAD ?? 0)));
 /** BENCH_WORKERS=1,2: worker counts timed besides the app's own choice and one thread. */

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { explain } from 'wimse-ect';
-import { cleanTokens, defectLedger } from './data/make-ledgers.mjs';
+import { defectLedger } from './data/make-ledgers.mjs';
 import { expect, test } from './fixtures.ts';
-import { tableVerdicts } from './ledger-helpers.ts';
-import { installSegmentCodec, type PageSegment, type SegmentCodec } from './segment-helpers.ts';
+import { changeStoredToken, tableVerdicts } from './ledger-helpers.ts';
 
 const DEFECTS_FILE = fileURLToPath(new URL('./data/ledger-defects.json', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -333,118 +332,6 @@ test.describe('Ledger', () => {
     expect(fromCli).toEqual(original);
   });
 
-  test('10,000 tokens import with progress; a cancelled import writes nothing', async ({
-    page,
-  }, testInfo) => {
-    test.setTimeout(240_000);
-    const tokens = cleanTokens(10_000);
-    // 5.7 MB: the file is read in two slices (src/lib/readText.ts, 4 MB each), the 4 MB cut inside
-    // a token; every token must still arrive whole.
-    const file = {
-      name: 'ledger-10k.json',
-      mimeType: 'application/json',
-      buffer: Buffer.from(JSON.stringify(tokens)),
-    };
-    await openLedgerPage(page);
-    await expect(page.getByTestId('ledger-empty')).toBeVisible();
-
-    // Record every progress line the page shows (the import may be faster than polling).
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { seenPhases: string[] }).seenPhases = seen;
-      new MutationObserver(() => {
-        const text = document.querySelector('[data-testid="import-phase"]')?.textContent;
-        if (text && seen[seen.length - 1] !== text) seen.push(text);
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
-    const t0 = Date.now();
-    await importFile(page, file);
-    await expect(page.getByTestId('import-progress')).toBeVisible();
-    const outcome = page.getByTestId('import-outcome');
-    await expect(outcome).toContainText('Added 10,000 entries from ledger-10k.json', { timeout: 120_000 });
-    const written = Date.now() - t0;
-    const phases = await page.evaluate(() => (window as unknown as { seenPhases: string[] }).seenPhases);
-    expect(
-      phases.some((p) =>
-        /Importing ledger-10k\.json: Hashing, chaining and writing the entries, in one transaction — [\d,]+ \/ 10,000/.test(
-          p,
-        ),
-      ),
-    ).toBe(true);
-    expect(phases.some((p) => /Committing the transaction — 10,000 \/ 10,000/.test(p))).toBe(true);
-    await expect(page.getByTestId('audit-summary')).toContainText('10,000 valid', { timeout: 120_000 });
-    const audited = Date.now() - t0;
-    const inPage = (await outcome.textContent())?.match(/in ([\d.]+ m?s)/)?.[1];
-    testInfo.annotations.push({
-      type: 'timing',
-      description: `10,000-token import: ${written} ms to "added" (page says ${inPage}), ${audited} ms until audited`,
-    });
-    console.log(
-      `10,000-token import: ${written} ms to "added" (page says ${inPage}), ${audited} ms until audited`,
-    );
-
-    await expect(page.getByTestId('chain-status')).toContainText('Chain intact: 10,000 entries');
-    await expect(page.getByTestId('ledger-shown')).toHaveText('10,000 entries, in ledger order');
-    // Virtualized: only the rows in view are in the DOM.
-    expect(await page.getByTestId('ledger-row').count()).toBeLessThan(60);
-    // Scroll to the end: the last entry is there.
-    await page.getByTestId('ledger-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
-    await expect(page.locator('[data-testid="ledger-row"][data-seq="10000"]')).toBeVisible();
-    // Search over 10,000 rows.
-    const probe = JSON.parse(Buffer.from(tokens[7777]!.split('.')[1]!, 'base64url').toString()) as {
-      jti: string;
-    };
-    await page.getByLabel('Search').fill(probe.jti.slice(0, 13));
-    await expect(page.getByTestId('ledger-shown')).toHaveText('Showing 1 of 10,000 entries');
-    await expect(row(page, probe.jti)).toHaveAttribute('data-seq', '7778');
-    await page.getByLabel('Search').fill('');
-
-    // Another large import, cancelled before its write: the ledger is unchanged. The page clicks
-    // Cancel the moment it appears (as a quick user would): a click from the test process could
-    // arrive after a fast machine had already started the write, when cancelling is no longer offered.
-    await page.evaluate(() => {
-      const observer = new MutationObserver(() => {
-        const button = [...document.querySelectorAll('button')].find(
-          (b) => b.textContent?.trim() === 'Cancel import',
-        );
-        if (button && !button.disabled) {
-          observer.disconnect();
-          button.click();
-        }
-      });
-      observer.observe(document.body, { subtree: true, childList: true, attributes: true });
-    });
-    await importFile(page, { ...file, name: 'again-10k.json' });
-    await expect(outcome).toContainText('Import of again-10k.json cancelled: nothing was written.');
-    await expect(page.getByTestId('chain-status')).toContainText('Chain intact: 10,000 entries');
-    await page.getByRole('button', { name: 'Re-check' }).click();
-    await expect(page.getByTestId('chain-status')).toContainText('Chain intact: 10,000 entries');
-    await expect(page.getByTestId('ledger-meta')).toContainText('10,000 entries');
-
-    // A ledger this large is also hashed in a worker while the page reads it (chainHashes.ts): the
-    // Re-checks above ran with it, and an entry changed behind the app is still found.
-    await changeStoredToken(page, 7777);
-    await page.getByRole('button', { name: 'Re-check' }).click();
-    await expect(page.getByTestId('chain-status')).toContainText('Chain broken at entry #7777:');
-    await expect(page.getByTestId('chain-status')).toContainText('was changed after it was appended');
-    const marked = (name: string) =>
-      page.evaluate(
-        (n) => performance.getEntriesByName(n).map((m) => (m as PerformanceMark).detail as number),
-        name,
-      );
-    const fromWorker = await marked('ect.ledger.worker_hashes');
-    // The claims the worker decoded (the page decodes what has not come yet itself).
-    const claimsFromWorker = await marked('ect.ledger.worker_claims');
-    // How many came from the worker depends on the machine's load (the page hashes what has not
-    // come yet itself); that the worker ran is what holds.
-    expect(fromWorker.length).toBeGreaterThan(0);
-    expect(claimsFromWorker.length).toBe(fromWorker.length);
-    test.info().annotations.push({
-      type: 'worker hashes',
-      description: `${fromWorker.at(-1)} of 10,000 entry hashes and ${claimsFromWorker.at(-1)} entries' claims came from the chain-hash worker`,
-    });
-  });
-
   test('an entry changed behind the app breaks the chain there, and Re-check shows it', async ({ page }) => {
     await importDefects(page);
     // As devtools would: rewrite entry 5's token straight in IndexedDB.
@@ -493,56 +380,3 @@ test.describe('Ledger', () => {
     await other.close();
   });
 });
-
-/**
- * Rewrites entry `seq`'s token straight in IndexedDB, as devtools would (its payload's exec_act
- * changed, the hashes left as they were); returns its jti.
- */
-async function changeStoredToken(page: Page, seq: number): Promise<string> {
-  await installSegmentCodec(page);
-  return page.evaluate(
-    (at) =>
-      new Promise<string>((resolve, reject) => {
-        const codec = (globalThis as unknown as { ectSegments: SegmentCodec }).ectSegments;
-        const open = indexedDB.open('ect-workbench');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction('segments', 'readwrite');
-          const store = tx.objectStore('segments');
-          const cursor = store.openCursor();
-          let jti = '';
-          cursor.onsuccess = () => {
-            const c = cursor.result;
-            if (!c) return;
-            // Entries are stored several to a record, as columns: entry #at is entries[at - firstSeq].
-            const segment = c.value as PageSegment;
-            const entries = codec.entries(segment);
-            const entry = entries[at - segment.firstSeq];
-            if (entry) {
-              const [h, p, s] = entry.token.split('.');
-              const payload = JSON.parse(atob(p!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
-                string,
-                unknown
-              >;
-              payload.exec_act = 'something_else';
-              const b64 = btoa(JSON.stringify(payload))
-                .replace(/\+/g, '-')
-                .replace(/\//g, '_')
-                .replace(/=+$/, '');
-              jti = entry.jti; // the jti is stored beside the token
-              entry.token = `${h}.${b64}.${s}`;
-              c.update(codec.record(segment, entries));
-            }
-            c.continue();
-          };
-          tx.oncomplete = () => {
-            db.close();
-            resolve(jti);
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    seq,
-  );
-}

@@ -37,26 +37,43 @@ export const SPLIT_BLOCK = 1 << 20;
  * a "\r\n"), `block` characters of whole lines at a time, the page given a turn between blocks:
  * 250,000 tokens (150 MB) split at once were the import's first task, 327 ms with the first
  * decoding (issue 17, traced). The tokens are those of splitLines over the joined text.
+ *
+ * Each slice is split where it lies; only a line cut between two slices is joined. Joining each
+ * slice to the one before's tail and splitting that would copy the whole text once more (a
+ * slice of a joined string is first made flat), and those copies, 180 MB for 250,000 tokens, are
+ * what the tokens (substrings) then keep alive.
  */
 export async function splitLinesInBlocks(text: TextInput, block = SPLIT_BLOCK): Promise<string[]> {
   const parts = typeof text === 'string' ? [text] : text;
   const tokens: string[] = [];
-  let carry = '';
+  let carry = ''; // the start of a line the slices before left unfinished
   let first = true;
   for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]!;
     const last = p === parts.length - 1;
-    const chunk = carry + parts[p]!;
+    let from = 0;
+    if (carry) {
+      const nl = part.indexOf('\n');
+      if (nl < 0 && !last) {
+        carry += part; // a line longer than a slice
+        continue;
+      }
+      from = nl < 0 ? part.length : nl + 1;
+      splitLines(carry + part.slice(0, from), tokens);
+      carry = '';
+      first = false;
+    }
     // Whole lines only, but for the last slice: its tail is the text's last line.
-    const usable = last ? chunk.length : chunk.lastIndexOf('\n') + 1;
-    for (let start = 0; start < usable;) {
-      const cut = chunk.indexOf('\n', start + block);
+    const usable = last ? part.length : Math.max(from, part.lastIndexOf('\n') + 1);
+    for (let start = from; start < usable;) {
+      const cut = part.indexOf('\n', start + block);
       const end = cut < 0 || cut >= usable ? usable : cut + 1;
       if (!first) await yieldToPage();
       first = false;
-      splitLines(chunk.slice(start, end), tokens);
+      splitLines(part.slice(start, end), tokens);
       start = end;
     }
-    carry = chunk.slice(usable);
+    carry = part.slice(usable);
   }
   return tokens;
 }
