@@ -79,8 +79,9 @@ describe('buildView', () => {
         (spec, mode, dice, open) => {
           const model = modelOf(spec);
           const roll = dice[Symbol.iterator]();
-          const visible = Uint8Array.from(model.nodes, () => (roll.next().value! < 8 ? 1 : 0));
-          const pinned = Uint8Array.from(model.nodes, () => (roll.next().value! === 0 ? 1 : 0));
+          const next = (): number => roll.next().value ?? 0;
+          const visible = Uint8Array.from(model.nodes, () => (next() < 8 ? 1 : 0));
+          const pinned = Uint8Array.from(model.nodes, () => (next() === 0 ? 1 : 0));
           const expanded = new Set(open);
           const view = buildView(model, visible, mode, expanded, pinned);
           const want = expected(model, visible, mode, expanded, pinned);
