@@ -152,8 +152,11 @@ export function buildView(
 ): View {
   const placeOf = new Int32Array(model.nodes.length).fill(-1);
   const nodes: ViewNode[] = [];
-  const groups = new Map<string, GroupInfo>();
-  const groupAt = new Map<string, number>();
+  // Per group value (an iss or a wid: the same few strings, repeated), its view node, or -1 when
+  // the group is expanded. Keyed by the value, not by its group key: making the key for each of
+  // 250,000 nodes and looking it up three times was most of an opening's longest task (210 ms
+  // with the scavenges its strings cost; issue 17, profiled in session 10).
+  const groupOfValue = new Map<string, number>();
   let hidden = 0;
   for (let i = 0; i < model.nodes.length; i++) {
     if (!visible[i]) {
@@ -163,11 +166,13 @@ export function buildView(
     const n = model.nodes[i]!;
     if (mode !== 'none' && !pinned?.[i]) {
       const value = groupValue(model, i, mode);
-      const key = groupKey(mode, value);
-      if (!expanded.has(key)) {
-        let g = groups.get(key);
-        if (!g) {
-          g = {
+      let at = groupOfValue.get(value);
+      if (at === undefined) {
+        const key = groupKey(mode, value);
+        at = expanded.has(key) ? -1 : nodes.length;
+        groupOfValue.set(value, at);
+        if (at >= 0) {
+          const group: GroupInfo = {
             key,
             mode,
             value,
@@ -179,11 +184,12 @@ export function buildView(
             ghosts: 0,
             violations: 0,
           };
-          groups.set(key, g);
-          groupAt.set(key, nodes.length);
-          nodes.push({ key, kind: 'group', group: g });
+          nodes.push({ key, kind: 'group', group });
         }
-        placeOf[i] = groupAt.get(key)!;
+      }
+      if (at >= 0) {
+        const g = (nodes[at] as Extract<ViewNode, { kind: 'group' }>).group;
+        placeOf[i] = at;
         g.members.push(i);
         if (n.kind === 'ghost') g.ghosts++;
         else {
@@ -200,7 +206,7 @@ export function buildView(
   }
   // Edges; those touching a group are folded per (source, target) pair, those inside one dropped.
   const edges: ViewEdge[] = [];
-  const folded = new Map<string, ViewEdge>();
+  const folded = new Map<number, ViewEdge>(); // by source x nodes + target: no string per edge
   model.edges.forEach((e, k) => {
     const s = placeOf[e.source]!;
     const t = placeOf[e.target]!;
@@ -220,15 +226,15 @@ export function buildView(
       return;
     }
     if (s === t) return; // inside one group
-    const key = `${nodes[s]!.key}->${nodes[t]!.key}`;
-    const f = folded.get(key);
+    const pair = s * nodes.length + t;
+    const f = folded.get(pair);
     if (f) {
       f.count++;
       f.nearMiss = Math.max(f.nearMiss, e.nearMiss);
       if (e.codes.some((c) => !f.codes.includes(c))) f.codes = [...new Set([...f.codes, ...e.codes])];
     } else {
       const edge: ViewEdge = {
-        key: `f:${key}`,
+        key: `f:${nodes[s]!.key}->${nodes[t]!.key}`,
         source: s,
         target: t,
         codes: e.codes,
@@ -237,7 +243,7 @@ export function buildView(
         model: null,
         ghost: false,
       };
-      folded.set(key, edge);
+      folded.set(pair, edge);
       edges.push(edge);
     }
   });
