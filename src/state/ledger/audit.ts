@@ -243,8 +243,8 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
     const { settings } = useVerifierSettings.getState();
     // The DAG rules that read only the claims, made while the tokens are verified (here and in the
     // workers): after the last verdict, they were most of the page's 0.4-1 s of work left with
-    // the worker idle. 100,000 tokens, 1 worker, 5 rounds against main at load 2-5 (one at 7):
-    // the page's work after the last verdict 0.5-0.7 s -> 0.1-0.2 s, the worker's idle time
+    // the worker idle (1.2 s profiled). 100,000 tokens, 1 worker, 5 rounds against main at load
+    // 2-5 (one at 7): the page's work after the last verdict 0.11-0.15 s, the worker's idle time
     // 1.0-1.9 s -> 0.58-0.65 s (3.7 s in the loaded round). A newer audit stops it.
     const graph = auditGraphInSlices(
       entries.map((e) => (undecodable.has(e) ? null : (e.claims as JsonObject))),
