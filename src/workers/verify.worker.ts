@@ -14,6 +14,8 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 let trust: { id: number; store: TrustStore } | null = null;
+/** When this worker finished its last chunk (0: it has had none). */
+let lastEnd = 0;
 
 scope.onmessage = (event) => {
   const req = event.data;
@@ -30,6 +32,7 @@ async function verifyChunk(req: VerifyRequest): Promise<Extract<VerifyResponse, 
   const { settings } = req;
   const tokens = req.lines !== undefined ? req.lines.split('\n') : (req.tokens ?? []);
   const t0 = performance.now();
+  const gapMs = lastEnd ? t0 - lastEnd : 0;
   const reports = await verifyTokens(tokens, { trust: trust.store, settings, mode: 'stored' });
   const n = tokens.length;
   const valid = new Uint8Array(n);
@@ -54,5 +57,7 @@ async function verifyChunk(req: VerifyRequest): Promise<Extract<VerifyResponse, 
     }
     keyIndex[i] = k;
   });
-  return { id: req.id, ok: true, valid, keyIndex, keys, failures, ms: performance.now() - t0 };
+  const end = performance.now();
+  lastEnd = end;
+  return { id: req.id, ok: true, valid, keyIndex, keys, failures, ms: end - t0, gapMs };
 }

@@ -44,6 +44,7 @@ const API = [
   'TYP_BY_VERSION',
   'TrustStoreError',
   'UUID_RE',
+  'auditGraphInSlices',
   'auditReports',
   'auditReportsInSlices',
   'auditTokens',

@@ -52,6 +52,8 @@ export {
   auditTokens,
   auditReports,
   auditReportsInSlices,
+  auditGraphInSlices,
+  type AuditGraph,
   type AuditOptions,
   type AuditReport,
   type AuditNode,
