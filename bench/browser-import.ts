@@ -3,11 +3,7 @@
  * verifyTokens and verifyToken against raw `crypto.subtle.verify` of the same signatures (rates,
  * then CPU time), and the import of 10,000 and 100,000 tokens through the app's own pipeline with
  * the app's choice of verification workers, against raw verify and against one thread. See
- * browser.ts's header for the targets and the BENCH_* variables read here. Two more for finding
- * where an import's time goes: BENCH_TIMELINE=1 prints each import's marks in order (ect.import.*,
- * ect.verify.*: the worker's start and first chunk, ect.audit.*: the audit's steps after the
- * ledger check), and BENCH_PROFILE=prefix writes a CPU profile of the page's main thread for each
- * import (not the workers'), prefix.import.<size>.<workers>.cpuprofile.
+ * browser.ts's header for the targets and the BENCH_* variables read here.
  */
 import { spawn } from 'node:child_process';
 import type { Browser, Page } from '@playwright/test';
@@ -17,11 +13,9 @@ import {
   median,
   newPage,
   openBenchPage,
-  PROFILE,
   quick,
   record,
   sizesFrom,
-  startProfile,
   type InPage,
 } from './browser-common.ts';
 
@@ -57,15 +51,6 @@ function busyLoops(n: number): () => void {
   };
 }
 
-/** The stages' start times (\`@name\`), in order, for BENCH_TIMELINE. */
-function timeline(stages: Record<string, number>): string {
-  return Object.entries(stages)
-    .filter(([k]) => k.startsWith('@'))
-    .sort((a, b) => a[1] - b[1])
-    .map(([k, v]) => `${k.slice(1).replace(/^ect\./, '')} ${fmt(v)}`)
-    .join(', ');
-}
-
 /**
  * (2) The import of `size` tokens, rounds of: raw verify on one thread, the import with the app's
  * own choice of workers, the same with each BENCH_WORKERS count forced, and on one thread.
@@ -89,14 +74,11 @@ async function importFigures(page: Page, size: number, busy: number, cpuNow: () 
   // what the import cost the machine, which other work on it disturbs less than the wall time.
   const run = async (tokens: number, count: number, cpu?: number[]) => {
     const c0 = await cpuNow();
-    // BENCH_PROFILE=prefix: the page's main thread profiled over each import (the workers are not).
-    const profiler = PROFILE ? await startProfile(page) : null;
     const result = await page.evaluate(
       ([n, w]) => (globalThis as unknown as InPage).ectBench.importRun(n, w),
       [tokens, count] as const,
     );
     cpu?.push((await cpuNow()) - c0);
-    await profiler?.stop(`${PROFILE}.import.${tokens}.${count < 0 ? 'choice' : count}.cpuprofile`);
     return result;
   };
   for (let r = 0; r < repeat; r++) {
@@ -104,16 +86,11 @@ async function importFigures(page: Page, size: number, busy: number, cpuNow: () 
     raw.push(await page.evaluate((n) => (globalThis as unknown as InPage).ectBench.rawVerify(n), size));
     const p = await run(size, -1, poolCpu);
     pool.push(p.ms);
-    if (process.env.BENCH_TIMELINE)
-      console.error(
-        `  timeline (app's choice): ${timeline(p.stages)}; the workers' waits between chunks ${fmt(p.run.workerGapMs)}`,
-      );
     workers = p.run.workers;
     split.push(p.run.byPage / Math.max(1, p.run.byPage + p.run.byWorkers));
     if (p.ms === median(pool)) poolAccount = importAccount(p);
     for (const [w, times] of forced) times.push((await run(size, w)).ms);
     const o = await run(size, 0, oneCpu);
-    if (process.env.BENCH_TIMELINE) console.error(`  timeline (one thread): ${timeline(o.stages)}`);
     one.push(o.ms);
     if (o.ms === median(one)) oneAccount = importAccount(o);
   }

@@ -286,11 +286,6 @@ async function importRun(
     for (const m of performance.getEntriesByType('measure'))
       if (m.name.startsWith('ect.import.')) stages[m.name.slice('ect.import.'.length)] = m.duration;
       else if (m.name.startsWith('ect.ledger.')) stages[m.name] = m.duration; // src/storage/ledger.ts's
-    for (const m of performance.getEntriesByType('mark'))
-      if (m.name.startsWith('ect.') && m.startTime >= t0) stages[`@${m.name}`] = m.startTime - t0;
-    for (const m of performance.getEntriesByType('measure'))
-      if (m.name.startsWith('ect.')) stages[`@${m.name}`] = m.startTime - t0;
-    performance.clearMarks();
     const run = lastVerifyRun();
     if (!run) throw new Error('import: nothing was verified');
     return { ms, stages, run: { ...run } };

@@ -31,7 +31,5 @@ export type VerifyResponse =
       failures: [index: number, message: string][];
       /** The worker's time on the chunk (ms), for the benchmark's account of who did what. */
       ms: number;
-      /** The worker's wait between its last chunk and this one (ms; 0 for its first). */
-      gapMs: number;
     }
   | { id: number; ok: false; error: string };

@@ -13,8 +13,6 @@ export interface VerifyRun {
   pageMs: number;
   /** The workers' time verifying, summed over them (each chunk timed in its worker). */
   workerMs: number;
-  /** The workers' waits between two chunks of the set, summed (ms): round trips, a busy page. */
-  workerGapMs: number;
   /** From the start of the set to this thread joining in (-1: it did not). */
   helpFromMs: number;
   /** This thread's wait, once it had nothing left to verify, for the workers' last answers. */
@@ -31,7 +29,6 @@ export const newRun = (workers: number): VerifyRun => ({
   byPage: 0,
   pageMs: 0,
   workerMs: 0,
-  workerGapMs: 0,
   helpFromMs: -1,
   waitMs: 0,
   reportsMs: 0,

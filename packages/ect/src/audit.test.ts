@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { claims, flipChar, makeAgent, NOW, sign, trustFor, uuid } from '../test/fixtures.ts';
 import {
-  auditGraphInSlices,
   auditReports,
   auditReportsInSlices,
   auditTokens,
@@ -10,7 +9,7 @@ import {
   type AuditReport,
 } from './audit.ts';
 import { verifyTokens } from './verify-set.ts';
-import { decodeToken, type JsonObject } from './decode.ts';
+import type { JsonObject } from './decode.ts';
 import { DEFAULT_SETTINGS, type Settings } from './settings.ts';
 
 const alice = await makeAgent('alice');
@@ -358,56 +357,6 @@ describe('auditReportsInSlices', () => {
     );
     expect(sliced).toEqual(whole);
     expect(pauses).toBeGreaterThan(4);
-  });
-
-  // The workbench makes the claim-only part while its workers verify (issue 17).
-  describe('with the claim-only part made beforehand (auditGraphInSlices)', async () => {
-    const wid = uuid();
-    const [a, b, c, d] = [uuid(), uuid(), uuid(), uuid()];
-    const tokens = [
-      await tok({ wid, jti: a, pred: [c], iat: NOW - 400 }),
-      await tok({ wid, jti: b, pred: [a, uuid()], iat: NOW - 300 }, bob),
-      flipChar(await tok({ wid, jti: c, pred: [b], iat: NOW - 200 }), 2),
-      'not a token',
-      await tok({ wid, jti: d, pred: [b], iat: NOW - 100 }),
-      await tok({ wid, jti: b, pred: [d], iat: NOW - 100 }),
-      await tok({ jti: uuid(), pred: [a] }),
-      await tok({ wid, jti: uuid(), pred: [d, d], ect_ext: { pol: 'p', pol_decision: 'rejected' } }),
-      await tok({ wid, jti: uuid(), pred: [a, b, c, d] }),
-    ];
-    const s = settings({ traversalLimit: 2 });
-    const claimsOf = (set: readonly string[]) =>
-      set.map((t) => {
-        const decoded = decodeToken(t);
-        return decoded.ok ? decoded.decoded.payload : null;
-      });
-
-    it('makes the same audit as without, in any order of the set', async () => {
-      for (const seed of [0, 1, 2, 3]) {
-        const set = seed ? shuffled(tokens, seed) : tokens;
-        const reports = await verifyTokens(set, { trust, mode: 'stored' });
-        const whole = auditReports(reports, s);
-        expect(whole.violations.map((v) => v.code)).toEqual(
-          expect.arrayContaining(['cycle', 'parent_not_found', 'duplicate_jti', 'traversal_limit']),
-        );
-        const graph = await auditGraphInSlices(claimsOf(set), s, () => Promise.resolve(), -1);
-        const made = await auditReportsInSlices(reports, s, () => Promise.resolve(), 40, graph);
-        expect(made, `seed ${seed}`).toEqual(whole);
-      }
-    });
-
-    it('makes it again from the reports when the claims are not theirs', async () => {
-      const reports = await verifyTokens(tokens, { trust, mode: 'stored' });
-      const whole = auditReports(reports, s);
-      for (const other of [
-        [...tokens].reverse(),
-        tokens.slice(1),
-        tokens.map((t, i) => (i === 3 ? tokens[0]! : t)),
-      ]) {
-        const graph = await auditGraphInSlices(claimsOf(other), s, () => Promise.resolve());
-        expect(await auditReportsInSlices(reports, s, () => Promise.resolve(), 40, graph)).toEqual(whole);
-      }
-    });
   });
 });
 

@@ -44,7 +44,6 @@ const API = [
   'TYP_BY_VERSION',
   'TrustStoreError',
   'UUID_RE',
-  'auditGraphInSlices',
   'auditReports',
   'auditReportsInSlices',
   'auditTokens',

@@ -52,8 +52,6 @@ export {
   auditTokens,
   auditReports,
   auditReportsInSlices,
-  auditGraphInSlices,
-  type AuditGraph,
   type AuditOptions,
   type AuditReport,
   type AuditNode,

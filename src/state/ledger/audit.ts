@@ -6,12 +6,10 @@
  * is a `chain_broken` problem at the entry.
  */
 import {
-  auditGraphInSlices,
   auditReportsInSlices,
   checkLedger,
   checkpointProblems,
   keyFingerprint,
-  type AuditGraph,
   type Checkpoint,
   type JsonObject,
   type LedgerCheckReport,
@@ -66,13 +64,8 @@ async function putReports(
   }
 }
 
-/** Entries whose token does not decode (their claims are shown empty): the audit's graph has none. */
-const undecodable = new WeakSet<EntryRecord>();
-
 /** The entry as shown: its claims and their copies taken from its token (empty when it does not decode). */
 function fromToken(e: EntryRecord, claims: JsonObject | null): void {
-  if (claims === null) undecodable.add(e);
-  else undecodable.delete(e);
   const c = claims ?? {};
   e.claims = c;
   e.jti = typeof c.jti === 'string' ? c.jti : '';
@@ -237,24 +230,9 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
     });
     await latestCheckpoint(ledger, chain, current);
 
-    performance.mark('ect.audit.checked');
     await keyringSettled();
     const { trust } = useKeyring.getState();
     const { settings } = useVerifierSettings.getState();
-    // The DAG rules that read only the claims, made while the tokens are verified (here and in the
-    // workers): after the last verdict, they were most of the page's 0.4-1 s of work left with
-    // the worker idle (1.2 s profiled). 100,000 tokens, 1 worker, 5 rounds against main at load
-    // 2-5 (one at 7): the page's work after the last verdict 0.11-0.15 s, the worker's idle time
-    // 1.0-1.9 s -> 0.58-0.65 s (3.7 s in the loaded round). A newer audit stops it.
-    const graph = auditGraphInSlices(
-      entries.map((e) => (undecodable.has(e) ? null : (e.claims as JsonObject))),
-      settings,
-      async () => {
-        await yieldToPage();
-        signal.throwIfAborted();
-      },
-    );
-    graph.catch(() => undefined); // awaited below, unless this audit is replaced first
     const cache =
       reportCache && reportCache.trust === trust && reportCache.settings === settings
         ? reportCache.reports
@@ -306,7 +284,6 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
       missing.forEach((i, k) => (reports[i] = fresh[k]!));
     }
     if (!current()) return;
-    performance.mark('ect.audit.verified');
     if (cache === reportCache?.reports && cache.size + missing.length === entries.length) {
       // The cache holds this ledger's reports and nothing else: only the fresh ones go in.
       await putReports(cache, reports, missing);
@@ -316,27 +293,16 @@ export function makeAuditor(ctx: LedgerContext): Auditor {
       if (!current()) return;
       reportCache = { trust, settings, reports: map };
     }
-    performance.mark('ect.audit.cached');
     // In slices: the DAG half of 100,000 tokens was one task of 0.8-1.6 s (issue 17, profiled).
-    let claimsGraph: AuditGraph;
-    try {
-      claimsGraph = await graph;
-    } catch (e) {
-      if (!current()) return;
-      throw e;
-    }
-    if (!current()) return;
-    const audit = await auditReportsInSlices(reports, settings, yieldToPage, undefined, claimsGraph);
+    const audit = await auditReportsInSlices(reports, settings, yieldToPage);
     if (!current()) return;
     ctx.set({ audit, progress: null });
-    performance.mark('ect.audit.dag');
     // The audit's last pass, the render of its verdicts and the verdicts' compaction for keeping
-    // were one task: 321 ms at 250,000 entries with a GC in it (profiled, session 10).
+    // were one task: 160 ms at 250,000 entries, 321 ms with a GC in it (profiled, session 10).
     await yieldToPage();
     // Awaited: a page opened right after (a reload) finds them, whatever the timing. Not awaiting
     // made the kept-verdicts tests flaky once hashing stopped yielding per entry (entryHash.ts).
     await keepVerdicts(ledger.id, entries, reports, checked, trust, settings, stored);
-    performance.mark('ect.audit.kept');
   };
 
   return { reaudit, interrupt: () => void nextAuditRun() };
