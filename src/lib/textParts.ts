@@ -25,8 +25,13 @@ export function firstChar(text: TextInput): string {
 export function wholeWhereNeeded(text: TextInput): TextInput {
   if (typeof text === 'string') return text;
   if (text.length === 1) return text[0]!;
+  return isJsonStart(text) ? text.join('') : text;
+}
+
+/** Whether the text starts as JSON does (an array or an object), white space and a BOM aside. */
+export function isJsonStart(text: TextInput): boolean {
   const c = firstChar(text);
-  return c === '[' || c === '{' ? text.join('') : text;
+  return c === '[' || c === '{';
 }
 
 /** Characters split into tokens between two turns of the page (about 1,700 tokens). */

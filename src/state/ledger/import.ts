@@ -22,7 +22,13 @@ import { useVerifierSettings } from '../verifierSettings.ts';
 import type { Auditor } from './audit.ts';
 import { keyringSettled, type ImportResult, type LedgerContext } from './context.ts';
 import { yieldToPage } from '../../lib/yieldToPage.ts';
-import { SPLIT_BLOCK, splitLinesInBlocks, wholeWhereNeeded, type TextInput } from '../../lib/textParts.ts';
+import {
+  isJsonStart,
+  SPLIT_BLOCK,
+  splitLinesInBlocks,
+  wholeWhereNeeded,
+  type TextInput,
+} from '../../lib/textParts.ts';
 
 export class ImportCancelled extends Error {
   constructor() {
@@ -71,11 +77,8 @@ function bundleIn(text: string): LedgerBundle | null {
  * array of tokens) is parsed at once, as before.
  */
 async function tokensIn(text: TextInput): Promise<string[]> {
-  if (typeof text === 'string') {
-    const trimmed = text.trim();
-    if (trimmed.length <= SPLIT_BLOCK || trimmed.startsWith('[') || trimmed.startsWith('{'))
-      return splitInput(text).tokens;
-  }
+  if (typeof text === 'string' && (text.length <= SPLIT_BLOCK || isJsonStart(text)))
+    return splitInput(text).tokens;
   return splitLinesInBlocks(text);
 }
 
